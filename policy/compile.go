@@ -47,6 +47,11 @@ type statement struct {
 
 	notResource bool
 	resources   []arnPattern
+	// heads are the literal resource heads of the statement's resource
+	// patterns (see resourceHead); wildHeads is set when some pattern's
+	// head is not literal, so the statement may match any resource.
+	heads     []string
+	wildHeads bool
 
 	principal    *principalMatcher // nil when the statement has none
 	notPrincipal bool
@@ -58,7 +63,7 @@ type statement struct {
 type actionPattern struct {
 	all     bool   // "*"
 	service string // lower-cased service prefix
-	svcWild bool    // the prefix holds wildcards: match with svcPat
+	svcWild bool   // the prefix holds wildcards: match with svcPat
 	svcPat  pattern
 	name    pattern // lower-cased action name pattern
 	whole   pattern // used when the pattern has no colon
@@ -109,8 +114,15 @@ func compileStatement(i int, s *Statement, vars bool) (statement, error) {
 	if s.NotResource.Present {
 		st.notResource, resources = true, s.NotResource
 	}
+	st.wildHeads = st.notResource
 	for _, r := range resources.List {
 		st.resources = append(st.resources, compileARNPattern(r, vars))
+		h := resourceHead(r)
+		if h == "" || strings.ContainsAny(h, "*?") || (vars && strings.Contains(h, "${")) {
+			st.wildHeads = true
+		} else {
+			st.heads = append(st.heads, h)
+		}
 	}
 	switch {
 	case s.Principal != nil:

@@ -419,7 +419,8 @@ func isDigits(s string) bool {
 // with policy variables allowed in every component.
 type arnPattern struct {
 	all       bool
-	split     bool // false: not in ARN form, matched as one glob
+	prefix    string // literal prefix every matching value starts with
+	split     bool   // false: not in ARN form, matched as one glob
 	whole     pattern
 	component [6]pattern
 }
@@ -432,7 +433,10 @@ func compileARNPattern(s string, vars bool) arnPattern {
 	if !ok {
 		return arnPattern{whole: compilePattern(s, true, vars, false)}
 	}
-	ap := arnPattern{split: true}
+	ap := arnPattern{split: true, prefix: s}
+	if i := strings.IndexAny(s, "*?$"); i >= 0 {
+		ap.prefix = s[:i]
+	}
 	for i, p := range parts {
 		ap.component[i] = compilePattern(p, true, vars, false)
 	}
@@ -443,11 +447,19 @@ func (ap *arnPattern) match(v string, ctx *Context) bool {
 	if ap.all {
 		return true
 	}
+	parts, ok := arn.Split(v)
+	return ap.matchSplit(v, &parts, ok, ctx)
+}
+
+// matchSplit is match with v already split by [arn.Split].
+func (ap *arnPattern) matchSplit(v string, parts *[6]string, isARN bool, ctx *Context) bool {
+	if ap.all {
+		return true
+	}
 	if !ap.split {
 		return ap.whole.match(v, false, ctx)
 	}
-	parts, ok := arn.Split(v)
-	if !ok {
+	if !isARN || !strings.HasPrefix(v, ap.prefix) {
 		return false
 	}
 	for i := range parts {

@@ -1,6 +1,10 @@
 package policy
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/arn"
+)
 
 // Result is the outcome of a decision.
 type Result uint8
@@ -119,6 +123,8 @@ func DecideInto(req *Request, p *Policies, d *Decision) {
 	d.Result, d.DecidedBy, d.Matched = ImplicitDeny, NoPolicy, d.Matched[:0]
 	e := evaluation{req: req, d: d}
 	e.service, e.name, _ = strings.Cut(req.Action, ":")
+	e.head = resourceHead(req.Resource)
+	e.resParts, e.resIsARN = arn.Split(req.Resource)
 
 	pr := &req.Principal
 	isRoot := pr.Type == Root
@@ -238,6 +244,9 @@ type evaluation struct {
 	req           *Request
 	d             *Decision
 	service, name string
+	head          string    // the resource's head, for the index
+	resParts      [6]string // the resource split into ARN components
+	resIsARN      bool
 }
 
 // set evaluates every candidate statement of s and records the matches.
@@ -247,10 +256,10 @@ func (e *evaluation) set(s *Set, t PolicyType, checkPrincipal bool) setResult {
 		return r
 	}
 	req := e.req
-	for _, ri := range s.candidates(e.service, e.name) {
-		ref := &s.refs[ri]
+	for _, c := range s.candidates(e.service, e.name, e.head) {
+		ref := &s.refs[c.ref]
 		st := ref.st
-		if !st.appliesTo(e.service, e.name, req) {
+		if !c.actionKnown && !st.actionApplies(e) || !st.resourceApplies(e) {
 			continue
 		}
 		kind := matchExact
@@ -287,20 +296,22 @@ func (e *evaluation) chain(levels []*Set, t PolicyType, checkPrincipal bool) (de
 	return deny, allowAll
 }
 
-func (st *statement) appliesTo(service, name string, req *Request) bool {
+func (st *statement) actionApplies(e *evaluation) bool {
 	matched := false
 	for i := range st.actions {
-		if st.actions[i].match(service, name, req.Action) {
+		if st.actions[i].match(e.service, e.name, e.req.Action) {
 			matched = true
 			break
 		}
 	}
-	if matched == st.notAction {
-		return false
-	}
-	matched = false
+	return matched != st.notAction
+}
+
+func (st *statement) resourceApplies(e *evaluation) bool {
+	req := e.req
+	matched := false
 	for i := range st.resources {
-		if st.resources[i].match(req.Resource, &req.Context) {
+		if st.resources[i].matchSplit(req.Resource, &e.resParts, e.resIsARN, &req.Context) {
 			matched = true
 			break
 		}

@@ -8,10 +8,10 @@ import (
 type partKind uint8
 
 const (
-	partLiteral partKind = iota
-	partStar             // '*': any run of characters
-	partOne              // '?': exactly one character
-	partVariable         // ${key} or ${key, 'default'}
+	partLiteral  partKind = iota
+	partStar              // '*': any run of characters
+	partOne               // '?': exactly one character
+	partVariable          // ${key} or ${key, 'default'}
 )
 
 type part struct {

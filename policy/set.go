@@ -6,17 +6,19 @@ import (
 )
 
 // Set is a compiled group of policies of one type (for example all the
-// identity policies of a user and its groups), indexed by action so that
-// a decision only visits the statements that can apply. A Set is immutable
-// and safe for concurrent use.
+// identity policies of a user and its groups), indexed so that a decision
+// only visits the statements that can apply: by service prefix, by action
+// name, then by the head of the resource ARN (up to the first '/' of its
+// resource component, e.g. "arn:aws:s3:::bucket"). A Set is immutable and
+// safe for concurrent use.
 type Set struct {
 	policies []*Policy
 	refs     []stmtRef
 	// byService indexes statements by lower-cased service prefix.
 	byService map[string]*serviceIndex
-	// global lists statements that may match any service: "*", NotAction
-	// and wildcard service prefixes.
-	global []int32
+	// global holds the statements that may match any service: "*",
+	// NotAction and wildcard service prefixes.
+	global *bucket
 }
 
 type stmtRef struct {
@@ -25,8 +27,22 @@ type stmtRef struct {
 }
 
 type serviceIndex struct {
-	byAction map[string][]int32 // lower-cased action name → candidates
-	rest     []int32            // candidates for every other action
+	byAction map[string]*bucket // lower-cased action name → candidates
+	rest     *bucket            // candidates for every other action
+}
+
+// bucket holds the candidate statements for one action, split by the
+// literal head of their resource patterns.
+type bucket struct {
+	heads map[string][]cand // resource head → candidates (incl. wild), sorted
+	wild  []cand            // statements whose resources may match any head
+}
+
+// cand is a candidate statement. actionKnown is set when the index
+// already proves that the statement's Action names the request's action.
+type cand struct {
+	ref         int32
+	actionKnown bool
 }
 
 // NewSet builds a Set from compiled policies. Nil policies are skipped.
@@ -34,6 +50,7 @@ func NewSet(policies ...*Policy) *Set {
 	s := &Set{byService: map[string]*serviceIndex{}}
 	exact := map[string]map[string][]int32{}
 	svcWide := map[string][]int32{}
+	var global []int32
 	for _, p := range policies {
 		if p == nil {
 			continue
@@ -45,13 +62,13 @@ func NewSet(policies ...*Policy) *Set {
 			ref := int32(len(s.refs))
 			s.refs = append(s.refs, stmtRef{policy: pi, st: st})
 			if st.notAction {
-				s.global = append(s.global, ref)
+				global = append(global, ref)
 				continue
 			}
 			for _, a := range st.actions {
 				switch {
 				case a.all || a.noColon || a.svcWild:
-					s.global = appendUnique(s.global, ref)
+					global = appendUnique(global, ref)
 				case a.name.isLiteral:
 					if exact[a.service] == nil {
 						exact[a.service] = map[string][]int32{}
@@ -63,6 +80,7 @@ func NewSet(policies ...*Policy) *Set {
 			}
 		}
 	}
+	s.global = s.newBucket(global)
 	services := map[string]bool{}
 	for svc := range exact {
 		services[svc] = true
@@ -71,11 +89,85 @@ func NewSet(policies ...*Policy) *Set {
 		services[svc] = true
 	}
 	for svc := range services {
-		idx := &serviceIndex{byAction: map[string][]int32{}, rest: merge(svcWide[svc], s.global)}
+		rest := merge(svcWide[svc], global)
+		idx := &serviceIndex{byAction: map[string]*bucket{}, rest: s.newBucket(rest)}
 		for name, refs := range exact[svc] {
-			idx.byAction[name] = merge(refs, idx.rest)
+			b := s.newBucket(merge(refs, rest))
+			b.markKnown(refs, s)
+			idx.byAction[name] = b
 		}
 		s.byService[svc] = idx
+	}
+	return s
+}
+
+func (s *Set) newBucket(refs []int32) *bucket {
+	heads := map[string][]int32{}
+	var wild []int32
+	for _, ref := range refs {
+		st := s.refs[ref].st
+		if st.wildHeads {
+			wild = append(wild, ref)
+			continue
+		}
+		for _, h := range st.heads {
+			heads[h] = appendUnique(heads[h], ref)
+		}
+	}
+	b := &bucket{heads: make(map[string][]cand, len(heads)), wild: cands(wild)}
+	for h, list := range heads {
+		b.heads[h] = cands(merge(list, wild))
+	}
+	return b
+}
+
+func cands(refs []int32) []cand {
+	out := make([]cand, len(refs))
+	for i, r := range refs {
+		out[i].ref = r
+	}
+	return out
+}
+
+// markKnown flags the candidates that name the bucket's action literally
+// (and so need no action check).
+func (b *bucket) markKnown(exact []int32, s *Set) {
+	mark := func(list []cand) {
+		for i := range list {
+			if _, found := slices.BinarySearch(exact, list[i].ref); found && !s.refs[list[i].ref].st.notAction {
+				list[i].actionKnown = true
+			}
+		}
+	}
+	mark(b.wild)
+	for _, list := range b.heads {
+		mark(list)
+	}
+}
+
+func (b *bucket) candidates(head string) []cand {
+	if list, ok := b.heads[head]; ok {
+		return list
+	}
+	return b.wild
+}
+
+// resourceHead returns the part of an ARN up to the first '/' of its
+// resource component, or "" when s is not in ARN form.
+func resourceHead(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case ':':
+			n++
+		case '/':
+			if n >= 5 {
+				return s[:i]
+			}
+		}
+	}
+	if n < 5 {
+		return ""
 	}
 	return s
 }
@@ -106,8 +198,9 @@ func merge(a, b []int32) []int32 {
 	return slices.Compact(out)
 }
 
-// candidates returns the statements whose actions may match action.
-func (s *Set) candidates(service, name string) []int32 {
+// candidates returns the statements that may match action on a resource
+// with the given head.
+func (s *Set) candidates(service, name, head string) []cand {
 	var buf [128]byte
 	var idx *serviceIndex
 	var ok bool
@@ -117,18 +210,18 @@ func (s *Set) candidates(service, name string) []int32 {
 		idx, ok = s.byService[service]
 	}
 	if !ok {
-		return s.global
+		return s.global.candidates(head)
 	}
-	var refs []int32
+	var bk *bucket
 	if b, lowered := lowerInto(buf[:0], name); lowered {
-		refs, ok = idx.byAction[string(b)]
+		bk, ok = idx.byAction[string(b)]
 	} else {
-		refs, ok = idx.byAction[name]
+		bk, ok = idx.byAction[name]
 	}
-	if ok {
-		return refs
+	if !ok {
+		bk = idx.rest
 	}
-	return idx.rest
+	return bk.candidates(head)
 }
 
 // lowerInto lower-cases s into buf when s has upper-case ASCII letters and
