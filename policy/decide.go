@@ -168,6 +168,11 @@ func DecideInto(req *Request, p *Policies, d *Decision) {
 		d.set(ImplicitDeny, ResourceControlPolicy)
 	case p.SCP != nil && !scpAllow:
 		d.set(ImplicitDeny, ServiceControlPolicy)
+	// Resources whose policy must name the caller (role trust policies,
+	// KMS key policies) refuse everyone else, root included: a key policy
+	// that leaves out the account makes the key unmanageable (§4.6).
+	case (resType == RoleTrustPolicy || p.RequireResourceAllow) && !res.allow:
+		d.set(ImplicitDeny, resType)
 	// The root user needs no policy in its own account.
 	case isRoot && same:
 		d.set(Allowed, RootUser)
@@ -184,8 +189,6 @@ func DecideInto(req *Request, p *Policies, d *Decision) {
 	case same && res.allow && (res.kind == matchExact || res.kind == matchWildcard):
 		d.set(Allowed, resType)
 	case !same && !res.allow:
-		d.set(ImplicitDeny, resType)
-	case (resType == RoleTrustPolicy || p.RequireResourceAllow) && !res.allow:
 		d.set(ImplicitDeny, resType)
 	// 5–7. The identity side: identity policies (unless a same-account
 	// resource policy names the caller's role), boundary, session policy.

@@ -1,8 +1,6 @@
 package policy
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -84,7 +82,11 @@ func (e *SyntaxError) Error() string { return MsgSyntax }
 // names, JSON types and the string-or-array forms. Use [Validate] for the
 // semantic rules of a particular policy kind.
 func Parse(data []byte) (*Document, error) {
-	top, err := decodeObject(data, "")
+	root, err := parseJSON(data)
+	if err != nil {
+		return nil, syntaxf("", "invalid JSON")
+	}
+	top, err := members(root, "")
 	if err != nil {
 		return nil, err
 	}
@@ -93,16 +95,16 @@ func Parse(data []byte) (*Document, error) {
 		switch f.name {
 		case "Version":
 			doc.HasVersion = true
-			if doc.Version, err = decodeString(f.raw, "Version"); err != nil {
+			if doc.Version, err = stringValue(f.value, "Version"); err != nil {
 				return nil, err
 			}
 		case "Id":
 			doc.HasID = true
-			if doc.ID, err = decodeString(f.raw, "Id"); err != nil {
+			if doc.ID, err = stringValue(f.value, "Id"); err != nil {
 				return nil, err
 			}
 		case "Statement":
-			if err := doc.parseStatements(f.raw); err != nil {
+			if err := doc.parseStatements(f.value); err != nil {
 				return nil, err
 			}
 		default:
@@ -115,27 +117,22 @@ func Parse(data []byte) (*Document, error) {
 	return doc, nil
 }
 
-func (doc *Document) parseStatements(raw json.RawMessage) error {
-	raw = bytes.TrimSpace(raw)
-	switch {
-	case len(raw) > 0 && raw[0] == '{':
-		st, err := parseStatement(raw, "Statement")
+func (doc *Document) parseStatements(v jvalue) error {
+	switch v.kind {
+	case jObject:
+		st, err := parseStatement(v, "Statement")
 		if err != nil {
 			return err
 		}
 		doc.Statements = []Statement{st}
-	case len(raw) > 0 && raw[0] == '[':
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return syntaxf("Statement", "invalid array")
-		}
-		if len(items) == 0 {
+	case jArray:
+		if len(v.items) == 0 {
 			return syntaxf("Statement", "empty Statement")
 		}
 		doc.StatementIsList = true
-		doc.Statements = make([]Statement, 0, len(items))
-		for i, it := range items {
-			st, err := parseStatement(it, fmt.Sprintf("Statement[%d]", i))
+		doc.Statements = make([]Statement, 0, len(v.items))
+		for i, it := range v.items {
+			st, err := parseStatement(it, "Statement["+strconv.Itoa(i)+"]")
 			if err != nil {
 				return err
 			}
@@ -147,42 +144,41 @@ func (doc *Document) parseStatements(raw json.RawMessage) error {
 	return nil
 }
 
-func parseStatement(raw json.RawMessage, path string) (Statement, error) {
+func parseStatement(v jvalue, path string) (Statement, error) {
 	var st Statement
-	fields, err := decodeObject(raw, path)
+	fields, err := members(v, path)
 	if err != nil {
 		return st, err
 	}
 	hasEffect := false
 	for _, f := range fields {
-		p := path + "." + f.name
 		switch f.name {
 		case "Sid":
 			st.HasSid = true
-			st.Sid, err = decodeString(f.raw, p)
+			st.Sid, err = stringValue(f.value, "")
 		case "Effect":
 			hasEffect = true
-			st.Effect, err = decodeString(f.raw, p)
+			st.Effect, err = stringValue(f.value, "")
 		case "Action":
-			st.Action, err = decodeValues(f.raw, p)
+			st.Action, err = valuesOf(f.value, "")
 		case "NotAction":
-			st.NotAction, err = decodeValues(f.raw, p)
+			st.NotAction, err = valuesOf(f.value, "")
 		case "Resource":
-			st.Resource, err = decodeValues(f.raw, p)
+			st.Resource, err = valuesOf(f.value, "")
 		case "NotResource":
-			st.NotResource, err = decodeValues(f.raw, p)
+			st.NotResource, err = valuesOf(f.value, "")
 		case "Principal":
-			st.Principal, err = decodePrincipals(f.raw, p)
+			st.Principal, err = principalsOf(f.value, "")
 		case "NotPrincipal":
-			st.NotPrincipal, err = decodePrincipals(f.raw, p)
+			st.NotPrincipal, err = principalsOf(f.value, "")
 		case "Condition":
 			st.HasCondition = true
-			st.Condition, err = decodeCondition(f.raw, p)
+			st.Condition, err = conditionOf(f.value, "")
 		default:
-			return st, syntaxf(p, "unknown element %q", f.name)
+			return st, syntaxf(path+"."+f.name, "unknown element %q", f.name)
 		}
 		if err != nil {
-			return st, err
+			return st, prefixPath(err, path+"."+f.name)
 		}
 	}
 	switch {
@@ -200,104 +196,90 @@ func parseStatement(raw json.RawMessage, path string) (Statement, error) {
 	return st, nil
 }
 
-type field struct {
-	name string
-	raw  json.RawMessage
-}
-
-// decodeObject decodes a JSON object into its fields in document order.
-// Duplicate names keep the last value, as encoding/json does.
-func decodeObject(data []byte, path string) ([]field, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	tok, err := dec.Token()
-	if err != nil || tok != json.Delim('{') {
+// members returns an object's members in document order; a repeated name
+// keeps its first position and its last value, as encoding/json does.
+func members(v jvalue, path string) ([]jfield, error) {
+	if v.kind != jObject {
 		return nil, syntaxf(path, "expected a JSON object")
 	}
-	var fields []field
-	index := map[string]int{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, syntaxf(path, "invalid JSON")
+	fields := v.fields
+	for i := 1; i < len(fields); i++ {
+		for j := 0; j < i; j++ {
+			if fields[j].name == fields[i].name {
+				return dedupeMembers(fields), nil
+			}
 		}
-		name, _ := tok.(string)
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, syntaxf(path, "invalid JSON")
-		}
-		if i, ok := index[name]; ok {
-			fields[i].raw = raw
-			continue
-		}
-		index[name] = len(fields)
-		fields = append(fields, field{name, raw})
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, syntaxf(path, "invalid JSON")
-	}
-	if _, err := dec.Token(); err == nil {
-		return nil, syntaxf(path, "trailing data after the document")
 	}
 	return fields, nil
 }
 
-func decodeString(raw json.RawMessage, path string) (string, error) {
-	var s string
-	if err := json.Unmarshal(raw, &s); err != nil {
+func dedupeMembers(fields []jfield) []jfield {
+	out := make([]jfield, 0, len(fields))
+	index := map[string]int{}
+	for _, f := range fields {
+		if i, ok := index[f.name]; ok {
+			out[i].value = f.value
+			continue
+		}
+		index[f.name] = len(out)
+		out = append(out, f)
+	}
+	return out
+}
+
+func stringValue(v jvalue, path string) (string, error) {
+	if v.kind != jString {
 		return "", syntaxf(path, "expected a string")
 	}
-	return s, nil
+	return v.str, nil
 }
 
-func decodeValues(raw json.RawMessage, path string) (Values, error) {
-	v := Values{Present: true}
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '[' {
-		v.IsList = true
-		if err := json.Unmarshal(raw, &v.List); err != nil {
-			return v, syntaxf(path, "expected a string or an array of strings")
+func valuesOf(v jvalue, path string) (Values, error) {
+	out := Values{Present: true}
+	switch v.kind {
+	case jString:
+		out.List = []string{v.str}
+	case jArray:
+		out.IsList = true
+		out.List = make([]string, 0, len(v.items))
+		for _, it := range v.items {
+			if it.kind != jString {
+				return out, syntaxf(path, "expected a string or an array of strings")
+			}
+			out.List = append(out.List, it.str)
 		}
-		if v.List == nil {
-			v.List = []string{}
-		}
-		return v, nil
+	default:
+		return out, syntaxf(path, "expected a string or an array of strings")
 	}
-	s, err := decodeString(raw, path)
-	if err != nil {
-		return v, syntaxf(path, "expected a string or an array of strings")
-	}
-	v.List = []string{s}
-	return v, nil
+	return out, nil
 }
 
-func decodePrincipals(raw json.RawMessage, path string) (*Principals, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '"' {
-		s, _ := decodeString(raw, path)
-		if s != "*" {
+func principalsOf(v jvalue, path string) (*Principals, error) {
+	if v.kind == jString {
+		if v.str != "*" {
 			return nil, syntaxf(path, `a string principal must be "*"`)
 		}
 		return &Principals{Wildcard: true}, nil
 	}
-	fields, err := decodeObject(raw, path)
+	fields, err := members(v, path)
 	if err != nil {
 		return nil, err
 	}
 	p := &Principals{}
 	for _, f := range fields {
-		v, err := decodeValues(f.raw, path+"."+f.name)
+		vals, err := valuesOf(f.value, path+"."+f.name)
 		if err != nil {
 			return nil, err
 		}
 		switch f.name {
 		case "AWS":
-			p.AWS = v.List
+			p.AWS = vals.List
 		case "Service":
-			p.Service = v.List
+			p.Service = vals.List
 		case "Federated":
-			p.Federated = v.List
+			p.Federated = vals.List
 		case "CanonicalUser":
-			p.CanonicalUser = v.List
+			p.CanonicalUser = vals.List
 		default:
 			return nil, syntaxf(path+"."+f.name, "unknown principal type %q", f.name)
 		}
@@ -305,14 +287,14 @@ func decodePrincipals(raw json.RawMessage, path string) (*Principals, error) {
 	return p, nil
 }
 
-func decodeCondition(raw json.RawMessage, path string) ([]ConditionEntry, error) {
-	ops, err := decodeObject(raw, path)
+func conditionOf(v jvalue, path string) ([]ConditionEntry, error) {
+	ops, err := members(v, path)
 	if err != nil {
 		return nil, err
 	}
 	var out []ConditionEntry
 	for _, op := range ops {
-		keys, err := decodeObject(op.raw, path+"."+op.name)
+		keys, err := members(op.value, path+"."+op.name)
 		if err != nil {
 			return nil, err
 		}
@@ -321,7 +303,7 @@ func decodeCondition(raw json.RawMessage, path string) ([]ConditionEntry, error)
 			continue
 		}
 		for _, k := range keys {
-			vals, err := decodeConditionValues(k.raw, path+"."+op.name+"."+k.name)
+			vals, err := conditionValues(k.value, path+"."+op.name+"."+k.name)
 			if err != nil {
 				return nil, err
 			}
@@ -337,58 +319,51 @@ func decodeCondition(raw json.RawMessage, path string) ([]ConditionEntry, error)
 	return out, nil
 }
 
-// decodeConditionValues accepts a scalar (string, number or boolean) or an
+// conditionValues accepts a scalar (string, number or boolean) or an
 // array of scalars, and returns their string forms.
-func decodeConditionValues(raw json.RawMessage, path string) ([]string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) > 0 && raw[0] == '[' {
-		var items []json.RawMessage
-		if err := json.Unmarshal(raw, &items); err != nil {
-			return nil, syntaxf(path, "invalid array")
+func conditionValues(v jvalue, path string) ([]string, error) {
+	if v.kind != jArray {
+		s, err := scalarOf(v, path)
+		if err != nil {
+			return nil, err
 		}
-		out := make([]string, 0, len(items))
-		for i, it := range items {
-			s, err := scalarString(it, fmt.Sprintf("%s[%d]", path, i))
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, s)
+		return []string{s}, nil
+	}
+	out := make([]string, 0, len(v.items))
+	for _, it := range v.items {
+		s, err := scalarOf(it, path)
+		if err != nil {
+			return nil, err
 		}
-		return out, nil
+		out = append(out, s)
 	}
-	s, err := scalarString(raw, path)
-	if err != nil {
-		return nil, err
-	}
-	return []string{s}, nil
+	return out, nil
 }
 
-func scalarString(raw json.RawMessage, path string) (string, error) {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 {
-		return "", syntaxf(path, "missing value")
+func scalarOf(v jvalue, path string) (string, error) {
+	switch v.kind {
+	case jString, jNumber, jBool:
+		return v.str, nil
 	}
-	switch raw[0] {
-	case '"':
-		return decodeString(raw, path)
-	case 't', 'f':
-		var b bool
-		if err := json.Unmarshal(raw, &b); err != nil {
-			return "", syntaxf(path, "invalid value")
+	return "", syntaxf(path, "condition values must be strings, numbers or booleans")
+}
+
+// prefixPath puts prefix in front of a syntax error's relative path.
+func prefixPath(err error, prefix string) error {
+	if se, ok := err.(*SyntaxError); ok {
+		p := prefix
+		if se.Path != "" {
+			p += "." + se.Path
 		}
-		return strconv.FormatBool(b), nil
-	case '{', '[', 'n':
-		return "", syntaxf(path, "condition values must be strings, numbers or booleans")
-	default:
-		var n json.Number
-		if err := json.Unmarshal(raw, &n); err != nil {
-			return "", syntaxf(path, "invalid value")
-		}
-		return n.String(), nil
+		return &SyntaxError{Path: p, Detail: se.Detail}
 	}
+	return err
 }
 
 func syntaxf(path, format string, args ...any) error {
+	if len(path) > 0 && path[0] == '.' {
+		path = path[1:]
+	}
 	return &SyntaxError{Path: path, Detail: fmt.Sprintf(format, args...)}
 }
 

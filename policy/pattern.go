@@ -40,54 +40,55 @@ type pattern struct {
 // literal text (for case-insensitive matching).
 func compilePattern(s string, wild, vars, fold bool) pattern {
 	p := pattern{raw: s}
-	var lit strings.Builder
-	flush := func() {
-		if lit.Len() > 0 {
-			t := lit.String()
-			if fold {
-				t = strings.ToLower(t)
-			}
-			p.parts = append(p.parts, part{kind: partLiteral, text: t})
-			lit.Reset()
+	lit := func(t string) {
+		if t == "" {
+			return
 		}
+		if fold {
+			t = strings.ToLower(t)
+		}
+		if n := len(p.parts); n > 0 && p.parts[n-1].kind == partLiteral {
+			p.parts[n-1].text += t
+			return
+		}
+		p.parts = append(p.parts, part{kind: partLiteral, text: t})
 	}
+	start := 0 // start of the pending literal run s[start:i]
 	for i := 0; i < len(s); {
 		c := s[i]
 		switch {
-		case wild && c == '*':
-			flush()
-			if n := len(p.parts); n == 0 || p.parts[n-1].kind != partStar {
+		case wild && (c == '*' || c == '?'):
+			lit(s[start:i])
+			if c == '?' {
+				p.parts = append(p.parts, part{kind: partOne})
+			} else if n := len(p.parts); n == 0 || p.parts[n-1].kind != partStar {
 				p.parts = append(p.parts, part{kind: partStar})
 			}
 			i++
-		case wild && c == '?':
-			flush()
-			p.parts = append(p.parts, part{kind: partOne})
-			i++
+			start = i
 		case vars && c == '$' && i+1 < len(s) && s[i+1] == '{':
 			end := strings.IndexByte(s[i+2:], '}')
 			if end < 0 {
-				lit.WriteByte(c)
 				i++
 				continue
 			}
+			lit(s[start:i])
 			body := s[i+2 : i+2+end]
 			i += 2 + end + 1
+			start = i
 			switch body {
 			case "*", "?", "$":
-				lit.WriteString(body)
+				lit(body)
 				continue
 			}
 			key, def, hasDef := parseVariable(body)
-			flush()
 			p.parts = append(p.parts, part{kind: partVariable, text: strings.ToLower(key), def: def, hasDef: hasDef})
 			p.hasVarPart = true
 		default:
-			lit.WriteByte(c)
 			i++
 		}
 	}
-	flush()
+	lit(s[start:])
 	switch {
 	case len(p.parts) == 0:
 		p.isLiteral = true

@@ -1,0 +1,67 @@
+// Command gatehouse is the Gatehouse server and its operator tools.
+//
+// Usage:
+//
+//	gatehouse policy validate [--kind KIND] [--json] FILE...
+//	gatehouse policy simulate --input CASE.json
+//	gatehouse version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Version is the release version, set at build time with
+// -ldflags "-X main.Version=...".
+var Version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// exit codes shared by the commands.
+const (
+	exitOK       = 0
+	exitFindings = 1 // the command ran and found problems (policy errors, mismatches)
+	exitUsage    = 2 // bad arguments or unreadable input
+)
+
+const usage = `usage: gatehouse <command> [arguments]
+
+commands:
+  policy validate [--kind identity|resource|trust|boundary|scp|rcp|session] [--json] FILE...
+        check policy documents as AWS does when they are written
+  policy simulate --input CASE.json
+        decide one request offline and print the decision as JSON
+  version
+        print the version
+`
+
+// run dispatches a command line; it is main without the process.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "policy":
+		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "gatehouse", Version)
+		return exitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	_ = ctx
+	fmt.Fprintf(stderr, "gatehouse: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
