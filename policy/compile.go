@@ -115,8 +115,13 @@ func compileStatement(i int, s *Statement, vars bool) (statement, error) {
 		st.notResource, resources = true, s.NotResource
 	}
 	st.wildHeads = st.notResource
+	if !resources.Present {
+		// A role trust policy names no Resource: the statement is about
+		// the role itself and applies whatever the request's resource.
+		st.resources, st.wildHeads = []arnPattern{{all: true}}, true
+	}
 	for _, r := range resources.List {
-		st.resources = append(st.resources, compileARNPattern(r, vars))
+		st.resources = append(st.resources, compileARNPattern(r, vars, true))
 		h := resourceHead(r)
 		if h == "" || strings.ContainsAny(h, "*?") || (vars && strings.Contains(h, "${")) {
 			st.wildHeads = true

@@ -177,7 +177,7 @@ func compileCondition(e ConditionEntry, vars bool) (condition, error) {
 		case opStringLike, opStringNotLike:
 			c.strs = append(c.strs, compilePattern(v, true, vars, false))
 		case opArnEquals, opArnLike, opArnNotEquals, opArnNotLike:
-			c.arns = append(c.arns, compileARNPattern(v, vars))
+			c.arns = append(c.arns, compileARNPattern(v, vars, false))
 		case opNumericEquals, opNumericNotEquals, opNumericLessThan, opNumericLessThanEquals,
 			opNumericGreaterThan, opNumericGreaterThanEquals:
 			n, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
@@ -393,17 +393,19 @@ func parseDate(s string) (int64, bool) {
 	}
 	if isDigits(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n > maxEpochSeconds {
+		if err != nil {
 			return 0, false
 		}
-		return n * int64(time.Second), true
+		return saturatedNanos(n, 0), true
 	}
-	for _, layout := range dateLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UnixNano(), true
+	if s[0] != '-' {
+		for _, layout := range dateLayouts {
+			if t, err := time.Parse(layout, s); err == nil {
+				return saturatedNanos(t.Unix(), int64(t.Nanosecond())), true
+			}
 		}
 	}
-	return 0, false
+	return parseLenientDate(s)
 }
 
 func isDigits(s string) bool {
@@ -418,14 +420,20 @@ func isDigits(s string) bool {
 // arnPattern matches ARNs component by component (see [arn.Match]),
 // with policy variables allowed in every component.
 type arnPattern struct {
-	all       bool
+	all bool
+	// expand lets a '*' that ends one of the first five components match
+	// across the following colons, as the Resource element does ("if the
+	// * wildcard is the last character of a resource ARN segment, it can
+	// expand to match beyond the colon boundaries"). ArnLike conditions
+	// keep every component apart.
+	expand    bool
 	prefix    string // literal prefix every matching value starts with
 	split     bool   // false: not in ARN form, matched as one glob
 	whole     pattern
 	component [6]pattern
 }
 
-func compileARNPattern(s string, vars bool) arnPattern {
+func compileARNPattern(s string, vars, expand bool) arnPattern {
 	if s == "*" {
 		return arnPattern{all: true}
 	}
@@ -433,7 +441,7 @@ func compileARNPattern(s string, vars bool) arnPattern {
 	if !ok {
 		return arnPattern{whole: compilePattern(s, true, vars, false)}
 	}
-	ap := arnPattern{split: true, prefix: s}
+	ap := arnPattern{split: true, prefix: s, expand: expand}
 	if i := strings.IndexAny(s, "*?$"); i >= 0 {
 		ap.prefix = s[:i]
 	}
@@ -459,7 +467,13 @@ func (ap *arnPattern) matchSplit(v string, parts *[6]string, isARN bool, ctx *Co
 	if !ap.split {
 		return ap.whole.match(v, false, ctx)
 	}
-	if !isARN || !strings.HasPrefix(v, ap.prefix) {
+	if !strings.HasPrefix(v, ap.prefix) {
+		return false
+	}
+	if ap.expand {
+		return ap.matchExpanding(v, 0, 0, ctx)
+	}
+	if !isARN {
 		return false
 	}
 	for i := range parts {
@@ -468,6 +482,28 @@ func (ap *arnPattern) matchSplit(v string, parts *[6]string, isARN bool, ctx *Co
 		}
 	}
 	return true
+}
+
+// matchExpanding matches component i of the pattern against v[from:],
+// letting a trailing '*' in components 0–4 take in further colons.
+func (ap *arnPattern) matchExpanding(v string, i, from int, ctx *Context) bool {
+	if i == 5 {
+		return ap.component[5].match(v[from:], false, ctx)
+	}
+	c := &ap.component[i]
+	trailing := len(c.parts) > 0 && c.parts[len(c.parts)-1].kind == partStar
+	for end := from; end < len(v); end++ {
+		if v[end] != ':' {
+			continue
+		}
+		if c.match(v[from:end], false, ctx) && ap.matchExpanding(v, i+1, end+1, ctx) {
+			return true
+		}
+		if !trailing {
+			return false
+		}
+	}
+	return false
 }
 
 // splitARNPattern cuts s at its first five colons, skipping colons inside
@@ -493,6 +529,3 @@ func splitARNPattern(s string) (parts [6]string, ok bool) {
 	parts[5] = s[start:]
 	return parts, true
 }
-
-// maxEpochSeconds keeps epoch values within the range of Unix nanoseconds.
-const maxEpochSeconds = int64(1<<62) / int64(time.Second)

@@ -15,6 +15,7 @@ const (
 	MsgPrincipalForbidden = "Policy document should not specify a principal."
 	MsgMissingPrincipal   = "Missing required field Principal"
 	MsgProhibitedResource = "Has prohibited field Resource"
+	MsgBadCharacters      = `1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`
 	MsgIAMResourcePath    = `IAM resource path must either be "*" or start with user/, federated-user/, role/, group/, instance-profile/, mfa/, server-certificate/, policy/, sms-mfa/, saml-provider/, oidc-provider/, report/, access-report/.`
 )
 

@@ -189,7 +189,7 @@ func (v *validator) checkCharacters(data []byte) {
 	s := string(data)
 	for i, r := range s {
 		if r == utf8.RuneError || !(r == '\t' || r == '\n' || r == '\r' || (r >= 0x20 && r <= 0xFF)) {
-			v.fail("ValidationError", fmt.Sprintf("1 validation error detected: Value at 'policyDocument' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\u0009\\u000A\\u000D\\u0020-\\u00FF]+ (character %U at offset %d)", r, i), "")
+			v.fail("ValidationError", MsgBadCharacters, fmt.Sprintf("character %U at offset %d", r, i))
 			return
 		}
 	}
@@ -320,7 +320,7 @@ func legacyValueOK(op operator, val string) bool {
 	switch {
 	case op.isDate():
 		_, ok := parseDate(val)
-		return ok
+		return ok || lenientDateOK(val)
 	case op >= opNumericEquals && op <= opNumericGreaterThanEquals:
 		_, err := strconv.ParseFloat(strings.TrimSpace(val), 64)
 		return err == nil
@@ -430,10 +430,13 @@ func resourceErrorMessage(r string) string {
 		return MsgVendorRegex
 	}
 	region, rest, _ := strings.Cut(rest, ":")
+	account, _, _ := strings.Cut(rest, ":")
 	switch {
 	case service == "iam" && region != "":
 		return fmt.Sprintf("IAM resource %s cannot contain region information.", r)
-	case service == "s3" && region != "":
+	case service == "s3" && region != "" && account == "":
+		// Bucket and object ARNs have neither region nor account; access
+		// points, jobs and Storage Lens ARNs carry both.
 		return fmt.Sprintf("Resource %s can not contain region information.", r)
 	}
 	if service == "iam" {
@@ -462,20 +465,29 @@ func hasIAMResourcePrefix(res string) bool {
 	return false
 }
 
-// checkResourceFormats reports the first malformed resource, visiting
-// each statement's resources in reverse lexical order as AWS does.
+// checkResourceFormats reports a malformed resource the way AWS picks
+// one: it walks the Resource elements of every statement, then the
+// NotResource elements, each list in reverse lexical order, and reports
+// the last fault it met.
 func (v *validator) checkResourceFormats([]byte) {
-	for i, st := range v.doc.Statements {
-		for _, list := range [][]string{st.Resource.List, st.NotResource.List} {
+	msg, path := "", ""
+	for _, element := range []string{"Resource", "NotResource"} {
+		for i, st := range v.doc.Statements {
+			list := st.Resource.List
+			if element == "NotResource" {
+				list = st.NotResource.List
+			}
 			sorted := append([]string(nil), list...)
 			sort.Sort(sort.Reverse(sort.StringSlice(sorted)))
 			for _, r := range sorted {
-				if msg := resourceErrorMessage(r); msg != "" {
-					v.malformed(msg, fmt.Sprintf("Statement[%d].Resource", i))
-					return
+				if m := resourceErrorMessage(r); m != "" {
+					msg, path = m, fmt.Sprintf("Statement[%d].%s", i, element)
 				}
 			}
 		}
+	}
+	if msg != "" {
+		v.malformed(msg, path)
 	}
 }
 
