@@ -33,7 +33,8 @@ FUZZ_TARGETS := \
 	./arn:FuzzMatch \
 	./policy:FuzzParse \
 	./policy:FuzzPattern \
-	./policy:FuzzDecide
+	./policy:FuzzDecide \
+	./policy/catalog:FuzzLookup
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

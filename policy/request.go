@@ -1,5 +1,7 @@
 package policy
 
+import "strings"
+
 // PrincipalType says what kind of caller makes a request.
 type PrincipalType uint8
 
@@ -74,4 +76,52 @@ type Request struct {
 	// principal's own account.
 	ResourceAccount string
 	Context         Context
+}
+
+// PrincipalContext sets the principal-derived global condition keys
+// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
+// aws:username) as AWS does for each kind of principal.
+func PrincipalContext(ctx *Context, p Principal, userID string) {
+	switch p.Type {
+	case Anonymous:
+		ctx.Set("aws:PrincipalType", "Anonymous")
+		ctx.Set("aws:userid", "anonymous")
+		ctx.Set("aws:PrincipalAccount", "anonymous")
+		return
+	case Service:
+		ctx.Set("aws:PrincipalIsAWSService", "true")
+		ctx.Set("aws:PrincipalServiceName", p.Service)
+		return
+	}
+	ctx.Set("aws:PrincipalIsAWSService", "false")
+	ctx.Set("aws:PrincipalAccount", p.Account)
+	principalARN := p.ARN
+	switch p.Type {
+	case Root:
+		ctx.Set("aws:PrincipalType", "Account")
+		userID = p.Account
+	case User:
+		ctx.Set("aws:PrincipalType", "User")
+		if i := strings.LastIndexByte(p.ARN, '/'); i >= 0 {
+			ctx.Set("aws:username", p.ARN[i+1:])
+		}
+	case RoleSession:
+		ctx.Set("aws:PrincipalType", "AssumedRole")
+		if p.IssuerARN != "" {
+			principalARN = p.IssuerARN
+		}
+	case FederatedUser:
+		ctx.Set("aws:PrincipalType", "FederatedUser")
+		if userID == "" {
+			if i := strings.LastIndexByte(p.ARN, '/'); i >= 0 {
+				userID = p.Account + ":" + p.ARN[i+1:]
+			}
+		}
+	}
+	if principalARN != "" {
+		ctx.Set("aws:PrincipalArn", principalARN)
+	}
+	if userID != "" {
+		ctx.Set("aws:userid", userID)
+	}
 }

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -263,7 +262,7 @@ func (r *Request) build() (*policy.Request, error) {
 		ResourceAccount: r.ResourceAccount,
 	}
 	ctx := &req.Context
-	PrincipalContext(ctx, req.Principal, p.UserID)
+	policy.PrincipalContext(ctx, req.Principal, p.UserID)
 	for k, v := range p.Tags {
 		ctx.Set("aws:PrincipalTag/"+k, v)
 	}
@@ -271,54 +270,6 @@ func (r *Request) build() (*policy.Request, error) {
 		ctx.Set(k, v...)
 	}
 	return req, nil
-}
-
-// PrincipalContext sets the principal-derived global condition keys
-// (aws:PrincipalArn, aws:PrincipalAccount, aws:PrincipalType, aws:userid,
-// aws:username) as AWS does for each kind of principal.
-func PrincipalContext(ctx *policy.Context, p policy.Principal, userID string) {
-	switch p.Type {
-	case policy.Anonymous:
-		ctx.Set("aws:PrincipalType", "Anonymous")
-		ctx.Set("aws:userid", "anonymous")
-		ctx.Set("aws:PrincipalAccount", "anonymous")
-		return
-	case policy.Service:
-		ctx.Set("aws:PrincipalIsAWSService", "true")
-		ctx.Set("aws:PrincipalServiceName", p.Service)
-		return
-	}
-	ctx.Set("aws:PrincipalIsAWSService", "false")
-	ctx.Set("aws:PrincipalAccount", p.Account)
-	principalARN := p.ARN
-	switch p.Type {
-	case policy.Root:
-		ctx.Set("aws:PrincipalType", "Account")
-		userID = p.Account
-	case policy.User:
-		ctx.Set("aws:PrincipalType", "User")
-		if i := strings.LastIndexByte(p.ARN, '/'); i >= 0 {
-			ctx.Set("aws:username", p.ARN[i+1:])
-		}
-	case policy.RoleSession:
-		ctx.Set("aws:PrincipalType", "AssumedRole")
-		if p.IssuerARN != "" {
-			principalARN = p.IssuerARN
-		}
-	case policy.FederatedUser:
-		ctx.Set("aws:PrincipalType", "FederatedUser")
-		if userID == "" {
-			if i := strings.LastIndexByte(p.ARN, '/'); i >= 0 {
-				userID = p.Account + ":" + p.ARN[i+1:]
-			}
-		}
-	}
-	if principalARN != "" {
-		ctx.Set("aws:PrincipalArn", principalARN)
-	}
-	if userID != "" {
-		ctx.Set("aws:userid", userID)
-	}
 }
 
 func buildSet(name string, docs []Doc) (*policy.Set, error) {

@@ -1,0 +1,172 @@
+// Package gatehouse holds the domain vocabulary of Gatehouse, a
+// self-hosted AWS-style account and access-control plane: accounts with
+// a root user, IAM users, groups, managed and inline policies, access
+// keys; the typed errors every layer returns; and the Store contract the
+// services run on.
+//
+// The package imports no adapter and no service package; concrete stores
+// live in store/..., services in iam/, sts/..., the HTTP edge in api/.
+package gatehouse
+
+import (
+	"log/slog"
+	"time"
+)
+
+// Partition is the ARN partition of every account served.
+const Partition = "aws"
+
+// Account is an AWS-style account: a 12-digit ID with a root user.
+type Account struct {
+	ID        string
+	Email     string
+	Name      string
+	CreatedAt time.Time
+	// RootPasswordHash is the root user's password hash (PHC string
+	// format); empty when root has no password.
+	RootPasswordHash string
+}
+
+// RootARN returns the ARN of the account's root user.
+func (a *Account) RootARN() string { return "arn:" + Partition + ":iam::" + a.ID + ":root" }
+
+// Tag is a key-value pair attached to an IAM resource.
+type Tag struct {
+	Key   string
+	Value string
+}
+
+// User is an IAM user.
+type User struct {
+	AccountID string
+	Name      string
+	// ID is the unique ID, "AIDA" followed by 17 base32 characters.
+	ID        string
+	Path      string
+	CreatedAt time.Time
+	// PermissionsBoundary is the ARN of the managed policy that caps the
+	// user's permissions, or "".
+	PermissionsBoundary string
+	Tags                []Tag
+}
+
+// ARN returns the user's ARN.
+func (u *User) ARN() string { return EntityARN(u.AccountID, "user", u.Path, u.Name) }
+
+// Group is an IAM group.
+type Group struct {
+	AccountID string
+	Name      string
+	ID        string // "AGPA..."
+	Path      string
+	CreatedAt time.Time
+}
+
+// ARN returns the group's ARN.
+func (g *Group) ARN() string { return EntityARN(g.AccountID, "group", g.Path, g.Name) }
+
+// EntityARN formats an IAM ARN such as arn:aws:iam::ACCT:user/path/name.
+func EntityARN(account, kind, path, name string) string {
+	if path == "" {
+		path = "/"
+	}
+	return "arn:" + Partition + ":iam::" + account + ":" + kind + path + name
+}
+
+// AWSManagedAccount is the account component of AWS managed policy ARNs.
+const AWSManagedAccount = "aws"
+
+// ManagedPolicy is a customer managed policy (or, with AccountID "aws",
+// an AWS managed one).
+type ManagedPolicy struct {
+	AccountID        string
+	Name             string
+	ID               string // "ANPA..."
+	Path             string
+	Description      string
+	DefaultVersionID string // "v1", "v2", ...
+	// NextVersion numbers the next version created ("v<NextVersion>").
+	NextVersion int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	Tags        []Tag
+}
+
+// ARN returns the policy's ARN.
+func (p *ManagedPolicy) ARN() string { return EntityARN(p.AccountID, "policy", p.Path, p.Name) }
+
+// PolicyVersion is one version of a managed policy's document.
+type PolicyVersion struct {
+	PolicyARN string
+	VersionID string
+	Document  string
+	CreatedAt time.Time
+}
+
+// EntityKind is the kind of IAM identity a policy is attached to.
+type EntityKind string
+
+// Entity kinds that carry policies.
+const (
+	KindUser  EntityKind = "user"
+	KindGroup EntityKind = "group"
+	KindRole  EntityKind = "role"
+)
+
+// EntityRef names a user, group or role of an account.
+type EntityRef struct {
+	Kind EntityKind
+	Name string
+}
+
+// InlinePolicy is a policy embedded in a user, group or role.
+type InlinePolicy struct {
+	AccountID string
+	Owner     EntityRef
+	Name      string
+	Document  string
+}
+
+// AccessKeyStatus is Active or Inactive.
+type AccessKeyStatus string
+
+// Access key states.
+const (
+	KeyActive   AccessKeyStatus = "Active"
+	KeyInactive AccessKeyStatus = "Inactive"
+)
+
+// AccessKey is a long-term access key of an IAM user or of the root user.
+type AccessKey struct {
+	ID        string // "AKIA..."
+	AccountID string
+	// UserName is the owning IAM user, or "" for the root user.
+	UserName  string
+	Status    AccessKeyStatus
+	Secret    Secret
+	CreatedAt time.Time
+	LastUsed  *AccessKeyUse
+}
+
+// AccessKeyUse records the last use of an access key.
+type AccessKeyUse struct {
+	Time    time.Time
+	Service string
+	Region  string
+}
+
+// Secret is a credential secret (secret access key, password, session
+// token). It prints and logs as "[REDACTED]"; use Reveal for the value.
+type Secret string
+
+// String redacts the secret.
+func (Secret) String() string { return "[REDACTED]" }
+
+// GoString redacts the secret in %#v.
+func (Secret) GoString() string { return "[REDACTED]" }
+
+// LogValue redacts the secret in structured logs.
+func (Secret) LogValue() slog.Value { return slog.StringValue("[REDACTED]") }
+
+// Reveal returns the secret's value, for signing or showing it once.
+func (s Secret) Reveal() string { return string(s) }
