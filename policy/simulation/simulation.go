@@ -283,6 +283,9 @@ func buildSet(name string, docs []Doc) (*policy.Set, error) {
 			id = fmt.Sprintf("%s[%d]", name, i)
 		}
 		p, err := policy.CompileJSON(id, d.Document)
+		if err == nil {
+			err = checkEvaluable(p.Document())
+		}
 		if err != nil {
 			var se *policy.SyntaxError
 			if errors.As(err, &se) {
@@ -311,4 +314,15 @@ func buildChain(name string, levels [][]Doc) ([]*policy.Set, error) {
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// checkEvaluable rejects documents whose statements cannot apply to any
+// request (no Action or NotAction), which AWS would refuse to store.
+func checkEvaluable(doc *policy.Document) error {
+	for i, st := range doc.Statements {
+		if len(st.Action.List) == 0 && len(st.NotAction.List) == 0 {
+			return fmt.Errorf("statement %d: %s", i, policy.MsgNoActions)
+		}
+	}
+	return nil
 }
