@@ -1,0 +1,180 @@
+package iam
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/password"
+)
+
+// AccountSpec describes a new account. Empty fields are generated.
+type AccountSpec struct {
+	ID        string
+	Email     string
+	Name      string
+	CreatedAt time.Time
+	// RootPassword is hashed before it is stored; empty means none.
+	RootPassword gatehouse.Secret
+	// RootAccessKeyID and RootSecretAccessKey create a root access key
+	// with known values; CreateRootKey creates one with generated values.
+	RootAccessKeyID     string
+	RootSecretAccessKey gatehouse.Secret
+	CreateRootKey       bool
+}
+
+// CreateAccount creates an account with its root user, and a root access
+// key when asked. The key's secret is returned once.
+func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehouse.Account, *gatehouse.AccessKey, error) {
+	if spec.ID == "" {
+		id, err := s.newAccountID()
+		if err != nil {
+			return nil, nil, err
+		}
+		spec.ID = id
+	}
+	if len(spec.ID) != 12 || strings.Trim(spec.ID, "0123456789") != "" {
+		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The account ID %q must be 12 digits.", spec.ID)
+	}
+	if _, err := mail.ParseAddress(spec.Email); err != nil || !strings.Contains(spec.Email, "@") {
+		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The email address %q is not valid.", spec.Email)
+	}
+	if spec.CreatedAt.IsZero() {
+		spec.CreatedAt = s.now()
+	}
+	a := &gatehouse.Account{ID: spec.ID, Email: spec.Email, Name: spec.Name, CreatedAt: spec.CreatedAt.UTC()}
+	if spec.RootPassword != "" {
+		h, err := password.Hash(spec.RootPassword.Reveal(), password.Default, s.rand())
+		if err != nil {
+			return nil, nil, err
+		}
+		a.RootPasswordHash = h
+	}
+	var key *gatehouse.AccessKey
+	if spec.RootAccessKeyID != "" || spec.CreateRootKey {
+		key = &gatehouse.AccessKey{ID: spec.RootAccessKeyID, AccountID: a.ID, Status: gatehouse.KeyActive,
+			Secret: spec.RootSecretAccessKey, CreatedAt: s.now()}
+		var err error
+		if key.ID == "" {
+			if key.ID, err = s.NewAccessKeyID(); err != nil {
+				return nil, nil, err
+			}
+		}
+		if key.Secret == "" {
+			if key.Secret, err = s.NewSecretAccessKey(); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(key.ID) < 16 || len(key.ID) > 128 {
+			return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The access key ID must be 16 to 128 characters.")
+		}
+	}
+	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		if err := tx.CreateAccount(a); err != nil {
+			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account %s already exists.", a.ID)
+			}
+			return err
+		}
+		if key != nil {
+			if err := tx.CreateAccessKey(key); err != nil {
+				if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+					return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Access key %s already exists.", key.ID)
+				}
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, key, nil
+}
+
+func (s *Service) newAccountID() (string, error) {
+	n, err := randInt(s.rand(), 1e12)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%012d", n), nil
+}
+
+func randInt(r interface{ Read([]byte) (int, error) }, max int64) (int64, error) {
+	b := make([]byte, 8)
+	if _, err := r.Read(b); err != nil {
+		return 0, err
+	}
+	n := new(big.Int).SetBytes(b)
+	return n.Mod(n, big.NewInt(max)).Int64(), nil
+}
+
+//go:embed managed/*.json
+var managedFS embed.FS
+
+// managedEntry is one row of managed/index.json.
+type managedEntry struct {
+	Name        string `json:"name"`
+	Path        string `json:"path"`
+	VersionID   string `json:"versionId"`
+	Description string `json:"description"`
+	File        string `json:"file"`
+	Source      string `json:"source"`
+	Attachable  bool   `json:"attachable"`
+}
+
+// SeedManagedPolicies stores the built-in AWS managed policies (account
+// "aws"), updating a policy whose shipped document changed. It is safe to
+// run at every start.
+func (s *Service) SeedManagedPolicies(ctx context.Context) error {
+	raw, err := managedFS.ReadFile("managed/index.json")
+	if err != nil {
+		return fmt.Errorf("managed policies: %w", err)
+	}
+	var entries []managedEntry
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return fmt.Errorf("managed policies index: %w", err)
+	}
+	epoch := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		for _, e := range entries {
+			doc, err := managedFS.ReadFile("managed/" + e.File)
+			if err != nil {
+				return fmt.Errorf("managed policy %s: %w", e.Name, err)
+			}
+			sum := sha256.Sum256([]byte(e.Name))
+			p := &gatehouse.ManagedPolicy{
+				AccountID: gatehouse.AWSManagedAccount, Name: e.Name, Path: e.Path, Description: e.Description,
+				ID: "ANPA" + strings.ToUpper(idEncoding.EncodeToString(sum[:]))[:17], DefaultVersionID: e.VersionID,
+				NextVersion: 1, CreatedAt: epoch, UpdatedAt: epoch,
+			}
+			have, err := tx.Policy(p.ARN())
+			switch {
+			case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
+				v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: e.VersionID, Document: string(doc), CreatedAt: epoch}
+				if err := tx.CreatePolicy(p, v); err != nil {
+					return err
+				}
+			case err != nil:
+				return err
+			case have.DefaultVersionID != e.VersionID:
+				v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: e.VersionID, Document: string(doc), CreatedAt: s.now()}
+				if err := tx.CreatePolicyVersion(v); err != nil {
+					return err
+				}
+				have.DefaultVersionID, have.UpdatedAt = e.VersionID, s.now()
+				if err := tx.UpdatePolicy(have); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}

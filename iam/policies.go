@@ -1,0 +1,569 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/arn"
+	"github.com/gatehouse-dev/gatehouse/policy"
+)
+
+// validateDocument applies AWS's write-time checks to an identity policy
+// document and returns the error AWS would return.
+func validateDocument(doc string, kind policy.Kind, maxSize int, sizeMessage string) error {
+	findings := policy.Validate([]byte(doc), policy.ValidateOptions{Kind: kind, MaxSize: maxSize, SizeMessage: sizeMessage})
+	if f, bad := policy.FirstError(findings); bad {
+		return gatehouse.Errorf(f.Code, "%s", f.Message)
+	}
+	return nil
+}
+
+// CreatePolicyInput is the input of CreatePolicy.
+type CreatePolicyInput struct {
+	PolicyName     string
+	Path           string
+	PolicyDocument string
+	Description    string
+	Tags           []gatehouse.Tag
+}
+
+// PolicyInfo is a managed policy with its usage in the caller's account.
+type PolicyInfo struct {
+	*gatehouse.ManagedPolicy
+	AttachmentCount               int
+	PermissionsBoundaryUsageCount int
+}
+
+// CreatePolicy creates a customer managed policy with version v1.
+func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePolicyInput) (*PolicyInfo, error) {
+	if err := checkName(in.PolicyName, "policyName", 128); err != nil {
+		return nil, err
+	}
+	path := orSlash(in.Path)
+	if len(path) > 512 || !policyPathPattern.MatchString(path) {
+		return nil, validationError(path, "path", `satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/`)
+	}
+	if len(in.Description) > 1000 {
+		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := validateDocument(in.PolicyDocument, policy.KindIdentity, MaxManagedPolicySize, ""); err != nil {
+		return nil, err
+	}
+	id, err := s.NewID("ANPA")
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	p := &gatehouse.ManagedPolicy{
+		AccountID: account, Name: in.PolicyName, ID: id, Path: path, Description: in.Description,
+		DefaultVersionID: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now, Tags: in.Tags,
+	}
+	v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v1", Document: in.PolicyDocument, CreatedAt: now}
+	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		existing, err := tx.Policies(account)
+		if err != nil {
+			return err
+		}
+		for _, e := range existing {
+			if strings.EqualFold(e.Name, p.Name) {
+				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", p.Name)
+			}
+		}
+		if len(existing) >= MaxPoliciesPerAccount {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for PoliciesPerAccount: %d", MaxPoliciesPerAccount)
+		}
+		return tx.CreatePolicy(p, v)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyInfo{ManagedPolicy: p}, nil
+}
+
+// getPolicy fetches a managed policy the account may see: its own or an
+// AWS managed one.
+func getPolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
+	a, err := arn.Parse(policyARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
+		return nil, gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
+	}
+	if a.Account != account && a.Account != gatehouse.AWSManagedAccount {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+	}
+	p, err := tx.Policy(policyARN)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+	}
+	return p, err
+}
+
+// requireAttachable checks that a policy exists and can be attached.
+func requireAttachable(tx gatehouse.Tx, policyARN string) error {
+	a, err := arn.Parse(policyARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
+		return gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
+	}
+	if strings.HasPrefix(a.Resource, "policy/root-task/") {
+		return gatehouse.Errorf(gatehouse.EPolicyNotAttachable, "Policy %s is not attachable.", policyARN)
+	}
+	if _, err := tx.Policy(policyARN); err != nil {
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
+		}
+		return err
+	}
+	return nil
+}
+
+func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
+	refs, err := tx.PolicyAttachments(account, p.ARN())
+	if err != nil {
+		return nil, err
+	}
+	info := &PolicyInfo{ManagedPolicy: p, AttachmentCount: len(refs)}
+	users, err := tx.Users(account)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range users {
+		if u.PermissionsBoundary == p.ARN() {
+			info.PermissionsBoundaryUsageCount++
+		}
+	}
+	return info, nil
+}
+
+// Policy returns a managed policy with its usage counts.
+func (s *Service) Policy(ctx context.Context, account, policyARN string) (*PolicyInfo, error) {
+	var out *PolicyInfo
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		out, err = s.info(tx, account, p)
+		return err
+	})
+	return out, err
+}
+
+// ListPoliciesInput filters ListPolicies.
+type ListPoliciesInput struct {
+	Scope        string // "All" (default), "AWS" or "Local"
+	OnlyAttached bool
+	PathPrefix   string
+	UsageFilter  string // "", "PermissionsPolicy" or "PermissionsBoundary"
+}
+
+// Policies lists managed policies visible to the account, sorted by name.
+func (s *Service) Policies(ctx context.Context, account string, in ListPoliciesInput) ([]*PolicyInfo, error) {
+	var out []*PolicyInfo
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		var all []*gatehouse.ManagedPolicy
+		if in.Scope != "Local" {
+			aws, err := tx.Policies(gatehouse.AWSManagedAccount)
+			if err != nil {
+				return err
+			}
+			all = append(all, aws...)
+		}
+		if in.Scope != "AWS" {
+			local, err := tx.Policies(account)
+			if err != nil {
+				return err
+			}
+			all = append(all, local...)
+		}
+		sort.SliceStable(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+		for _, p := range all {
+			if !strings.HasPrefix(p.Path, orSlash(in.PathPrefix)) {
+				continue
+			}
+			info, err := s.info(tx, account, p)
+			if err != nil {
+				return err
+			}
+			if in.OnlyAttached && info.AttachmentCount == 0 && info.PermissionsBoundaryUsageCount == 0 {
+				continue
+			}
+			switch in.UsageFilter {
+			case "PermissionsBoundary":
+				if info.PermissionsBoundaryUsageCount == 0 && in.OnlyAttached {
+					continue
+				}
+			}
+			out = append(out, info)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DeletePolicy deletes a customer managed policy that is not attached
+// and has no versions besides the default.
+func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		if p.AccountID == gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.EInvalidInput, "Cannot delete AWS managed policy %s.", policyARN)
+		}
+		info, err := s.info(tx, account, p)
+		if err != nil {
+			return err
+		}
+		if info.AttachmentCount > 0 || info.PermissionsBoundaryUsageCount > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete a policy attached to entities.")
+		}
+		versions, err := tx.PolicyVersions(p.ARN())
+		if err != nil {
+			return err
+		}
+		if len(versions) > 1 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete policies with versions. Delete all non-default versions before deleting the policy.")
+		}
+		return tx.DeletePolicy(p.ARN())
+	})
+}
+
+// CreatePolicyVersion adds a version to a customer managed policy.
+func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, document string, setAsDefault bool) (*gatehouse.PolicyVersion, error) {
+	if err := validateDocument(document, policy.KindIdentity, MaxManagedPolicySize, ""); err != nil {
+		return nil, err
+	}
+	var v *gatehouse.PolicyVersion
+	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		if p.AccountID == gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
+		}
+		versions, err := tx.PolicyVersions(p.ARN())
+		if err != nil {
+			return err
+		}
+		if len(versions) >= MaxVersionsPerPolicy {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxVersionsPerPolicy)
+		}
+		now := s.now()
+		v = &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v" + strconv.Itoa(p.NextVersion), Document: document, CreatedAt: now}
+		if err := tx.CreatePolicyVersion(v); err != nil {
+			return err
+		}
+		p.NextVersion++
+		p.UpdatedAt = now
+		if setAsDefault {
+			p.DefaultVersionID = v.VersionID
+		}
+		return tx.UpdatePolicy(p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+func getVersion(tx gatehouse.Tx, policyARN, versionID string) (*gatehouse.PolicyVersion, error) {
+	v, err := tx.PolicyVersion(policyARN, versionID)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", policyARN, versionID)
+	}
+	return v, err
+}
+
+// PolicyVersion returns one version and whether it is the default.
+func (s *Service) PolicyVersion(ctx context.Context, account, policyARN, versionID string) (*gatehouse.PolicyVersion, bool, error) {
+	var v *gatehouse.PolicyVersion
+	var isDefault bool
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		v, err = getVersion(tx, p.ARN(), versionID)
+		isDefault = err == nil && v.VersionID == p.DefaultVersionID
+		return err
+	})
+	return v, isDefault, err
+}
+
+// PolicyVersions lists a policy's versions, newest first, and the
+// default version's ID.
+func (s *Service) PolicyVersions(ctx context.Context, account, policyARN string) ([]*gatehouse.PolicyVersion, string, error) {
+	var out []*gatehouse.PolicyVersion
+	var def string
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		def = p.DefaultVersionID
+		out, err = tx.PolicyVersions(p.ARN())
+		return err
+	})
+	return out, def, err
+}
+
+// DeletePolicyVersion deletes a non-default version.
+func (s *Service) DeletePolicyVersion(ctx context.Context, account, policyARN, versionID string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		if p.AccountID == gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
+		}
+		if _, err := getVersion(tx, p.ARN(), versionID); err != nil {
+			return err
+		}
+		if versionID == p.DefaultVersionID {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete the default version of a policy.")
+		}
+		return tx.DeletePolicyVersion(p.ARN(), versionID)
+	})
+}
+
+// SetDefaultPolicyVersion makes a version the policy's default.
+func (s *Service) SetDefaultPolicyVersion(ctx context.Context, account, policyARN, versionID string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		if p.AccountID == gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
+		}
+		if _, err := getVersion(tx, p.ARN(), versionID); err != nil {
+			return err
+		}
+		p.DefaultVersionID = versionID
+		p.UpdatedAt = s.now()
+		return tx.UpdatePolicy(p)
+	})
+}
+
+// entityExists returns the canonical name of a user or group.
+func entityExists(tx gatehouse.Tx, account string, e gatehouse.EntityRef) (gatehouse.EntityRef, error) {
+	switch e.Kind {
+	case gatehouse.KindUser:
+		u, err := getUser(tx, account, e.Name)
+		if err != nil {
+			return e, err
+		}
+		return gatehouse.EntityRef{Kind: e.Kind, Name: u.Name}, nil
+	case gatehouse.KindGroup:
+		g, err := getGroup(tx, account, e.Name)
+		if err != nil {
+			return e, err
+		}
+		return gatehouse.EntityRef{Kind: e.Kind, Name: g.Name}, nil
+	}
+	return e, fmt.Errorf("iam: entity kind %q not supported", e.Kind)
+}
+
+// AttachPolicy attaches a managed policy to a user or group.
+func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.EntityRef, policyARN string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		if err := requireAttachable(tx, policyARN); err != nil {
+			return err
+		}
+		if a, _ := arn.Parse(policyARN); a.Account != account && a.Account != gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
+		}
+		attached, err := tx.AttachedPolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		for _, a := range attached {
+			if a == policyARN {
+				return nil
+			}
+		}
+		limit, quota := MaxManagedPerUser, "PoliciesPerUser"
+		if ref.Kind == gatehouse.KindGroup {
+			limit, quota = MaxManagedPerGroup, "PoliciesPerGroup"
+		}
+		if len(attached) >= limit {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for %s: %d", quota, limit)
+		}
+		return tx.AttachPolicy(account, ref, policyARN)
+	})
+}
+
+// DetachPolicy detaches a managed policy from a user or group.
+func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.EntityRef, policyARN string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		attached, err := tx.AttachedPolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		for _, a := range attached {
+			if a == policyARN {
+				return tx.DetachPolicy(account, ref, policyARN)
+			}
+		}
+		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+	})
+}
+
+// AttachedPolicies lists the managed policies attached to a user or group.
+func (s *Service) AttachedPolicies(ctx context.Context, account string, e gatehouse.EntityRef, pathPrefix string) ([]*gatehouse.ManagedPolicy, error) {
+	var out []*gatehouse.ManagedPolicy
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		arns, err := tx.AttachedPolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		for _, a := range arns {
+			p, err := tx.Policy(a)
+			if err != nil {
+				return err
+			}
+			if strings.HasPrefix(p.Path, orSlash(pathPrefix)) {
+				out = append(out, p)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// PolicyEntities lists the users and groups a policy is attached to.
+func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string) ([]*gatehouse.User, []*gatehouse.Group, error) {
+	var users []*gatehouse.User
+	var groups []*gatehouse.Group
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		if _, err := getPolicy(tx, account, policyARN); err != nil {
+			return err
+		}
+		refs, err := tx.PolicyAttachments(account, policyARN)
+		if err != nil {
+			return err
+		}
+		for _, r := range refs {
+			switch r.Kind {
+			case gatehouse.KindUser:
+				u, err := tx.User(account, r.Name)
+				if err != nil {
+					return err
+				}
+				users = append(users, u)
+			case gatehouse.KindGroup:
+				g, err := tx.Group(account, r.Name)
+				if err != nil {
+					return err
+				}
+				groups = append(groups, g)
+			}
+		}
+		return nil
+	})
+	return users, groups, err
+}
+
+// PutInlinePolicy creates or replaces an inline policy of a user or group.
+func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehouse.EntityRef, name, document string) error {
+	if err := checkName(name, "policyName", 128); err != nil {
+		return err
+	}
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		existing, err := tx.InlinePolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		limit := MaxInlineUserPolicySize
+		if ref.Kind == gatehouse.KindGroup {
+			limit = MaxInlineGroupSize
+		}
+		total := policy.Size([]byte(document))
+		for _, p := range existing {
+			if !strings.EqualFold(p.Name, name) {
+				total += policy.Size([]byte(p.Document))
+			}
+		}
+		if total > limit {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Maximum policy size of %d bytes exceeded for %s %s", limit, ref.Kind, ref.Name)
+		}
+		if err := validateDocument(document, policy.KindIdentity, limit, ""); err != nil {
+			return err
+		}
+		return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: account, Owner: ref, Name: name, Document: document})
+	})
+}
+
+// InlinePolicy returns an inline policy of a user or group.
+func (s *Service) InlinePolicy(ctx context.Context, account string, e gatehouse.EntityRef, name string) (*gatehouse.InlinePolicy, error) {
+	var out *gatehouse.InlinePolicy
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		out, err = tx.InlinePolicy(account, ref, name)
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s policy with name %s cannot be found.", ref.Kind, name)
+		}
+		return err
+	})
+	return out, err
+}
+
+// InlinePolicyNames lists the inline policy names of a user or group.
+func (s *Service) InlinePolicyNames(ctx context.Context, account string, e gatehouse.EntityRef) ([]string, error) {
+	var out []string
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		ps, err := tx.InlinePolicies(account, ref)
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+		return err
+	})
+	return out, err
+}
+
+// DeleteInlinePolicy deletes an inline policy of a user or group.
+func (s *Service) DeleteInlinePolicy(ctx context.Context, account string, e gatehouse.EntityRef, name string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		ref, err := entityExists(tx, account, e)
+		if err != nil {
+			return err
+		}
+		err = tx.DeleteInlinePolicy(account, ref, name)
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s policy with name %s cannot be found.", ref.Kind, name)
+		}
+		return err
+	})
+}

@@ -1,0 +1,228 @@
+package iam
+
+import (
+	"context"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// CreateUserInput is the input of CreateUser.
+type CreateUserInput struct {
+	UserName            string
+	Path                string
+	PermissionsBoundary string
+	Tags                []gatehouse.Tag
+}
+
+// CreateUser creates an IAM user.
+func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserInput) (*gatehouse.User, error) {
+	if err := checkName(in.UserName, "userName", 64); err != nil {
+		return nil, err
+	}
+	path := orSlash(in.Path)
+	if err := checkPath(path, "path"); err != nil {
+		return nil, err
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	id, err := s.NewID("AIDA")
+	if err != nil {
+		return nil, err
+	}
+	u := &gatehouse.User{
+		AccountID: account, Name: in.UserName, ID: id, Path: path, CreatedAt: s.now(),
+		PermissionsBoundary: in.PermissionsBoundary, Tags: in.Tags,
+	}
+	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		users, err := tx.Users(account)
+		if err != nil {
+			return err
+		}
+		if len(users) >= MaxUsersPerAccount {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
+		}
+		if in.PermissionsBoundary != "" {
+			if err := requireAttachable(tx, in.PermissionsBoundary); err != nil {
+				return err
+			}
+		}
+		if err := tx.CreateUser(u); err != nil {
+			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", in.UserName)
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// User returns a user of the account.
+func (s *Service) User(ctx context.Context, account, name string) (*gatehouse.User, error) {
+	var u *gatehouse.User
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		var err error
+		u, err = getUser(tx, account, name)
+		return err
+	})
+	return u, err
+}
+
+func getUser(tx gatehouse.Tx, account, name string) (*gatehouse.User, error) {
+	u, err := tx.User(account, name)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s cannot be found.", name)
+	}
+	return u, err
+}
+
+// Users lists the users whose path starts with pathPrefix ("" or "/" for
+// all), sorted by name.
+func (s *Service) Users(ctx context.Context, account, pathPrefix string) ([]*gatehouse.User, error) {
+	var out []*gatehouse.User
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		users, err := tx.Users(account)
+		for _, u := range users {
+			if strings.HasPrefix(u.Path, orSlash(pathPrefix)) {
+				out = append(out, u)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// UpdateUser renames a user or moves it to a new path.
+func (s *Service) UpdateUser(ctx context.Context, account, name string, newName, newPath *string) error {
+	if newName != nil {
+		if err := checkName(*newName, "newUserName", 64); err != nil {
+			return err
+		}
+	}
+	if newPath != nil {
+		if err := checkPath(*newPath, "newPath"); err != nil {
+			return err
+		}
+	}
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		if newName != nil {
+			u.Name = *newName
+		}
+		if newPath != nil {
+			u.Path = *newPath
+		}
+		err = tx.UpdateUser(name, u)
+		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", u.Name)
+		}
+		return err
+	})
+}
+
+// DeleteUser deletes a user that no longer has credentials, policies or
+// group memberships, as AWS requires.
+func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		ref := gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: u.Name}
+		keys, err := tx.AccessKeys(account, u.Name)
+		if err != nil {
+			return err
+		}
+		if len(keys) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete access keys first.")
+		}
+		inline, err := tx.InlinePolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		if len(inline) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
+		}
+		attached, err := tx.AttachedPolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		if len(attached) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
+		}
+		groups, err := tx.GroupsForUser(account, u.Name)
+		if err != nil {
+			return err
+		}
+		if len(groups) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must remove user from all groups first.")
+		}
+		return tx.DeleteUser(account, u.Name)
+	})
+}
+
+// TagUser adds or replaces tags on a user.
+func (s *Service) TagUser(ctx context.Context, account, name string, tags []gatehouse.Tag) error {
+	if err := checkTags(tags); err != nil {
+		return err
+	}
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		merged := mergeTags(u.Tags, tags)
+		if len(merged) > MaxTagsPerResource {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
+		}
+		u.Tags = merged
+		return tx.UpdateUser(u.Name, u)
+	})
+}
+
+// UntagUser removes tags from a user by key.
+func (s *Service) UntagUser(ctx context.Context, account, name string, keys []string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		u.Tags = removeTags(u.Tags, keys)
+		return tx.UpdateUser(u.Name, u)
+	})
+}
+
+// PutUserPermissionsBoundary sets a user's permissions boundary.
+func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		if err := requireAttachable(tx, policyARN); err != nil {
+			return err
+		}
+		u.PermissionsBoundary = policyARN
+		return tx.UpdateUser(u.Name, u)
+	})
+}
+
+// DeleteUserPermissionsBoundary removes a user's permissions boundary.
+func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		u.PermissionsBoundary = ""
+		return tx.UpdateUser(u.Name, u)
+	})
+}

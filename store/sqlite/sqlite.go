@@ -1,0 +1,347 @@
+// Package sqlite implements [gatehouse.Store] on SQLite, through the
+// pure-Go driver modernc.org/sqlite (no cgo).
+//
+// A file store runs in WAL mode with synchronous=FULL, so a write is on
+// disk when [Store.Update] returns. Updates go through one connection that
+// takes the write lock when its transaction begins (BEGIN IMMEDIATE), so
+// concurrent updates from one process queue up instead of failing with
+// SQLITE_BUSY; other processes wait for the lock up to a busy timeout.
+// Views read from their own pool of read-only connections and never wait
+// for a writer.
+//
+// The path ":memory:" gives a store that lives as long as the Store value,
+// for ephemeral servers and tests; it runs every transaction, views
+// included, on a single connection.
+package sqlite
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+
+	// Registers the "sqlite" database/sql driver.
+	_ "modernc.org/sqlite"
+)
+
+// MemoryPath is the path that opens an in-memory store.
+const MemoryPath = ":memory:"
+
+// busyTimeout is how long a connection waits for a lock held by another
+// process before giving up with SQLITE_BUSY.
+const busyTimeout = 10 * time.Second
+
+// readConns bounds the pool of read-only connections of a file store.
+const readConns = 4
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// Options configures a store opened with [Open].
+type Options struct {
+	// SecretKey is the 32-byte AES-256 key that seals access-key secrets
+	// at rest (AES-256-GCM). Required.
+	SecretKey []byte
+	// Now returns the current time; it stamps CreatedAt (and a policy's
+	// UpdatedAt) when the caller leaves them zero. Defaults to time.Now.
+	Now func() time.Time
+}
+
+// Store is a [gatehouse.Store] on one SQLite database. It is safe for
+// concurrent use.
+type Store struct {
+	write *sql.DB // one connection, BEGIN IMMEDIATE
+	read  *sql.DB // read-only connections; the same as write in memory
+	aead  cipher.AEAD
+	now   func() time.Time
+}
+
+var _ gatehouse.Store = (*Store)(nil)
+
+// Open opens (creating it if needed) the store at path, a file name or
+// [MemoryPath], and applies any migrations it has not applied yet. It fails
+// if opts.SecretKey is not 32 bytes long.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if len(opts.SecretKey) != 32 {
+		return nil, fmt.Errorf("sqlite: open %s: secret key is %d bytes, want 32", path, len(opts.SecretKey))
+	}
+	block, err := aes.NewCipher(opts.SecretKey)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	s := &Store{aead: aead, now: opts.Now}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if err := s.openDBs(path); err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	if err := s.migrate(ctx); err != nil {
+		_ = s.Close()
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// openDBs opens the write connection and the read pool.
+func (s *Store) openDBs(path string) error {
+	if path == MemoryPath {
+		// Every connection to ":memory:" is a database of its own, so the
+		// store keeps exactly one, forever.
+		db, err := sql.Open("sqlite", MemoryPath+"?_pragma=foreign_keys(1)&_txlock=immediate")
+		if err != nil {
+			return err
+		}
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.write, s.read = db, db
+		return nil
+	}
+
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	// Create the file owner-only before SQLite does; the -wal and -shm
+	// files take the database file's permissions.
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+
+	busy := fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds())
+	write := url.Values{"_pragma": {busy, "foreign_keys(1)", "journal_mode(WAL)", "synchronous(FULL)"}, "_txlock": {"immediate"}}
+	s.write, err = sql.Open("sqlite", fileDSN(abs, write))
+	if err != nil {
+		return err
+	}
+	s.write.SetMaxOpenConns(1)
+	s.write.SetMaxIdleConns(1)
+	// Open the write connection first: it switches the file to WAL.
+	if err := s.write.Ping(); err != nil {
+		_ = s.write.Close()
+		return err
+	}
+
+	read := url.Values{"_pragma": {busy, "foreign_keys(1)", "query_only(1)"}}
+	s.read, err = sql.Open("sqlite", fileDSN(abs, read))
+	if err != nil {
+		_ = s.write.Close()
+		return err
+	}
+	s.read.SetMaxOpenConns(readConns)
+	s.read.SetMaxIdleConns(readConns)
+	return nil
+}
+
+// fileDSN returns the SQLite URI of the file at the absolute path abs, with
+// the driver parameters q.
+func fileDSN(abs string, q url.Values) string {
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(abs), RawQuery: q.Encode()}
+	return u.String()
+}
+
+// Close closes the store's connections.
+func (s *Store) Close() error {
+	if s.read == s.write {
+		return s.write.Close()
+	}
+	return errors.Join(s.read.Close(), s.write.Close())
+}
+
+// migrate applies, in name order, the embedded migrations not yet recorded
+// in the migrations table, all in one write transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(sqlTx)
+
+	if _, err := sqlTx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY) STRICT`); err != nil {
+		return fmt.Errorf("create migrations table: %w", err)
+	}
+	applied, err := appliedMigrations(ctx, sqlTx)
+	if err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(names))
+	for _, name := range names {
+		known[name] = true
+	}
+	for name := range applied {
+		if !known[name] {
+			// A newer Gatehouse wrote this database; an older one must not
+			// guess at its schema.
+			return fmt.Errorf("database has migration %s, unknown to this version", name)
+		}
+	}
+	for _, name := range names {
+		if applied[name] {
+			continue
+		}
+		script, err := fs.ReadFile(migrationFS, name)
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := sqlTx.ExecContext(ctx, string(script)); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+		if _, err := sqlTx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+			return fmt.Errorf("migration %s: %w", name, err)
+		}
+	}
+	return sqlTx.Commit()
+}
+
+// appliedMigrations returns the names recorded in the migrations table.
+func appliedMigrations(ctx context.Context, sqlTx *sql.Tx) (map[string]bool, error) {
+	rows, err := sqlTx.QueryContext(ctx, `SELECT name FROM migrations`)
+	names, err := collect(rows, err, func(row scanner) (string, error) {
+		var name string
+		err := row.Scan(&name)
+		return name, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read migrations: %w", err)
+	}
+	applied := make(map[string]bool, len(names))
+	for _, name := range names {
+		applied[name] = true
+	}
+	return applied, nil
+}
+
+// Update runs fn in a write transaction and commits it, bumping the
+// revision, when fn returns nil; the write is durable when Update returns.
+// Otherwise it rolls back and returns fn's error. fn must not call View,
+// Update or Revision on the same store (on an in-memory store that would
+// wait forever), and must not keep tx.
+func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
+	sqlTx, err := s.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin update: %w", err)
+	}
+	defer rollback(sqlTx)
+
+	if err := fn(s.newTx(ctx, sqlTx, false)); err != nil {
+		return err
+	}
+	if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
+		return fmt.Errorf("bump revision: %w", err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction that sees one snapshot of the
+// store, and returns fn's error. Write methods of tx fail. fn must not call
+// View, Update or Revision on the same store, and must not keep tx.
+func (s *Store) View(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
+	sqlTx, err := s.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin view: %w", err)
+	}
+	defer rollback(sqlTx)
+	return fn(s.newTx(ctx, sqlTx, true))
+}
+
+// Revision returns the number of updates committed since the store was
+// created.
+func (s *Store) Revision(ctx context.Context) (int64, error) {
+	var rev int64
+	if err := s.read.QueryRowContext(ctx, `SELECT value FROM revision WHERE id = 1`).Scan(&rev); err != nil {
+		return 0, fmt.Errorf("read revision: %w", err)
+	}
+	return rev, nil
+}
+
+// rollback ends a transaction that was not committed; after a commit it
+// does nothing.
+func rollback(sqlTx *sql.Tx) {
+	// The only error that matters was returned by the statement that
+	// failed, or by Commit.
+	_ = sqlTx.Rollback()
+}
+
+// tx implements gatehouse.Tx on one SQL transaction.
+type tx struct {
+	tx *sql.Tx
+	// ctx is the context of the Update or View call; the Tx methods take
+	// none, and tx lives no longer than that call.
+	ctx      context.Context
+	now      time.Time
+	aead     cipher.AEAD
+	readOnly bool
+}
+
+var _ gatehouse.Tx = (*tx)(nil)
+
+func (s *Store) newTx(ctx context.Context, sqlTx *sql.Tx, readOnly bool) *tx {
+	return &tx{tx: sqlTx, ctx: ctx, now: s.now(), aead: s.aead, readOnly: readOnly}
+}
+
+// errReadOnly is returned by write methods called inside View.
+var errReadOnly = errors.New("write in a read-only transaction")
+
+// exec runs a statement that writes.
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	if t.readOnly {
+		return nil, errReadOnly
+	}
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+// execCount runs a statement that writes and returns the number of rows it
+// changed.
+func (t *tx) execCount(query string, args ...any) (int64, error) {
+	res, err := t.exec(query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	return t.tx.QueryContext(t.ctx, query, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	return t.tx.QueryRowContext(t.ctx, query, args...)
+}
+
+// stamp returns t unless it is zero, and the transaction's time otherwise.
+func (t *tx) stamp(at time.Time) time.Time {
+	if at.IsZero() {
+		return t.now
+	}
+	return at
+}

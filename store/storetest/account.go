@@ -1,0 +1,164 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+func accountTests() []test {
+	return []test{
+		{"CreateGet", func(t *testing.T, s gatehouse.Store) {
+			want := newAccount(acct1, 0)
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateAccount(want) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Account(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "account", normAccount(got), normAccount(want))
+				return nil
+			})
+		}},
+		{"ListSortedByID", func(t *testing.T, s gatehouse.Store) {
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				for i, a := range []string{"333333333333", acct1, acct2} {
+					if err := tx.CreateAccount(newAccount(a, i)); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				accounts, err := tx.Accounts()
+				if err != nil {
+					return err
+				}
+				var ids []string
+				for _, a := range accounts {
+					ids = append(ids, a.ID)
+				}
+				wantEqual(t, "account IDs", ids, []string{acct1, acct2, "333333333333"})
+				return nil
+			})
+		}},
+		{"ListEmpty", func(t *testing.T, s gatehouse.Store) {
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				accounts, err := tx.Accounts()
+				if err != nil {
+					return err
+				}
+				if len(accounts) != 0 {
+					t.Errorf("Accounts() on an empty store = %s", show(accounts))
+				}
+				return nil
+			})
+		}},
+		{"Update", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			want := newAccount(acct1, 0)
+			want.Email, want.Name, want.RootPasswordHash = "new@example.com", "renamed", ""
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.UpdateAccount(want) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Account(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "account", normAccount(got), normAccount(want))
+				other, err := tx.Account(acct2)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "other account", normAccount(other), normAccount(newAccount(acct2, 1)))
+				return nil
+			})
+		}},
+		{"Errors", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			runErrorCases(t, s, []errorCase{
+				{"CreateDuplicate", func(tx gatehouse.Tx) error { return tx.CreateAccount(newAccount(acct1, 5)) },
+					gatehouse.EEntityAlreadyExists},
+				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Account("999999999999"); return err },
+					gatehouse.ENoSuchEntity},
+				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateAccount(newAccount("999999999999", 0)) },
+					gatehouse.ENoSuchEntity},
+			})
+		}},
+	}
+}
+
+func aliasTests() []test {
+	return []test{
+		{"NoneByDefault", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				alias, err := tx.AccountAlias(acct1)
+				if err != nil {
+					return err
+				}
+				if alias != "" {
+					t.Errorf("AccountAlias = %q, want none", alias)
+				}
+				return nil
+			})
+		}},
+		{"SetReplaceDelete", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			wantAlias := func(want string) {
+				t.Helper()
+				mustView(t, s, func(tx gatehouse.Tx) error {
+					got, err := tx.AccountAlias(acct1)
+					if err != nil {
+						return err
+					}
+					if got != want {
+						t.Errorf("AccountAlias = %q, want %q", got, want)
+					}
+					return nil
+				})
+			}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "first") })
+			wantAlias("first")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "first") })
+			wantAlias("first")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "second") })
+			wantAlias("second")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteAccountAlias(acct1) })
+			wantAlias("")
+		}},
+		{"UniqueAcrossAccounts", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "taken") })
+			runErrorCases(t, s, []errorCase{
+				{"SetTaken", func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct2, "taken") },
+					gatehouse.EEntityAlreadyExists},
+			})
+			// Once released, the alias is free for another account.
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "other") })
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct2, "taken") })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				a1, err := tx.AccountAlias(acct1)
+				if err != nil {
+					return err
+				}
+				a2, err := tx.AccountAlias(acct2)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "aliases", []string{a1, a2}, []string{"other", "taken"})
+				return nil
+			})
+		}},
+		{"Errors", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			runErrorCases(t, s, []errorCase{
+				{"DeleteNone", func(tx gatehouse.Tx) error { return tx.DeleteAccountAlias(acct1) },
+					gatehouse.ENoSuchEntity},
+				{"SetUnknownAccount", func(tx gatehouse.Tx) error { return tx.SetAccountAlias("999999999999", "x") },
+					gatehouse.ENoSuchEntity},
+				{"GetUnknownAccount", func(tx gatehouse.Tx) error { _, err := tx.AccountAlias("999999999999"); return err },
+					gatehouse.ENoSuchEntity},
+			})
+		}},
+	}
+}

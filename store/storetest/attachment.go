@@ -1,0 +1,165 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+func userRef(name string) gatehouse.EntityRef {
+	return gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: name}
+}
+func groupRef(name string) gatehouse.EntityRef {
+	return gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: name}
+}
+
+func wantAttached(t *testing.T, s gatehouse.Store, e gatehouse.EntityRef, arns []string) {
+	t.Helper()
+	mustView(t, s, func(tx gatehouse.Tx) error {
+		got, err := tx.AttachedPolicies(acct1, e)
+		if err != nil {
+			return err
+		}
+		if got == nil {
+			got = []string{}
+		}
+		wantEqual(t, "policies attached to "+string(e.Kind)+" "+e.Name, got, arns)
+		return nil
+	})
+}
+
+func wantAttachments(t *testing.T, s gatehouse.Store, policyARN string, refs []gatehouse.EntityRef) {
+	t.Helper()
+	mustView(t, s, func(tx gatehouse.Tx) error {
+		got, err := tx.PolicyAttachments(acct1, policyARN)
+		if err != nil {
+			return err
+		}
+		if got == nil {
+			got = []gatehouse.EntityRef{}
+		}
+		wantEqual(t, "attachments of "+policyARN, got, refs)
+		return nil
+	})
+}
+
+// attach attaches each policy to each entity in one update.
+func attach(t *testing.T, s gatehouse.Store, refs []gatehouse.EntityRef, arns ...string) {
+	t.Helper()
+	mustUpdate(t, s, func(tx gatehouse.Tx) error {
+		for _, e := range refs {
+			for _, arn := range arns {
+				if err := tx.AttachPolicy(acct1, e, arn); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func attachmentTests() []test {
+	return []test{
+		{"BothDirections", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "bob", "Alice")
+			seedGroups(t, s, acct1, "dev")
+			ps := seedPolicies(t, s, acct1, "b", "a")
+			b, a := ps[0].ARN(), ps[1].ARN()
+			attach(t, s, []gatehouse.EntityRef{userRef("bob"), userRef("alice"), groupRef("DEV")}, b, a)
+			attach(t, s, []gatehouse.EntityRef{userRef("BOB")}, a) // idempotent
+			wantAttached(t, s, userRef("bob"), []string{a, b})
+			wantAttached(t, s, groupRef("dev"), []string{a, b})
+			wantAttachments(t, s, a, []gatehouse.EntityRef{groupRef("dev"), userRef("Alice"), userRef("bob")})
+		}},
+		{"AWSManagedPolicy", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice")
+			seedUsers(t, s, acct2, "alice")
+			p := newPolicy(gatehouse.AWSManagedAccount, "ReadOnlyAccess")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreatePolicy(p, firstVersion(p)) })
+			attach(t, s, []gatehouse.EntityRef{userRef("alice")}, p.ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct2, userRef("alice"), p.ARN()) })
+			wantAttached(t, s, userRef("alice"), []string{p.ARN()})
+			// Each account sees only its own entities.
+			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{userRef("alice")})
+		}},
+		{"Detach", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice")
+			seedGroups(t, s, acct1, "dev")
+			ps := seedPolicies(t, s, acct1, "a", "b")
+			attach(t, s, []gatehouse.EntityRef{userRef("alice"), groupRef("dev")}, ps[0].ARN(), ps[1].ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.DetachPolicy(acct1, userRef("ALICE"), ps[0].ARN()); err != nil {
+					return err
+				}
+				return tx.DetachPolicy(acct1, groupRef("dev"), ps[1].ARN())
+			})
+			wantAttached(t, s, userRef("alice"), []string{ps[1].ARN()})
+			wantAttached(t, s, groupRef("dev"), []string{ps[0].ARN()})
+		}},
+		{"RenamesKeepAttachments", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice")
+			seedGroups(t, s, acct1, "dev")
+			p := seedPolicies(t, s, acct1, "p")[0]
+			attach(t, s, []gatehouse.EntityRef{userRef("alice"), groupRef("dev")}, p.ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				u := newUser(acct1, "alicia")
+				u.ID = id("AIDA", acct1, "alice")
+				if err := tx.UpdateUser("alice", u); err != nil {
+					return err
+				}
+				g := newGroup(acct1, "developers")
+				g.ID = id("AGPA", acct1, "dev")
+				return tx.UpdateGroup("dev", g)
+			})
+			wantAttached(t, s, userRef("alicia"), []string{p.ARN()})
+			wantAttached(t, s, groupRef("developers"), []string{p.ARN()})
+			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{groupRef("developers"), userRef("alicia")})
+		}},
+		{"DeletesRemoveAttachments", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice", "bob")
+			seedGroups(t, s, acct1, "dev")
+			ps := seedPolicies(t, s, acct1, "p", "q")
+			attach(t, s, []gatehouse.EntityRef{userRef("alice"), userRef("bob"), groupRef("dev")}, ps[0].ARN(), ps[1].ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.DeleteUser(acct1, "alice"); err != nil {
+					return err
+				}
+				if err := tx.DeleteGroup(acct1, "dev"); err != nil {
+					return err
+				}
+				return tx.DeletePolicy(ps[1].ARN())
+			})
+			wantAttachments(t, s, ps[0].ARN(), []gatehouse.EntityRef{userRef("bob")})
+			wantAttached(t, s, userRef("bob"), []string{ps[0].ARN()})
+			seedUsers(t, s, acct1, "alice")
+			seedGroups(t, s, acct1, "dev")
+			wantAttached(t, s, userRef("alice"), []string{})
+			wantAttached(t, s, groupRef("dev"), []string{})
+		}},
+		{"Errors", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice")
+			seedGroups(t, s, acct1, "dev")
+			p := seedPolicies(t, s, acct1, "p")[0]
+			other := seedPolicies(t, s, acct2, "other")[0]
+			unknown := "arn:aws:iam::111111111111:policy/nope"
+			runErrorCases(t, s, []errorCase{
+				{"AttachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("alice"), unknown) },
+					gatehouse.ENoSuchEntity},
+				{"AttachOtherAccountsPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("alice"), other.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"AttachToUnknownUser", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("nobody"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"AttachToUnknownGroup", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, groupRef("nogroup"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"DetachNotAttached", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, userRef("alice"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"DetachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, groupRef("dev"), unknown) },
+					gatehouse.ENoSuchEntity},
+				{"ListForUnknownUser", func(tx gatehouse.Tx) error { _, err := tx.AttachedPolicies(acct1, userRef("nobody")); return err },
+					gatehouse.ENoSuchEntity},
+				{"AttachmentsOfUnknownPolicy", func(tx gatehouse.Tx) error { _, err := tx.PolicyAttachments(acct1, unknown); return err },
+					gatehouse.ENoSuchEntity},
+			})
+		}},
+	}
+}
