@@ -67,7 +67,7 @@ type Authorizer struct {
 	mu       sync.Mutex
 	rev      int64
 	compiled map[[32]byte]*policy.Policy // by document text
-	sets     map[string]*principalSets  // by principal ARN
+	sets     map[string]*principalSets   // by principal ARN
 }
 
 type principalSets struct {

@@ -2,6 +2,9 @@
 //
 // Usage:
 //
+//	gatehouse serve [--addr ADDR] [--data DIR | --ephemeral] [--enable-reset]
+//	gatehouse account create --email E [--name N] [--id ID] [--created-at T]
+//	gatehouse account list
 //	gatehouse policy validate [--kind KIND] [--json] FILE...
 //	gatehouse policy simulate --input CASE.json
 //	gatehouse version
@@ -37,6 +40,14 @@ const (
 const usage = `usage: gatehouse <command> [arguments]
 
 commands:
+  serve [--addr 127.0.0.1:4590] [--data ./gatehouse-data | --ephemeral] [--enable-reset]
+        run the server; the first start on an empty store creates an account
+        (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL, GATEHOUSE_ROOT_PASSWORD,
+        GATEHOUSE_ROOT_ACCESS_KEY_ID, GATEHOUSE_ROOT_SECRET_ACCESS_KEY)
+  account create --email E [--name N] [--id 12-digit] [--created-at RFC3339] [--data DIR]
+        create an account and print its root credentials once
+  account list [--data DIR]
+        list the accounts
   policy validate [--kind identity|resource|trust|boundary|scp|rcp|session] [--json] FILE...
         check policy documents as AWS does when they are written
   policy simulate --input CASE.json
@@ -52,6 +63,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exitUsage
 	}
 	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "account":
+		return runAccount(ctx, args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "version", "--version":
@@ -61,7 +76,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	_ = ctx
 	fmt.Fprintf(stderr, "gatehouse: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
 }
