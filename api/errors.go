@@ -1,0 +1,68 @@
+package api
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// statusByCode is the one table from AWS error codes to HTTP statuses
+// (aws-reference §5.3). Codes not listed are client errors (400).
+var statusByCode = map[string]int{
+	gatehouse.ENoSuchEntity:           http.StatusNotFound,
+	gatehouse.EEntityAlreadyExists:    http.StatusConflict,
+	gatehouse.ELimitExceeded:          http.StatusConflict,
+	gatehouse.EDeleteConflict:         http.StatusConflict,
+	gatehouse.EConcurrentModification: http.StatusConflict,
+	gatehouse.EMalformedPolicy:        http.StatusBadRequest,
+	gatehouse.EInvalidInput:           http.StatusBadRequest,
+	gatehouse.EValidation:             http.StatusBadRequest,
+	gatehouse.EPolicyNotAttachable:    http.StatusBadRequest,
+	gatehouse.EUnmodifiableEntity:     http.StatusBadRequest,
+	gatehouse.EAccessDenied:           http.StatusForbidden,
+	gatehouse.EServiceFailure:         http.StatusInternalServerError,
+	"InvalidAction":                   http.StatusBadRequest,
+	"MissingAction":                   http.StatusBadRequest,
+	"InvalidClientTokenId":            http.StatusForbidden,
+	"SignatureDoesNotMatch":           http.StatusForbidden,
+	"IncompleteSignature":             http.StatusBadRequest,
+	"MissingAuthenticationToken":      http.StatusForbidden,
+	"ExpiredToken":                    http.StatusForbidden,
+	"RequestEntityTooLarge":           http.StatusRequestEntityTooLarge,
+	"NotFound":                        http.StatusNotFound,
+}
+
+// statusOf returns the HTTP status of an error code.
+func statusOf(code string) int {
+	if s, ok := statusByCode[code]; ok {
+		return s
+	}
+	return http.StatusBadRequest
+}
+
+// queryError is the Query protocol's error envelope.
+type queryError struct {
+	XMLName   xml.Name `xml:"ErrorResponse"`
+	Xmlns     string   `xml:"xmlns,attr"`
+	Type      string   `xml:"Error>Type"`
+	Code      string   `xml:"Error>Code"`
+	Message   string   `xml:"Error>Message"`
+	RequestID string   `xml:"RequestId"`
+}
+
+// writeQueryError writes an ErrorResponse. Internal errors are reported
+// as ServiceFailure with a generic message; their details are logged by
+// the caller, never sent.
+func writeQueryError(w http.ResponseWriter, namespace, requestID, code, message string) {
+	status := statusOf(code)
+	typ := "Sender"
+	if status >= 500 {
+		typ = "Receiver"
+	}
+	body, _ := xml.Marshal(queryError{Xmlns: namespace, Type: typ, Code: code, Message: message, RequestID: requestID})
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", requestID)
+	w.WriteHeader(status)
+	w.Write(body)
+}

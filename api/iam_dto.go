@@ -1,0 +1,128 @@
+package api
+
+import (
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/iam"
+)
+
+// Wire shapes of IAM results (botocore iam 2010-05-08 model).
+
+type tagXML struct {
+	Key   string `xml:"Key"`
+	Value string `xml:"Value"`
+}
+
+func tagsXML(tags []gatehouse.Tag) members[tagXML] {
+	out := make(members[tagXML], len(tags))
+	for i, t := range tags {
+		out[i] = tagXML{t.Key, t.Value}
+	}
+	return out
+}
+
+type boundaryXML struct {
+	PermissionsBoundaryType string `xml:"PermissionsBoundaryType"`
+	PermissionsBoundaryArn  string `xml:"PermissionsBoundaryArn"`
+}
+
+type userXML struct {
+	Path                string           `xml:"Path"`
+	UserName            string           `xml:"UserName,omitempty"`
+	UserID              string           `xml:"UserId"`
+	Arn                 string           `xml:"Arn"`
+	CreateDate          awsTime          `xml:"CreateDate"`
+	PermissionsBoundary *boundaryXML     `xml:"PermissionsBoundary,omitempty"`
+	Tags                members[tagXML] `xml:"Tags,omitempty"`
+}
+
+func toUserXML(u *gatehouse.User, withTags bool) userXML {
+	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt)}
+	if u.PermissionsBoundary != "" {
+		x.PermissionsBoundary = &boundaryXML{"Policy", u.PermissionsBoundary}
+	}
+	if withTags {
+		x.Tags = tagsXML(u.Tags)
+	}
+	return x
+}
+
+type groupXML struct {
+	Path       string  `xml:"Path"`
+	GroupName  string  `xml:"GroupName"`
+	GroupID    string  `xml:"GroupId"`
+	Arn        string  `xml:"Arn"`
+	CreateDate awsTime `xml:"CreateDate"`
+}
+
+func toGroupXML(g *gatehouse.Group) groupXML {
+	return groupXML{g.Path, g.Name, g.ID, g.ARN(), awsTime(g.CreatedAt)}
+}
+
+type policyXML struct {
+	PolicyName                    string          `xml:"PolicyName"`
+	PolicyID                      string          `xml:"PolicyId"`
+	Arn                           string          `xml:"Arn"`
+	Path                          string          `xml:"Path"`
+	DefaultVersionID              string          `xml:"DefaultVersionId"`
+	AttachmentCount               int             `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int             `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool            `xml:"IsAttachable"`
+	Description                   string          `xml:"Description,omitempty"`
+	CreateDate                    awsTime         `xml:"CreateDate"`
+	UpdateDate                    awsTime         `xml:"UpdateDate"`
+	Tags                          members[tagXML] `xml:"Tags,omitempty"`
+}
+
+func toPolicyXML(p *iam.PolicyInfo, withDescription bool) policyXML {
+	x := policyXML{
+		PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN(), Path: p.Path, DefaultVersionID: p.DefaultVersionID,
+		AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
+		IsAttachable: !isRootTask(p.ManagedPolicy), CreateDate: awsTime(p.CreatedAt), UpdateDate: awsTime(p.UpdatedAt),
+		Tags: tagsXML(p.Tags),
+	}
+	if withDescription {
+		x.Description = p.Description
+	}
+	return x
+}
+
+func isRootTask(p *gatehouse.ManagedPolicy) bool {
+	return p.AccountID == gatehouse.AWSManagedAccount && p.Path == "/root-task/"
+}
+
+type policyVersionXML struct {
+	Document         string  `xml:"Document,omitempty"`
+	VersionID        string  `xml:"VersionId"`
+	IsDefaultVersion bool    `xml:"IsDefaultVersion"`
+	CreateDate       awsTime `xml:"CreateDate"`
+}
+
+type attachedPolicyXML struct {
+	PolicyName string `xml:"PolicyName"`
+	PolicyArn  string `xml:"PolicyArn"`
+}
+
+type accessKeyXML struct {
+	UserName        string  `xml:"UserName,omitempty"`
+	AccessKeyID     string  `xml:"AccessKeyId"`
+	Status          string  `xml:"Status"`
+	SecretAccessKey string  `xml:"SecretAccessKey,omitempty"`
+	CreateDate      awsTime `xml:"CreateDate"`
+}
+
+type accessKeyMetadataXML struct {
+	UserName    string  `xml:"UserName,omitempty"`
+	AccessKeyID string  `xml:"AccessKeyId"`
+	Status      string  `xml:"Status"`
+	CreateDate  awsTime `xml:"CreateDate"`
+}
+
+type summaryEntry struct {
+	Key   string `xml:"key"`
+	Value int    `xml:"value"`
+}
+
+// summaryMap is a Query map: <SummaryMap><entry><key/><value/></entry>...
+type summaryMap struct {
+	Entries []summaryEntry `xml:"entry"`
+}

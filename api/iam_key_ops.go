@@ -1,0 +1,169 @@
+package api
+
+import (
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// Inputs of the access-key and account operations.
+type (
+	listAccessKeysIn struct {
+		UserName string
+		pageIn
+	}
+	updateAccessKeyIn struct {
+		UserName    string
+		AccessKeyId string `query:",required"`
+		Status      string `query:",required"`
+	}
+	deleteAccessKeyIn struct {
+		UserName    string
+		AccessKeyId string `query:",required"`
+	}
+	accessKeyIDIn struct {
+		AccessKeyId string `query:",required"`
+	}
+	aliasIn struct {
+		AccountAlias string `query:",required"`
+	}
+	emptyIn struct{}
+)
+
+// keyOperations is the access-key part of the IAM table. Without a
+// UserName they act on the caller's own keys, which for the root user
+// are the root access keys: no IAM principal can ever reach those.
+func keyOperations() []operation {
+	return []operation{
+		op("CreateAccessKey", opSpec[optionalUserIn]{
+			action:   "iam:CreateAccessKey",
+			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
+			handle: func(c *call, in *optionalUserIn) (any, error) {
+				k, err := c.srv.IAM.CreateAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					AccessKey accessKeyXML `xml:"AccessKey"`
+				}{accessKeyXML{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
+					SecretAccessKey: k.Secret.Reveal(), CreateDate: awsTime(k.CreatedAt)}}, nil
+			},
+		}),
+		op("ListAccessKeys", opSpec[listAccessKeysIn]{
+			action:   "iam:ListAccessKeys",
+			resource: func(c *call, in *listAccessKeysIn) string { return c.userARN(in.UserName) },
+			handle: func(c *call, in *listAccessKeysIn) (any, error) {
+				keys, _, err := c.srv.IAM.AccessKeys(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				if err != nil {
+					return nil, err
+				}
+				pg, trunc, next, err := page(keys, in.pageIn)
+				if err != nil {
+					return nil, err
+				}
+				out := struct {
+					AccessKeyMetadata members[accessKeyMetadataXML] `xml:"AccessKeyMetadata"`
+					IsTruncated       bool                          `xml:"IsTruncated"`
+					Marker            string                        `xml:"Marker,omitempty"`
+				}{AccessKeyMetadata: members[accessKeyMetadataXML]{}, IsTruncated: trunc, Marker: next}
+				for _, k := range pg {
+					out.AccessKeyMetadata = append(out.AccessKeyMetadata, accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), awsTime(k.CreatedAt)})
+				}
+				return out, nil
+			},
+		}),
+		op("UpdateAccessKey", opSpec[updateAccessKeyIn]{
+			action:   "iam:UpdateAccessKey",
+			resource: func(c *call, in *updateAccessKeyIn) string { return c.userARN(in.UserName) },
+			handle: func(c *call, in *updateAccessKeyIn) (any, error) {
+				return nil, c.srv.IAM.UpdateAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName), in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
+			},
+		}),
+		op("DeleteAccessKey", opSpec[deleteAccessKeyIn]{
+			action:   "iam:DeleteAccessKey",
+			resource: func(c *call, in *deleteAccessKeyIn) string { return c.userARN(in.UserName) },
+			handle: func(c *call, in *deleteAccessKeyIn) (any, error) {
+				return nil, c.srv.IAM.DeleteAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName), in.AccessKeyId)
+			},
+		}),
+		op("GetAccessKeyLastUsed", opSpec[accessKeyIDIn]{
+			action: "iam:GetAccessKeyLastUsed",
+			resource: func(c *call, in *accessKeyIDIn) string {
+				k, err := c.srv.IAM.AccessKeyLastUsed(c.ctx, c.account(), in.AccessKeyId)
+				if err != nil {
+					return c.caller.ARN()
+				}
+				return c.userARN(k.UserName)
+			},
+			handle: func(c *call, in *accessKeyIDIn) (any, error) {
+				k, err := c.srv.IAM.AccessKeyLastUsed(c.ctx, c.account(), in.AccessKeyId)
+				if err != nil {
+					return nil, err
+				}
+				type lastUsed struct {
+					LastUsedDate *awsTime `xml:"LastUsedDate,omitempty"`
+					ServiceName  string   `xml:"ServiceName"`
+					Region       string   `xml:"Region"`
+				}
+				lu := lastUsed{ServiceName: "N/A", Region: "N/A"}
+				if k.LastUsed != nil {
+					t := awsTime(k.LastUsed.Time)
+					lu = lastUsed{&t, k.LastUsed.Service, k.LastUsed.Region}
+				}
+				return struct {
+					UserName          string   `xml:"UserName,omitempty"`
+					AccessKeyLastUsed lastUsed `xml:"AccessKeyLastUsed"`
+				}{k.UserName, lu}, nil
+			},
+		}),
+	}
+}
+
+// accountOperations covers the account alias and summary.
+func accountOperations() []operation {
+	return []operation{
+		op("CreateAccountAlias", opSpec[aliasIn]{
+			action: "iam:CreateAccountAlias",
+			handle: func(c *call, in *aliasIn) (any, error) {
+				return nil, c.srv.IAM.CreateAccountAlias(c.ctx, c.account(), in.AccountAlias)
+			},
+		}),
+		op("DeleteAccountAlias", opSpec[aliasIn]{
+			action: "iam:DeleteAccountAlias",
+			handle: func(c *call, in *aliasIn) (any, error) {
+				return nil, c.srv.IAM.DeleteAccountAlias(c.ctx, c.account(), in.AccountAlias)
+			},
+		}),
+		op("ListAccountAliases", opSpec[pageIn]{
+			action: "iam:ListAccountAliases",
+			handle: func(c *call, in *pageIn) (any, error) {
+				alias, err := c.srv.IAM.AccountAlias(c.ctx, c.account())
+				if err != nil {
+					return nil, err
+				}
+				out := struct {
+					AccountAliases members[string] `xml:"AccountAliases"`
+					IsTruncated    bool            `xml:"IsTruncated"`
+				}{AccountAliases: members[string]{}}
+				if alias != "" {
+					out.AccountAliases = append(out.AccountAliases, alias)
+				}
+				return out, nil
+			},
+		}),
+		op("GetAccountSummary", opSpec[emptyIn]{
+			action: "iam:GetAccountSummary",
+			handle: func(c *call, in *emptyIn) (any, error) {
+				m, err := c.srv.IAM.AccountSummary(c.ctx, c.account())
+				if err != nil {
+					return nil, err
+				}
+				out := struct {
+					SummaryMap summaryMap `xml:"SummaryMap"`
+				}{}
+				for _, k := range sortedKeys(m) {
+					out.SummaryMap.Entries = append(out.SummaryMap.Entries, summaryEntry{k, m[k]})
+				}
+				return out, nil
+			},
+		}),
+	}
+}

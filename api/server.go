@@ -1,0 +1,300 @@
+// Package api is Gatehouse's HTTP edge: it authenticates requests with
+// SigV4, routes them by the service in the credential scope, decodes the
+// AWS Query protocol, authorizes every operation through one table of
+// operations, runs the service, and answers in AWS's wire formats.
+package api
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/sigv4"
+)
+
+// XML namespaces of the Query services.
+const (
+	iamNamespace = "https://iam.amazonaws.com/doc/2010-05-08/"
+	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
+)
+
+// maxBodyBytes bounds request bodies (policy documents are at most
+// 131,072 characters, URL-encoded).
+const maxBodyBytes = 1 << 20
+
+// Server serves the AWS APIs. Set the exported fields, then use Handler.
+type Server struct {
+	Store  gatehouse.Store
+	IAM    *iam.Service
+	Authz  *authz.Authorizer
+	Logger *slog.Logger
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
+	// state; nil answers 404.
+	Reset func(ctx context.Context) error
+
+	verifier *sigv4.Verifier
+	once     sync.Once
+	services map[string]service
+}
+
+// service is one Query service on the shared port.
+type service struct {
+	namespace string
+	version   string
+	ops       map[string]operation
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) init() {
+	s.once.Do(func() {
+		if s.Logger == nil {
+			s.Logger = slog.New(slog.DiscardHandler)
+		}
+		s.verifier = &sigv4.Verifier{Secrets: keyLookup{s}, Now: s.Now}
+		s.services = map[string]service{
+			"iam": {namespace: iamNamespace, version: "2010-05-08", ops: opTable(iamOperations())},
+			"sts": {namespace: stsNamespace, version: "2011-06-15", ops: opTable(stsOperations())},
+		}
+	})
+}
+
+func opTable(ops []operation) map[string]operation {
+	m := make(map[string]operation, len(ops))
+	for _, o := range ops {
+		if _, dup := m[o.name]; dup {
+			panic("api: duplicate operation " + o.name) // a programming error, caught by tests
+		}
+		m[o.name] = o
+	}
+	return m
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	s.init()
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_gatehouse/health", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	mux.HandleFunc("POST /_gatehouse/reset", func(w http.ResponseWriter, r *http.Request) {
+		if s.Reset == nil {
+			http.NotFound(w, r)
+			return
+		}
+		if err := s.Reset(r.Context()); err != nil {
+			s.Logger.ErrorContext(r.Context(), "reset failed", "err", err)
+			http.Error(w, "reset failed", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"status":"reset"}`+"\n")
+	})
+	mux.HandleFunc("/", s.serveAWS)
+	return s.recoverPanics(mux)
+}
+
+// recoverPanics turns a panic into a logged ServiceFailure, keeping the
+// server up.
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				id := newRequestID()
+				s.Logger.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(v))
+				writeQueryError(w, iamNamespace, id, gatehouse.EServiceFailure, "An internal error occurred.")
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// serveAWS handles one AWS API request.
+func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	reqID := newRequestID()
+	ctx := r.Context()
+	log := s.Logger.With("request_id", reqID)
+	namespace, code := iamNamespace, ""
+	var principal, action, svcName, keyID string
+	defer func() {
+		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
+			"principal", principal, "access_key", keyID, "error", code, "duration", s.now().Sub(start))
+	}()
+	fail := func(err error) {
+		code = gatehouse.ErrorCode(err)
+		msg := gatehouse.ErrorMessage(err)
+		var se *sigv4.Error
+		if errors.As(err, &se) {
+			code, msg = string(se.Code), se.Message
+		} else if code == gatehouse.EServiceFailure {
+			log.ErrorContext(ctx, "internal error", "err", err)
+		}
+		writeQueryError(w, namespace, reqID, code, msg)
+	}
+
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		fail(gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes))
+		return
+	}
+	auth, err := s.verifier.Verify(ctx, r, body)
+	if err != nil {
+		fail(err)
+		return
+	}
+	keyID, svcName = auth.AccessKeyID, auth.Service
+	svc, ok := s.services[auth.Service]
+	if !ok {
+		fail(gatehouse.Errorf("InvalidAction", "The service %s is not served by this endpoint.", auth.Service))
+		return
+	}
+	namespace = svc.namespace
+	form, err := queryForm(r, body)
+	if err != nil {
+		fail(gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string."))
+		return
+	}
+	action = form.Get("Action")
+	if action == "" {
+		fail(gatehouse.Errorf("MissingAction", "Missing Action"))
+		return
+	}
+	o, ok := svc.ops[action]
+	if !ok {
+		fail(gatehouse.Errorf("InvalidAction", "Could not find operation %s for version %s", action, form.Get("Version")))
+		return
+	}
+	caller, err := s.resolveCaller(ctx, auth.AccessKeyID)
+	if err != nil {
+		fail(err)
+		return
+	}
+	principal = caller.ARN()
+	c := &call{
+		ctx: ctx, srv: s, caller: caller, form: form, requestID: reqID, region: auth.Region,
+		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,
+	}
+	if auth.Service == "iam" {
+		c.region = "us-east-1" // IAM is global: aws:RequestedRegion is always us-east-1
+	}
+	result, err := o.run(c)
+	if err != nil {
+		fail(err)
+		return
+	}
+	out, err := writeResult(svc.namespace, action, reqID, result)
+	if err != nil {
+		fail(fmt.Errorf("encode %s result: %w", action, err))
+		return
+	}
+	w.Header().Set("Content-Type", "text/xml")
+	w.Header().Set("X-Amzn-Requestid", reqID)
+	w.Write(out)
+}
+
+// queryForm merges the form body and the URL query, leaving out the
+// presigned-URL authentication parameters.
+func queryForm(r *http.Request, body []byte) (url.Values, error) {
+	form := url.Values{}
+	if ct := r.Header.Get("Content-Type"); len(body) > 0 && (ct == "" || strings.HasPrefix(ct, "application/x-www-form-urlencoded")) {
+		parsed, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, err
+		}
+		form = parsed
+	}
+	for k, v := range r.URL.Query() {
+		if strings.HasPrefix(k, "X-Amz-") {
+			continue
+		}
+		form[k] = append(form[k], v...)
+	}
+	return form, nil
+}
+
+func sourceIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func newRequestID() string {
+	var b [16]byte
+	rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b[:])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// keyLookup gives the SigV4 verifier the secrets of active access keys.
+type keyLookup struct{ s *Server }
+
+// SecretKey returns the secret of an active key.
+func (k keyLookup) SecretKey(ctx context.Context, id string) (string, error) {
+	var secret string
+	err := k.s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		key, err := tx.AccessKey(id)
+		if err != nil {
+			return err
+		}
+		if key.Status != gatehouse.KeyActive {
+			return sigv4.ErrUnknownKey
+		}
+		secret = key.Secret.Reveal()
+		return nil
+	})
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return "", sigv4.ErrUnknownKey
+	}
+	return secret, err
+}
+
+// resolveCaller finds the account and user behind an access key.
+func (s *Server) resolveCaller(ctx context.Context, keyID string) (*authz.Caller, error) {
+	c := &authz.Caller{AccessKeyID: keyID}
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		key, err := tx.AccessKey(keyID)
+		if err != nil {
+			return err
+		}
+		if c.Account, err = tx.Account(key.AccountID); err != nil {
+			return err
+		}
+		if key.UserName != "" {
+			c.User, err = tx.User(key.AccountID, key.UserName)
+		}
+		return err
+	})
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf("InvalidClientTokenId", "The security token included in the request is invalid.")
+	}
+	return c, err
+}

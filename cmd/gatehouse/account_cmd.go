@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/iam"
+)
+
+// runAccount handles the operator commands that act on the data
+// directory directly, whether the server runs or not.
+func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "create":
+		return accountCreate(ctx, args[1:], stdout, stderr)
+	case "list":
+		return accountList(ctx, args[1:], stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "gatehouse account: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gatehouse account create", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sc storeConfig
+	sc.register(fs)
+	email := fs.String("email", "", "root user email address (required)")
+	name := fs.String("name", "", "account name")
+	id := fs.String("id", "", "12-digit account ID (default: random)")
+	createdAt := fs.String("created-at", "", "creation time, RFC 3339 (default: now); decides the billing permission model")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *email == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "gatehouse account create: --email is required")
+		return exitUsage
+	}
+	spec := iam.AccountSpec{ID: *id, Email: *email, Name: *name, CreateRootKey: true}
+	if *createdAt != "" {
+		t, err := time.Parse(time.RFC3339, *createdAt)
+		if err != nil {
+			fmt.Fprintf(stderr, "gatehouse account create: --created-at: %q is not an RFC 3339 time\n", *createdAt)
+			return exitUsage
+		}
+		spec.CreatedAt = t
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account create: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	svc := &iam.Service{Store: st}
+	pw, err := svc.NewSecretAccessKey()
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account create: %v\n", err)
+		return 1
+	}
+	spec.RootPassword = gatehouse.Secret(pw.Reveal()[:24])
+	a, key, err := svc.CreateAccount(ctx, spec)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account create: %s\n", gatehouse.ErrorMessage(err))
+		return 1
+	}
+	fmt.Fprintf(stdout, "account id:             %s\n", a.ID)
+	fmt.Fprintf(stdout, "root email:             %s\n", a.Email)
+	fmt.Fprintf(stdout, "root password:          %s\n", spec.RootPassword.Reveal())
+	fmt.Fprintf(stdout, "root access key id:     %s\n", key.ID)
+	fmt.Fprintf(stdout, "root secret access key: %s\n", key.Secret.Reveal())
+	fmt.Fprintln(stdout, "These are shown once.")
+	return exitOK
+}
+
+func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gatehouse account list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sc storeConfig
+	sc.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account list: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	var accounts []*gatehouse.Account
+	if err := st.View(ctx, func(tx gatehouse.Tx) error {
+		var err error
+		accounts, err = tx.Accounts()
+		return err
+	}); err != nil {
+		fmt.Fprintf(stderr, "gatehouse account list: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", "ACCOUNT", "CREATED", "ROOT EMAIL", "NAME")
+	for _, a := range accounts {
+		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), a.Email, a.Name)
+	}
+	return exitOK
+}

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/store/sqlite"
+)
+
+// defaultAddr is where `gatehouse serve` listens unless --addr says otherwise.
+const defaultAddr = "127.0.0.1:4590"
+
+// Environment variables that set what the first start creates.
+const (
+	envAccountID  = "GATEHOUSE_ACCOUNT_ID"
+	envRootEmail  = "GATEHOUSE_ROOT_EMAIL"
+	envRootPass   = "GATEHOUSE_ROOT_PASSWORD"
+	envRootKeyID  = "GATEHOUSE_ROOT_ACCESS_KEY_ID"
+	envRootSecret = "GATEHOUSE_ROOT_SECRET_ACCESS_KEY"
+)
+
+// storeConfig says where the data lives.
+type storeConfig struct {
+	dataDir   string
+	ephemeral bool
+}
+
+func (c *storeConfig) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.dataDir, "data", "./gatehouse-data", "directory of the embedded store")
+}
+
+// open opens the store: a SQLite file in the data directory, with the
+// secret-encryption key beside it (created on first use, mode 0600), or
+// an in-memory store.
+func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
+	if c.ephemeral {
+		key := make([]byte, 32)
+		rand.Read(key)
+		return sqlite.Open(ctx, ":memory:", sqlite.Options{SecretKey: key})
+	}
+	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	key, err := loadOrCreateKey(filepath.Join(c.dataDir, "secret.key"))
+	if err != nil {
+		return nil, err
+	}
+	return sqlite.Open(ctx, filepath.Join(c.dataDir, "gatehouse.db"), sqlite.Options{SecretKey: key})
+}
+
+// loadOrCreateKey reads the 32-byte server key, creating it if missing.
+func loadOrCreateKey(path string) ([]byte, error) {
+	key, err := os.ReadFile(path)
+	if err == nil {
+		if len(key) != 32 {
+			return nil, fmt.Errorf("%s: want 32 bytes, found %d", path, len(key))
+		}
+		return key, nil
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	key = make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create server key: %w", err)
+	}
+	if _, err := f.Write(key); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return key, f.Close()
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gatehouse serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sc storeConfig
+	sc.register(fs)
+	addr := fs.String("addr", defaultAddr, "listen address")
+	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
+	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset, which wipes all state")
+	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: --log-level: %v\n", err)
+		return exitUsage
+	}
+	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	st, err := sc.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	svc := &iam.Service{Store: st}
+	bootstrap := func(ctx context.Context) error {
+		if err := svc.SeedManagedPolicies(ctx); err != nil {
+			return err
+		}
+		return bootstrapAccount(ctx, svc, st, stdout)
+	}
+	if err := bootstrap(ctx); err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		return 1
+	}
+	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: st}, Logger: logger}
+	if *enableReset {
+		srv.Reset = func(ctx context.Context) error {
+			if err := st.Reset(ctx); err != nil {
+				return err
+			}
+			return bootstrap(ctx)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		return 1
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
+	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", Version, ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		return 1
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		logger.Error("shutdown", "err", err)
+	}
+	logger.Info("gatehouse stopped")
+	return exitOK
+}
+
+func (c *storeConfig) describe() string {
+	if c.ephemeral {
+		return "memory"
+	}
+	return c.dataDir
+}
+
+// bootstrapAccount creates the first account on an empty store from the
+// GATEHOUSE_* environment, generating and printing once what is not given.
+func bootstrapAccount(ctx context.Context, svc *iam.Service, st gatehouse.Store, stdout io.Writer) error {
+	var n int
+	if err := st.View(ctx, func(tx gatehouse.Tx) error {
+		accounts, err := tx.Accounts()
+		n = len(accounts)
+		return err
+	}); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	spec := iam.AccountSpec{
+		ID:                  os.Getenv(envAccountID),
+		Email:               os.Getenv(envRootEmail),
+		RootPassword:        gatehouse.Secret(os.Getenv(envRootPass)),
+		RootAccessKeyID:     os.Getenv(envRootKeyID),
+		RootSecretAccessKey: gatehouse.Secret(os.Getenv(envRootSecret)),
+		CreateRootKey:       true,
+	}
+	if spec.Email == "" {
+		spec.Email = "root@gatehouse.local"
+	}
+	generatedPassword := spec.RootPassword == ""
+	if generatedPassword {
+		p, err := svc.NewSecretAccessKey()
+		if err != nil {
+			return err
+		}
+		spec.RootPassword = gatehouse.Secret(p.Reveal()[:24])
+	}
+	a, key, err := svc.CreateAccount(ctx, spec)
+	if err != nil {
+		return fmt.Errorf("create first account: %w", err)
+	}
+	fmt.Fprintf(stdout, "Created account %s (root user %s).\n", a.ID, a.Email)
+	if generatedPassword {
+		fmt.Fprintf(stdout, "  root password:          %s\n", spec.RootPassword.Reveal())
+	}
+	fmt.Fprintf(stdout, "  root access key id:     %s\n", key.ID)
+	if spec.RootSecretAccessKey == "" {
+		fmt.Fprintf(stdout, "  root secret access key: %s\n", key.Secret.Reveal())
+	}
+	fmt.Fprintln(stdout, "These are shown once. As on AWS, use the root user only to create an IAM administrator, then delete the root access key.")
+	return nil
+}
