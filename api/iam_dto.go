@@ -26,12 +26,12 @@ type boundaryXML struct {
 }
 
 type userXML struct {
-	Path                string           `xml:"Path"`
-	UserName            string           `xml:"UserName,omitempty"`
-	UserID              string           `xml:"UserId"`
-	Arn                 string           `xml:"Arn"`
-	CreateDate          awsTime          `xml:"CreateDate"`
-	PermissionsBoundary *boundaryXML     `xml:"PermissionsBoundary,omitempty"`
+	Path                string          `xml:"Path"`
+	UserName            string          `xml:"UserName,omitempty"`
+	UserID              string          `xml:"UserId"`
+	Arn                 string          `xml:"Arn"`
+	CreateDate          awsTime         `xml:"CreateDate"`
+	PermissionsBoundary *boundaryXML    `xml:"PermissionsBoundary,omitempty"`
 	Tags                members[tagXML] `xml:"Tags,omitempty"`
 }
 
