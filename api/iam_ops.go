@@ -130,7 +130,7 @@ func userOperations() []operation {
 					a := c.caller.Account
 					return userResult{userXML{Path: "/", UserID: a.ID, Arn: a.RootARN(), CreateDate: awsTime(a.CreatedAt)}}, nil
 				}
-				u, err := c.srv.IAM.User(c.ctx, c.account(), name)
+				u, err := c.srv.cachedUser(c.ctx, c.rev, c.account(), name)
 				if err != nil {
 					return nil, err
 				}

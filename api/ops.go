@@ -16,6 +16,7 @@ import (
 type call struct {
 	ctx       context.Context
 	srv       *Server
+	rev       int64 // the store revision the request started at
 	caller    *authz.Caller
 	form      url.Values
 	requestID string
@@ -55,7 +56,7 @@ func op[In any](name string, spec opSpec[In]) operation {
 			return nil, err
 		}
 		if spec.action != "" {
-			req := &authz.Request{Action: spec.action, Resource: "*"}
+			req := &authz.Request{Action: spec.action, Resource: "*", Revision: c.rev}
 			if spec.resource != nil {
 				req.Resource = spec.resource(c, in)
 			}
@@ -187,7 +188,7 @@ func (c *call) userARN(userName string) string {
 	}
 	// The path is not known before the user is read; AWS authorizes
 	// against the user's real ARN, so look it up when it exists.
-	if u, err := c.srv.IAM.User(c.ctx, c.account(), name); err == nil {
+	if u, err := c.srv.cachedUser(c.ctx, c.rev, c.account(), name); err == nil {
 		return u.ARN()
 	}
 	return gatehouse.EntityARN(c.account(), "user", "/", name)

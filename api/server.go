@@ -50,6 +50,7 @@ type Server struct {
 	verifier *sigv4.Verifier
 	once     sync.Once
 	services map[string]service
+	cache    identityCache
 }
 
 // service is one Query service on the shared port.
@@ -162,6 +163,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes))
 		return
 	}
+	rev, err := s.Store.Revision(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	ctx = context.WithValue(ctx, revisionKey{}, rev)
 	auth, err := s.verifier.Verify(ctx, r, body)
 	if err != nil {
 		fail(err)
@@ -189,14 +196,15 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(gatehouse.Errorf("InvalidAction", "Could not find operation %s for version %s", action, form.Get("Version")))
 		return
 	}
-	caller, err := s.resolveCaller(ctx, auth.AccessKeyID)
+	k, err := s.key(ctx, rev, auth.AccessKeyID)
 	if err != nil {
 		fail(err)
 		return
 	}
+	caller := k.caller
 	principal = caller.ARN()
 	c := &call{
-		ctx: ctx, srv: s, caller: caller, form: form, requestID: reqID, region: auth.Region,
+		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, requestID: reqID, region: auth.Region,
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,
 	}
 	if auth.Service == "iam" {
@@ -254,47 +262,22 @@ func newRequestID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
+// revisionKey carries the store revision a request started at, so the
+// verifier's key lookup shares the request's cache.
+type revisionKey struct{}
+
 // keyLookup gives the SigV4 verifier the secrets of active access keys.
 type keyLookup struct{ s *Server }
 
 // SecretKey returns the secret of an active key.
 func (k keyLookup) SecretKey(ctx context.Context, id string) (string, error) {
-	var secret string
-	err := k.s.Store.View(ctx, func(tx gatehouse.Tx) error {
-		key, err := tx.AccessKey(id)
-		if err != nil {
-			return err
-		}
-		if key.Status != gatehouse.KeyActive {
-			return sigv4.ErrUnknownKey
-		}
-		secret = key.Secret.Reveal()
-		return nil
-	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	rev, _ := ctx.Value(revisionKey{}).(int64)
+	key, err := k.s.key(ctx, rev, id)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && !key.active) {
 		return "", sigv4.ErrUnknownKey
 	}
-	return secret, err
-}
-
-// resolveCaller finds the account and user behind an access key.
-func (s *Server) resolveCaller(ctx context.Context, keyID string) (*authz.Caller, error) {
-	c := &authz.Caller{AccessKeyID: keyID}
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
-		key, err := tx.AccessKey(keyID)
-		if err != nil {
-			return err
-		}
-		if c.Account, err = tx.Account(key.AccountID); err != nil {
-			return err
-		}
-		if key.UserName != "" {
-			c.User, err = tx.User(key.AccountID, key.UserName)
-		}
-		return err
-	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf("InvalidClientTokenId", "The security token included in the request is invalid.")
+	if err != nil {
+		return "", err
 	}
-	return c, err
+	return key.secret, nil
 }

@@ -54,6 +54,9 @@ type Request struct {
 	Resource string
 	// ResourceAccount owns the resource; "" means the caller's account.
 	ResourceAccount string
+	// Revision is the store revision the request started at; 0 means
+	// "read it now".
+	Revision int64
 	// Context holds request-specific condition keys (aws:SourceIp,
 	// aws:RequestTag/..., iam:PolicyARN, ...). Principal keys are added
 	// by Authorize.
@@ -99,7 +102,7 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 
 	ps := &policy.Policies{}
 	if c.User != nil {
-		sets, err := a.setsFor(ctx, c.User)
+		sets, err := a.setsFor(ctx, r.Revision, c.User)
 		if err != nil {
 			return policy.Decision{}, err
 		}
@@ -138,10 +141,12 @@ func article(t policy.PolicyType) string {
 
 // setsFor returns the user's identity and boundary sets, rebuilding them
 // when the store has changed since they were built.
-func (a *Authorizer) setsFor(ctx context.Context, u *gatehouse.User) (*principalSets, error) {
-	rev, err := a.Store.Revision(ctx)
-	if err != nil {
-		return nil, err
+func (a *Authorizer) setsFor(ctx context.Context, rev int64, u *gatehouse.User) (*principalSets, error) {
+	if rev == 0 {
+		var err error
+		if rev, err = a.Store.Revision(ctx); err != nil {
+			return nil, err
+		}
 	}
 	key := u.ARN()
 	a.mu.Lock()
@@ -156,7 +161,7 @@ func (a *Authorizer) setsFor(ctx context.Context, u *gatehouse.User) (*principal
 
 	var docs []namedDoc
 	var boundary *namedDoc
-	err = a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
 		var err error
 		docs, boundary, err = gatherUser(tx, u)
 		return err

@@ -27,6 +27,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -65,9 +66,40 @@ type Store struct {
 	read  *sql.DB // read-only connections; the same as write in memory
 	aead  cipher.AEAD
 	now   func() time.Time
+
+	// stmts caches prepared statements by database and query text, so
+	// SQLite parses each query once per connection, not once per call.
+	stmts     sync.Map // stmtKey → *sql.Stmt (nil while being prepared)
+	preparing sync.WaitGroup
 }
 
-var _ gatehouse.Store = (*Store)(nil)
+type stmtKey struct {
+	db    *sql.DB
+	query string
+}
+
+// stmt returns the prepared form of query on db, or nil when it is not
+// prepared yet. The first call starts preparing it in the background:
+// preparing on db needs a free connection, and the caller may hold the
+// only one (the write connection, or the in-memory database).
+func (s *Store) stmt(db *sql.DB, query string) *sql.Stmt {
+	key := stmtKey{db, query}
+	v, loaded := s.stmts.LoadOrStore(key, (*sql.Stmt)(nil))
+	if loaded {
+		return v.(*sql.Stmt)
+	}
+	s.preparing.Add(1)
+	go func() {
+		defer s.preparing.Done()
+		st, err := db.Prepare(query)
+		if err != nil {
+			s.stmts.Delete(key) // try again on a later call
+			return
+		}
+		s.stmts.Store(key, st)
+	}()
+	return nil
+}
 
 // Open opens (creating it if needed) the store at path, a file name or
 // [MemoryPath], and applies any migrations it has not applied yet. It fails
@@ -163,6 +195,13 @@ func fileDSN(abs string, q url.Values) string {
 
 // Close closes the store's connections.
 func (s *Store) Close() error {
+	s.preparing.Wait()
+	s.stmts.Range(func(k, v any) bool {
+		if st := v.(*sql.Stmt); st != nil {
+			st.Close()
+		}
+		return true
+	})
 	if s.read == s.write {
 		return s.write.Close()
 	}
@@ -250,7 +289,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) erro
 	}
 	defer rollback(sqlTx)
 
-	if err := fn(s.newTx(ctx, sqlTx, false)); err != nil {
+	if err := fn(s.newTx(ctx, s.write, sqlTx, false)); err != nil {
 		return err
 	}
 	if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
@@ -271,14 +310,19 @@ func (s *Store) View(ctx context.Context, fn func(tx gatehouse.Tx) error) error 
 		return fmt.Errorf("begin view: %w", err)
 	}
 	defer rollback(sqlTx)
-	return fn(s.newTx(ctx, sqlTx, true))
+	return fn(s.newTx(ctx, s.read, sqlTx, true))
 }
 
 // Revision returns the number of updates committed since the store was
 // created.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
 	var rev int64
-	if err := s.read.QueryRowContext(ctx, `SELECT value FROM revision WHERE id = 1`).Scan(&rev); err != nil {
+	const query = `SELECT value FROM revision WHERE id = 1`
+	row := s.read.QueryRowContext
+	if st := s.stmt(s.read, query); st != nil {
+		row = func(ctx context.Context, _ string, args ...any) *sql.Row { return st.QueryRowContext(ctx, args...) }
+	}
+	if err := row(ctx, query).Scan(&rev); err != nil {
 		return 0, fmt.Errorf("read revision: %w", err)
 	}
 	return rev, nil
@@ -301,12 +345,24 @@ type tx struct {
 	now      time.Time
 	aead     cipher.AEAD
 	readOnly bool
+	store    *Store
+	db       *sql.DB // the database sqlTx belongs to
+}
+
+// prepared returns query prepared on this transaction's connection, or
+// nil when the store has not prepared it yet (run it unprepared).
+func (t *tx) prepared(query string) *sql.Stmt {
+	st := t.store.stmt(t.db, query)
+	if st == nil {
+		return nil
+	}
+	return t.tx.StmtContext(t.ctx, st)
 }
 
 var _ gatehouse.Tx = (*tx)(nil)
 
-func (s *Store) newTx(ctx context.Context, sqlTx *sql.Tx, readOnly bool) *tx {
-	return &tx{tx: sqlTx, ctx: ctx, now: s.now(), aead: s.aead, readOnly: readOnly}
+func (s *Store) newTx(ctx context.Context, db *sql.DB, sqlTx *sql.Tx, readOnly bool) *tx {
+	return &tx{tx: sqlTx, ctx: ctx, now: s.now(), aead: s.aead, readOnly: readOnly, store: s, db: db}
 }
 
 // errReadOnly is returned by write methods called inside View.
@@ -316,6 +372,9 @@ var errReadOnly = errors.New("write in a read-only transaction")
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if t.readOnly {
 		return nil, errReadOnly
+	}
+	if st := t.prepared(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
 	}
 	return t.tx.ExecContext(t.ctx, query, args...)
 }
@@ -331,10 +390,16 @@ func (t *tx) execCount(query string, args ...any) (int64, error) {
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	if st := t.prepared(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
 	return t.tx.QueryContext(t.ctx, query, args...)
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.prepared(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
 	return t.tx.QueryRowContext(t.ctx, query, args...)
 }
 
