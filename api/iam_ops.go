@@ -51,6 +51,7 @@ func iamOperations() []operation {
 	ops = append(ops, userOperations()...)
 	ops = append(ops, groupOperations()...)
 	ops = append(ops, policyOperations()...)
+	ops = append(ops, policyTagOperations()...)
 	ops = append(ops, keyOperations()...)
 	ops = append(ops, accountOperations()...)
 	return ops

@@ -416,3 +416,63 @@ func policyOperations() []operation {
 		}),
 	}
 }
+
+// Inputs of the policy tag operations.
+type (
+	tagPolicyIn struct {
+		PolicyArn string  `query:",required"`
+		Tags      []tagIn `query:",required"`
+	}
+	untagPolicyIn struct {
+		PolicyArn string   `query:",required"`
+		TagKeys   []string `query:",required"`
+	}
+	listPolicyTagsIn struct {
+		PolicyArn string `query:",required"`
+		pageIn
+	}
+)
+
+func policyTagOperations() []operation {
+	return []operation{
+		op("TagPolicy", opSpec[tagPolicyIn]{
+			action:   "iam:TagPolicy",
+			resource: func(c *call, in *tagPolicyIn) string { return in.PolicyArn },
+			context:  func(c *call, in *tagPolicyIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
+			handle: func(c *call, in *tagPolicyIn) (any, error) {
+				return nil, c.srv.IAM.TagPolicy(c.ctx, c.account(), in.PolicyArn, toTags(in.Tags))
+			},
+		}),
+		op("UntagPolicy", opSpec[untagPolicyIn]{
+			action:   "iam:UntagPolicy",
+			resource: func(c *call, in *untagPolicyIn) string { return in.PolicyArn },
+			context: func(c *call, in *untagPolicyIn, ctx *policy.Context) {
+				if len(in.TagKeys) > 0 {
+					ctx.Set("aws:TagKeys", in.TagKeys...)
+				}
+			},
+			handle: func(c *call, in *untagPolicyIn) (any, error) {
+				return nil, c.srv.IAM.UntagPolicy(c.ctx, c.account(), in.PolicyArn, in.TagKeys)
+			},
+		}),
+		op("ListPolicyTags", opSpec[listPolicyTagsIn]{
+			action:   "iam:ListPolicyTags",
+			resource: func(c *call, in *listPolicyTagsIn) string { return in.PolicyArn },
+			handle: func(c *call, in *listPolicyTagsIn) (any, error) {
+				p, err := c.srv.IAM.Policy(c.ctx, c.account(), in.PolicyArn)
+				if err != nil {
+					return nil, err
+				}
+				pg, trunc, next, err := page(p.Tags, in.pageIn)
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					Tags        members[tagXML] `xml:"Tags"`
+					IsTruncated bool            `xml:"IsTruncated"`
+					Marker      string          `xml:"Marker,omitempty"`
+				}{tagsXML(pg), trunc, next}, nil
+			},
+		}),
+	}
+}

@@ -51,6 +51,24 @@ type Server struct {
 	once     sync.Once
 	services map[string]service
 	cache    identityCache
+	keyUse   sync.Map // access key ID → time its use was last recorded
+}
+
+// keyUseInterval is how often the use of one access key is written to
+// the store; AWS's LastUsedDate is not exact to the request either.
+const keyUseInterval = time.Minute
+
+// recordKeyUse stores the key's last use, at most once per interval, so
+// a steady stream of requests does not turn into a stream of writes.
+func (s *Server) recordKeyUse(ctx context.Context, keyID, service, region string) {
+	now := s.now()
+	if last, ok := s.keyUse.Load(keyID); ok && now.Sub(last.(time.Time)) < keyUseInterval {
+		return
+	}
+	s.keyUse.Store(keyID, now)
+	if err := s.IAM.RecordKeyUse(ctx, keyID, service, region); err != nil {
+		s.Logger.WarnContext(ctx, "record access key use", "access_key", keyID, "err", err)
+	}
 }
 
 // service is one Query service on the shared port.
@@ -202,6 +220,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := k.caller
+	s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
 	principal = caller.ARN()
 	c := &call{
 		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, requestID: reqID, region: auth.Region,

@@ -567,3 +567,40 @@ func (s *Service) DeleteInlinePolicy(ctx context.Context, account string, e gate
 		return err
 	})
 }
+
+// TagPolicy adds or replaces tags on a customer managed policy.
+func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags []gatehouse.Tag) error {
+	if err := checkTags(tags); err != nil {
+		return err
+	}
+	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
+		merged := mergeTags(have, tags)
+		if len(merged) > MaxTagsPerResource {
+			return nil, gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
+		}
+		return merged, nil
+	})
+}
+
+// UntagPolicy removes tags from a customer managed policy by key.
+func (s *Service) UntagPolicy(ctx context.Context, account, policyARN string, keys []string) error {
+	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
+		return removeTags(have, keys), nil
+	})
+}
+
+func (s *Service) updateTags(ctx context.Context, account, policyARN string, change func([]gatehouse.Tag) ([]gatehouse.Tag, error)) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
+		if err != nil {
+			return err
+		}
+		if p.AccountID == gatehouse.AWSManagedAccount {
+			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
+		}
+		if p.Tags, err = change(p.Tags); err != nil {
+			return err
+		}
+		return tx.UpdatePolicy(p)
+	})
+}
