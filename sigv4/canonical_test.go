@@ -24,7 +24,7 @@ func TestGolden(t *testing.T) {
 	const now = "20240101T000000Z"
 	signer := func(service, token string) sigv4.Signer {
 		return sigv4.Signer{AccessKeyID: exampleKeyID, SecretAccessKey: exampleSecret, SessionToken: token,
-			Region: "us-east-1", Service: service, Now: at(t, now)}
+			Region: "us-east-1", Service: service, Now: MustClock(t, now)}
 	}
 	const token = "IQoJb3JpZ2luX2VjEXAMPLE/token+with=chars"
 	form := []byte("Action=ListUsers&Version=2010-05-08&PathPrefix=%2Fdivision%2F")
@@ -119,7 +119,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: at(t, now)}
+			v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: MustClock(t, now)}
 			if _, err := v.Verify(context.Background(), server, body); err != nil {
 				t.Errorf("Verify: %v", err)
 			}

@@ -15,8 +15,8 @@
 // [SecretLookup]; so is checking the session token in
 // [Result.SessionToken]. Derived signing keys are cached per (access key
 // id, secret, date, region, service) in a bounded cache (1024 entries by
-// default), and a verification that hits the cache allocates only the
-// [Result].
+// default); a verification that hits the cache allocates only the
+// [Result] and its SignedHeaders slice.
 //
 // [Signer] signs requests ([Signer.Sign]) and presigns URLs
 // ([Signer.Presign]) for tests and for the command-line client.

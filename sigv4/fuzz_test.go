@@ -116,7 +116,9 @@ func FuzzVerify(f *testing.F) {
 	})
 }
 
-func validMethod(s string) bool { return s != "" && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == "" }
+func validMethod(s string) bool {
+	return s != "" && strings.Trim(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == ""
+}
 
 func validTarget(s string) bool {
 	return strings.HasPrefix(s, "/") && !strings.ContainsAny(s, " \r\n\t\x00#")

@@ -36,8 +36,8 @@ type lookupFunc func(ctx context.Context, id string) (string, error)
 
 func (f lookupFunc) SecretKey(ctx context.Context, id string) (string, error) { return f(ctx, id) }
 
-// at returns a clock stopped at an ISO 8601 basic time.
-func at(tb testing.TB, amzDate string) func() time.Time {
+// MustClock returns a clock stopped at an ISO 8601 basic time.
+func MustClock(tb testing.TB, amzDate string) func() time.Time {
 	tb.Helper()
 	t, err := time.Parse("20060102T150405Z", amzDate)
 	if err != nil {

@@ -25,7 +25,7 @@ func TestAWSDocumentationExample(t *testing.T) {
 			"content-type:application/x-www-form-urlencoded; charset=utf-8\nhost:iam.amazonaws.com\nx-amz-date:20150830T123600Z\n\n" +
 			"content-type;host;x-amz-date\ne3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 	)
-	signer := sigv4.Signer{AccessKeyID: exampleKeyID, SecretAccessKey: exampleSecret, Region: "us-east-1", Service: "iam", Now: at(t, "20150830T123600Z")}
+	signer := sigv4.Signer{AccessKeyID: exampleKeyID, SecretAccessKey: exampleSecret, Region: "us-east-1", Service: "iam", Now: MustClock(t, "20150830T123600Z")}
 	r := MustNewRequest(t, "GET", "https://iam.amazonaws.com/?Action=ListUsers&Version=2010-05-08", nil,
 		"Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	if err := signer.Sign(r, nil); err != nil {
@@ -46,7 +46,7 @@ func TestAWSDocumentationExample(t *testing.T) {
 	if sts != wantSTS {
 		t.Errorf("string to sign =\n%s\nwant\n%s", sts, wantSTS)
 	}
-	v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: at(t, "20150830T123600Z")}
+	v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: MustClock(t, "20150830T123600Z")}
 	res, err := v.Verify(context.Background(), server, body)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func TestAWSTestSuite(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no test vectors: %v", err)
 	}
-	v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: at(t, "20150830T123600Z")}
+	v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: MustClock(t, "20150830T123600Z")}
 	for _, file := range files {
 		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
 			t.Parallel()

@@ -54,7 +54,11 @@ func TestDeriveKey(t *testing.T) {
 		t.Errorf("signing key = %s, want %s", got, want)
 	}
 	long := strings.Repeat("s", 300) // longer than deriveKey's stack buffer
-	h := func(key []byte, msg string) []byte { m := hmac.New(sha256.New, key); m.Write([]byte(msg)); return m.Sum(nil) }
+	h := func(key []byte, msg string) []byte {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(msg))
+		return m.Sum(nil)
+	}
 	wantLong := h(h(h(h([]byte("AWS4"+long), "20150830"), "r"), "s"), "aws4_request")
 	if got := deriveKey(long, "20150830", "r", "s"); !bytes.Equal(got[:], wantLong) {
 		t.Errorf("signing key for a long secret = %x, want %x", got, wantLong)

@@ -61,7 +61,7 @@ func TestSignerErrors(t *testing.T) {
 // independent HMAC of the string to sign Canonicalize reports.
 func TestSignerMatchesStringToSign(t *testing.T) {
 	t.Parallel()
-	signer := sigv4.Signer{AccessKeyID: "AKID", SecretAccessKey: "wJalr/secret", Region: "eu-west-3", Service: "sts", Now: at(t, "20240615T101010Z")}
+	signer := sigv4.Signer{AccessKeyID: "AKID", SecretAccessKey: "wJalr/secret", Region: "eu-west-3", Service: "sts", Now: MustClock(t, "20240615T101010Z")}
 	r := MustNewRequest(t, "POST", "http://localhost/path?b=1&a=2", []byte("Action=GetCallerIdentity"), "X-Amz-Target", "x")
 	if err := signer.Sign(r, []byte("Action=GetCallerIdentity")); err != nil {
 		t.Fatal(err)

@@ -5,12 +5,17 @@ Reads a JSON list of cases on stdin and writes a JSON list of signed
 requests on stdout: {"name", "method", "url", "headers": [[k, v], ...],
 "body": base64}. Each case names the botocore signer in "auth":
 "header" (SigV4Auth), "s3-header" (S3SigV4Auth), "query" (SigV4QueryAuth)
-or "s3-query" (S3SigV4QueryAuth). botocore signs with the current time.
+or "s3-query" (S3SigV4QueryAuth). botocore signs with the current time,
+or with "now" (YYYYMMDDTHHMMSSZ) when a case gives it.
 """
 import base64
+import contextlib
+import datetime
 import json
 import sys
+from unittest import mock
 
+import botocore.auth
 from botocore.auth import S3SigV4Auth, S3SigV4QueryAuth, SigV4Auth, SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
@@ -25,6 +30,27 @@ QUERY_SIGNERS = {
 }
 
 
+@contextlib.contextmanager
+def clock(now):
+    """Stop the clock botocore.auth reads (datetime.datetime.now/utcnow) at now."""
+    if not now:
+        yield
+        return
+    fixed = datetime.datetime.strptime(now, "%Y%m%dT%H%M%SZ")
+
+    class Fixed(datetime.datetime):
+        @classmethod
+        def utcnow(cls):
+            return fixed
+
+        @classmethod
+        def now(cls, tz=None):
+            return fixed.replace(tzinfo=tz) if tz else fixed
+
+    with mock.patch.object(botocore.auth.datetime, "datetime", Fixed):
+        yield
+
+
 def sign(case):
     creds = Credentials(case["access_key"], case["secret_key"], case.get("token") or None)
     body = base64.b64decode(case.get("body", ""))
@@ -36,7 +62,8 @@ def sign(case):
     else:
         auth = QUERY_SIGNERS[kind](creds, case["service"], case["region"],
                                    expires=case.get("expires", 900))
-    auth.add_auth(request)
+    with clock(case.get("now")):
+        auth.add_auth(request)
     prepared = request.prepare()
     out_body = prepared.body or b""
     if isinstance(out_body, str):
