@@ -1,6 +1,9 @@
 package gatehouse
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store is the persistence contract the services run on. Every method of
 // Tx runs inside one transaction: [Store.Update] commits when fn returns
@@ -29,6 +32,8 @@ type Tx interface {
 	GroupTx
 	PolicyTx
 	AccessKeyTx
+	RoleTx
+	SessionTx
 }
 
 // AccountTx covers accounts and their aliases.
@@ -118,4 +123,28 @@ type AccessKeyTx interface {
 	AccessKeys(accountID, userName string) ([]*AccessKey, error)
 	UpdateAccessKey(k *AccessKey) error
 	DeleteAccessKey(id string) error
+}
+
+// RoleTx covers IAM roles. Role policies use the PolicyTx methods with
+// EntityRef{Kind: KindRole}.
+type RoleTx interface {
+	CreateRole(r *Role) error
+	Role(accountID, name string) (*Role, error)
+	// Roles lists an account's roles sorted by name.
+	Roles(accountID string) ([]*Role, error)
+	// UpdateRole replaces the role stored under oldName.
+	UpdateRole(oldName string, r *Role) error
+	// DeleteRole deletes a role and its policies' attachments.
+	DeleteRole(accountID, name string) error
+}
+
+// SessionTx covers STS temporary credentials.
+type SessionTx interface {
+	CreateSession(s *Session) error
+	// Session looks a session up by its access key ID (ENoSuchEntity
+	// when unknown).
+	Session(accessKeyID string) (*Session, error)
+	// DeleteSessionsBefore deletes sessions that expired before t and
+	// returns how many it deleted.
+	DeleteSessionsBefore(t time.Time) (int, error)
 }

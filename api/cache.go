@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"strings"
 	"sync"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -46,6 +47,9 @@ func (s *Server) key(ctx context.Context, rev int64, id string) (*cachedKey, err
 	}
 	k = &cachedKey{caller: &authz.Caller{AccessKeyID: id}}
 	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		if strings.HasPrefix(id, "ASIA") {
+			return s.sessionKey(tx, id, k)
+		}
 		key, err := tx.AccessKey(id)
 		if err != nil {
 			return err

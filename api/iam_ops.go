@@ -52,6 +52,7 @@ func iamOperations() []operation {
 	ops = append(ops, groupOperations()...)
 	ops = append(ops, policyOperations()...)
 	ops = append(ops, policyTagOperations()...)
+	ops = append(ops, roleOperations()...)
 	ops = append(ops, keyOperations()...)
 	ops = append(ops, accountOperations()...)
 	return ops
@@ -118,7 +119,7 @@ func userOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return userResult{toUserXML(u, len(u.Tags) > 0)}, nil
+				return userResult{toUserXML(u, true)}, nil
 			},
 		}),
 		op("GetUser", opSpec[optionalUserIn]{
@@ -127,9 +128,10 @@ func userOperations() []operation {
 			handle: func(c *call, in *optionalUserIn) (any, error) {
 				name := c.rootOrSelf(in.UserName)
 				if name == "" {
-					// Root's GetUser has no UserName; its ID is the account ID.
+					// Root's GetUser has neither Path nor UserName; its ID
+					// is the account ID.
 					a := c.caller.Account
-					return userResult{userXML{Path: "/", UserID: a.ID, Arn: a.RootARN(), CreateDate: awsTime(a.CreatedAt)}}, nil
+					return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: awsTime(a.CreatedAt)}}, nil
 				}
 				u, err := c.srv.cachedUser(c.ctx, c.rev, c.account(), name)
 				if err != nil {

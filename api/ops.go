@@ -45,7 +45,12 @@ type opSpec[In any] struct {
 	resource func(c *call, in *In) string
 	// context adds operation-specific condition keys.
 	context func(c *call, in *In, ctx *policy.Context)
-	handle  func(c *call, in *In) (any, error)
+	// precheck runs before authorization, for rules AWS applies first
+	// (for example "Roles may not be assumed by root accounts.").
+	precheck func(c *call, in *In) error
+	// resourcePolicy fills in the target's resource-based policy.
+	resourcePolicy func(c *call, in *In, r *authz.Request)
+	handle         func(c *call, in *In) (any, error)
 }
 
 // op builds an operation row from a typed spec: decode, authorize, handle.
@@ -55,10 +60,18 @@ func op[In any](name string, spec opSpec[In]) operation {
 		if err := decodeQuery(c.form, in); err != nil {
 			return nil, err
 		}
+		if spec.precheck != nil {
+			if err := spec.precheck(c, in); err != nil {
+				return nil, err
+			}
+		}
 		if spec.action != "" {
 			req := &authz.Request{Action: spec.action, Resource: "*", Revision: c.rev}
 			if spec.resource != nil {
 				req.Resource = spec.resource(c, in)
+			}
+			if spec.resourcePolicy != nil {
+				spec.resourcePolicy(c, in, req)
 			}
 			c.globalContext(&req.Context)
 			if spec.context != nil {

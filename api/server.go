@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
+	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
 // XML namespaces of the Query services.
@@ -39,6 +40,7 @@ const maxBodyBytes = 1 << 20
 type Server struct {
 	Store  gatehouse.Store
 	IAM    *iam.Service
+	STS    *sts.Service
 	Authz  *authz.Authorizer
 	Logger *slog.Logger
 	// Now returns the current time; nil means time.Now.
@@ -220,6 +222,10 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := k.caller
+	if err := s.checkSession(caller, auth.SessionToken); err != nil {
+		fail(err)
+		return
+	}
 	s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
 	principal = caller.ARN()
 	c := &call{

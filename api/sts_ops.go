@@ -6,23 +6,19 @@ import (
 
 // stsOperations is the STS operation table.
 func stsOperations() []operation {
-	return []operation{
+	return append(stsSessionOperations(), []operation{
 		// GetCallerIdentity needs no permission and works even under an
 		// explicit deny (aws-reference §5.3).
 		op("GetCallerIdentity", opSpec[emptyIn]{
 			handle: func(c *call, in *emptyIn) (any, error) {
-				userID := c.caller.Account.ID
-				if c.caller.User != nil {
-					userID = c.caller.User.ID
-				}
 				return struct {
 					UserID  string `xml:"UserId"`
 					Account string `xml:"Account"`
 					Arn     string `xml:"Arn"`
-				}{userID, c.account(), c.caller.ARN()}, nil
+				}{c.caller.UserID(), c.account(), c.caller.ARN()}, nil
 			},
 		}),
-	}
+	}...)
 }
 
 func sortedKeys[V any](m map[string]V) []string {

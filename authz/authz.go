@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -21,29 +22,60 @@ import (
 // Caller is an authenticated principal.
 type Caller struct {
 	Account *gatehouse.Account
-	// User is the calling IAM user, or nil for the account's root user.
+	// User is the calling IAM user (also for its GetSessionToken
+	// sessions); nil for the root user and for role sessions.
 	User *gatehouse.User
+	// Role is the assumed role of a role session.
+	Role *gatehouse.Role
+	// Session is set when the request was signed with temporary
+	// credentials.
+	Session *gatehouse.Session
 	// AccessKeyID is the key that signed the request.
 	AccessKeyID string
 }
 
-// IsRoot reports whether the caller is the account's root user.
-func (c *Caller) IsRoot() bool { return c.User == nil }
+// IsRoot reports whether the caller is the account's root user (with its
+// long-term keys or a root GetSessionToken session).
+func (c *Caller) IsRoot() bool { return c.User == nil && c.Role == nil }
 
-// ARN returns the caller's ARN as AWS prints it in messages.
+// SessionARN returns the ARN of an assumed-role session.
+func SessionARN(account, roleName, sessionName string) string {
+	return "arn:" + gatehouse.Partition + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
+}
+
+// ARN returns the caller's ARN as AWS prints it in messages: the session
+// ARN for role sessions.
 func (c *Caller) ARN() string {
-	if c.User == nil {
-		return c.Account.RootARN()
+	switch {
+	case c.Role != nil:
+		return SessionARN(c.Account.ID, c.Role.Name, c.Session.SessionName)
+	case c.User != nil:
+		return c.User.ARN()
 	}
-	return c.User.ARN()
+	return c.Account.RootARN()
+}
+
+// UserID returns the caller's aws:userid: the account ID for root, the
+// user ID for users, "ROLEID:session" for role sessions.
+func (c *Caller) UserID() string {
+	switch {
+	case c.Role != nil:
+		return c.Role.ID + ":" + c.Session.SessionName
+	case c.User != nil:
+		return c.User.ID
+	}
+	return c.Account.ID
 }
 
 // Principal returns the caller as the policy engine sees it.
 func (c *Caller) Principal() policy.Principal {
-	if c.User == nil {
-		return policy.Principal{Type: policy.Root, ARN: c.Account.RootARN(), Account: c.Account.ID}
+	switch {
+	case c.Role != nil:
+		return policy.Principal{Type: policy.RoleSession, ARN: c.ARN(), IssuerARN: c.Role.ARN(), Account: c.Account.ID}
+	case c.User != nil:
+		return policy.Principal{Type: policy.User, ARN: c.User.ARN(), Account: c.Account.ID}
 	}
-	return policy.Principal{Type: policy.User, ARN: c.User.ARN(), Account: c.Account.ID}
+	return policy.Principal{Type: policy.Root, ARN: c.Account.RootARN(), Account: c.Account.ID}
 }
 
 // Request is what the caller wants to do.
@@ -54,6 +86,12 @@ type Request struct {
 	Resource string
 	// ResourceAccount owns the resource; "" means the caller's account.
 	ResourceAccount string
+	// ResourcePolicy is the target's resource-based policy document (a
+	// role's trust policy for sts:AssumeRole), if it has one;
+	// ResourceType says which kind (ResourcePolicy or RoleTrustPolicy).
+	ResourcePolicy   string
+	ResourcePolicyID string
+	ResourceType     policy.PolicyType
 	// Revision is the store revision the request started at; 0 means
 	// "read it now".
 	Revision int64
@@ -66,6 +104,8 @@ type Request struct {
 // Authorizer decides requests. The zero value is not usable: set Store.
 type Authorizer struct {
 	Store gatehouse.Store
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
 
 	mu       sync.Mutex
 	rev      int64
@@ -89,30 +129,68 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		ResourceAccount: r.ResourceAccount,
 		Context:         r.Context,
 	}
-	userID := ""
-	if c.User != nil {
-		userID = c.User.ID
-		for _, t := range c.User.Tags {
-			if _, set := req.Context.Get("aws:PrincipalTag/" + t.Key); !set {
-				req.Context.Set("aws:PrincipalTag/"+t.Key, t.Value)
-			}
+	var tags []gatehouse.Tag
+	switch {
+	case c.Role != nil:
+		tags = c.Role.Tags
+	case c.User != nil:
+		tags = c.User.Tags
+	}
+	for _, t := range tags {
+		if _, set := req.Context.Get("aws:PrincipalTag/" + t.Key); !set {
+			req.Context.Set("aws:PrincipalTag/"+t.Key, t.Value)
 		}
 	}
-	policy.PrincipalContext(&req.Context, req.Principal, userID)
+	policy.PrincipalContext(&req.Context, req.Principal, c.UserID())
+	if s := c.Session; s != nil {
+		// Temporary credentials carry the MFA state and issue time.
+		req.Context.Set("aws:MultiFactorAuthPresent", fmt.Sprint(s.MFAAuthenticated))
+		if s.MFAAuthenticated {
+			age := int64(a.now().Sub(s.MFAAuthTime).Seconds())
+			req.Context.Set("aws:MultiFactorAuthAge", fmt.Sprint(max(age, 0)))
+		}
+		req.Context.Set("aws:TokenIssueTime", s.IssuedAt.UTC().Format("2006-01-02T15:04:05Z"))
+	}
 
-	ps := &policy.Policies{}
-	if c.User != nil {
-		sets, err := a.setsFor(ctx, r.Revision, c.User)
+	ps := &policy.Policies{ResourceType: r.ResourceType}
+	var sets *principalSets
+	var err error
+	switch {
+	case c.Role != nil:
+		sets, err = a.setsForRole(ctx, r.Revision, c.Role)
+	case c.User != nil:
+		sets, err = a.setsFor(ctx, r.Revision, c.User)
+	}
+	if err != nil {
+		return policy.Decision{}, err
+	}
+	if sets != nil {
+		ps.Identity, ps.Boundary = sets.identity, sets.boundary
+	}
+	if c.Role != nil {
+		if ps.Session, err = a.sessionSet(ctx, c.Session); err != nil {
+			return policy.Decision{}, err
+		}
+	}
+	if r.ResourcePolicy != "" {
+		p, err := a.compile(namedDoc{id: r.ResourcePolicyID, doc: r.ResourcePolicy})
 		if err != nil {
 			return policy.Decision{}, err
 		}
-		ps.Identity, ps.Boundary = sets.identity, sets.boundary
+		ps.Resource = policy.NewSet(p)
 	}
 	d := policy.Decide(req, ps)
 	if d.Result != policy.Allowed {
 		return d, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
 	}
 	return d, nil
+}
+
+func (a *Authorizer) now() time.Time {
+	if a.Now != nil {
+		return a.Now()
+	}
+	return time.Now()
 }
 
 // DeniedMessage words a denial as AWS does (aws-reference §5.3).
@@ -142,13 +220,59 @@ func article(t policy.PolicyType) string {
 // setsFor returns the user's identity and boundary sets, rebuilding them
 // when the store has changed since they were built.
 func (a *Authorizer) setsFor(ctx context.Context, rev int64, u *gatehouse.User) (*principalSets, error) {
+	return a.cachedSets(ctx, rev, u.ARN(), func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error) { return gatherUser(tx, u) })
+}
+
+// setsForRole returns a role's identity and boundary sets.
+func (a *Authorizer) setsForRole(ctx context.Context, rev int64, r *gatehouse.Role) (*principalSets, error) {
+	return a.cachedSets(ctx, rev, r.ARN(), func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error) { return gatherRole(tx, r) })
+}
+
+// sessionSet compiles the session policies of a role session; nil when
+// none were passed.
+func (a *Authorizer) sessionSet(ctx context.Context, s *gatehouse.Session) (*policy.Set, error) {
+	if s == nil || (s.SessionPolicy == "" && len(s.PolicyARNs) == 0) {
+		return nil, nil
+	}
+	var docs []namedDoc
+	if s.SessionPolicy != "" {
+		docs = append(docs, namedDoc{id: "session/" + s.AccessKeyID, doc: s.SessionPolicy})
+	}
+	if len(s.PolicyARNs) > 0 {
+		err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+			for _, arn := range s.PolicyARNs {
+				d, err := defaultDocument(tx, arn)
+				if err != nil {
+					return err
+				}
+				docs = append(docs, d)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var ps []*policy.Policy
+	for _, d := range docs {
+		p, err := a.compile(d)
+		if err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return policy.NewSet(ps...), nil
+}
+
+// cachedSets returns the sets of one principal, rebuilding them with
+// gather when the store has changed since they were built.
+func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gather func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error)) (*principalSets, error) {
 	if rev == 0 {
 		var err error
 		if rev, err = a.Store.Revision(ctx); err != nil {
 			return nil, err
 		}
 	}
-	key := u.ARN()
 	a.mu.Lock()
 	if rev != a.rev || a.sets == nil {
 		a.rev, a.sets = rev, map[string]*principalSets{}
@@ -163,7 +287,7 @@ func (a *Authorizer) setsFor(ctx context.Context, rev int64, u *gatehouse.User) 
 	var boundary *namedDoc
 	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
 		var err error
-		docs, boundary, err = gatherUser(tx, u)
+		docs, boundary, err = gather(tx)
 		return err
 	})
 	if err != nil {
@@ -240,6 +364,39 @@ func gatherUser(tx gatehouse.Tx, u *gatehouse.User) ([]namedDoc, *namedDoc, erro
 		return docs, nil, nil
 	}
 	b, err := defaultDocument(tx, u.PermissionsBoundary)
+	if err != nil {
+		return nil, nil, err
+	}
+	return docs, &b, nil
+}
+
+// gatherRole collects the documents of a role's inline and attached
+// policies, and its boundary.
+func gatherRole(tx gatehouse.Tx, r *gatehouse.Role) ([]namedDoc, *namedDoc, error) {
+	var docs []namedDoc
+	owner := gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: r.Name}
+	inline, err := tx.InlinePolicies(r.AccountID, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range inline {
+		docs = append(docs, namedDoc{id: "role/" + r.Name + "/" + p.Name, doc: p.Document})
+	}
+	arns, err := tx.AttachedPolicies(r.AccountID, owner)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, arn := range arns {
+		d, err := defaultDocument(tx, arn)
+		if err != nil {
+			return nil, nil, err
+		}
+		docs = append(docs, d)
+	}
+	if r.PermissionsBoundary == "" {
+		return docs, nil, nil
+	}
+	b, err := defaultDocument(tx, r.PermissionsBoundary)
 	if err != nil {
 		return nil, nil, err
 	}

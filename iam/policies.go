@@ -137,6 +137,15 @@ func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPoli
 			info.PermissionsBoundaryUsageCount++
 		}
 	}
+	roles, err := tx.Roles(account)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range roles {
+		if r.PermissionsBoundary == p.ARN() {
+			info.PermissionsBoundaryUsageCount++
+		}
+	}
 	return info, nil
 }
 
@@ -369,6 +378,12 @@ func entityExists(tx gatehouse.Tx, account string, e gatehouse.EntityRef) (gateh
 			return e, err
 		}
 		return gatehouse.EntityRef{Kind: e.Kind, Name: g.Name}, nil
+	case gatehouse.KindRole:
+		r, err := getRole(tx, account, e.Name)
+		if err != nil {
+			return e, err
+		}
+		return gatehouse.EntityRef{Kind: e.Kind, Name: r.Name}, nil
 	}
 	return e, fmt.Errorf("iam: entity kind %q not supported", e.Kind)
 }
@@ -396,8 +411,11 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 			}
 		}
 		limit, quota := MaxManagedPerUser, "PoliciesPerUser"
-		if ref.Kind == gatehouse.KindGroup {
+		switch ref.Kind {
+		case gatehouse.KindGroup:
 			limit, quota = MaxManagedPerGroup, "PoliciesPerGroup"
+		case gatehouse.KindRole:
+			limit, quota = MaxManagedPerRole, "PoliciesPerRole"
 		}
 		if len(attached) >= limit {
 			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for %s: %d", quota, limit)
@@ -500,8 +518,11 @@ func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehou
 			return err
 		}
 		limit := MaxInlineUserPolicySize
-		if ref.Kind == gatehouse.KindGroup {
+		switch ref.Kind {
+		case gatehouse.KindGroup:
 			limit = MaxInlineGroupSize
+		case gatehouse.KindRole:
+			limit = MaxInlineRoleSize
 		}
 		total := policy.Size([]byte(document))
 		for _, p := range existing {

@@ -20,6 +20,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
+	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
 // defaultAddr is where `gatehouse serve` listens unless --addr says otherwise.
@@ -130,7 +131,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
-	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: st}, Logger: logger}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}, Logger: logger}
 	if *enableReset {
 		srv.Reset = func(ctx context.Context) error {
 			if err := st.Reset(ctx); err != nil {

@@ -15,11 +15,11 @@ type ownerTables struct {
 var (
 	userTables  = ownerTables{attached: "user_attached_policies", inline: "user_inline_policies", idColumn: "user_id"}
 	groupTables = ownerTables{attached: "group_attached_policies", inline: "group_inline_policies", idColumn: "group_id"}
+	roleTables  = ownerTables{attached: "role_attached_policies", inline: "role_inline_policies", idColumn: "role_id"}
 )
 
 // owner resolves e to the tables of its kind and the ID and stored name of
-// the account's user or group. Roles are not stored yet, so every role is
-// unknown.
+// the account's user, group or role.
 func (t *tx) owner(accountID string, e gatehouse.EntityRef) (tables ownerTables, id, name string, err error) {
 	switch e.Kind {
 	case gatehouse.KindUser:
@@ -29,7 +29,8 @@ func (t *tx) owner(accountID string, e gatehouse.EntityRef) (tables ownerTables,
 		id, name, err = t.groupKey(accountID, e.Name)
 		return groupTables, id, name, err
 	case gatehouse.KindRole:
-		return ownerTables{}, "", "", gatehouse.Errorf(gatehouse.ENoSuchEntity, "The role with name %s cannot be found.", e.Name)
+		id, name, err = t.roleKey(accountID, e.Name)
+		return roleTables, id, name, err
 	}
 	return ownerTables{}, "", "", fmt.Errorf("unknown entity kind %q", e.Kind)
 }
@@ -108,7 +109,7 @@ func (t *tx) AttachedPolicies(accountID string, e gatehouse.EntityRef) ([]string
 }
 
 // PolicyAttachments lists the account's entities the policy is attached
-// to, sorted by kind, then by name ignoring case.
+// to, sorted by kind (group, role, user), then by name ignoring case.
 func (t *tx) PolicyAttachments(accountID, policyARN string) ([]gatehouse.EntityRef, error) {
 	p, err := t.policy(policyARN)
 	if err != nil {
@@ -118,9 +119,12 @@ func (t *tx) PolicyAttachments(accountID, policyARN string) ([]gatehouse.EntityR
 		SELECT 'group', g.name, g.name_key FROM group_attached_policies a JOIN groups g ON g.id = a.group_id
 		WHERE a.policy_id = ? AND g.account_id = ?
 		UNION ALL
+		SELECT 'role', r.name, r.name_key FROM role_attached_policies a JOIN roles r ON r.id = a.role_id
+		WHERE a.policy_id = ? AND r.account_id = ?
+		UNION ALL
 		SELECT 'user', u.name, u.name_key FROM user_attached_policies a JOIN users u ON u.id = a.user_id
 		WHERE a.policy_id = ? AND u.account_id = ?
-		ORDER BY 1, 3, 2`, p.ID, accountID, p.ID, accountID)
+		ORDER BY 1, 3, 2`, p.ID, accountID, p.ID, accountID, p.ID, accountID)
 	refs, err := collect(rows, err, func(row scanner) (gatehouse.EntityRef, error) {
 		var ref gatehouse.EntityRef
 		var key string

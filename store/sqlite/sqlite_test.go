@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -67,7 +68,25 @@ func TestConformance(t *testing.T) {
 	})
 }
 
-// populate writes one of everything.
+func userRef(name string) gatehouse.EntityRef {
+	return gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: name}
+}
+
+func groupRef(name string) gatehouse.EntityRef {
+	return gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: name}
+}
+
+func roleRef(name string) gatehouse.EntityRef {
+	return gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: name}
+}
+
+// policyARN is the managed policy populate creates.
+const policyARN = "arn:aws:iam::123456789012:policy/p"
+
+// sessionExpiration is when the session populate creates expires.
+var sessionExpiration = time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
+
+// populate writes one of everything: a row in every table.
 func populate(tb testing.TB, s gatehouse.Store) {
 	tb.Helper()
 	mustUpdate(tb, s, func(tx gatehouse.Tx) error {
@@ -88,9 +107,7 @@ func populate(tb testing.TB, s gatehouse.Store) {
 				p := &gatehouse.ManagedPolicy{AccountID: acct, Name: "p", ID: "ANPAP", Path: "/", DefaultVersionID: "v1", NextVersion: 2}
 				return tx.CreatePolicy(p, &gatehouse.PolicyVersion{VersionID: "v1", Document: "{}"})
 			},
-			func() error {
-				return tx.AttachPolicy(acct, gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: "dev"}, "arn:aws:iam::123456789012:policy/p")
-			},
+			func() error { return tx.AttachPolicy(acct, groupRef("dev"), policyARN) },
 			func() error {
 				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct,
 					Owner: gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: "alice"}, Name: "inline", Document: `{"a":1}`})
@@ -98,6 +115,24 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.CreateAccessKey(&gatehouse.AccessKey{ID: "AKIAALICE", AccountID: acct, UserName: "alice",
 					Status: gatehouse.KeyActive, Secret: "alice-secret"})
+			},
+			func() error { return tx.AttachPolicy(acct, userRef("alice"), policyARN) },
+			func() error {
+				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct, Owner: groupRef("dev"), Name: "inline", Document: `{"g":1}`})
+			},
+			func() error {
+				lastUsed := time.Date(2025, 3, 4, 5, 6, 7, 8, time.UTC)
+				return tx.CreateRole(&gatehouse.Role{AccountID: acct, Name: "deploy", ID: "AROADEPLOY", Path: "/",
+					AssumeRolePolicy: "{}", MaxSessionDuration: 3600, Tags: []gatehouse.Tag{{Key: "k", Value: "v"}}, LastUsed: &lastUsed})
+			},
+			func() error { return tx.AttachPolicy(acct, roleRef("deploy"), policyARN) },
+			func() error {
+				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct, Owner: roleRef("deploy"), Name: "inline", Document: `{"r":1}`})
+			},
+			func() error {
+				return tx.CreateSession(&gatehouse.Session{AccessKeyID: "ASIADEPLOY", Secret: "session-secret",
+					TokenHash: []byte{1, 2, 3}, AccountID: acct, Kind: gatehouse.SessionRole, RoleName: "deploy",
+					SessionName: "s", PolicyARNs: []string{policyARN}, Expiration: sessionExpiration})
 			},
 		}
 		for _, step := range steps {
@@ -136,6 +171,25 @@ func checkPopulated(tb testing.TB, s gatehouse.Store) {
 		}
 		if k, err := tx.AccessKey("AKIAALICE"); err != nil || k.Secret.Reveal() != "alice-secret" {
 			tb.Errorf("access key: %v, %v", k, err)
+		}
+		if arns, err := tx.AttachedPolicies(acct, userRef("alice")); err != nil || len(arns) != 1 {
+			tb.Errorf("attached to user: %v, %v", arns, err)
+		}
+		if p, err := tx.InlinePolicy(acct, groupRef("dev"), "inline"); err != nil || p.Document != `{"g":1}` {
+			tb.Errorf("group inline: %v, %v", p, err)
+		}
+		if r, err := tx.Role(acct, "DEPLOY"); err != nil || len(r.Tags) != 1 || r.LastUsed == nil {
+			tb.Errorf("role: %v, %v", r, err)
+		}
+		if refs, err := tx.PolicyAttachments(acct, policyARN); err != nil || len(refs) != 3 {
+			tb.Errorf("attachments: %v, %v", refs, err)
+		}
+		if p, err := tx.InlinePolicy(acct, roleRef("deploy"), "inline"); err != nil || p.Document != `{"r":1}` {
+			tb.Errorf("role inline: %v, %v", p, err)
+		}
+		if sess, err := tx.Session("ASIADEPLOY"); err != nil || sess.Secret.Reveal() != "session-secret" ||
+			!sess.Expiration.Equal(sessionExpiration) || len(sess.PolicyARNs) != 1 || len(sess.TokenHash) != 3 {
+			tb.Errorf("session: %v, %v", sess, err)
 		}
 		return nil
 	})
@@ -227,11 +281,19 @@ func populateOnce(tb testing.TB, s gatehouse.Store) {
 }
 
 func TestSecretsEncryptedAtRest(t *testing.T) {
-	const plain = "PLAINTEXT-SECRET-0123456789abcdefghij"
+	// An access key's secret and a session's.
+	const (
+		plain        = "PLAINTEXT-SECRET-0123456789abcdefghij"
+		sessionPlain = "SESSION-PLAINTEXT-9876543210zyxwvuts"
+	)
 	path := tempPath(t)
 	s := MustOpen(t, path)
 	mustUpdate(t, s, func(tx gatehouse.Tx) error {
-		return tx.CreateAccessKey(&gatehouse.AccessKey{ID: "AKIAROOT", AccountID: acct, Status: gatehouse.KeyActive, Secret: plain})
+		if err := tx.CreateAccessKey(&gatehouse.AccessKey{ID: "AKIAROOT", AccountID: acct, Status: gatehouse.KeyActive, Secret: plain}); err != nil {
+			return err
+		}
+		return tx.CreateSession(&gatehouse.Session{AccessKeyID: "ASIAROOT", Secret: sessionPlain, TokenHash: []byte{1},
+			AccountID: acct, Kind: gatehouse.SessionUser, Expiration: sessionExpiration})
 	})
 	search := func(when string) {
 		t.Helper()
@@ -245,8 +307,10 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 				t.Fatal(err)
 			}
 			found++
-			if bytes.Contains(b, []byte(plain)) || bytes.Contains(b, []byte(plain[:16])) {
-				t.Errorf("%s: %s holds the plaintext secret", when, filepath.Base(p))
+			for _, secret := range []string{plain, sessionPlain} {
+				if bytes.Contains(b, []byte(secret)) || bytes.Contains(b, []byte(secret[:16])) {
+					t.Errorf("%s: %s holds the plaintext secret %.8s...", when, filepath.Base(p), secret)
+				}
 			}
 		}
 		if found == 0 {
@@ -266,11 +330,18 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 		if k.Secret.Reveal() != plain {
 			t.Errorf("secret after reopen = %q", k.Secret.Reveal())
 		}
+		sess, err := tx.Session("ASIAROOT")
+		if err != nil {
+			return err
+		}
+		if sess.Secret.Reveal() != sessionPlain {
+			t.Errorf("session secret after reopen = %q", sess.Secret.Reveal())
+		}
 		return nil
 	})
 	MustClose(t, s)
 
-	// Another server key cannot read the secret.
+	// Another server key cannot read the secrets.
 	other, err := sqlite.Open(context.Background(), path, sqlite.Options{SecretKey: bytes.Repeat([]byte{1}, 32)})
 	if err != nil {
 		t.Fatal(err)
@@ -279,6 +350,37 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	err = other.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.AccessKey("AKIAROOT"); return err })
 	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
 		t.Errorf("reading a secret with the wrong key: %v, want an internal error", err)
+	}
+	err = other.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIAROOT"); return err })
+	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+		t.Errorf("reading a session secret with the wrong key: %v, want an internal error", err)
+	}
+}
+
+// TestSecretBoundToKeyID checks that a sealed secret moved to another row
+// does not open: the access key ID is the additional data.
+func TestSecretBoundToKeyID(t *testing.T) {
+	path := tempPath(t)
+	s := MustOpen(t, path)
+	mustUpdate(t, s, func(tx gatehouse.Tx) error {
+		for _, keyID := range []string{"ASIAONE", "ASIATWO"} {
+			err := tx.CreateSession(&gatehouse.Session{AccessKeyID: keyID, Secret: gatehouse.Secret("secret-of-" + keyID),
+				AccountID: acct, Kind: gatehouse.SessionUser, Expiration: sessionExpiration})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	MustClose(t, s)
+	if _, err := rawDB(t, path).Exec(`UPDATE sessions SET secret = (SELECT secret FROM sessions WHERE access_key_id = 'ASIAONE')
+		WHERE access_key_id = 'ASIATWO'`); err != nil {
+		t.Fatal(err)
+	}
+	s = MustOpen(t, path)
+	err := s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIATWO"); return err })
+	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+		t.Errorf("reading a secret moved from another session: %v, want an internal error", err)
 	}
 }
 
@@ -314,6 +416,21 @@ func TestNowStampsZeroTimes(t *testing.T) {
 	if !u.CreatedAt.Equal(now) {
 		t.Errorf("CreateUser set CreatedAt %v, want %v", u.CreatedAt, now)
 	}
+	r := &gatehouse.Role{AccountID: acct, Name: "deploy", ID: "AROADEPLOY", Path: "/", AssumeRolePolicy: "{}"}
+	sess := &gatehouse.Session{AccessKeyID: "ASIAROOT", Secret: "s", AccountID: acct, Kind: gatehouse.SessionUser,
+		Expiration: now.Add(time.Hour)}
+	mustUpdate(t, s, func(tx gatehouse.Tx) error {
+		if err := tx.CreateRole(r); err != nil {
+			return err
+		}
+		return tx.CreateSession(sess)
+	})
+	if !r.CreatedAt.Equal(now) {
+		t.Errorf("CreateRole set CreatedAt %v, want %v", r.CreatedAt, now)
+	}
+	if !sess.IssuedAt.Equal(now) {
+		t.Errorf("CreateSession set IssuedAt %v, want %v", sess.IssuedAt, now)
+	}
 	mustView(t, s, func(tx gatehouse.Tx) error {
 		got, err := tx.User(acct, "alice")
 		if err != nil {
@@ -322,8 +439,36 @@ func TestNowStampsZeroTimes(t *testing.T) {
 		if !got.CreatedAt.Equal(now) {
 			t.Errorf("stored CreatedAt %v, want %v", got.CreatedAt, now)
 		}
+		gotRole, err := tx.Role(acct, "deploy")
+		if err != nil {
+			return err
+		}
+		if !gotRole.CreatedAt.Equal(now) {
+			t.Errorf("stored role CreatedAt %v, want %v", gotRole.CreatedAt, now)
+		}
+		gotSess, err := tx.Session("ASIAROOT")
+		if err != nil {
+			return err
+		}
+		if !gotSess.IssuedAt.Equal(now) {
+			t.Errorf("stored session IssuedAt %v, want %v", gotSess.IssuedAt, now)
+		}
 		return nil
 	})
+}
+
+func TestSessionNeedsExpiration(t *testing.T) {
+	s := MustOpen(t, sqlite.MemoryPath)
+	err := s.Update(context.Background(), func(tx gatehouse.Tx) error {
+		return tx.CreateSession(&gatehouse.Session{AccessKeyID: "ASIAFOREVER", Secret: "s", AccountID: acct, Kind: gatehouse.SessionUser})
+	})
+	if err == nil {
+		t.Fatal("CreateSession stored a session without an expiration time")
+	}
+	err = s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIAFOREVER"); return err })
+	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		t.Errorf("session after the failed create: %v", err)
+	}
 }
 
 // TestTwoStoresOneFile runs concurrent updates through two Stores on one
@@ -436,7 +581,14 @@ func TestReset(t *testing.T) {
 		if err := tx.CreateAccount(&gatehouse.Account{ID: "111122223333", Email: "a@example.com"}); err != nil {
 			return err
 		}
-		return tx.CreateUser(&gatehouse.User{AccountID: "111122223333", Name: "bob", ID: "AIDAEXAMPLE0000001", Path: "/"})
+		if err := tx.CreateUser(&gatehouse.User{AccountID: "111122223333", Name: "bob", ID: "AIDAEXAMPLE0000001", Path: "/"}); err != nil {
+			return err
+		}
+		if err := tx.CreateRole(&gatehouse.Role{AccountID: "111122223333", Name: "deploy", ID: "AROAEXAMPLE0000001", Path: "/"}); err != nil {
+			return err
+		}
+		return tx.CreateSession(&gatehouse.Session{AccessKeyID: "ASIAEXAMPLE0000001", Secret: "s", AccountID: "111122223333",
+			Kind: gatehouse.SessionRole, RoleName: "deploy", Expiration: sessionExpiration})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -456,6 +608,121 @@ func TestReset(t *testing.T) {
 		if _, err := tx.User("111122223333", "bob"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
 			t.Errorf("user after reset: %v", err)
 		}
+		if _, err := tx.Role("111122223333", "deploy"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+			t.Errorf("role after reset: %v", err)
+		}
+		if _, err := tx.Session("ASIAEXAMPLE0000001"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+			t.Errorf("session after reset: %v", err)
+		}
 		return nil
 	})
+}
+
+// dataTables lists the tables of db that hold data:
+// all but the bookkeeping ones.
+func dataTables(tb testing.TB, db *sql.DB) []string {
+	tb.Helper()
+	rows, err := db.Query(`SELECT name FROM sqlite_master WHERE type = 'table'
+		AND name NOT IN ('migrations', 'revision') AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	var tables []string
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			tb.Fatal(err)
+		}
+		tables = append(tables, name)
+	}
+	if err := rows.Err(); err != nil {
+		tb.Fatal(err)
+	}
+	return tables
+}
+
+// rowCounts returns the number of rows of each table.
+func rowCounts(tb testing.TB, db *sql.DB, tables []string) map[string]int {
+	tb.Helper()
+	counts := make(map[string]int, len(tables))
+	for _, table := range tables {
+		var n int
+		if err := db.QueryRow(`SELECT COUNT(*) FROM "` + table + `"`).Scan(&n); err != nil {
+			tb.Fatal(err)
+		}
+		counts[table] = n
+	}
+	return counts
+}
+
+// TestResetEmptiesEveryTable checks that populate writes a row in every
+// table, and that Reset leaves none.
+func TestResetEmptiesEveryTable(t *testing.T) {
+	path := tempPath(t)
+	s := MustOpen(t, path)
+	populate(t, s)
+	db := rawDB(t, path)
+	tables := dataTables(t, db)
+	for _, want := range []string{"roles", "role_attached_policies", "role_inline_policies", "sessions"} {
+		if !slices.Contains(tables, want) {
+			t.Errorf("no table %s among %v", want, tables)
+		}
+	}
+	for table, n := range rowCounts(t, db, tables) {
+		if n == 0 {
+			t.Errorf("populate wrote no row in %s", table)
+		}
+	}
+	if err := s.Reset(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for table, n := range rowCounts(t, db, tables) {
+		if n != 0 {
+			t.Errorf("%d rows in %s after reset", n, table)
+		}
+	}
+	populate(t, s)
+	checkPopulated(t, s)
+}
+
+// TestUpgradeFrom0001 opens a database written before roles and sessions
+// existed: the new migration applies and the old data stays.
+func TestUpgradeFrom0001(t *testing.T) {
+	path := tempPath(t)
+	script, err := os.ReadFile("migration/0001_init.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	for _, q := range []string{
+		string(script),
+		`CREATE TABLE migrations (name TEXT PRIMARY KEY) STRICT`,
+		`INSERT INTO migrations (name) VALUES ('migration/0001_init.sql')`,
+		`INSERT INTO users (id, account_id, name, name_key, path, created_at, permissions_boundary, tags)
+			VALUES ('AIDAOLD', '` + acct + `', 'Old', 'old', '/', NULL, '', '[]')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := MustOpen(t, path)
+	mustUpdate(t, s, func(tx gatehouse.Tx) error {
+		return tx.CreateRole(&gatehouse.Role{AccountID: acct, Name: "new", ID: "AROANEW", Path: "/"})
+	})
+	mustView(t, s, func(tx gatehouse.Tx) error {
+		if _, err := tx.User(acct, "OLD"); err != nil {
+			return err
+		}
+		_, err := tx.Role(acct, "NEW")
+		return err
+	})
+	var n int
+	if err := rawDB(t, path).QueryRow(`SELECT COUNT(*) FROM migrations`).Scan(&n); err != nil || n != 2 {
+		t.Errorf("%d migrations recorded (%v), want 2", n, err)
+	}
 }

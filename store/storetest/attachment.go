@@ -136,6 +136,92 @@ func attachmentTests() []test {
 			wantAttached(t, s, userRef("alice"), []string{})
 			wantAttached(t, s, groupRef("dev"), []string{})
 		}},
+		{"RoleBothDirections", func(t *testing.T, s gatehouse.Store) {
+			seedUsers(t, s, acct1, "alice")
+			seedGroups(t, s, acct1, "dev")
+			seedRoles(t, s, acct1, "Deploy", "admin")
+			seedRoles(t, s, acct2, "admin")
+			ps := seedPolicies(t, s, acct1, "b", "a")
+			b, a := ps[0].ARN(), ps[1].ARN()
+			attach(t, s, []gatehouse.EntityRef{roleRef("deploy"), userRef("alice"), roleRef("ADMIN"), groupRef("dev")}, b, a)
+			attach(t, s, []gatehouse.EntityRef{roleRef("Admin")}, a) // idempotent
+			wantAttached(t, s, roleRef("admin"), []string{a, b})
+			wantAttached(t, s, roleRef("DEPLOY"), []string{a, b})
+			// Sorted by kind (group, role, user), then by name ignoring case.
+			wantAttachments(t, s, a, []gatehouse.EntityRef{groupRef("dev"), roleRef("admin"), roleRef("Deploy"), userRef("alice")})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, roleRef("deploy"), a) })
+			wantAttached(t, s, roleRef("Deploy"), []string{b})
+			wantAttachments(t, s, a, []gatehouse.EntityRef{groupRef("dev"), roleRef("admin"), userRef("alice")})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.AttachedPolicies(acct2, roleRef("admin"))
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "policies of the other account's role", len(got), 0)
+				return nil
+			})
+		}},
+		{"RoleAWSManagedPolicy", func(t *testing.T, s gatehouse.Store) {
+			seedRoles(t, s, acct1, "admin")
+			p := newPolicy(gatehouse.AWSManagedAccount, "AdministratorAccess")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreatePolicy(p, firstVersion(p)) })
+			attach(t, s, []gatehouse.EntityRef{roleRef("admin")}, p.ARN())
+			wantAttached(t, s, roleRef("admin"), []string{p.ARN()})
+			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{roleRef("admin")})
+		}},
+		{"RoleRenameKeepsAttachments", func(t *testing.T, s gatehouse.Store) {
+			seedRoles(t, s, acct1, "deploy")
+			p := seedPolicies(t, s, acct1, "p")[0]
+			attach(t, s, []gatehouse.EntityRef{roleRef("deploy")}, p.ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return renameRole(tx, "deploy", "Release") })
+			wantAttached(t, s, roleRef("release"), []string{p.ARN()})
+			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{roleRef("Release")})
+		}},
+		{"RoleDeletesRemoveAttachments", func(t *testing.T, s gatehouse.Store) {
+			seedRoles(t, s, acct1, "deploy", "admin")
+			ps := seedPolicies(t, s, acct1, "p", "q")
+			attach(t, s, []gatehouse.EntityRef{roleRef("deploy"), roleRef("admin")}, ps[0].ARN(), ps[1].ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.DeleteRole(acct1, "deploy"); err != nil {
+					return err
+				}
+				return tx.DeletePolicy(ps[1].ARN())
+			})
+			wantAttachments(t, s, ps[0].ARN(), []gatehouse.EntityRef{roleRef("admin")})
+			wantAttached(t, s, roleRef("admin"), []string{ps[0].ARN()})
+			// A new role of the same name starts without policies.
+			seedRoles(t, s, acct1, "deploy")
+			wantAttached(t, s, roleRef("deploy"), []string{})
+			// So does a new policy of the same name.
+			q := seedPolicies(t, s, acct1, "q")[0]
+			wantAttachments(t, s, q.ARN(), []gatehouse.EntityRef{})
+		}},
+		{"RoleErrors", func(t *testing.T, s gatehouse.Store) {
+			seedRoles(t, s, acct1, "admin")
+			seedRoles(t, s, acct2, "stranger")
+			p := seedPolicies(t, s, acct1, "p")[0]
+			other := seedPolicies(t, s, acct2, "other")[0]
+			unknown := "arn:aws:iam::111111111111:policy/nope"
+			runErrorCases(t, s, []errorCase{
+				{"AttachToUnknownRole", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("nobody"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"AttachToOtherAccountsRole", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("stranger"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"AttachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("admin"), unknown) },
+					gatehouse.ENoSuchEntity},
+				{"AttachOtherAccountsPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("admin"), other.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"DetachNotAttached", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, roleRef("admin"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"DetachFromUnknownRole", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, roleRef("nobody"), p.ARN()) },
+					gatehouse.ENoSuchEntity},
+				{"ListForUnknownRole", func(tx gatehouse.Tx) error { _, err := tx.AttachedPolicies(acct1, roleRef("nobody")); return err },
+					gatehouse.ENoSuchEntity},
+			})
+			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("nobody"), p.ARN()) })
+			wantMessage(t, err, "The role with name nobody cannot be found.")
+			wantAttached(t, s, roleRef("admin"), []string{})
+		}},
 		{"Errors", func(t *testing.T, s gatehouse.Store) {
 			seedUsers(t, s, acct1, "alice")
 			seedGroups(t, s, acct1, "dev")

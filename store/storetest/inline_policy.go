@@ -46,6 +46,16 @@ func ownerKinds() []ownerKind {
 			},
 			delete: func(tx gatehouse.Tx, name string) error { return tx.DeleteGroup(acct1, name) },
 		},
+		{
+			label: "Role",
+			kind:  gatehouse.KindRole,
+			create: func(t testing.TB, s gatehouse.Store, accountID, name string) {
+				t.Helper()
+				seedRoles(t, s, accountID, name)
+			},
+			rename: renameRole,
+			delete: func(tx gatehouse.Tx, name string) error { return tx.DeleteRole(acct1, name) },
+		},
 	}
 }
 

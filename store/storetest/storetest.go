@@ -32,6 +32,8 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("Attachment", func(t *testing.T) { runTests(t, open, attachmentTests()) })
 	t.Run("InlinePolicy", func(t *testing.T) { runTests(t, open, inlinePolicyTests()) })
 	t.Run("AccessKey", func(t *testing.T) { runTests(t, open, accessKeyTests()) })
+	t.Run("Role", func(t *testing.T) { runTests(t, open, roleTests()) })
+	t.Run("Session", func(t *testing.T) { runTests(t, open, sessionTests()) })
 	t.Run("Tx", func(t *testing.T) { runTests(t, open, txTests()) })
 }
 
@@ -124,6 +126,14 @@ func wantCode(t testing.TB, err error, code string) {
 	t.Helper()
 	if got := gatehouse.ErrorCode(err); got != code {
 		t.Fatalf("error code %q (error %v), want %q", got, err, code)
+	}
+}
+
+// wantMessage fails t unless err carries message.
+func wantMessage(t testing.TB, err error, message string) {
+	t.Helper()
+	if got := gatehouse.ErrorMessage(err); got != message {
+		t.Fatalf("error message %q (error %v), want %q", got, err, message)
 	}
 }
 

@@ -1,0 +1,255 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/arn"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/policy"
+	"github.com/gatehouse-dev/gatehouse/sigv4"
+	"github.com/gatehouse-dev/gatehouse/sts"
+)
+
+// errExpiredToken is STS's answer to expired temporary credentials.
+var errExpiredToken = &sigv4.Error{Code: "ExpiredToken", Message: "The security token included in the request is expired", Status: http.StatusForbidden}
+
+var errInvalidToken = &sigv4.Error{Code: sigv4.CodeInvalidClientTokenID, Message: "The security token included in the request is invalid.", Status: http.StatusForbidden}
+
+// sessionKey reads temporary credentials and the caller behind them.
+func (s *Server) sessionKey(tx gatehouse.Tx, id string, k *cachedKey) error {
+	sess, err := tx.Session(id)
+	if err != nil {
+		return err
+	}
+	k.secret, k.active = sess.Secret.Reveal(), true
+	c := k.caller
+	c.Session = sess
+	if c.Account, err = tx.Account(sess.AccountID); err != nil {
+		return err
+	}
+	switch {
+	case sess.Kind == gatehouse.SessionRole:
+		c.Role, err = tx.Role(sess.AccountID, sess.RoleName)
+	case sess.UserName != "":
+		c.User, err = tx.User(sess.AccountID, sess.UserName)
+	}
+	return err
+}
+
+// checkSession rejects temporary credentials whose token does not match
+// or that have expired.
+func (s *Server) checkSession(c *authz.Caller, token string) error {
+	if c.Session == nil {
+		return nil
+	}
+	if !sts.TokenMatches(c.Session, token) {
+		return errInvalidToken
+	}
+	if !s.now().Before(c.Session.Expiration) {
+		return errExpiredToken
+	}
+	return nil
+}
+
+// Inputs of the STS session operations.
+type (
+	policyDescriptorIn struct {
+		Arn string `query:"arn"`
+	}
+	assumeRoleIn struct {
+		RoleArn         string `query:",required"`
+		RoleSessionName string `query:",required"`
+		DurationSeconds *int
+		Policy          string
+		PolicyArns      []policyDescriptorIn
+		ExternalId      string
+		SerialNumber    string
+		TokenCode       string
+		SourceIdentity  string
+		Tags            []tagIn
+	}
+	getSessionTokenIn struct {
+		DurationSeconds *int
+		SerialNumber    string
+		TokenCode       string
+	}
+	accessKeyInfoIn struct {
+		AccessKeyId string `query:",required"`
+	}
+)
+
+type credentialsXML struct {
+	AccessKeyID     string  `xml:"AccessKeyId"`
+	SecretAccessKey string  `xml:"SecretAccessKey"`
+	SessionToken    string  `xml:"SessionToken"`
+	Expiration      awsTime `xml:"Expiration"`
+}
+
+func toCredentialsXML(cr *sts.Credentials) credentialsXML {
+	return credentialsXML{cr.Session.AccessKeyID, cr.Session.Secret.Reveal(), cr.Token.Reveal(), awsTime(cr.Session.Expiration)}
+}
+
+// errMFA is returned while no MFA device can validate a code.
+var errMFA = gatehouse.Errorf(gatehouse.EAccessDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
+
+// targetRole finds the role an AssumeRole request names, in any account
+// this server hosts; nil when there is none (the request is then denied
+// as for a role whose trust policy does not allow the caller).
+func (c *call) targetRole(roleARN string) *gatehouse.Role {
+	a, err := arn.Parse(roleARN)
+	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "role/") {
+		return nil
+	}
+	name := a.Resource[strings.LastIndexByte(a.Resource, '/')+1:]
+	r, err := c.srv.IAM.Role(c.ctx, a.Account, name)
+	if err != nil || r.ARN() != roleARN {
+		return nil
+	}
+	return r
+}
+
+func stsSessionOperations() []operation {
+	return []operation{
+		op("AssumeRole", opSpec[assumeRoleIn]{
+			action: "sts:AssumeRole",
+			precheck: func(c *call, in *assumeRoleIn) error {
+				if c.caller.IsRoot() {
+					return gatehouse.Errorf(gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
+				}
+				if in.SerialNumber != "" || in.TokenCode != "" {
+					return errMFA
+				}
+				return sts.CheckSessionName(in.RoleSessionName)
+			},
+			resource: func(c *call, in *assumeRoleIn) string { return in.RoleArn },
+			resourcePolicy: func(c *call, in *assumeRoleIn, r *authz.Request) {
+				r.ResourceType = policy.RoleTrustPolicy
+				r.ResourcePolicyID = in.RoleArn + "#trust"
+				if a, err := arn.Parse(in.RoleArn); err == nil {
+					r.ResourceAccount = a.Account
+				}
+				if role := c.targetRole(in.RoleArn); role != nil {
+					r.ResourcePolicy = role.AssumeRolePolicy
+				}
+			},
+			context: func(c *call, in *assumeRoleIn, ctx *policy.Context) {
+				if in.ExternalId != "" {
+					ctx.Set("sts:ExternalId", in.ExternalId)
+				}
+				ctx.Set("sts:RoleSessionName", in.RoleSessionName)
+				if in.SourceIdentity != "" {
+					ctx.Set("sts:SourceIdentity", in.SourceIdentity)
+				}
+				tagContext(ctx, in.Tags)
+			},
+			handle: func(c *call, in *assumeRoleIn) (any, error) {
+				role := c.targetRole(in.RoleArn)
+				if role == nil {
+					return nil, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", authz.DeniedMessage(c.caller.ARN(), "sts:AssumeRole", in.RoleArn, policy.Decision{DecidedBy: policy.RoleTrustPolicy}))
+				}
+				if in.Policy != "" {
+					if f, bad := policy.FirstError(policy.Validate([]byte(in.Policy), policy.ValidateOptions{Kind: policy.KindSession})); bad {
+						return nil, gatehouse.Errorf(f.Code, "%s", f.Message)
+					}
+				}
+				arns := make([]string, 0, len(in.PolicyArns))
+				for _, p := range in.PolicyArns {
+					arns = append(arns, p.Arn)
+				}
+				ar := sts.AssumeRoleInput{Role: role, RoleSessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds,
+					Policy: in.Policy, PolicyARNs: arns, SourceIdentity: in.SourceIdentity, Chained: c.caller.Role != nil}
+				if s := c.caller.Session; s != nil {
+					ar.MFAAuthenticated, ar.MFAAuthTime = s.MFAAuthenticated, s.MFAAuthTime
+				}
+				cr, err := c.srv.STS.AssumeRole(c.ctx, ar)
+				if err != nil {
+					return nil, err
+				}
+				type assumedRoleUser struct {
+					AssumedRoleID string `xml:"AssumedRoleId"`
+					Arn           string `xml:"Arn"`
+				}
+				out := struct {
+					Credentials      credentialsXML  `xml:"Credentials"`
+					AssumedRoleUser  assumedRoleUser `xml:"AssumedRoleUser"`
+					PackedPolicySize *int            `xml:"PackedPolicySize,omitempty"`
+					SourceIdentity   string          `xml:"SourceIdentity,omitempty"`
+				}{
+					Credentials:     toCredentialsXML(cr),
+					AssumedRoleUser: assumedRoleUser{role.ID + ":" + in.RoleSessionName, authz.SessionARN(role.AccountID, role.Name, in.RoleSessionName)},
+					SourceIdentity:  in.SourceIdentity,
+				}
+				if in.Policy != "" || len(arns) > 0 {
+					size := (policy.Size([]byte(in.Policy)) + 100*len(arns)) * 100 / sts.MaxSessionPolicySize
+					out.PackedPolicySize = &size
+				}
+				return out, nil
+			},
+		}),
+		// GetSessionToken needs no permission; it refuses session
+		// credentials.
+		op("GetSessionToken", opSpec[getSessionTokenIn]{
+			precheck: func(c *call, in *getSessionTokenIn) error {
+				if c.caller.Session != nil {
+					return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call GetSessionToken with session credentials")
+				}
+				if in.SerialNumber != "" || in.TokenCode != "" {
+					return errMFA
+				}
+				return nil
+			},
+			handle: func(c *call, in *getSessionTokenIn) (any, error) {
+				userName := ""
+				if c.caller.User != nil {
+					userName = c.caller.User.Name
+				}
+				cr, err := c.srv.STS.GetSessionToken(c.ctx, sts.GetSessionTokenInput{AccountID: c.account(), UserName: userName, DurationSeconds: in.DurationSeconds})
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					Credentials credentialsXML `xml:"Credentials"`
+				}{toCredentialsXML(cr)}, nil
+			},
+		}),
+		op("GetAccessKeyInfo", opSpec[accessKeyInfoIn]{
+			action: "sts:GetAccessKeyInfo",
+			handle: func(c *call, in *accessKeyInfoIn) (any, error) {
+				account, err := c.srv.keyAccount(c.ctx, in.AccessKeyId)
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					Account string `xml:"Account"`
+				}{account}, nil
+			},
+		}),
+	}
+}
+
+// keyAccount returns the account that owns an access key ID, long-term
+// or temporary.
+func (s *Server) keyAccount(ctx context.Context, id string) (string, error) {
+	var account string
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		if strings.HasPrefix(id, "ASIA") {
+			sess, err := tx.Session(id)
+			if err == nil {
+				account = sess.AccountID
+			}
+			return err
+		}
+		k, err := tx.AccessKey(id)
+		if err == nil {
+			account = k.AccountID
+		}
+		return err
+	})
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return "", gatehouse.Errorf("InvalidParameterValue", "The access key ID %s does not belong to an account of this server.", id)
+	}
+	return account, err
+}

@@ -1,0 +1,299 @@
+package iam
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/arn"
+	"github.com/gatehouse-dev/gatehouse/policy"
+)
+
+// Role quotas and limits (aws-reference §7).
+const (
+	MaxRolesPerAccount     = 1000
+	MaxManagedPerRole      = 10
+	MaxInlineRoleSize      = 10240
+	MaxTrustPolicySize     = 2048
+	MinMaxSessionDuration  = 3600
+	MaxMaxSessionDuration  = 43200
+	MaxRoleDescriptionSize = 1000
+)
+
+// CreateRoleInput is the input of CreateRole.
+type CreateRoleInput struct {
+	RoleName                 string
+	Path                     string
+	AssumeRolePolicyDocument string
+	Description              string
+	MaxSessionDuration       *int
+	PermissionsBoundary      string
+	Tags                     []gatehouse.Tag
+}
+
+func checkMaxSessionDuration(d int) error {
+	switch {
+	case d < MinMaxSessionDuration:
+		return validationError(fmt.Sprint(d), "maxSessionDuration", fmt.Sprintf("have value greater than or equal to %d", MinMaxSessionDuration))
+	case d > MaxMaxSessionDuration:
+		return validationError(fmt.Sprint(d), "maxSessionDuration", fmt.Sprintf("have value less than or equal to %d", MaxMaxSessionDuration))
+	}
+	return nil
+}
+
+// checkTrustPolicy validates a trust policy and checks that every IAM
+// user or role it names in an account of this server exists, as AWS does
+// ("Invalid principal in policy").
+func checkTrustPolicy(tx gatehouse.Tx, doc string) error {
+	if err := validateDocument(doc, policy.KindTrust, MaxTrustPolicySize, fmt.Sprintf("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)); err != nil {
+		return err
+	}
+	parsed, err := policy.Parse([]byte(doc))
+	if err != nil {
+		return gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", policy.MsgSyntax)
+	}
+	for _, st := range parsed.Statements {
+		p := st.Principal
+		if p == nil {
+			continue
+		}
+		for _, a := range p.AWS {
+			if !principalExists(tx, a) {
+				return gatehouse.Errorf(gatehouse.EMalformedPolicy, `Invalid principal in policy: "AWS":"%s"`, a)
+			}
+		}
+	}
+	return nil
+}
+
+func principalExists(tx gatehouse.Tx, principal string) bool {
+	a, err := arn.Parse(principal)
+	if err != nil || a.Service != "iam" {
+		return true // account IDs, "*", sessions: nothing to look up
+	}
+	if _, err := tx.Account(a.Account); err != nil {
+		return true // an account this server does not host
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	name := rest
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		name = rest[i+1:]
+	}
+	switch kind {
+	case "user":
+		_, err = tx.User(a.Account, name)
+	case "role":
+		_, err = tx.Role(a.Account, name)
+	default:
+		return true
+	}
+	return err == nil
+}
+
+// CreateRole creates an IAM role.
+func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleInput) (*gatehouse.Role, error) {
+	if err := checkName(in.RoleName, "roleName", 64); err != nil {
+		return nil, err
+	}
+	path := orSlash(in.Path)
+	if err := checkPath(path, "path"); err != nil {
+		return nil, err
+	}
+	if len(in.Description) > MaxRoleDescriptionSize {
+		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
+	}
+	maxDur := gatehouse.DefaultMaxSessionDuration
+	if in.MaxSessionDuration != nil {
+		if err := checkMaxSessionDuration(*in.MaxSessionDuration); err != nil {
+			return nil, err
+		}
+		maxDur = *in.MaxSessionDuration
+	}
+	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	id, err := s.NewID("AROA")
+	if err != nil {
+		return nil, err
+	}
+	r := &gatehouse.Role{
+		AccountID: account, Name: in.RoleName, ID: id, Path: path, AssumeRolePolicy: in.AssumeRolePolicyDocument,
+		Description: in.Description, MaxSessionDuration: maxDur, PermissionsBoundary: in.PermissionsBoundary,
+		CreatedAt: s.now(), Tags: in.Tags,
+	}
+	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		if err := checkTrustPolicy(tx, in.AssumeRolePolicyDocument); err != nil {
+			return err
+		}
+		roles, err := tx.Roles(account)
+		if err != nil {
+			return err
+		}
+		if len(roles) >= MaxRolesPerAccount {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
+		}
+		if in.PermissionsBoundary != "" {
+			if err := requireAttachable(tx, in.PermissionsBoundary); err != nil {
+				return err
+			}
+		}
+		err = tx.CreateRole(r)
+		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Role with name %s already exists.", in.RoleName)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func getRole(tx gatehouse.Tx, account, name string) (*gatehouse.Role, error) {
+	r, err := tx.Role(account, name)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The role with name %s cannot be found.", name)
+	}
+	return r, err
+}
+
+// Role returns a role of the account.
+func (s *Service) Role(ctx context.Context, account, name string) (*gatehouse.Role, error) {
+	var r *gatehouse.Role
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		var err error
+		r, err = getRole(tx, account, name)
+		return err
+	})
+	return r, err
+}
+
+// Roles lists the roles whose path starts with pathPrefix.
+func (s *Service) Roles(ctx context.Context, account, pathPrefix string) ([]*gatehouse.Role, error) {
+	var out []*gatehouse.Role
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		roles, err := tx.Roles(account)
+		for _, r := range roles {
+			if strings.HasPrefix(r.Path, orSlash(pathPrefix)) {
+				out = append(out, r)
+			}
+		}
+		return err
+	})
+	return out, err
+}
+
+// updateRole applies change to a role in one transaction.
+func (s *Service) updateRole(ctx context.Context, account, name string, change func(tx gatehouse.Tx, r *gatehouse.Role) error) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		r, err := getRole(tx, account, name)
+		if err != nil {
+			return err
+		}
+		if err := change(tx, r); err != nil {
+			return err
+		}
+		return tx.UpdateRole(r.Name, r)
+	})
+}
+
+// UpdateRole changes a role's description and maximum session duration.
+func (s *Service) UpdateRole(ctx context.Context, account, name string, description *string, maxSessionDuration *int) error {
+	if description != nil && len(*description) > MaxRoleDescriptionSize {
+		return validationError(*description, "description", "have length less than or equal to 1000")
+	}
+	if maxSessionDuration != nil {
+		if err := checkMaxSessionDuration(*maxSessionDuration); err != nil {
+			return err
+		}
+	}
+	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+		if description != nil {
+			r.Description = *description
+		}
+		if maxSessionDuration != nil {
+			r.MaxSessionDuration = *maxSessionDuration
+		}
+		return nil
+	})
+}
+
+// UpdateAssumeRolePolicy replaces a role's trust policy.
+func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, document string) error {
+	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
+		if err := checkTrustPolicy(tx, document); err != nil {
+			return err
+		}
+		r.AssumeRolePolicy = document
+		return nil
+	})
+}
+
+// DeleteRole deletes a role without policies.
+func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		r, err := getRole(tx, account, name)
+		if err != nil {
+			return err
+		}
+		ref := gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: r.Name}
+		inline, err := tx.InlinePolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		if len(inline) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
+		}
+		attached, err := tx.AttachedPolicies(account, ref)
+		if err != nil {
+			return err
+		}
+		if len(attached) > 0 {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
+		}
+		return tx.DeleteRole(account, r.Name)
+	})
+}
+
+// TagRole adds or replaces tags on a role.
+func (s *Service) TagRole(ctx context.Context, account, name string, tags []gatehouse.Tag) error {
+	if err := checkTags(tags); err != nil {
+		return err
+	}
+	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+		merged := mergeTags(r.Tags, tags)
+		if len(merged) > MaxTagsPerResource {
+			return gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
+		}
+		r.Tags = merged
+		return nil
+	})
+}
+
+// UntagRole removes tags from a role by key.
+func (s *Service) UntagRole(ctx context.Context, account, name string, keys []string) error {
+	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+		r.Tags = removeTags(r.Tags, keys)
+		return nil
+	})
+}
+
+// PutRolePermissionsBoundary sets a role's permissions boundary.
+func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
+	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
+		if err := requireAttachable(tx, policyARN); err != nil {
+			return err
+		}
+		r.PermissionsBoundary = policyARN
+		return nil
+	})
+}
+
+// DeleteRolePermissionsBoundary removes a role's permissions boundary.
+func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, account, name string) error {
+	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+		r.PermissionsBoundary = ""
+		return nil
+	})
+}

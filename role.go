@@ -1,0 +1,70 @@
+package gatehouse
+
+import "time"
+
+// DefaultMaxSessionDuration is a role's maximum session duration unless
+// set (seconds).
+const DefaultMaxSessionDuration = 3600
+
+// Role is an IAM role.
+type Role struct {
+	AccountID string
+	Name      string
+	ID        string // "AROA..."
+	Path      string
+	// AssumeRolePolicy is the trust policy document.
+	AssumeRolePolicy string
+	Description      string
+	// MaxSessionDuration is in seconds, 3600 to 43200.
+	MaxSessionDuration  int
+	PermissionsBoundary string
+	CreatedAt           time.Time
+	Tags                []Tag
+	// LastUsed is when a session of the role was last created, if ever.
+	LastUsed *time.Time
+}
+
+// ARN returns the role's ARN.
+func (r *Role) ARN() string { return EntityARN(r.AccountID, "role", r.Path, r.Name) }
+
+// SessionKind says what created a set of temporary credentials.
+type SessionKind string
+
+// Session kinds.
+const (
+	// SessionRole is an assumed-role session (sts:AssumeRole).
+	SessionRole SessionKind = "role"
+	// SessionUser is an IAM user's or the root user's GetSessionToken session.
+	SessionUser SessionKind = "user"
+)
+
+// Session is a set of temporary credentials issued by STS. Its access
+// key ID starts with "ASIA"; the session token is never stored, only its
+// SHA-256 hash.
+type Session struct {
+	AccessKeyID string
+	Secret      Secret
+	// TokenHash is the SHA-256 of the session token.
+	TokenHash []byte
+	AccountID string
+	Kind      SessionKind
+	// RoleName names the assumed role (SessionRole).
+	RoleName    string
+	SessionName string
+	// UserName is the IAM user of a SessionUser session; "" for root.
+	UserName string
+	// SessionPolicy is the inline session policy passed at creation, and
+	// PolicyARNs the managed session policies.
+	SessionPolicy string
+	PolicyARNs    []string
+	// MFAAuthenticated reports that the caller proved an MFA code when
+	// the session was created, at MFAAuthTime.
+	MFAAuthenticated bool
+	MFAAuthTime      time.Time
+	IssuedAt         time.Time
+	Expiration       time.Time
+	// Chained reports a role session created with another role session's
+	// credentials (role chaining, capped at one hour).
+	Chained        bool
+	SourceIdentity string
+}

@@ -1,0 +1,214 @@
+// Package sts implements the business rules of the Security Token
+// Service: issuing temporary credentials for role sessions (AssumeRole)
+// and user sessions (GetSessionToken). Authorization, including the role
+// trust policy, is decided before a Service method runs.
+package sts
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"regexp"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// Service issues temporary credentials.
+type Service struct {
+	Store gatehouse.Store
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Rand is the source of keys and tokens; nil means crypto/rand.
+	Rand io.Reader
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC().Truncate(time.Second)
+	}
+	return time.Now().UTC().Truncate(time.Second)
+}
+
+func (s *Service) rand() io.Reader {
+	if s.Rand != nil {
+		return s.Rand
+	}
+	return rand.Reader
+}
+
+// Session duration limits (aws-reference §6.2).
+const (
+	MinDuration            = 900
+	DefaultRoleDuration    = 3600
+	ChainedMaxDuration     = 3600
+	DefaultSessionDuration = 43200
+	MaxSessionDuration     = 129600
+	RootMaxDuration        = 3600
+	MaxSessionPolicySize   = 2048
+	MaxSessionPolicyARNs   = 10
+)
+
+var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
+
+func validation(value, field, constraint string) error {
+	return gatehouse.Errorf(gatehouse.EValidation,
+		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", value, field, constraint)
+}
+
+// Credentials are freshly issued temporary credentials. The session
+// token is returned once; only its hash is stored.
+type Credentials struct {
+	Session *gatehouse.Session
+	Token   gatehouse.Secret
+}
+
+// AssumeRoleInput is the input of AssumeRole after authorization.
+type AssumeRoleInput struct {
+	Role            *gatehouse.Role
+	RoleSessionName string
+	DurationSeconds *int
+	Policy          string
+	PolicyARNs      []string
+	SourceIdentity  string
+	// Chained is set when the caller is itself a role session.
+	Chained bool
+	// MFAAuthenticated and MFAAuthTime carry the caller's MFA state.
+	MFAAuthenticated bool
+	MFAAuthTime      time.Time
+}
+
+// CheckSessionName validates a RoleSessionName.
+func CheckSessionName(name string) error {
+	switch {
+	case len(name) < 2:
+		return validation(name, "roleSessionName", "have length greater than or equal to 2")
+	case len(name) > 64:
+		return validation(name, "roleSessionName", "have length less than or equal to 64")
+	case !sessionNamePattern.MatchString(name):
+		return validation(name, "roleSessionName", `satisfy regular expression pattern: [\w+=,.@-]*`)
+	}
+	return nil
+}
+
+// AssumeRole issues credentials for a session of in.Role.
+func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credentials, error) {
+	if err := CheckSessionName(in.RoleSessionName); err != nil {
+		return nil, err
+	}
+	if len(in.Policy) > MaxSessionPolicySize {
+		return nil, validation("policy", "policy", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicySize))
+	}
+	if len(in.PolicyARNs) > MaxSessionPolicyARNs {
+		return nil, validation("policyArns", "policyArns", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicyARNs))
+	}
+	duration := DefaultRoleDuration
+	if in.DurationSeconds != nil {
+		duration = *in.DurationSeconds
+		if duration < MinDuration {
+			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
+		}
+		if duration > 43200 {
+			return nil, validation(fmt.Sprint(duration), "durationSeconds", "have value less than or equal to 43200")
+		}
+		if in.Chained && duration > ChainedMaxDuration {
+			return nil, gatehouse.Errorf(gatehouse.EValidation, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+		}
+		if duration > in.Role.MaxSessionDuration {
+			return nil, gatehouse.Errorf(gatehouse.EValidation, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+		}
+	}
+	sess := &gatehouse.Session{
+		AccountID: in.Role.AccountID, Kind: gatehouse.SessionRole, RoleName: in.Role.Name,
+		SessionName: in.RoleSessionName, SessionPolicy: in.Policy, PolicyARNs: in.PolicyARNs,
+		MFAAuthenticated: in.MFAAuthenticated, MFAAuthTime: in.MFAAuthTime, Chained: in.Chained,
+		SourceIdentity: in.SourceIdentity,
+	}
+	return s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx gatehouse.Tx) error {
+		r, err := tx.Role(in.Role.AccountID, in.Role.Name)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		r.LastUsed = &now
+		return tx.UpdateRole(r.Name, r)
+	})
+}
+
+// GetSessionTokenInput is the input of GetSessionToken.
+type GetSessionTokenInput struct {
+	AccountID string
+	// UserName is the calling IAM user, "" for root.
+	UserName         string
+	DurationSeconds  *int
+	MFAAuthenticated bool
+}
+
+// GetSessionToken issues credentials for a session of a user or of root
+// (at most one hour for root).
+func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) (*Credentials, error) {
+	duration := DefaultSessionDuration
+	if in.UserName == "" {
+		duration = RootMaxDuration
+	}
+	if in.DurationSeconds != nil {
+		duration = *in.DurationSeconds
+		switch {
+		case duration < MinDuration:
+			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
+		case duration > MaxSessionDuration:
+			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value less than or equal to %d", MaxSessionDuration))
+		}
+		if in.UserName == "" && duration > RootMaxDuration {
+			duration = RootMaxDuration // AWS caps root sessions silently at one hour
+		}
+	}
+	sess := &gatehouse.Session{AccountID: in.AccountID, Kind: gatehouse.SessionUser, UserName: in.UserName,
+		MFAAuthenticated: in.MFAAuthenticated}
+	if in.MFAAuthenticated {
+		sess.MFAAuthTime = s.now()
+	}
+	return s.issue(ctx, sess, time.Duration(duration)*time.Second, nil)
+}
+
+var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// issue fills in keys, token and times, and stores the session (with
+// also, when set, in the same transaction).
+func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Duration, also func(tx gatehouse.Tx) error) (*Credentials, error) {
+	b := make([]byte, 16+30+64)
+	if _, err := io.ReadFull(s.rand(), b); err != nil {
+		return nil, fmt.Errorf("sts: random: %w", err)
+	}
+	sess.AccessKeyID = "ASIA" + keyEncoding.EncodeToString(b[:16])[:16]
+	sess.Secret = gatehouse.Secret(base64.StdEncoding.EncodeToString(b[16:46]))
+	token := gatehouse.Secret("GHST" + base64.StdEncoding.EncodeToString(b[46:]))
+	sum := sha256.Sum256([]byte(token))
+	sess.TokenHash = sum[:]
+	sess.IssuedAt = s.now()
+	sess.Expiration = sess.IssuedAt.Add(d)
+	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		if err := tx.CreateSession(sess); err != nil {
+			return err
+		}
+		if also != nil {
+			return also(tx)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &Credentials{Session: sess, Token: token}, nil
+}
+
+// TokenMatches reports whether token is the session's token, comparing
+// hashes in constant time.
+func TokenMatches(sess *gatehouse.Session, token string) bool {
+	sum := sha256.Sum256([]byte(token))
+	return len(sess.TokenHash) == len(sum) && subtleEqual(sess.TokenHash, sum[:])
+}
