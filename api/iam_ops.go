@@ -55,6 +55,7 @@ func iamOperations() []operation {
 	ops = append(ops, roleOperations()...)
 	ops = append(ops, keyOperations()...)
 	ops = append(ops, accountOperations()...)
+	ops = append(ops, simulationOperations()...)
 	return ops
 }
 

@@ -318,9 +318,14 @@ func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gath
 	return s, nil
 }
 
+// namedDoc is a policy document with its identity: id names it in
+// decisions; source and name say where it came from, as IAM's simulator
+// reports it (source user, group, role, aws-managed or user-managed).
 type namedDoc struct {
-	id  string
-	doc string
+	id     string
+	doc    string
+	source string
+	name   string
 }
 
 // gatherUser collects the documents of every identity policy of u: its
@@ -333,7 +338,8 @@ func gatherUser(tx gatehouse.Tx, u *gatehouse.User) ([]namedDoc, *namedDoc, erro
 			return err
 		}
 		for _, p := range inline {
-			docs = append(docs, namedDoc{id: string(owner.Kind) + "/" + owner.Name + "/" + p.Name, doc: p.Document})
+			docs = append(docs, namedDoc{id: string(owner.Kind) + "/" + owner.Name + "/" + p.Name, doc: p.Document,
+				source: string(owner.Kind), name: p.Name})
 		}
 		arns, err := tx.AttachedPolicies(u.AccountID, owner)
 		if err != nil {
@@ -380,7 +386,7 @@ func gatherRole(tx gatehouse.Tx, r *gatehouse.Role) ([]namedDoc, *namedDoc, erro
 		return nil, nil, err
 	}
 	for _, p := range inline {
-		docs = append(docs, namedDoc{id: "role/" + r.Name + "/" + p.Name, doc: p.Document})
+		docs = append(docs, namedDoc{id: "role/" + r.Name + "/" + p.Name, doc: p.Document, source: "role", name: p.Name})
 	}
 	arns, err := tx.AttachedPolicies(r.AccountID, owner)
 	if err != nil {
@@ -412,7 +418,11 @@ func defaultDocument(tx gatehouse.Tx, arn string) (namedDoc, error) {
 	if err != nil {
 		return namedDoc{}, err
 	}
-	return namedDoc{id: arn, doc: v.Document}, nil
+	source := "user-managed"
+	if p.AccountID == gatehouse.AWSManagedAccount {
+		source = "aws-managed"
+	}
+	return namedDoc{id: arn, doc: v.Document, source: source, name: arn}, nil
 }
 
 // compile returns the compiled policy for a document, from the cache when

@@ -152,6 +152,7 @@ type condition struct {
 	qual     qualifier
 	ifExists bool
 	key      string // lower-cased
+	name     string // as written
 	strs     []pattern
 	arns     []arnPattern
 	nums     []float64
@@ -166,7 +167,7 @@ func compileCondition(e ConditionEntry, vars bool) (condition, error) {
 	if !ok {
 		return condition{}, fmt.Errorf("unknown condition operator %q", e.Operator)
 	}
-	c := condition{op: spec.op, qual: spec.qual, ifExists: spec.IfExists, key: strings.ToLower(e.Key), raw: e.Values}
+	c := condition{op: spec.op, qual: spec.qual, ifExists: spec.IfExists, key: strings.ToLower(e.Key), name: e.Key, raw: e.Values}
 	vars = vars && c.op.allowsVariables()
 	for _, v := range e.Values {
 		switch c.op {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Document is a parsed policy document. It keeps the document's own
@@ -21,6 +22,9 @@ type Document struct {
 
 // Statement is one statement of a [Document].
 type Statement struct {
+	// Start and End are the byte offsets of the statement's object in
+	// the document text (End is exclusive).
+	Start, End int
 	Sid         string
 	HasSid      bool
 	Effect      string
@@ -145,7 +149,7 @@ func (doc *Document) parseStatements(v jvalue) error {
 }
 
 func parseStatement(v jvalue, path string) (Statement, error) {
-	var st Statement
+	st := Statement{Start: v.start, End: v.end}
 	fields, err := members(v, path)
 	if err != nil {
 		return st, err
@@ -384,4 +388,46 @@ func lowerASCII(c byte) byte {
 		return c + 'a' - 'A'
 	}
 	return c
+}
+
+// Position is a line and column in a document, both from 1, as IAM's
+// policy simulator reports them.
+type Position struct {
+	Line   int
+	Column int
+}
+
+// PositionOf converts a byte offset of data into a line and column.
+func PositionOf(data []byte, offset int) Position {
+	p := Position{Line: 1, Column: 1}
+	for i := 0; i < offset && i < len(data); i++ {
+		if data[i] == '\n' {
+			p.Line++
+			p.Column = 1
+		} else {
+			p.Column++
+		}
+	}
+	return p
+}
+
+// ConditionKeys returns the condition keys the document's statements use,
+// as first spelled, in order of first use; keys differing only in case
+// count once.
+func (d *Document) ConditionKeys() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, st := range d.Statements {
+		for _, c := range st.Condition {
+			if c.Key == "" {
+				continue
+			}
+			k := strings.ToLower(c.Key)
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, c.Key)
+			}
+		}
+	}
+	return out
 }

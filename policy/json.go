@@ -23,7 +23,8 @@ const (
 // once, when written; this tree parser is several times faster than
 // encoding/json's reflection and keeps object members in document order.
 type jvalue struct {
-	kind   jkind
+	kind       jkind
+	start, end int // byte offsets of the value in the document
 	str    string // string value, number text, or "true"/"false"
 	items  []jvalue
 	fields []jfield
@@ -72,6 +73,13 @@ func (p *jparser) space() {
 }
 
 func (p *jparser) value(depth int) (jvalue, error) {
+	start := p.pos
+	v, err := p.bare(depth)
+	v.start, v.end = start, p.pos
+	return v, err
+}
+
+func (p *jparser) bare(depth int) (jvalue, error) {
 	if p.pos >= len(p.data) || depth > maxJSONDepth {
 		return jvalue{}, errJSON
 	}

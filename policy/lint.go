@@ -39,7 +39,7 @@ func (v *validator) lint() {
 		v.lintRedundant(st.NotResource.List, WarnRedundantResource, "resource", path+".NotResource", false)
 		v.lintConditions(st, path)
 		for j := 0; j < i; j++ {
-			if reflect.DeepEqual(doc.Statements[j], *st) || sameButSid(&doc.Statements[j], st) {
+			if sameButSid(&doc.Statements[j], st) {
 				v.warn(WarnRedundantStatement, fmt.Sprintf("This statement repeats statement %d.", j), path)
 				break
 			}
@@ -50,9 +50,12 @@ func (v *validator) lint() {
 	}
 }
 
+// sameButSid reports whether two statements say the same thing, whatever
+// their Sids and positions.
 func sameButSid(a, b *Statement) bool {
 	x, y := *a, *b
 	x.Sid, y.Sid, x.HasSid, y.HasSid = "", "", false, false
+	x.Start, x.End, y.Start, y.End = 0, 0, 0, 0
 	return reflect.DeepEqual(x, y)
 }
 
