@@ -24,7 +24,7 @@ type Document struct {
 type Statement struct {
 	// Start and End are the byte offsets of the statement's object in
 	// the document text (End is exclusive).
-	Start, End int
+	Start, End  int
 	Sid         string
 	HasSid      bool
 	Effect      string

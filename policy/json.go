@@ -24,10 +24,10 @@ const (
 // encoding/json's reflection and keeps object members in document order.
 type jvalue struct {
 	kind       jkind
-	start, end int // byte offsets of the value in the document
-	str    string // string value, number text, or "true"/"false"
-	items  []jvalue
-	fields []jfield
+	start, end int    // byte offsets of the value in the document
+	str        string // string value, number text, or "true"/"false"
+	items      []jvalue
+	fields     []jfield
 }
 
 type jfield struct {
