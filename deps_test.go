@@ -1,0 +1,55 @@
+package gatehouse_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// TestDeps enforces the import rules of docs/architecture.md: each
+// package may import the standard library, its listed module packages,
+// and (for adapters) the listed third-party modules.
+func TestDeps(t *testing.T) {
+	const module = "github.com/gatehouse-dev/gatehouse"
+	allowed := map[string][]string{
+		"":                  {"arn", "wildcard"},
+		"wildcard":          {},
+		"arn":               {"wildcard"},
+		"policy":            {"arn", "wildcard"},
+		"policy/catalog":    {"wildcard"},
+		"policy/simulation": {"policy", "arn", "wildcard"},
+		"sigv4":             {},
+		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
+		"authz":             {"", "policy", "arn", "wildcard"},
+		"iam":               {"", "policy", "arn", "wildcard", "password", "golang.org/x/crypto", "golang.org/x/sys"},
+		"sts":               {""},
+		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
+	}
+	for pkg, ok := range allowed {
+		path := module
+		if pkg != "" {
+			path += "/" + pkg
+		}
+		out, err := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.ImportPath}}{{end}}", path).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", path, err)
+		}
+	deps:
+		for _, dep := range strings.Fields(string(out)) {
+			if dep == path {
+				continue
+			}
+			for _, a := range ok {
+				switch {
+				case a == "" && dep == module:
+					continue deps
+				case a != "" && (dep == module+"/"+a || strings.HasPrefix(dep, module+"/"+a+"/")):
+					continue deps
+				case a != "" && strings.HasPrefix(dep, a):
+					continue deps
+				}
+			}
+			t.Errorf("%s imports %s, which docs/architecture.md does not allow", path, dep)
+		}
+	}
+}
