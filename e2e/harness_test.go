@@ -1,0 +1,259 @@
+package e2e
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The account every test server bootstraps from the GATEHOUSE_* environment.
+const (
+	accountID    = "111122223333"
+	rootEmail    = "root@e2e.gatehouse.test"
+	rootPassword = "e2e-Root-Passw0rd-fixed-7Qx"
+	rootKeyID    = "AKIAE2EROOTKEY000001"
+	rootSecret   = "e2eRootSecretFixed/9Vq+ZxWn3Lk8Pm2Rt5Yb0c"
+)
+
+// rootCreds are the root user's fixed access key.
+var rootCreds = creds{ID: rootKeyID, Secret: rootSecret}
+
+// gatehouseBin is the binary TestMain builds once for every test.
+var gatehouseBin string
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "gatehouse-e2e-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	gatehouseBin = filepath.Join(dir, "gatehouse")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: the go tool is needed to build ./cmd/gatehouse:", err)
+		return 1
+	}
+	build := exec.Command(goTool, "build", "-o", gatehouseBin, "github.com/gatehouse-dev/gatehouse/cmd/gatehouse")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "e2e: go build ./cmd/gatehouse:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// serverOptions says how startServer starts gatehouse.
+type serverOptions struct {
+	// DataDir reuses a data directory (a restart); "" makes a new one.
+	DataDir string
+	// Addr reuses a listen address; "" picks a free loopback port.
+	Addr string
+	// Ephemeral passes --ephemeral instead of --data.
+	Ephemeral bool
+	// EnableReset passes --enable-reset.
+	EnableReset bool
+	// LogLevel passes --log-level when set.
+	LogLevel string
+	// Env overrides the fixed GATEHOUSE_* environment; an empty value
+	// leaves the variable unset.
+	Env map[string]string
+}
+
+// server is one running gatehouse process.
+type server struct {
+	URL     string // http://127.0.0.1:PORT
+	Addr    string
+	DataDir string
+
+	cmd    *exec.Cmd
+	stdout *syncBuffer
+	stderr *syncBuffer
+	done   chan struct{} // closed when the process has exited
+	err    error         // Wait's result, set before done closes
+}
+
+// fixedEnv is the GATEHOUSE_* environment of a known server.
+func fixedEnv() map[string]string {
+	return map[string]string{
+		"GATEHOUSE_ACCOUNT_ID":             accountID,
+		"GATEHOUSE_ROOT_EMAIL":             rootEmail,
+		"GATEHOUSE_ROOT_PASSWORD":          rootPassword,
+		"GATEHOUSE_ROOT_ACCESS_KEY_ID":     rootKeyID,
+		"GATEHOUSE_ROOT_SECRET_ACCESS_KEY": rootSecret,
+	}
+}
+
+// startServer starts gatehouse, waits until /_gatehouse/health answers,
+// and stops it with SIGTERM when the test ends.
+func startServer(t testing.TB, opts serverOptions) *server {
+	t.Helper()
+	s := &server{Addr: opts.Addr, DataDir: opts.DataDir, stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
+	if s.Addr == "" {
+		s.Addr = freeAddr(t)
+	}
+	s.URL = "http://" + s.Addr
+	args := []string{"serve", "--addr", s.Addr}
+	if opts.Ephemeral {
+		args = append(args, "--ephemeral")
+	} else {
+		if s.DataDir == "" {
+			s.DataDir = filepath.Join(t.TempDir(), "data")
+		}
+		args = append(args, "--data", s.DataDir)
+	}
+	if opts.EnableReset {
+		args = append(args, "--enable-reset")
+	}
+	if opts.LogLevel != "" {
+		args = append(args, "--log-level", opts.LogLevel)
+	}
+	env := fixedEnv()
+	for k, v := range opts.Env {
+		env[k] = v
+	}
+	s.cmd = exec.Command(gatehouseBin, args...)
+	s.cmd.Dir = t.TempDir()
+	s.cmd.Env = environ(env)
+	s.cmd.Stdout, s.cmd.Stderr = s.stdout, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatalf("start gatehouse: %v", err)
+	}
+	go func() {
+		s.err = s.cmd.Wait()
+		close(s.done)
+	}()
+	t.Cleanup(func() {
+		s.stop(t)
+		if t.Failed() {
+			t.Logf("gatehouse on %s, stdout:\n%s\nstderr (tail):\n%s", s.Addr, s.stdout, tail(s.stderr.String(), 4000))
+		}
+	})
+	s.waitHealthy(t)
+	return s
+}
+
+// environ returns the test process's environment without any GATEHOUSE_*
+// variable, plus the non-empty values of env.
+func environ(env map[string]string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "GATEHOUSE_") {
+			out = append(out, kv)
+		}
+	}
+	for k, v := range env {
+		if v != "" {
+			out = append(out, k+"="+v)
+		}
+	}
+	return out
+}
+
+// freeAddr returns a loopback address with a port that was free a moment ago.
+func freeAddr(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("pick a port: %v", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func (s *server) waitHealthy(t testing.TB) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.done:
+			t.Fatalf("gatehouse exited before it was ready (%v)\nstdout:\n%s\nstderr:\n%s", s.err, s.stdout, s.stderr)
+		default:
+		}
+		resp, err := client.Get(s.URL + "/_gatehouse/health")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("gatehouse on %s not healthy after 15s\nstderr:\n%s", s.Addr, s.stderr)
+}
+
+// stop sends SIGTERM and waits for a clean exit; it returns the process's
+// exit error (nil for status 0). Stopping a stopped server is a no-op.
+func (s *server) stop(t testing.TB) error {
+	t.Helper()
+	select {
+	case <-s.done:
+		return s.err
+	default:
+	}
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Errorf("SIGTERM gatehouse: %v", err)
+	}
+	select {
+	case <-s.done:
+		return s.err
+	case <-time.After(15 * time.Second):
+		t.Errorf("gatehouse did not stop 15s after SIGTERM; killing it")
+		s.cmd.Process.Kill()
+		<-s.done
+		return s.err
+	}
+}
+
+// kill sends SIGKILL and waits for the process to be gone.
+func (s *server) kill(t testing.TB) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatalf("SIGKILL gatehouse: %v", err)
+	}
+	<-s.done
+}
+
+// logs returns everything the process wrote, stdout then stderr.
+func (s *server) logs() string { return s.stdout.String() + s.stderr.String() }
+
+// syncBuffer is a bytes.Buffer safe for the process's writers and the
+// test's readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return "..." + s[len(s)-n:]
+}
