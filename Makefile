@@ -3,7 +3,7 @@ GO      ?= go
 FUZZTIME ?= 8s
 BIN     := bin/gatehouse
 
-.PHONY: all build run test vet unit fuzz bench generate clean
+.PHONY: all build run test deps vet unit fuzz bench generate clean
 
 all: build
 
@@ -14,9 +14,17 @@ build:
 run: build
 	./$(BIN) serve
 
-# Every test: vet, unit and corpus tests (with the race detector), and a
-# short fixed run of each fuzz target. Needs only Go.
-test: vet unit fuzz
+# Every test: vet, unit, corpus and end-to-end tests (with the race
+# detector), and a short fixed run of each fuzz target.
+test: deps vet unit fuzz
+
+# The end-to-end tests drive Gatehouse with the aws CLI, boto3 and
+# botocore; install them from Debian when the machine lacks them.
+deps:
+	@if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, botocore' >/dev/null 2>&1; then \
+		echo "installing awscli and python3-boto3 (needed by the end-to-end tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 python3-botocore; \
+	fi
 
 vet:
 	$(GO) vet ./...
@@ -35,8 +43,10 @@ FUZZ_TARGETS := \
 	./policy:FuzzPattern \
 	./policy:FuzzDecide \
 	./policy/catalog:FuzzLookup \
+	./api:FuzzQueryDecode \
 	./sigv4:FuzzParseAuthorization \
 	./sigv4:FuzzVerify \
+	./totp:FuzzVerify \
 	./sigv4:FuzzHMACSHA256
 
 fuzz:

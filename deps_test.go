@@ -19,9 +19,10 @@ func TestDeps(t *testing.T) {
 		"policy/catalog":    {"wildcard"},
 		"policy/simulation": {"policy", "arn", "wildcard"},
 		"sigv4":             {},
+		"totp":              {},
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
 		"authz":             {"", "policy", "arn", "wildcard"},
-		"iam":               {"", "policy", "arn", "wildcard", "password", "golang.org/x/crypto", "golang.org/x/sys"},
+		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"sts":               {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

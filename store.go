@@ -20,7 +20,8 @@ type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
 	View(ctx context.Context, fn func(tx Tx) error) error
 	// Revision returns a number that grows with every committed Update,
-	// so caches can tell whether anything changed.
+	// so caches can tell whether anything changed; an Update that only
+	// appends audit records does not move it.
 	Revision(ctx context.Context) (int64, error)
 	Close() error
 }
@@ -34,6 +35,8 @@ type Tx interface {
 	AccessKeyTx
 	RoleTx
 	SessionTx
+	MFATx
+	AuditTx
 }
 
 // AccountTx covers accounts and their aliases.

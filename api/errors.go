@@ -21,9 +21,11 @@ var statusByCode = map[string]int{
 	gatehouse.EPolicyNotAttachable:    http.StatusBadRequest,
 	gatehouse.EUnmodifiableEntity:     http.StatusBadRequest,
 	gatehouse.EAccessDenied:           http.StatusForbidden,
+	"InvalidAuthenticationCode":       http.StatusForbidden, // gatehouse.EInvalidAuthenticationCode
 	gatehouse.EServiceFailure:         http.StatusInternalServerError,
 	"InvalidAction":                   http.StatusBadRequest,
 	"MissingAction":                   http.StatusBadRequest,
+	"MalformedQueryString":            http.StatusNotFound, // sic: AWS's common errors say 404
 	"InvalidClientTokenId":            http.StatusForbidden,
 	"SignatureDoesNotMatch":           http.StatusForbidden,
 	"IncompleteSignature":             http.StatusBadRequest,

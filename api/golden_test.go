@@ -28,6 +28,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
+	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -45,10 +46,10 @@ const (
 // the clock one minute on, so that timestamps differ but stay stable.
 var start = time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
 
-// key is a signing identity.
-type key struct{ id, secret string }
+// key is a signing identity; token is set for temporary credentials.
+type key struct{ id, secret, token string }
 
-var rootKey = key{rootKeyID, rootSecret}
+var rootKey = key{id: rootKeyID, secret: rootSecret}
 
 // harness is a Gatehouse server on an in-memory store with a
 // deterministic clock and random source, so that IDs, secrets and
@@ -89,6 +90,8 @@ func newHarness(t testing.TB, configure func(*api.Server)) *harness {
 	var seed [32]byte
 	copy(seed[:], "gatehouse golden tests seed.....")
 	h.svc = &iam.Service{Store: st, Now: h.clock, Rand: rand.NewChaCha8(seed)}
+	seed[0]++
+	stsSvc := &sts.Service{Store: st, Now: h.clock, Rand: rand.NewChaCha8(seed)}
 	if err := h.svc.SeedManagedPolicies(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +101,7 @@ func newHarness(t testing.TB, configure func(*api.Server)) *harness {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h.srv = &api.Server{Store: st, IAM: h.svc, Authz: &authz.Authorizer{Store: st}, Now: h.clock}
+	h.srv = &api.Server{Store: st, IAM: h.svc, STS: stsSvc, Authz: &authz.Authorizer{Store: st}, Now: h.clock}
 	if configure != nil {
 		configure(h.srv)
 	}
@@ -138,7 +141,7 @@ func (h *harness) send(t testing.TB, service string, k key, f url.Values) respon
 	}
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
 	if service != "" {
-		s := sigv4.Signer{AccessKeyID: k.id, SecretAccessKey: k.secret, Region: "us-west-2", Service: service, Now: h.clock}
+		s := sigv4.Signer{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: k.token, Region: "us-west-2", Service: service, Now: h.clock}
 		if err := s.Sign(r, body); err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +317,7 @@ const (
 	readOnlyARN   = "arn:aws:iam::aws:policy/IAMReadOnlyAccess"
 	appPolicyARN  = "arn:aws:iam::" + accountID + ":policy/app/app-bucket-read"
 	aliceDocument = `{"Version":"2012-10-17","Statement":[` +
-		`{"Sid":"Read","Effect":"Allow","Action":["iam:Get*","iam:List*","iam:DeleteUser"],"Resource":"*"},` +
+		`{"Sid":"Read","Effect":"Allow","Action":["iam:Get*","iam:List*","iam:DeleteUser","sts:AssumeRole"],"Resource":"*"},` +
 		`{"Sid":"NoDelete","Effect":"Deny","Action":"iam:DeleteUser","Resource":"arn:aws:iam::123456789012:user/*"}]}`
 	// appDocument has characters that URL encoding must escape: spaces,
 	// '/', ':', '*', '$', '{', '+', '&' and non-ASCII.
@@ -328,7 +331,14 @@ const (
   }]
 }`
 	appDocumentV2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-bucket/*"}]}`
-	groupDocument = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}}`
+	roleARN       = "arn:aws:iam::" + accountID + ":role/svc/deployer"
+	trustDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+		`"Principal":{"AWS":"arn:aws:iam::123456789012:user/eng/alice"},"Action":"sts:AssumeRole"}]}`
+	trustDocumentV2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
+		`"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole",` +
+		`"Condition":{"StringEquals":{"sts:ExternalId":"golden"}}}]}`
+	sessionDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:List*","Resource":"*"}]}`
+	groupDocument   = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}}`
 )
 
 // TestGolden runs one scenario through every IAM and STS operation and
@@ -372,7 +382,7 @@ func TestGolden(t *testing.T) {
 
 	// Access keys, and what alice may do with hers.
 	r = g.root(t, "", iamForm("CreateAccessKey", "UserName", "alice"))
-	alice := key{field(t, r.body, "AccessKeyId"), field(t, r.body, "SecretAccessKey")}
+	alice := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey")}
 	g.iam(t, "error_AccessDenied", 403, alice, iamForm("GetUser", "UserName", "bob"))
 	g.root(t, "", iamForm("PutUserPolicy", "UserName", "alice", "PolicyName", "self-service", "PolicyDocument", aliceDocument))
 	g.iam(t, "error_AccessDenied_explicit", 403, alice, iamForm("DeleteUser", "UserName", "bob"))
@@ -383,9 +393,6 @@ func TestGolden(t *testing.T) {
 	g.iam(t, "error_LimitExceeded", 409, rootKey, iamForm("CreateAccessKey", "UserName", "alice"))
 	g.root(t, "", iamForm("ListAccessKeys", "UserName", "alice"))
 	g.root(t, "", iamForm("UpdateAccessKey", "UserName", "alice", "AccessKeyId", second, "Status", "Inactive"))
-	if err := h.svc.RecordKeyUse(context.Background(), alice.id, "iam", "us-east-1"); err != nil {
-		t.Fatal(err)
-	}
 	g.root(t, "", iamForm("GetAccessKeyLastUsed", "AccessKeyId", alice.id))
 	g.root(t, "unused", iamForm("GetAccessKeyLastUsed", "AccessKeyId", second))
 	g.root(t, "", iamForm("DeleteAccessKey", "UserName", "alice", "AccessKeyId", second))
@@ -395,6 +402,16 @@ func TestGolden(t *testing.T) {
 	g.setup(t, iamForm("PutUserPolicy", "UserName", "alice", "PolicyName", "temporary", "PolicyDocument", groupDocument))
 	g.root(t, "", iamForm("ListUserPolicies", "UserName", "alice"))
 	g.root(t, "", iamForm("DeleteUserPolicy", "UserName", "alice", "PolicyName", "temporary"))
+	g.root(t, "", iamForm("SimulatePrincipalPolicy", "PolicySourceArn", "arn:aws:iam::123456789012:user/eng/alice",
+		"ActionNames.member.1", "iam:GetUser", "ActionNames.member.2", "iam:DeleteUser", "ActionNames.member.3", "iam:CreateUser",
+		"ResourceArns.member.1", "arn:aws:iam::123456789012:user/ops/bob"))
+	g.root(t, "", iamForm("SimulateCustomPolicy", "PolicyInputList.member.1", appDocument,
+		"ActionNames.member.1", "s3:ListBucket", "ResourceArns.member.1", "arn:aws:s3:::app-bucket",
+		"ContextEntries.member.1.ContextKeyName", "s3:prefix", "ContextEntries.member.1.ContextKeyType", "string",
+		"ContextEntries.member.1.ContextKeyValues.member.1", "a+b & c"))
+	g.root(t, "", iamForm("GetContextKeysForCustomPolicy", "PolicyInputList.member.1", appDocument))
+	g.root(t, "", iamForm("GetContextKeysForPrincipalPolicy", "PolicySourceArn", "arn:aws:iam::123456789012:user/eng/alice",
+		"PolicyInputList.member.1", appDocument))
 	g.iam(t, "error_MalformedPolicyDocument", 400, rootKey, iamForm("PutUserPolicy", "UserName", "alice",
 		"PolicyName", "broken", "PolicyDocument", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Resource":"*"}]}`))
 
@@ -413,7 +430,10 @@ func TestGolden(t *testing.T) {
 	// Managed policies.
 	g.root(t, "", iamForm("CreatePolicy", "PolicyName", "app-bucket-read", "Path", "/app/", "PolicyDocument", appDocument,
 		"Description", "Read the app bucket", "Tags.member.1.Key", "cost-center", "Tags.member.1.Value", "42"))
+	g.root(t, "", iamForm("TagPolicy", "PolicyArn", appPolicyARN, "Tags.member.1.Key", "owner", "Tags.member.1.Value", "data"))
 	g.root(t, "", iamForm("GetPolicy", "PolicyArn", appPolicyARN))
+	g.root(t, "", iamForm("ListPolicyTags", "PolicyArn", appPolicyARN))
+	g.root(t, "", iamForm("UntagPolicy", "PolicyArn", appPolicyARN, "TagKeys.member.1", "owner"))
 	g.root(t, "", iamForm("CreatePolicyVersion", "PolicyArn", appPolicyARN, "PolicyDocument", appDocumentV2, "SetAsDefault", "true"))
 	g.root(t, "", iamForm("GetPolicyVersion", "PolicyArn", appPolicyARN, "VersionId", "v1"))
 	g.root(t, "", iamForm("ListPolicyVersions", "PolicyArn", appPolicyARN))
@@ -438,6 +458,38 @@ func TestGolden(t *testing.T) {
 	g.root(t, "", iamForm("DeleteAccountAlias", "AccountAlias", "golden-example"))
 	g.root(t, "empty", iamForm("ListAccountAliases"))
 
+	// Roles and temporary credentials.
+	g.root(t, "", iamForm("CreateRole", "RoleName", "deployer", "Path", "/svc/", "AssumeRolePolicyDocument", trustDocument,
+		"Description", "Deploys the app", "MaxSessionDuration", "7200",
+		"Tags.member.1.Key", "team", "Tags.member.1.Value", "platform"))
+	g.setup(t, iamForm("CreateRole", "RoleName", "auditor", "AssumeRolePolicyDocument", trustDocument))
+	g.root(t, "", iamForm("PutRolePermissionsBoundary", "RoleName", "deployer", "PermissionsBoundary", readOnlyARN))
+	g.root(t, "", iamForm("TagRole", "RoleName", "deployer", "Tags.member.1.Key", "env", "Tags.member.1.Value", "prod"))
+	r = g.check(t, "AssumeRole", "sts", "AssumeRole", 200, h.send(t, "sts", alice, stsForm("AssumeRole", "RoleArn", roleARN,
+		"RoleSessionName", "golden-session", "DurationSeconds", "900", "Policy", sessionDocument, "SourceIdentity", "alice")))
+	role := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey"), token: field(t, r.body, "SessionToken")}
+	g.check(t, "GetCallerIdentity_role", "sts", "GetCallerIdentity", 200, h.send(t, "sts", role, stsForm("GetCallerIdentity")))
+	g.check(t, "GetSessionToken", "sts", "GetSessionToken", 200, h.send(t, "sts", alice, stsForm("GetSessionToken", "DurationSeconds", "900")))
+	g.check(t, "GetAccessKeyInfo", "sts", "GetAccessKeyInfo", 200, h.send(t, "sts", rootKey, stsForm("GetAccessKeyInfo", "AccessKeyId", alice.id)))
+	g.root(t, "", iamForm("GetRole", "RoleName", "deployer"))
+	g.root(t, "", iamForm("ListRoles"))
+	g.root(t, "", iamForm("ListRoleTags", "RoleName", "deployer"))
+	g.root(t, "", iamForm("UntagRole", "RoleName", "deployer", "TagKeys.member.1", "env"))
+	g.root(t, "", iamForm("UpdateRole", "RoleName", "deployer", "Description", "Deploys the app & more", "MaxSessionDuration", "3600"))
+	g.root(t, "", iamForm("UpdateAssumeRolePolicy", "RoleName", "deployer", "PolicyDocument", trustDocumentV2))
+	g.root(t, "", iamForm("AttachRolePolicy", "RoleName", "deployer", "PolicyArn", readOnlyARN))
+	g.root(t, "", iamForm("ListAttachedRolePolicies", "RoleName", "deployer"))
+	g.root(t, "", iamForm("DetachRolePolicy", "RoleName", "deployer", "PolicyArn", readOnlyARN))
+	g.root(t, "", iamForm("PutRolePolicy", "RoleName", "deployer", "PolicyName", "whoami", "PolicyDocument", groupDocument))
+	g.root(t, "", iamForm("GetRolePolicy", "RoleName", "deployer", "PolicyName", "whoami"))
+	g.root(t, "", iamForm("ListRolePolicies", "RoleName", "deployer"))
+	g.root(t, "", iamForm("DeleteRolePolicy", "RoleName", "deployer", "PolicyName", "whoami"))
+	g.root(t, "", iamForm("DeleteRolePermissionsBoundary", "RoleName", "deployer"))
+	// The role session was issued for 15 minutes, and the clock has
+	// moved on one minute per request since.
+	g.check(t, "error_ExpiredToken", "sts", "GetCallerIdentity", 403, h.send(t, "sts", role, stsForm("GetCallerIdentity")))
+	g.root(t, "", iamForm("DeleteRole", "RoleName", "deployer"))
+
 	// Tearing down.
 	g.root(t, "", iamForm("DeleteGroupPolicy", "GroupName", "admins", "PolicyName", "whoami"))
 	g.root(t, "", iamForm("UpdateGroup", "GroupName", "admins", "NewGroupName", "operators", "NewPath", "/ops/"))
@@ -446,19 +498,21 @@ func TestGolden(t *testing.T) {
 	g.root(t, "", iamForm("DeleteGroup", "GroupName", "operators"))
 	g.root(t, "", iamForm("DeleteUser", "UserName", "bob"))
 
-	// Errors from the edge, before any operation runs.
+	// Errors from the edge, before any operation runs, and an internal one.
 	g.iam(t, "error_InvalidAction", 400, rootKey, iamForm("Foo"))
-	g.check(t, "error_STS_InvalidAction", "sts", "Foo", 400, h.send(t, "sts", rootKey, stsForm("GetSessionTokenX")))
+	g.check(t, "error_STS_InvalidAction", "sts", "GetSessionTokenX", 400, h.send(t, "sts", rootKey, stsForm("GetSessionTokenX")))
 	g.check(t, "error_MissingAuthenticationToken", "iam", "ListUsers", 403, h.send(t, "", key{}, iamForm("ListUsers")))
-	g.iam(t, "error_SignatureDoesNotMatch", 403, key{rootKeyID, "not-the-secret"}, iamForm("ListUsers"))
-	g.iam(t, "error_InvalidClientTokenId", 403, key{"AKIAUNKNOWNKEY000000", rootSecret}, iamForm("ListUsers"))
+	g.iam(t, "error_SignatureDoesNotMatch", 403, key{id: rootKeyID, secret: "not-the-secret"}, iamForm("ListUsers"))
+	g.iam(t, "error_InvalidClientTokenId", 403, key{id: "AKIAUNKNOWNKEY000000", secret: rootSecret}, iamForm("ListUsers"))
 	g.iam(t, "error_ServiceFailure", 500, rootKey, iamForm("TestInternalError"))
+
+	mfaGoldens(t, g)
 
 	// Every operation of both tables has a golden named after it.
 	for _, svc := range []string{"iam", "sts"} {
 		for _, op := range api.OperationNames(svc) {
 			if !g.seen[op] {
-				t.Errorf("%s %s has no golden file", svc, op)
+				t.Errorf("%s %s has no golden file: add a request to TestGolden and run go test ./api -run TestGolden -update", svc, op)
 			}
 		}
 	}
@@ -584,8 +638,8 @@ func checkErrorShape(t *testing.T, name string, status int, v map[string]any) {
 	want := map[string]string{
 		"error_ValidationError":       "1 validation error detected: Value null at 'userName' failed to satisfy constraint: Member must not be null",
 		"error_InvalidAction":         "Could not find operation Foo for version 2010-05-08",
-		"error_AccessDenied":          "User: arn:aws:iam::123456789012:user/eng/alice is not authorized to perform: iam:GetUser on resource: arn:aws:iam::123456789012:user/bob because no identity-based policy allows the iam:GetUser action",
-		"error_AccessDenied_explicit": "User: arn:aws:iam::123456789012:user/eng/alice is not authorized to perform: iam:DeleteUser on resource: arn:aws:iam::123456789012:user/bob with an explicit deny in an identity-based policy",
+		"error_AccessDenied":          "User: arn:aws:iam::123456789012:user/eng/alice is not authorized to perform: iam:GetUser on resource: arn:aws:iam::123456789012:user/ops/bob because no identity-based policy allows the iam:GetUser action",
+		"error_AccessDenied_explicit": "User: arn:aws:iam::123456789012:user/eng/alice is not authorized to perform: iam:DeleteUser on resource: arn:aws:iam::123456789012:user/ops/bob with an explicit deny in an identity-based policy",
 		"error_ServiceFailure":        "An internal error occurred.",
 	}[name]
 	if want != "" && get(v, "Error.Message") != want {
@@ -647,7 +701,7 @@ func matches(path, pattern string) expectation {
 	re := regexp.MustCompile("^(?:" + pattern + ")$")
 	return func(t *testing.T, v map[string]any) {
 		t.Helper()
-		if s, _ := get(v, path).(string); !re.MatchString(s) {
+		if s := get(v, path); s == nil || !re.MatchString(fmt.Sprint(s)) {
 			t.Errorf("%s = %v, want a match of %s", path, get(v, path), pattern)
 		}
 	}
@@ -721,7 +775,7 @@ var expectations = map[string][]expectation{
 	"ListAccessKeys": append(listPage("AccessKeyMetadata", 2, false), eq("AccessKeyMetadata.0.UserName", "alice"),
 		timestamp("AccessKeyMetadata.0.CreateDate"), absent("AccessKeyMetadata.0.SecretAccessKey")),
 	"GetAccessKeyLastUsed": {eq("UserName", "alice"), timestamp("AccessKeyLastUsed.LastUsedDate"),
-		eq("AccessKeyLastUsed.ServiceName", "iam"), eq("AccessKeyLastUsed.Region", "us-east-1")},
+		eq("AccessKeyLastUsed.ServiceName", "sts"), eq("AccessKeyLastUsed.Region", "us-west-2")},
 	"GetAccessKeyLastUsed_unused": {eq("UserName", "alice"), absent("AccessKeyLastUsed.LastUsedDate"),
 		eq("AccessKeyLastUsed.ServiceName", "N/A"), eq("AccessKeyLastUsed.Region", "N/A")},
 	"GetUserPolicy": {eq("UserName", "alice"), eq("PolicyName", "self-service"), document("PolicyDocument"),
@@ -737,7 +791,8 @@ var expectations = map[string][]expectation{
 		eq("Policy.AttachmentCount", 0), eq("Policy.IsAttachable", true), eq("Policy.Description", "Read the app bucket"),
 		timestamp("Policy.CreateDate"), timestamp("Policy.UpdateDate"), length("Policy.Tags", 1)},
 	"GetPolicy": {eq("Policy.Arn", appPolicyARN), eq("Policy.PermissionsBoundaryUsageCount", 0),
-		eq("Policy.Description", "Read the app bucket"), length("Policy.Tags", 1)},
+		eq("Policy.Description", "Read the app bucket"), length("Policy.Tags", 2)},
+	"ListPolicyTags": append(listPage("Tags", 2, false), eq("Tags.1.Key", "owner")),
 	"CreatePolicyVersion": {eq("PolicyVersion.VersionId", "v2"), eq("PolicyVersion.IsDefaultVersion", true),
 		absent("PolicyVersion.Document"), timestamp("PolicyVersion.CreateDate")},
 	"GetPolicyVersion": {eq("PolicyVersion.VersionId", "v1"), eq("PolicyVersion.IsDefaultVersion", false),
@@ -748,13 +803,42 @@ var expectations = map[string][]expectation{
 		absent("Versions.0.Document"), eq("Versions.0.IsDefaultVersion", true)),
 	"ListPolicies": append(listPage("Policies", 1, false), eq("Policies.0.AttachmentCount", 2),
 		absent("Policies.0.Tags"), absent("Policies.0.Description")),
-	"ListPolicies_aws":          append(listPage("Policies", 3, true), eq("Policies.0.Arn", "arn:aws:iam::aws:policy/AdministratorAccess")),
+	"ListPolicies_aws":          append(listPage("Policies", 3, true), eq("Policies.0.Arn", "arn:aws:iam::aws:policy/AWSAccountManagementFullAccess"), eq("Policies.0.IsAttachable", true)),
 	"ListAttachedUserPolicies":  append(listPage("AttachedPolicies", 2, false), eq("AttachedPolicies.0.PolicyArn", appPolicyARN)),
 	"ListAttachedGroupPolicies": append(listPage("AttachedPolicies", 1, false), eq("AttachedPolicies.0.PolicyName", "app-bucket-read")),
 	"ListEntitiesForPolicy": append(listPage("PolicyUsers", 1, false), length("PolicyGroups", 1), length("PolicyRoles", 0),
 		eq("PolicyUsers.0.UserName", "alice"), eq("PolicyGroups.0.GroupName", "admins")),
 	"ListAccountAliases":       append(listPage("AccountAliases", 1, false), eq("AccountAliases.0", "golden-example")),
 	"ListAccountAliases_empty": listPage("AccountAliases", 0, false),
+	"CreateRole": {eq("Role.RoleName", "deployer"), eq("Role.Path", "/svc/"), timestamp("Role.CreateDate"),
+		eq("Role.AssumeRolePolicyDocument.Statement.0.Principal.AWS", "arn:aws:iam::123456789012:user/eng/alice"),
+		eq("Role.Description", "Deploys the app"), eq("Role.MaxSessionDuration", 7200), length("Role.Tags", 1), absent("Role.RoleLastUsed")},
+	"GetRole": {eq("Role.Arn", roleARN), document("Role.AssumeRolePolicyDocument"), eq("Role.PermissionsBoundary.PermissionsBoundaryArn", readOnlyARN),
+		length("Role.Tags", 2), timestamp("Role.RoleLastUsed.LastUsedDate")},
+	"ListRoles": append(listPage("Roles", 2, false), eq("Roles.1.RoleName", "deployer"), document("Roles.1.AssumeRolePolicyDocument"),
+		absent("Roles.1.PermissionsBoundary"), absent("Roles.1.Tags"), absent("Roles.1.RoleLastUsed")),
+	"ListRoleTags":             append(listPage("Tags", 2, false), eq("Tags.1.Key", "env")),
+	"ListAttachedRolePolicies": append(listPage("AttachedPolicies", 1, false), eq("AttachedPolicies.0.PolicyArn", readOnlyARN)),
+	"GetRolePolicy":            {eq("RoleName", "deployer"), eq("PolicyName", "whoami"), document("PolicyDocument")},
+	"ListRolePolicies":         append(listPage("PolicyNames", 1, false), eq("PolicyNames.0", "whoami")),
+	"UpdateRole":               {},
+	"AssumeRole": {matches("Credentials.AccessKeyId", "ASIA[A-Z2-7]{16}"), matches("Credentials.SecretAccessKey", ".{40}"),
+		matches("Credentials.SessionToken", ".{40,}"), timestamp("Credentials.Expiration"),
+		eq("AssumedRoleUser.Arn", "arn:aws:sts::123456789012:assumed-role/deployer/golden-session"),
+		matches("AssumedRoleUser.AssumedRoleId", "AROA[A-Z2-7]{17}:golden-session"), matches("PackedPolicySize", "[0-9]+"),
+		eq("SourceIdentity", "alice")},
+	"GetCallerIdentity_role": {eq("Account", accountID), eq("Arn", "arn:aws:sts::123456789012:assumed-role/deployer/golden-session"),
+		matches("UserId", "AROA[A-Z2-7]{17}:golden-session")},
+	"GetSessionToken":  {matches("Credentials.AccessKeyId", "ASIA[A-Z2-7]{16}"), timestamp("Credentials.Expiration")},
+	"GetAccessKeyInfo": {eq("Account", accountID)},
+	"SimulatePrincipalPolicy": append(listPage("EvaluationResults", 3, false),
+		eq("EvaluationResults.0.EvalActionName", "iam:GetUser"), eq("EvaluationResults.0.EvalDecision", "allowed"),
+		eq("EvaluationResults.1.EvalDecision", "explicitDeny"), eq("EvaluationResults.2.EvalDecision", "implicitDeny"),
+		eq("EvaluationResults.0.EvalResourceName", "arn:aws:iam::123456789012:user/ops/bob")),
+	"SimulateCustomPolicy": append(listPage("EvaluationResults", 1, false), eq("EvaluationResults.0.EvalDecision", "allowed"),
+		length("EvaluationResults.0.MatchedStatements", 1)),
+	"GetContextKeysForCustomPolicy":    {length("ContextKeyNames", 1), eq("ContextKeyNames.0", "s3:prefix")},
+	"GetContextKeysForPrincipalPolicy": {length("ContextKeyNames", 1), eq("ContextKeyNames.0", "s3:prefix")},
 	"GetAccountSummary": {eq("SummaryMap.Users", 2), eq("SummaryMap.Groups", 1), eq("SummaryMap.UsersQuota", 5000),
 		eq("SummaryMap.AccountAccessKeysPresent", 1)},
 }

@@ -25,8 +25,10 @@ type boundaryXML struct {
 	PermissionsBoundaryArn  string `xml:"PermissionsBoundaryArn"`
 }
 
+// userXML is a User. Path and UserName are required in the model, yet
+// AWS leaves both out for the root user (GetUser with root credentials).
 type userXML struct {
-	Path                string          `xml:"Path"`
+	Path                string          `xml:"Path,omitempty"`
 	UserName            string          `xml:"UserName,omitempty"`
 	UserID              string          `xml:"UserId"`
 	Arn                 string          `xml:"Arn"`
@@ -35,14 +37,17 @@ type userXML struct {
 	Tags                members[tagXML] `xml:"Tags,omitempty"`
 }
 
-func toUserXML(u *gatehouse.User, withTags bool) userXML {
+// toUserXML returns the wire form of a user. Listings (ListUsers, the
+// users of GetGroup) leave out PermissionsBoundary and Tags, as AWS's do.
+func toUserXML(u *gatehouse.User, full bool) userXML {
 	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt)}
+	if !full {
+		return x
+	}
 	if u.PermissionsBoundary != "" {
 		x.PermissionsBoundary = &boundaryXML{"Policy", u.PermissionsBoundary}
 	}
-	if withTags {
-		x.Tags = tagsXML(u.Tags)
-	}
+	x.Tags = tagsXML(u.Tags)
 	return x
 }
 

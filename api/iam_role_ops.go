@@ -29,10 +29,10 @@ func toRoleXML(r *gatehouse.Role, full bool) roleXML {
 	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: awsTime(r.CreatedAt),
 		AssumeRolePolicyDocument: encodePolicyDocument(r.AssumeRolePolicy), Description: r.Description,
 		MaxSessionDuration: r.MaxSessionDuration}
-	if r.PermissionsBoundary != "" {
-		x.PermissionsBoundary = &boundaryXML{"Policy", r.PermissionsBoundary}
-	}
-	if full {
+	if full { // ListRoles leaves out PermissionsBoundary, Tags and RoleLastUsed
+		if r.PermissionsBoundary != "" {
+			x.PermissionsBoundary = &boundaryXML{"Policy", r.PermissionsBoundary}
+		}
 		x.Tags = tagsXML(r.Tags)
 		x.RoleLastUsed = &roleLastUsed{}
 		if r.LastUsed != nil {
@@ -146,8 +146,8 @@ func roleOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				x := toRoleXML(r, false)
-				x.Tags = tagsXML(r.Tags)
+				x := toRoleXML(r, true)
+				x.RoleLastUsed = nil
 				return roleResult{x}, nil
 			},
 		}),

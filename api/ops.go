@@ -24,6 +24,7 @@ type call struct {
 	sourceIP  string
 	userAgent string
 	secure    bool
+	mfa       mfaProof // an MFA code verified by the operation (STS)
 }
 
 // account is the caller's account ID.
@@ -77,7 +78,9 @@ func op[In any](name string, spec opSpec[In]) operation {
 			if spec.context != nil {
 				spec.context(c, in, &req.Context)
 			}
-			if _, err := c.srv.Authz.Authorize(c.ctx, c.caller, req); err != nil {
+			d, err := c.srv.Authz.Authorize(c.ctx, c.caller, req)
+			auditDecision(c.ctx, req.Resource, d, err)
+			if err != nil {
 				return nil, err
 			}
 		}

@@ -18,7 +18,11 @@ type pageIn struct {
 func page[T any](items []T, in pageIn) (out []T, truncated bool, next string, err error) {
 	max := 100
 	if in.MaxItems != nil {
-		if *in.MaxItems < 1 || *in.MaxItems > 1000 {
+		if *in.MaxItems < 1 {
+			return nil, false, "", gatehouse.Errorf(gatehouse.EValidation,
+				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.MaxItems)
+		}
+		if *in.MaxItems > 1000 {
 			return nil, false, "", gatehouse.Errorf(gatehouse.EValidation,
 				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000", *in.MaxItems)
 		}

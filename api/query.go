@@ -24,6 +24,14 @@ func decodeStruct(form url.Values, prefix string, rv reflect.Value) error {
 	rt := rv.Type()
 	for i := 0; i < rt.NumField(); i++ {
 		f := rt.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			// An embedded struct (pageIn) adds its members to the
+			// outer one's, as in encoding/json.
+			if err := decodeStruct(form, prefix, rv.Field(i)); err != nil {
+				return err
+			}
+			continue
+		}
 		if !f.IsExported() {
 			continue
 		}
@@ -85,6 +93,10 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 		if _, ok := lookup(form, key); ok {
 			present = true // "Name=" is how an empty list is sent
 		}
+		var structs map[int]bool // the N of the "key.member.N." keys
+		if fv.Type().Elem().Kind() == reflect.Struct {
+			structs = memberIndices(form, key+".member.")
+		}
 		for n := 1; ; n++ {
 			item := fmt.Sprintf("%s.member.%d", key, n)
 			elem := reflect.New(fv.Type().Elem()).Elem()
@@ -96,7 +108,7 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 				}
 				elem.SetString(s)
 			case reflect.Struct:
-				if !hasPrefix(form, item+".") {
+				if !structs[n] {
 					return present, nil
 				}
 				if err := decodeStruct(form, item+".", elem); err != nil {
@@ -120,13 +132,22 @@ func lookup(form url.Values, key string) (string, bool) {
 	return v[0], true
 }
 
-func hasPrefix(form url.Values, prefix string) bool {
+// memberIndices returns the N of every "<prefix>N.<field>" key, N in
+// canonical decimal, in one pass over the form (looking for each N in
+// turn would be quadratic in the number of parameters).
+func memberIndices(form url.Values, prefix string) map[int]bool {
+	m := map[int]bool{}
 	for k := range form {
-		if strings.HasPrefix(k, prefix) {
-			return true
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			continue
+		}
+		num, _, ok := strings.Cut(rest, ".")
+		if n, err := strconv.Atoi(num); ok && err == nil && n > 0 && strconv.Itoa(n) == num {
+			m[n] = true
 		}
 	}
-	return false
+	return m
 }
 
 func lastPart(key string) string {

@@ -54,6 +54,7 @@ type Server struct {
 	services map[string]service
 	cache    identityCache
 	keyUse   sync.Map // access key ID → time its use was last recorded
+	audit    auditWriter
 }
 
 // keyUseInterval is how often the use of one access key is written to
@@ -68,6 +69,7 @@ func (s *Server) recordKeyUse(ctx context.Context, keyID, service, region string
 		return
 	}
 	s.keyUse.Store(keyID, now)
+	ctx = withoutAudit(ctx) // bookkeeping: the request's record commits with its own change
 	if err := s.IAM.RecordKeyUse(ctx, keyID, service, region); err != nil {
 		s.Logger.WarnContext(ctx, "record access key use", "access_key", keyID, "err", err)
 	}
@@ -158,13 +160,15 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	start := s.now()
 	reqID := newRequestID()
-	ctx := r.Context()
+	rec := newAuditRecord(start, reqID, r)
+	ctx := gatehouse.WithAudit(r.Context(), rec)
 	log := s.Logger.With("request_id", reqID)
-	namespace, code := iamNamespace, ""
+	namespace, code := s.scopeNamespace(r), ""
 	var principal, action, svcName, keyID string
 	defer func() {
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
 			"principal", principal, "access_key", keyID, "error", code, "duration", s.now().Sub(start))
+		s.finishAudit(ctx, r, rec, svcName, action, keyID, code)
 	}()
 	fail := func(err error) {
 		code = gatehouse.ErrorCode(err)
@@ -228,6 +232,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
 	principal = caller.ARN()
+	auditCaller(rec, caller, auth.Service, action)
 	c := &call{
 		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, requestID: reqID, region: auth.Region,
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,
@@ -248,6 +253,24 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/xml")
 	w.Header().Set("X-Amzn-Requestid", reqID)
 	w.Write(out)
+}
+
+// scopeNamespace returns the XML namespace of the service a request's
+// credential scope names, so that errors found before the signature is
+// verified (ExpiredToken, SignatureDoesNotMatch, ...) come in that
+// service's namespace; IAM's when there is no scope or no such service.
+func (s *Server) scopeNamespace(r *http.Request) string {
+	cred := r.URL.Query().Get("X-Amz-Credential")
+	if _, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
+		cred, _, _ = strings.Cut(rest, ",")
+	}
+	// <key>/<date>/<region>/<service>/aws4_request
+	if parts := strings.Split(strings.TrimSpace(cred), "/"); len(parts) == 5 {
+		if svc, ok := s.services[parts[3]]; ok {
+			return svc.namespace
+		}
+	}
+	return iamNamespace
 }
 
 // queryForm merges the form body and the URL query, leaving out the

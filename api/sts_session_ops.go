@@ -92,7 +92,8 @@ func toCredentialsXML(cr *sts.Credentials) credentialsXML {
 	return credentialsXML{cr.Session.AccessKeyID, cr.Session.Secret.Reveal(), cr.Token.Reveal(), awsTime(cr.Session.Expiration)}
 }
 
-// errMFA is returned while no MFA device can validate a code.
+// errMFA refuses a SerialNumber without a TokenCode (or the other way
+// round), or a code from a caller that has no MFA device (a role).
 var errMFA = gatehouse.Errorf(gatehouse.EAccessDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
 
 // targetRole finds the role an AssumeRole request names, in any account
@@ -119,10 +120,13 @@ func stsSessionOperations() []operation {
 				if c.caller.IsRoot() {
 					return gatehouse.Errorf(gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
 				}
-				if in.SerialNumber != "" || in.TokenCode != "" {
-					return errMFA
+				if err := sts.CheckSessionName(in.RoleSessionName); err != nil {
+					return err
 				}
-				return sts.CheckSessionName(in.RoleSessionName)
+				if in.SerialNumber != "" || in.TokenCode != "" {
+					return c.verifySessionMFA(in.SerialNumber, in.TokenCode)
+				}
+				return nil
 			},
 			resource: func(c *call, in *assumeRoleIn) string { return in.RoleArn },
 			resourcePolicy: func(c *call, in *assumeRoleIn, r *authz.Request) {
@@ -144,6 +148,7 @@ func stsSessionOperations() []operation {
 					ctx.Set("sts:SourceIdentity", in.SourceIdentity)
 				}
 				tagContext(ctx, in.Tags)
+				c.mfaContext(ctx)
 			},
 			handle: func(c *call, in *assumeRoleIn) (any, error) {
 				role := c.targetRole(in.RoleArn)
@@ -163,6 +168,9 @@ func stsSessionOperations() []operation {
 					Policy: in.Policy, PolicyARNs: arns, SourceIdentity: in.SourceIdentity, Chained: c.caller.Role != nil}
 				if s := c.caller.Session; s != nil {
 					ar.MFAAuthenticated, ar.MFAAuthTime = s.MFAAuthenticated, s.MFAAuthTime
+				}
+				if c.mfa.verified {
+					ar.MFAAuthenticated, ar.MFAAuthTime = true, c.mfa.at
 				}
 				cr, err := c.srv.STS.AssumeRole(c.ctx, ar)
 				if err != nil {
@@ -197,7 +205,7 @@ func stsSessionOperations() []operation {
 					return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call GetSessionToken with session credentials")
 				}
 				if in.SerialNumber != "" || in.TokenCode != "" {
-					return errMFA
+					return c.verifySessionMFA(in.SerialNumber, in.TokenCode)
 				}
 				return nil
 			},
@@ -206,7 +214,8 @@ func stsSessionOperations() []operation {
 				if c.caller.User != nil {
 					userName = c.caller.User.Name
 				}
-				cr, err := c.srv.STS.GetSessionToken(c.ctx, sts.GetSessionTokenInput{AccountID: c.account(), UserName: userName, DurationSeconds: in.DurationSeconds})
+				cr, err := c.srv.STS.GetSessionToken(c.ctx, sts.GetSessionTokenInput{AccountID: c.account(), UserName: userName,
+					DurationSeconds: in.DurationSeconds, MFAAuthenticated: c.mfa.verified})
 				if err != nil {
 					return nil, err
 				}

@@ -182,6 +182,8 @@ def parse(service, operation, path, status):
 def jsonable(v):
     if isinstance(v, datetime.datetime):
         return v.isoformat()
+    if isinstance(v, (bytes, bytearray)):  # blobs, base64-decoded by botocore
+        return bytes(v).decode("latin-1")
     raise TypeError(f"{type(v).__name__} is not JSON")
 
 

@@ -5,6 +5,7 @@
 //	gatehouse serve [--addr ADDR] [--data DIR | --ephemeral] [--enable-reset]
 //	gatehouse account create --email E [--name N] [--id ID] [--created-at T]
 //	gatehouse account list
+//	gatehouse audit list [--account ID] [--root-only] [--since T] [--limit N] [--json]
 //	gatehouse policy validate [--kind KIND] [--json] FILE...
 //	gatehouse policy simulate --input CASE.json
 //	gatehouse version
@@ -48,6 +49,8 @@ commands:
         create an account and print its root credentials once
   account list [--data DIR]
         list the accounts
+  audit list [--data DIR] [--account ID] [--root-only] [--since RFC3339|DURATION] [--limit 100] [--json]
+        print recent audit records, newest first (root requests show TYPE ROOT)
   policy validate [--kind identity|resource|trust|boundary|scp|rcp|session] [--json] FILE...
         check policy documents as AWS does when they are written
   policy simulate --input CASE.json
@@ -67,6 +70,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "account":
 		return runAccount(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
 	case "version", "--version":

@@ -161,6 +161,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := hs.Shutdown(shutdown); err != nil {
 		logger.Error("shutdown", "err", err)
 	}
+	if err := srv.Close(); err != nil { // writes the queued audit records
+		logger.Error("write audit records", "err", err)
+	}
 	logger.Info("gatehouse stopped")
 	return exitOK
 }

@@ -282,6 +282,12 @@ func appliedMigrations(ctx context.Context, sqlTx *sql.Tx) (map[string]bool, err
 // Otherwise it rolls back and returns fn's error. fn must not call View,
 // Update or Revision on the same store (on an in-memory store that would
 // wait forever), and must not keep tx.
+//
+// When ctx carries an audit record not yet written ([gatehouse.WithAudit]),
+// Update appends it after fn succeeded, in the same transaction, and marks
+// it written once the transaction committed: the change and its record
+// commit together or not at all. An update that only appends audit
+// records does not bump the revision.
 func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
 	sqlTx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -289,14 +295,28 @@ func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) erro
 	}
 	defer rollback(sqlTx)
 
-	if err := fn(s.newTx(ctx, s.write, sqlTx, false)); err != nil {
+	t := s.newTx(ctx, s.write, sqlTx, false)
+	if err := fn(t); err != nil {
 		return err
 	}
-	if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
-		return fmt.Errorf("bump revision: %w", err)
+	rec := gatehouse.AuditFrom(ctx)
+	if rec != nil && !rec.Written() {
+		if err := t.AppendAudit(rec); err != nil {
+			return err
+		}
+	} else {
+		rec = nil
+	}
+	if t.changed || !t.audited {
+		if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
+			return fmt.Errorf("bump revision: %w", err)
+		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if rec != nil {
+		rec.MarkWritten()
 	}
 	return nil
 }
@@ -347,6 +367,8 @@ type tx struct {
 	readOnly bool
 	store    *Store
 	db       *sql.DB // the database sqlTx belongs to
+	// changed is set by every write but audit appends, audited by those.
+	changed, audited bool
 }
 
 // prepared returns query prepared on this transaction's connection, or
@@ -373,6 +395,7 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 	if t.readOnly {
 		return nil, errReadOnly
 	}
+	t.changed = true
 	if st := t.prepared(query); st != nil {
 		return st.ExecContext(t.ctx, args...)
 	}

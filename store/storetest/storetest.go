@@ -34,7 +34,9 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("AccessKey", func(t *testing.T) { runTests(t, open, accessKeyTests()) })
 	t.Run("Role", func(t *testing.T) { runTests(t, open, roleTests()) })
 	t.Run("Session", func(t *testing.T) { runTests(t, open, sessionTests()) })
+	t.Run("MFADevice", func(t *testing.T) { runTests(t, open, mfaDeviceTests()) })
 	t.Run("Tx", func(t *testing.T) { runTests(t, open, txTests()) })
+	t.Run("Audit", func(t *testing.T) { runTests(t, open, auditTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.
