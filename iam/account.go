@@ -108,6 +108,24 @@ func (s *Service) AccountSummary(ctx context.Context, account string) (map[strin
 			versions += len(vs)
 		}
 		m["Users"], m["Groups"], m["Policies"], m["PolicyVersionsInUse"] = len(users), len(groups), len(policies), versions
+		roles, err := tx.Roles(account)
+		if err != nil {
+			return err
+		}
+		m["Roles"] = len(roles)
+		devices, err := tx.MFADevices(account)
+		if err != nil {
+			return err
+		}
+		m["MFADevices"] = len(devices)
+		for _, d := range devices {
+			if d.Assigned() {
+				m["MFADevicesInUse"]++
+				if d.UserName == gatehouse.RootUserName {
+					m["AccountMFAEnabled"] = 1
+				}
+			}
+		}
 		if len(rootKeys) > 0 {
 			m["AccountAccessKeysPresent"] = 1
 		}

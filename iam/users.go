@@ -144,6 +144,15 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		if len(keys) > 0 {
 			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete access keys first.")
 		}
+		devices, err := tx.MFADevices(account)
+		if err != nil {
+			return err
+		}
+		for _, d := range devices {
+			if d.UserName == u.Name {
+				return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete MFA device first.")
+			}
+		}
 		inline, err := tx.InlinePolicies(account, ref)
 		if err != nil {
 			return err

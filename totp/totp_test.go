@@ -16,7 +16,7 @@ var rfcSecret = []byte("12345678901234567890")
 // TestRFC6238 checks the SHA1 test vectors of RFC 6238 appendix B. They
 // are 8-digit codes; a 6-digit code is the same HOTP value truncated to
 // its last six digits.
-func TestRFC6238(t *testing.T) {
+func TestTOTPRFC6238(t *testing.T) {
 	for _, tc := range []struct {
 		unix  int64
 		step  int64
@@ -48,7 +48,7 @@ func TestRFC6238(t *testing.T) {
 
 // TestRFC4226 checks the HOTP values of RFC 4226 appendix D: the code
 // of time step n is HOTP(n).
-func TestRFC4226(t *testing.T) {
+func TestTOTPRFC4226(t *testing.T) {
 	want := []string{"755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"}
 	for counter, code := range want {
 		at := time.Unix(int64(counter)*30+7, 0)
@@ -58,7 +58,7 @@ func TestRFC4226(t *testing.T) {
 	}
 }
 
-func TestStep(t *testing.T) {
+func TestTOTPStep(t *testing.T) {
 	for _, tc := range []struct {
 		unix int64
 		want int64
@@ -82,7 +82,7 @@ var base = time.Unix(30000, 0)
 // codeAt returns the code of step 1000+i.
 func codeAt(i int) string { return totp.Code(rfcSecret, base.Add(time.Duration(i)*totp.Period)) }
 
-func TestVerifyWindow(t *testing.T) {
+func TestTOTPVerifyWindow(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		code     string
@@ -125,7 +125,7 @@ func TestVerifyWindow(t *testing.T) {
 	}
 }
 
-func TestVerifyWrongSecret(t *testing.T) {
+func TestTOTPVerifyWrongSecret(t *testing.T) {
 	code := totp.Code(rfcSecret, base)
 	other := []byte("12345678901234567891")
 	if totp.Code(other, base) == code {
@@ -138,7 +138,7 @@ func TestVerifyWrongSecret(t *testing.T) {
 
 // TestVerifyNoReuse walks a device through one use per step: storing
 // the returned step as lastStep refuses the code the second time.
-func TestVerifyNoReuse(t *testing.T) {
+func TestTOTPVerifyNoReuse(t *testing.T) {
 	last := int64(0)
 	for i := range 5 {
 		at := base.Add(time.Duration(i) * totp.Period)
@@ -154,7 +154,7 @@ func TestVerifyNoReuse(t *testing.T) {
 	}
 }
 
-func TestVerifyConsecutive(t *testing.T) {
+func TestTOTPVerifyConsecutive(t *testing.T) {
 	for _, tc := range []struct {
 		name         string
 		code1, code2 string
