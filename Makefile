@@ -18,10 +18,11 @@ run: build
 # detector), and a short fixed run of each fuzz target.
 test: deps vet unit fuzz
 
-# The end-to-end tests drive Gatehouse with the aws CLI, boto3 and
-# botocore; install them from Debian when the machine lacks them.
+# The end-to-end tests drive Gatehouse with both aws CLIs (v1 on PATH, v2
+# at /usr/bin/aws from Debian's awscli package), boto3 and botocore;
+# install what the machine lacks.
 deps:
-	@if ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, botocore' >/dev/null 2>&1; then \
+	@if [ ! -x /usr/bin/aws ] || ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, botocore' >/dev/null 2>&1; then \
 		echo "installing awscli and python3-boto3 (needed by the end-to-end tests)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 python3-botocore; \
 	fi
