@@ -20,6 +20,19 @@ func tagsXML(tags []gatehouse.Tag) members[tagXML] {
 	return out
 }
 
+// tagListOf is the result of the List*Tags operations: one page of tags.
+func tagListOf(tags []gatehouse.Tag, in pageIn) (any, error) {
+	pg, trunc, next, err := page(tags, in)
+	if err != nil {
+		return nil, err
+	}
+	return struct {
+		Tags        members[tagXML] `xml:"Tags"`
+		IsTruncated bool            `xml:"IsTruncated"`
+		Marker      string          `xml:"Marker,omitempty"`
+	}{tagsXML(pg), trunc, next}, nil
+}
+
 type boundaryXML struct {
 	PermissionsBoundaryType string `xml:"PermissionsBoundaryType"`
 	PermissionsBoundaryArn  string `xml:"PermissionsBoundaryArn"`

@@ -206,15 +206,7 @@ func userOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				pg, trunc, next, err := page(u.Tags, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					Tags        members[tagXML] `xml:"Tags"`
-					IsTruncated bool            `xml:"IsTruncated"`
-					Marker      string          `xml:"Marker,omitempty"`
-				}{tagsXML(pg), trunc, next}, nil
+				return tagListOf(u.Tags, in.pageIn)
 			},
 		}),
 		op("PutUserPermissionsBoundary", opSpec[userBoundaryIn]{

@@ -463,15 +463,7 @@ func policyTagOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				pg, trunc, next, err := page(p.Tags, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					Tags        members[tagXML] `xml:"Tags"`
-					IsTruncated bool            `xml:"IsTruncated"`
-					Marker      string          `xml:"Marker,omitempty"`
-				}{tagsXML(pg), trunc, next}, nil
+				return tagListOf(p.Tags, in.pageIn)
 			},
 		}),
 	}

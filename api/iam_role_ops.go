@@ -233,15 +233,7 @@ func roleOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				pg, trunc, next, err := page(r.Tags, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					Tags        members[tagXML] `xml:"Tags"`
-					IsTruncated bool            `xml:"IsTruncated"`
-					Marker      string          `xml:"Marker,omitempty"`
-				}{tagsXML(pg), trunc, next}, nil
+				return tagListOf(r.Tags, in.pageIn)
 			},
 		}),
 		op("PutRolePermissionsBoundary", opSpec[roleBoundaryIn]{
