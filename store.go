@@ -37,6 +37,7 @@ type Tx interface {
 	SessionTx
 	MFATx
 	AuditTx
+	AccountSettingsTx
 }
 
 // AccountTx covers accounts and their aliases.

@@ -270,7 +270,7 @@ func TestAudit(t *testing.T) {
 			"sts", "AssumeRole", roleARN, gatehouse.DecisionAllowed, ""}},
 		{"RoleSession", h.send("iam", role, "ListUsers"), audWant{audAccount, authz.SessionARN(audAccount, "deploy", "ci"),
 			gatehouse.PrincipalAssumedRole, false, role.id, "iam", "ListUsers", "*", gatehouse.DecisionAllowed, ""}},
-		{"RootDenied", h.send("sts", root, "AssumeRole", "RoleArn", roleARN, "RoleSessionName", "x"), audWant{audAccount, rootARN,
+		{"RootDenied", h.send("sts", root, "AssumeRole", "RoleArn", roleARN, "RoleSessionName", "root-try"), audWant{audAccount, rootARN,
 			gatehouse.PrincipalRoot, true, audRootKeyID, "sts", "AssumeRole", "", "", gatehouse.EAccessDenied}},
 		{"BadSignature", h.send("iam", audCred{id: alice.id, secret: audWrongSecret}, "ListUsers"), audWant{audAccount, "",
 			gatehouse.PrincipalAnonymous, false, alice.id, "iam", "", "", "", "SignatureDoesNotMatch"}},

@@ -5,7 +5,7 @@ import "sort"
 // Test hooks for the package api_test tests.
 
 // OperationNames returns the sorted operation names of a service's table
-// ("iam" or "sts").
+// ("iam", "sts" or "account").
 func OperationNames(service string) []string {
 	var ops []operation
 	switch service {
@@ -13,6 +13,8 @@ func OperationNames(service string) []string {
 		ops = iamOperations()
 	case "sts":
 		ops = stsOperations()
+	case "account":
+		ops = accountMgmtOperations()
 	}
 	names := make([]string, len(ops))
 	for i, o := range ops {

@@ -507,9 +507,10 @@ func TestGolden(t *testing.T) {
 	g.iam(t, "error_ServiceFailure", 500, rootKey, iamForm("TestInternalError"))
 
 	mfaGoldens(t, g)
+	accountMgmtGoldens(t, g)
 
-	// Every operation of both tables has a golden named after it.
-	for _, svc := range []string{"iam", "sts"} {
+	// Every operation of every table has a golden named after it.
+	for _, svc := range []string{"iam", "sts", "account"} {
 		for _, op := range api.OperationNames(svc) {
 			if !g.seen[op] {
 				t.Errorf("%s %s has no golden file: add a request to TestGolden and run go test ./api -run TestGolden -update", svc, op)

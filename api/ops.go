@@ -14,11 +14,14 @@ import (
 
 // call is one decoded API request on its way through an operation.
 type call struct {
-	ctx       context.Context
-	srv       *Server
-	rev       int64 // the store revision the request started at
-	caller    *authz.Caller
-	form      url.Values
+	ctx    context.Context
+	srv    *Server
+	rev    int64 // the store revision the request started at
+	caller *authz.Caller
+	form   url.Values
+	// decode, when set, decodes the input instead of the Query form
+	// (REST-JSON services).
+	decode    func(v any) error
 	requestID string
 	region    string
 	sourceIP  string
@@ -58,7 +61,13 @@ type opSpec[In any] struct {
 func op[In any](name string, spec opSpec[In]) operation {
 	return operation{name: name, run: func(c *call) (any, error) {
 		in := new(In)
-		if err := decodeQuery(c.form, in); err != nil {
+		var err error
+		if c.decode != nil {
+			err = c.decode(in)
+		} else {
+			err = decodeQuery(c.form, in)
+		}
+		if err != nil {
 			return nil, err
 		}
 		if spec.precheck != nil {

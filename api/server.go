@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
@@ -38,11 +39,13 @@ const maxBodyBytes = 1 << 20
 
 // Server serves the AWS APIs. Set the exported fields, then use Handler.
 type Server struct {
-	Store  gatehouse.Store
-	IAM    *iam.Service
-	STS    *sts.Service
-	Authz  *authz.Authorizer
-	Logger *slog.Logger
+	Store gatehouse.Store
+	IAM   *iam.Service
+	STS   *sts.Service
+	// Account serves the Account Management API; nil means one on Store.
+	Account *account.Service
+	Authz   *authz.Authorizer
+	Logger  *slog.Logger
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
@@ -75,11 +78,12 @@ func (s *Server) recordKeyUse(ctx context.Context, keyID, service, region string
 	}
 }
 
-// service is one Query service on the shared port.
+// service is one Query or REST-JSON service on the shared port.
 type service struct {
 	namespace string
 	version   string
 	ops       map[string]operation
+	restJSON  bool // the AWS REST-JSON protocol (api/restjson.go), else Query
 }
 
 func (s *Server) now() time.Time {
@@ -95,9 +99,13 @@ func (s *Server) init() {
 			s.Logger = slog.New(slog.DiscardHandler)
 		}
 		s.verifier = &sigv4.Verifier{Secrets: keyLookup{s}, Now: s.Now}
+		if s.Account == nil {
+			s.Account = &account.Service{Store: s.Store}
+		}
 		s.services = map[string]service{
-			"iam": {namespace: iamNamespace, version: "2010-05-08", ops: opTable(iamOperations())},
-			"sts": {namespace: stsNamespace, version: "2011-06-15", ops: opTable(stsOperations())},
+			"iam":     {namespace: iamNamespace, version: "2010-05-08", ops: opTable(iamOperations())},
+			"sts":     {namespace: stsNamespace, version: "2011-06-15", ops: opTable(stsOperations())},
+			"account": {version: "2021-02-01", ops: opTable(accountMgmtOperations()), restJSON: true},
 		}
 	})
 }
@@ -164,6 +172,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	ctx := gatehouse.WithAudit(r.Context(), rec)
 	log := s.Logger.With("request_id", reqID)
 	namespace, code := s.scopeNamespace(r), ""
+	restJSON := s.services[scopeService(r)].restJSON
 	var principal, action, svcName, keyID string
 	defer func() {
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
@@ -178,6 +187,10 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 			code, msg = string(se.Code), se.Message
 		} else if code == gatehouse.EServiceFailure {
 			log.ErrorContext(ctx, "internal error", "err", err)
+		}
+		if restJSON {
+			writeRESTJSONError(w, reqID, code, msg, err)
+			return
 		}
 		writeQueryError(w, namespace, reqID, code, msg)
 	}
@@ -204,16 +217,26 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(gatehouse.Errorf("InvalidAction", "The service %s is not served by this endpoint.", auth.Service))
 		return
 	}
-	namespace = svc.namespace
-	form, err := queryForm(r, body)
-	if err != nil {
-		fail(gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string."))
-		return
-	}
-	action = form.Get("Action")
-	if action == "" {
-		fail(gatehouse.Errorf("MissingAction", "Missing Action"))
-		return
+	namespace, restJSON = svc.namespace, svc.restJSON
+	var form url.Values
+	var decode func(any) error
+	if svc.restJSON {
+		if action, err = restJSONOperation(svc, r); err != nil {
+			fail(err)
+			return
+		}
+		decode = jsonDecoder(body)
+	} else {
+		form, err = queryForm(r, body)
+		if err != nil {
+			fail(gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string."))
+			return
+		}
+		action = form.Get("Action")
+		if action == "" {
+			fail(gatehouse.Errorf("MissingAction", "Missing Action"))
+			return
+		}
 	}
 	o, ok := svc.ops[action]
 	if !ok {
@@ -234,7 +257,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	principal = caller.ARN()
 	auditCaller(rec, caller, auth.Service, action)
 	c := &call{
-		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, requestID: reqID, region: auth.Region,
+		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, decode: decode, requestID: reqID, region: auth.Region,
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,
 	}
 	if auth.Service == "iam" {
@@ -243,6 +266,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	result, err := o.run(c)
 	if err != nil {
 		fail(err)
+		return
+	}
+	if svc.restJSON {
+		if err := writeRESTJSONResult(w, reqID, result); err != nil {
+			fail(fmt.Errorf("encode %s result: %w", action, err))
+		}
 		return
 	}
 	out, err := writeResult(svc.namespace, action, reqID, result)

@@ -117,11 +117,11 @@ func stsSessionOperations() []operation {
 		op("AssumeRole", opSpec[assumeRoleIn]{
 			action: "sts:AssumeRole",
 			precheck: func(c *call, in *assumeRoleIn) error {
+				if err := sts.CheckAssumeRoleParams(in.RoleSessionName, in.DurationSeconds, in.Policy, len(in.PolicyArns)); err != nil {
+					return err
+				}
 				if c.caller.IsRoot() {
 					return gatehouse.Errorf(gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
-				}
-				if err := sts.CheckSessionName(in.RoleSessionName); err != nil {
-					return err
 				}
 				if in.SerialNumber != "" || in.TokenCode != "" {
 					return c.verifySessionMFA(in.SerialNumber, in.TokenCode)

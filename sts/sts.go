@@ -95,26 +95,40 @@ func CheckSessionName(name string) error {
 	return nil
 }
 
+// CheckAssumeRoleParams applies the AssumeRole request's constraints
+// from the STS model; AWS checks them before anything else, so a bad
+// request is a ValidationError even when the caller may not assume the
+// role.
+func CheckAssumeRoleParams(sessionName string, durationSeconds *int, policy string, policyARNs int) error {
+	if err := CheckSessionName(sessionName); err != nil {
+		return err
+	}
+	if durationSeconds != nil {
+		d := *durationSeconds
+		if d < MinDuration {
+			return validation(fmt.Sprint(d), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
+		}
+		if d > 43200 {
+			return validation(fmt.Sprint(d), "durationSeconds", "have value less than or equal to 43200")
+		}
+	}
+	if len(policy) > MaxSessionPolicySize {
+		return validation("policy", "policy", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicySize))
+	}
+	if policyARNs > MaxSessionPolicyARNs {
+		return validation("policyArns", "policyArns", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicyARNs))
+	}
+	return nil
+}
+
 // AssumeRole issues credentials for a session of in.Role.
 func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credentials, error) {
-	if err := CheckSessionName(in.RoleSessionName); err != nil {
+	if err := CheckAssumeRoleParams(in.RoleSessionName, in.DurationSeconds, in.Policy, len(in.PolicyARNs)); err != nil {
 		return nil, err
-	}
-	if len(in.Policy) > MaxSessionPolicySize {
-		return nil, validation("policy", "policy", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicySize))
-	}
-	if len(in.PolicyARNs) > MaxSessionPolicyARNs {
-		return nil, validation("policyArns", "policyArns", fmt.Sprintf("have length less than or equal to %d", MaxSessionPolicyARNs))
 	}
 	duration := DefaultRoleDuration
 	if in.DurationSeconds != nil {
 		duration = *in.DurationSeconds
-		if duration < MinDuration {
-			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
-		}
-		if duration > 43200 {
-			return nil, validation(fmt.Sprint(duration), "durationSeconds", "have value less than or equal to 43200")
-		}
 		if in.Chained && duration > ChainedMaxDuration {
 			return nil, gatehouse.Errorf(gatehouse.EValidation, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 		}

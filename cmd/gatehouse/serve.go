@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -131,7 +132,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}, Logger: logger}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Account: &account.Service{Store: st},
+		Authz: &authz.Authorizer{Store: st}, Logger: logger}
 	if *enableReset {
 		srv.Reset = func(ctx context.Context) error {
 			if err := st.Reset(ctx); err != nil {

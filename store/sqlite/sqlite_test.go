@@ -141,6 +141,10 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.AppendAudit(&gatehouse.AuditRecord{RequestID: "req", AccountID: acct, Action: "CreateUser"})
 			},
+			func() error {
+				return tx.PutAccountSettings(acct, &gatehouse.AccountSettings{
+					Regions: map[string]gatehouse.RegionOptStatus{"af-south-1": gatehouse.RegionEnabled}})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("MFADevice", func(t *testing.T) { runTests(t, open, mfaDeviceTests()) })
 	t.Run("Tx", func(t *testing.T) { runTests(t, open, txTests()) })
 	t.Run("Audit", func(t *testing.T) { runTests(t, open, auditTests()) })
+	t.Run("AccountSettings", func(t *testing.T) { runTests(t, open, accountSettingsTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.
