@@ -253,7 +253,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
+	if caller.Session == nil { // last use is kept for long-term access keys only
+		s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
+	}
 	principal = caller.ARN()
 	auditCaller(rec, caller, auth.Service, action)
 	c := &call{

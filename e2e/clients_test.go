@@ -30,8 +30,8 @@ import (
 // receives (aws-reference §5.4).
 const region = "us-west-2"
 
-// creds is an access key pair.
-type creds struct{ ID, Secret string }
+// creds is an access key pair; Token is set for temporary credentials.
+type creds struct{ ID, Secret, Token string }
 
 var (
 	baseCfgOnce sync.Once
@@ -62,7 +62,7 @@ func sdkConfig(t testing.TB) aws.Config {
 func (s *server) iam(t testing.TB, c creds) *iam.Client {
 	return iam.NewFromConfig(sdkConfig(t), func(o *iam.Options) {
 		o.BaseEndpoint = aws.String(s.URL)
-		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, "")
+		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }
 
@@ -70,7 +70,7 @@ func (s *server) iam(t testing.TB, c creds) *iam.Client {
 func (s *server) sts(t testing.TB, c creds) *sts.Client {
 	return sts.NewFromConfig(sdkConfig(t), func(o *sts.Options) {
 		o.BaseEndpoint = aws.String(s.URL)
-		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, "")
+		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }
 
