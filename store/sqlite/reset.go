@@ -31,8 +31,13 @@ func (s *Store) Reset(ctx context.Context) error {
 			return fmt.Errorf("reset %s: %w", table, err)
 		}
 	}
-	if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
+	var rev int64
+	if err := sqlTx.QueryRowContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value`).Scan(&rev); err != nil {
 		return fmt.Errorf("bump revision: %w", err)
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	s.noteRevision(rev)
+	return nil
 }

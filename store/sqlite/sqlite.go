@@ -71,6 +71,10 @@ type Store struct {
 	// SQLite parses each query once per connection, not once per call.
 	stmts     sync.Map // stmtKey → *sql.Stmt (nil while being prepared)
 	preparing sync.WaitGroup
+
+	revMu      sync.Mutex
+	revValue   int64     // the highest revision seen
+	revChecked time.Time // when the database was last read for it
 }
 
 type stmtKey struct {
@@ -307,13 +311,17 @@ func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) erro
 	} else {
 		rec = nil
 	}
+	var rev int64
 	if t.changed || !t.audited {
-		if _, err := sqlTx.ExecContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1`); err != nil {
+		if err := sqlTx.QueryRowContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value`).Scan(&rev); err != nil {
 			return fmt.Errorf("bump revision: %w", err)
 		}
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	if rev != 0 {
+		s.noteRevision(rev)
 	}
 	if rec != nil {
 		rec.MarkWritten()
@@ -335,7 +343,42 @@ func (s *Store) View(ctx context.Context, fn func(tx gatehouse.Tx) error) error 
 
 // Revision returns the number of updates committed since the store was
 // created.
+//
+// Commits made through this Store are seen at once; commits by other
+// processes on the same file (an operator command while the server runs)
+// are seen within revisionTTL, so that a request does not pay a query.
 func (s *Store) Revision(ctx context.Context) (int64, error) {
+	s.revMu.Lock()
+	if !s.revChecked.IsZero() && time.Since(s.revChecked) < revisionTTL {
+		rev := s.revValue
+		s.revMu.Unlock()
+		return rev, nil
+	}
+	s.revMu.Unlock()
+	rev, err := s.readRevision(ctx)
+	if err != nil {
+		return 0, err
+	}
+	s.revMu.Lock()
+	s.revValue = max(s.revValue, rev)
+	s.revChecked = time.Now()
+	rev = s.revValue
+	s.revMu.Unlock()
+	return rev, nil
+}
+
+// revisionTTL is how long Revision trusts what it last read from the
+// database about other processes' commits.
+const revisionTTL = 50 * time.Millisecond
+
+// noteRevision records the revision of a commit made through this Store.
+func (s *Store) noteRevision(rev int64) {
+	s.revMu.Lock()
+	s.revValue = max(s.revValue, rev)
+	s.revMu.Unlock()
+}
+
+func (s *Store) readRevision(ctx context.Context) (int64, error) {
 	var rev int64
 	const query = `SELECT value FROM revision WHERE id = 1`
 	row := s.read.QueryRowContext
