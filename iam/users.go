@@ -81,6 +81,26 @@ func getUser(tx gatehouse.Tx, account, name string) (*gatehouse.User, error) {
 	return u, err
 }
 
+// updateUser applies change to a user in one transaction; the user keeps
+// the name it had when change renames it.
+func (s *Service) updateUser(ctx context.Context, account, name string, change func(tx gatehouse.Tx, u *gatehouse.User) error) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		u, err := getUser(tx, account, name)
+		if err != nil {
+			return err
+		}
+		oldName := u.Name
+		if err := change(tx, u); err != nil {
+			return err
+		}
+		err = tx.UpdateUser(oldName, u)
+		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", u.Name)
+		}
+		return err
+	})
+}
+
 // Users lists the users whose path starts with pathPrefix ("" or "/" for
 // all), sorted by name.
 func (s *Service) Users(ctx context.Context, account, pathPrefix string) ([]*gatehouse.User, error) {
@@ -109,22 +129,14 @@ func (s *Service) UpdateUser(ctx context.Context, account, name string, newName,
 			return err
 		}
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		u, err := getUser(tx, account, name)
-		if err != nil {
-			return err
-		}
+	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
 		if newName != nil {
 			u.Name = *newName
 		}
 		if newPath != nil {
 			u.Path = *newPath
 		}
-		err = tx.UpdateUser(name, u)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", u.Name)
-		}
-		return err
+		return nil
 	})
 }
 
@@ -183,55 +195,39 @@ func (s *Service) TagUser(ctx context.Context, account, name string, tags []gate
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		u, err := getUser(tx, account, name)
-		if err != nil {
-			return err
-		}
+	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
 		merged := mergeTags(u.Tags, tags)
 		if len(merged) > MaxTagsPerResource {
 			return gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
 		}
 		u.Tags = merged
-		return tx.UpdateUser(u.Name, u)
+		return nil
 	})
 }
 
 // UntagUser removes tags from a user by key.
 func (s *Service) UntagUser(ctx context.Context, account, name string, keys []string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		u, err := getUser(tx, account, name)
-		if err != nil {
-			return err
-		}
+	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
 		u.Tags = removeTags(u.Tags, keys)
-		return tx.UpdateUser(u.Name, u)
+		return nil
 	})
 }
 
 // PutUserPermissionsBoundary sets a user's permissions boundary.
 func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		u, err := getUser(tx, account, name)
-		if err != nil {
-			return err
-		}
+	return s.updateUser(ctx, account, name, func(tx gatehouse.Tx, u *gatehouse.User) error {
 		if err := requireAttachable(tx, policyARN); err != nil {
 			return err
 		}
 		u.PermissionsBoundary = policyARN
-		return tx.UpdateUser(u.Name, u)
+		return nil
 	})
 }
 
 // DeleteUserPermissionsBoundary removes a user's permissions boundary.
 func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		u, err := getUser(tx, account, name)
-		if err != nil {
-			return err
-		}
+	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
 		u.PermissionsBoundary = ""
-		return tx.UpdateUser(u.Name, u)
+		return nil
 	})
 }
