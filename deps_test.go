@@ -24,7 +24,9 @@ func TestDeps(t *testing.T) {
 		"authz":             {"", "policy", "arn", "wildcard"},
 		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"sts":               {""},
+		"billing":           {"", "policy", "arn", "wildcard"},
 		"account":           {""},
+		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}
 	for pkg, ok := range allowed {

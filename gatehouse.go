@@ -25,6 +25,16 @@ type Account struct {
 	// RootPasswordHash is the root user's password hash (PHC string
 	// format); empty when root has no password.
 	RootPasswordHash string
+	// ClosedAt is when root closed the account; zero while it is active
+	// (see root_tasks.go).
+	ClosedAt time.Time
+	// IAMBillingAccess is the "IAM user and role access to Billing
+	// information" switch (aws-reference §2): off for new standalone
+	// accounts.
+	IAMBillingAccess bool
+	// PendingEmail is root's email change awaiting its confirmation
+	// code, or nil.
+	PendingEmail *PendingEmailUpdate
 }
 
 // RootARN returns the ARN of the account's root user.

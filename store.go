@@ -38,6 +38,7 @@ type Tx interface {
 	MFATx
 	AuditTx
 	AccountSettingsTx
+	OutboxTx
 }
 
 // AccountTx covers accounts and their aliases.

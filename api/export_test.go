@@ -15,6 +15,8 @@ func OperationNames(service string) []string {
 		ops = stsOperations()
 	case "account":
 		ops = accountMgmtOperations()
+	case "gatehouse":
+		ops = rootTaskOperations()
 	}
 	names := make([]string, len(ops))
 	for i, o := range ops {

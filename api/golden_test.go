@@ -507,10 +507,11 @@ func TestGolden(t *testing.T) {
 	g.iam(t, "error_ServiceFailure", 500, rootKey, iamForm("TestInternalError"))
 
 	mfaGoldens(t, g)
+	rootTaskGoldens(t, g) // before accountMgmtGoldens, which checks every JSON golden is used
 	accountMgmtGoldens(t, g)
 
 	// Every operation of every table has a golden named after it.
-	for _, svc := range []string{"iam", "sts", "account"} {
+	for _, svc := range []string{"iam", "sts", "account", "gatehouse"} {
 		for _, op := range api.OperationNames(svc) {
 			if !g.seen[op] {
 				t.Errorf("%s %s has no golden file: add a request to TestGolden and run go test ./api -run TestGolden -update", svc, op)

@@ -54,7 +54,11 @@ type opSpec[In any] struct {
 	precheck func(c *call, in *In) error
 	// resourcePolicy fills in the target's resource-based policy.
 	resourcePolicy func(c *call, in *In, r *authz.Request)
-	handle         func(c *call, in *In) (any, error)
+	// rootOnly reserves the operation for the account's root user: any
+	// IAM user or role session is denied whatever its policies allow
+	// (aws-reference §1). Root is still authorized as usual.
+	rootOnly bool
+	handle   func(c *call, in *In) (any, error)
 }
 
 // op builds an operation row from a typed spec: decode, authorize, handle.
@@ -83,6 +87,11 @@ func op[In any](name string, spec opSpec[In]) operation {
 			if spec.resourcePolicy != nil {
 				spec.resourcePolicy(c, in, req)
 			}
+			if spec.rootOnly && !c.caller.IsRoot() {
+				err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", rootOnlyMessage(c.caller.ARN(), req.Action, req.Resource))
+				auditDecision(c.ctx, req.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+				return nil, err
+			}
 			c.globalContext(&req.Context)
 			if spec.context != nil {
 				spec.context(c, in, &req.Context)
@@ -95,6 +104,14 @@ func op[In any](name string, spec opSpec[In]) operation {
 		}
 		return spec.handle(c, in)
 	}}
+}
+
+// rootOnlyMessage words the denial of a root-only operation to an IAM
+// principal. The wording is Gatehouse's: AWS offers these tasks in its
+// console only and prints no such API error.
+func rootOnlyMessage(principalARN, action, resource string) string {
+	return "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource +
+		" because this action requires the account's root user"
 }
 
 // globalContext sets the global condition keys every request carries

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
@@ -44,8 +45,11 @@ type Server struct {
 	STS   *sts.Service
 	// Account serves the Account Management API; nil means one on Store.
 	Account *account.Service
-	Authz   *authz.Authorizer
-	Logger  *slog.Logger
+	// RootTasks serves the root-only account tasks (service "gatehouse");
+	// nil means one on Store with Now.
+	RootTasks *roottask.Service
+	Authz     *authz.Authorizer
+	Logger    *slog.Logger
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
@@ -102,10 +106,15 @@ func (s *Server) init() {
 		if s.Account == nil {
 			s.Account = &account.Service{Store: s.Store}
 		}
+		if s.RootTasks == nil {
+			s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now}
+		}
 		s.services = map[string]service{
 			"iam":     {namespace: iamNamespace, version: "2010-05-08", ops: opTable(iamOperations())},
 			"sts":     {namespace: stsNamespace, version: "2011-06-15", ops: opTable(stsOperations())},
 			"account": {version: "2021-02-01", ops: opTable(accountMgmtOperations()), restJSON: true},
+			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
+			"gatehouse": {version: rootTasksVersion, ops: opTable(rootTaskOperations()), restJSON: true},
 		}
 	})
 }
@@ -258,6 +267,10 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	principal = caller.ARN()
 	auditCaller(rec, caller, auth.Service, action)
+	if err := checkAccountOpen(caller, auth.Service, action); err != nil {
+		fail(err)
+		return
+	}
 	c := &call{
 		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, decode: decode, requestID: reqID, region: auth.Region,
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,

@@ -28,6 +28,10 @@ type AccountSpec struct {
 	RootAccessKeyID     string
 	RootSecretAccessKey gatehouse.Secret
 	CreateRootKey       bool
+	// IAMBillingAccess turns on "IAM user and role access to Billing
+	// information" (as AWS Organizations' CreateAccount does by default);
+	// standalone accounts start with it off.
+	IAMBillingAccess bool
 }
 
 // CreateAccount creates an account with its root user, and a root access
@@ -49,7 +53,8 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 	if spec.CreatedAt.IsZero() {
 		spec.CreatedAt = s.now()
 	}
-	a := &gatehouse.Account{ID: spec.ID, Email: spec.Email, Name: spec.Name, CreatedAt: spec.CreatedAt.UTC()}
+	a := &gatehouse.Account{ID: spec.ID, Email: spec.Email, Name: spec.Name, CreatedAt: spec.CreatedAt.UTC(),
+		IAMBillingAccess: spec.IAMBillingAccess}
 	if spec.RootPassword != "" {
 		h, err := password.Hash(spec.RootPassword.Reveal(), password.Default, s.rand())
 		if err != nil {

@@ -37,6 +37,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	name := fs.String("name", "", "account name")
 	id := fs.String("id", "", "12-digit account ID (default: random)")
 	createdAt := fs.String("created-at", "", "creation time, RFC 3339 (default: now); decides the billing permission model")
+	billingAccess := fs.Bool("iam-billing-access", false, "turn on IAM user and role access to Billing information (default off, as for a standalone AWS account)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -44,7 +45,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintln(stderr, "gatehouse account create: --email is required")
 		return exitUsage
 	}
-	spec := iam.AccountSpec{ID: *id, Email: *email, Name: *name, CreateRootKey: true}
+	spec := iam.AccountSpec{ID: *id, Email: *email, Name: *name, CreateRootKey: true, IAMBillingAccess: *billingAccess}
 	if *createdAt != "" {
 		t, err := time.Parse(time.RFC3339, *createdAt)
 		if err != nil {
@@ -73,6 +74,9 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "account id:             %s\n", a.ID)
 	fmt.Fprintf(stdout, "root email:             %s\n", a.Email)
+	if a.IAMBillingAccess {
+		fmt.Fprintln(stdout, "IAM billing access:     ALLOW")
+	}
 	fmt.Fprintf(stdout, "root password:          %s\n", spec.RootPassword.Reveal())
 	fmt.Fprintf(stdout, "root access key id:     %s\n", key.ID)
 	fmt.Fprintf(stdout, "root secret access key: %s\n", key.Secret.Reveal())

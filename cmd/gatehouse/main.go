@@ -3,7 +3,10 @@
 // Usage:
 //
 //	gatehouse serve [--addr ADDR] [--data DIR | --ephemeral] [--enable-reset]
-//	gatehouse account create --email E [--name N] [--id ID] [--created-at T]
+//	gatehouse account create --email E [--name N] [--id ID] [--created-at T] [--iam-billing-access]
+//	gatehouse root change-password|change-email|confirm-email|close-account|reopen-account|status
+//	gatehouse billing iam-access [--enable|--disable]
+//	gatehouse outbox list [--account ID] [--json]
 //	gatehouse account list
 //	gatehouse audit list [--account ID] [--root-only] [--since T] [--limit N] [--json]
 //	gatehouse policy validate [--kind KIND] [--json] FILE...
@@ -45,10 +48,18 @@ commands:
         run the server; the first start on an empty store creates an account
         (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL, GATEHOUSE_ROOT_PASSWORD,
         GATEHOUSE_ROOT_ACCESS_KEY_ID, GATEHOUSE_ROOT_SECRET_ACCESS_KEY)
-  account create --email E [--name N] [--id 12-digit] [--created-at RFC3339] [--data DIR]
+  account create --email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]
         create an account and print its root credentials once
   account list [--data DIR]
         list the accounts
+  root change-password | change-email --new E | confirm-email --new E --code C |
+       close-account | reopen-account | status   [--endpoint-url URL]
+        root-only account tasks, signed with the AWS_* credential variables
+        (docs/root-tasks.md)
+  billing iam-access [--enable | --disable] [--endpoint-url URL]
+        show or change IAM user and role access to Billing information
+  outbox list [--data DIR] [--account ID] [--json]
+        print what Gatehouse would have emailed (confirmation codes, notices)
   audit list [--data DIR] [--account ID] [--root-only] [--since RFC3339|DURATION] [--limit 100] [--json]
         print recent audit records, newest first (root requests show TYPE ROOT)
   policy validate [--kind identity|resource|trust|boundary|scp|rcp|session] [--json] FILE...
@@ -74,6 +85,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runAudit(ctx, args[1:], stdout, stderr)
 	case "policy":
 		return runPolicy(args[1:], stdin, stdout, stderr)
+	case "billing":
+		return runBilling(ctx, args[1:], stdout, stderr)
+	case "root":
+		return runRoot(ctx, args[1:], stdin, stdout, stderr)
+	case "outbox":
+		return runOutbox(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gatehouse", Version)
 		return exitOK

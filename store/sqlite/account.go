@@ -8,16 +8,32 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-const accountColumns = `id, email, name, created_at, root_password_hash`
+const accountColumns = `id, email, name, created_at, root_password_hash, closed_at, iam_billing_access,
+	pending_email, pending_email_code_hash, pending_email_expires`
 
 func scanAccount(row scanner) (*gatehouse.Account, error) {
 	var a gatehouse.Account
-	var created sql.NullInt64
-	if err := row.Scan(&a.ID, &a.Email, &a.Name, &created, &a.RootPasswordHash); err != nil {
+	var created, closed, expires sql.NullInt64
+	var pendingEmail, pendingHash sql.NullString
+	if err := row.Scan(&a.ID, &a.Email, &a.Name, &created, &a.RootPasswordHash, &closed, &a.IAMBillingAccess,
+		&pendingEmail, &pendingHash, &expires); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = decodeTime(created)
+	a.ClosedAt = decodeTime(closed)
+	if pendingEmail.Valid {
+		a.PendingEmail = &gatehouse.PendingEmailUpdate{Email: pendingEmail.String, CodeHash: pendingHash.String,
+			ExpiresAt: decodeTime(expires)}
+	}
 	return &a, nil
+}
+
+// pendingColumns returns the values of the pending_email columns.
+func pendingColumns(a *gatehouse.Account) (email, hash sql.NullString, expires sql.NullInt64) {
+	if p := a.PendingEmail; p != nil {
+		return sql.NullString{String: p.Email, Valid: true}, sql.NullString{String: p.CodeHash, Valid: true}, encodeTime(p.ExpiresAt)
+	}
+	return
 }
 
 func noSuchAccount(id string) error {
@@ -28,8 +44,10 @@ func noSuchAccount(id string) error {
 // transaction's time.
 func (t *tx) CreateAccount(a *gatehouse.Account) error {
 	a.CreatedAt = t.stamp(a.CreatedAt)
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.Email, a.Name, encodeTime(a.CreatedAt), a.RootPasswordHash)
+	pe, ph, px := pendingColumns(a)
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.Email, a.Name, encodeTime(a.CreatedAt), a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess,
+		pe, ph, px)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account with id %s already exists.", a.ID)
 	}
@@ -61,11 +79,14 @@ func (t *tx) Accounts() ([]*gatehouse.Account, error) {
 	return accounts, nil
 }
 
-// UpdateAccount replaces the account's email, name and root password hash;
-// its ID and creation time do not change.
+// UpdateAccount replaces the account's email, name, root password hash,
+// state, billing access switch and pending email change; its ID and
+// creation time do not change.
 func (t *tx) UpdateAccount(a *gatehouse.Account) error {
-	n, err := t.execCount(`UPDATE accounts SET email = ?, name = ?, root_password_hash = ? WHERE id = ?`,
-		a.Email, a.Name, a.RootPasswordHash, a.ID)
+	pe, ph, px := pendingColumns(a)
+	n, err := t.execCount(`UPDATE accounts SET email = ?, name = ?, root_password_hash = ?, closed_at = ?,
+		iam_billing_access = ?, pending_email = ?, pending_email_code_hash = ?, pending_email_expires = ? WHERE id = ?`,
+		a.Email, a.Name, a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess, pe, ph, px, a.ID)
 	if err != nil {
 		return fmt.Errorf("update account %s: %w", a.ID, err)
 	}

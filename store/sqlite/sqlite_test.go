@@ -145,6 +145,9 @@ func populate(tb testing.TB, s gatehouse.Store) {
 				return tx.PutAccountSettings(acct, &gatehouse.AccountSettings{
 					Regions: map[string]gatehouse.RegionOptStatus{"af-south-1": gatehouse.RegionEnabled}})
 			},
+			func() error {
+				return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: acct, To: "root@example.com", Subject: "s", Body: "b"})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

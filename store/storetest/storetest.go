@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("Tx", func(t *testing.T) { runTests(t, open, txTests()) })
 	t.Run("Audit", func(t *testing.T) { runTests(t, open, auditTests()) })
 	t.Run("AccountSettings", func(t *testing.T) { runTests(t, open, accountSettingsTests()) })
+	t.Run("RootTasks", func(t *testing.T) { runTests(t, open, rootTaskTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.

@@ -1,0 +1,59 @@
+package api_test
+
+import (
+	"testing"
+)
+
+// The gatehouse service (root-only account tasks, REST-JSON) part of
+// TestGolden: goldens are the JSON bodies in testdata/golden/<name>.json.
+// botocore has no model of this Gatehouse-own service, so they are
+// compared but not parsed by botocore. TestGolden calls rootTaskGoldens
+// before accountMgmtGoldens, which checks that every JSON golden is used,
+// and leaves the account as it found it (active, root@example.com).
+func rootTaskGoldens(t *testing.T, g *goldens) {
+	t.Helper()
+	a := &accountGoldens{g: g} // its botocore jobs are dropped
+	h := g.h
+	root := func(op, variant, body string) {
+		t.Helper()
+		name := op
+		if variant != "" {
+			name += "_" + variant
+		}
+		a.check(t, name, op, 200, h.sendGH(t, op, rootKey, body))
+	}
+	fail := func(name, op string, status int, k key, body string) {
+		t.Helper()
+		a.check(t, "error_gatehouse_"+name, op, status, h.sendGH(t, op, k, body))
+	}
+	root("GetAccountStatus", "", `{}`)
+	root("GetIAMBillingAccess", "", ``)
+	root("UpdateIAMBillingAccess", "", `{"IamUserAccessToBilling":"ALLOW"}`)
+	fail("ValidationException_billing_access", "UpdateIAMBillingAccess", 400, rootKey, `{"IamUserAccessToBilling":"yes"}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"DENY"}`)
+	root("ChangeRootPassword", "", `{"NewPassword":"golden root password"}`)
+	fail("AccessDeniedException_current_password", "ChangeRootPassword", 403, rootKey,
+		`{"CurrentPassword":"wrong","NewPassword":"another root password"}`)
+	root("StartRootEmailUpdate", "", `{"NewEmail":"new-root@example.com"}`)
+	code := lastCode(t, h, "new-root@example.com")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	fail("ValidationException_code", "ConfirmRootEmailUpdate", 400, rootKey, `{"NewEmail":"new-root@example.com","Code":"`+wrong+`"}`)
+	root("ConfirmRootEmailUpdate", "", `{"NewEmail":"new-root@example.com","Code":"`+code+`"}`)
+	h.ghOK(t, "StartRootEmailUpdate", rootKey, `{"NewEmail":"root@example.com"}`)
+	h.ghOK(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"root@example.com","Code":"`+lastCode(t, h, "root@example.com")+`"}`)
+
+	g.setup(t, iamForm("CreateUser", "UserName", "dave"))
+	g.setup(t, iamForm("AttachUserPolicy", "UserName", "dave", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"))
+	r := g.setup(t, iamForm("CreateAccessKey", "UserName", "dave"))
+	dave := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey")}
+	fail("AccessDeniedException_root_only", "CloseAccount", 403, dave, `{}`)
+
+	root("CloseAccount", "", `{}`)
+	root("GetAccountStatus", "closed", `{}`)
+	fail("AccessDeniedException_closed", "GetIAMBillingAccess", 403, rootKey, `{}`)
+	root("ReopenAccount", "", `{}`)
+	fail("ConflictException", "ReopenAccount", 409, rootKey, `{}`)
+}

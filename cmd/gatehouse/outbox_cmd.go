@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// runOutbox handles "gatehouse outbox", which reads the data directory
+// directly, whether the server runs or not.
+func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "list" {
+		fmt.Fprint(stderr, "usage: gatehouse outbox list [--data DIR] [--account ID] [--json]\n")
+		return exitUsage
+	}
+	fs := flag.NewFlagSet("gatehouse outbox list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sc storeConfig
+	sc.register(fs)
+	account := fs.String("account", "", "only the messages of this account")
+	asJSON := fs.Bool("json", false, "print the messages as a JSON array")
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "gatehouse outbox list: unexpected argument %q\n", fs.Arg(0))
+		return exitUsage
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse outbox list: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	var msgs []*gatehouse.OutboxMessage
+	if err := st.View(ctx, func(tx gatehouse.Tx) error {
+		var err error
+		msgs, err = tx.OutboxMessages(*account)
+		return err
+	}); err != nil {
+		fmt.Fprintf(stderr, "gatehouse outbox list: %v\n", err)
+		return 1
+	}
+	if *asJSON {
+		type msgJSON struct {
+			ID        string    `json:"id"`
+			AccountID string    `json:"accountId"`
+			To        string    `json:"to"`
+			Subject   string    `json:"subject"`
+			Body      string    `json:"body"`
+			CreatedAt time.Time `json:"createdAt"`
+		}
+		out := make([]msgJSON, len(msgs))
+		for i, m := range msgs {
+			out[i] = msgJSON{m.ID, m.AccountID, m.To, m.Subject, m.Body, m.CreatedAt.UTC()}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(out); err != nil {
+			return 1
+		}
+		return exitOK
+	}
+	for _, m := range msgs {
+		fmt.Fprintf(stdout, "Date:    %s\nAccount: %s\nTo:      %s\nSubject: %s\n\n%s\n", m.CreatedAt.UTC().Format(time.RFC3339),
+			m.AccountID, m.To, m.Subject, m.Body)
+	}
+	return exitOK
+}

@@ -1,0 +1,248 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse/sigv4"
+)
+
+// The client commands of the gatehouse service (docs/root-tasks.md):
+// "gatehouse root ..." and "gatehouse billing iam-access" sign requests
+// with the usual AWS credential environment variables, as the aws CLI
+// does, and print the JSON result.
+
+// defaultEndpoint is where the client commands send requests unless
+// --endpoint-url or AWS_ENDPOINT_URL says otherwise.
+const defaultEndpoint = "http://127.0.0.1:4590"
+
+// client calls the gatehouse service.
+type client struct {
+	endpoint string
+	signer   sigv4.Signer
+	http     *http.Client
+}
+
+// newClient reads the credentials from the environment.
+func newClient(endpoint string) (*client, error) {
+	if endpoint == "" {
+		endpoint = os.Getenv("AWS_ENDPOINT_URL")
+	}
+	if endpoint == "" {
+		endpoint = defaultEndpoint
+	}
+	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	if id == "" || secret == "" {
+		return nil, fmt.Errorf("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)")
+	}
+	region := os.Getenv("AWS_REGION")
+	if region == "" {
+		region = os.Getenv("AWS_DEFAULT_REGION")
+	}
+	if region == "" {
+		region = "us-east-1"
+	}
+	return &client{
+		endpoint: strings.TrimSuffix(endpoint, "/"),
+		signer: sigv4.Signer{AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"),
+			Region: region, Service: "gatehouse"},
+		http: &http.Client{Timeout: 30 * time.Second},
+	}, nil
+}
+
+// awsError is an error answer of the service.
+type awsError struct {
+	Type    string
+	Message string
+}
+
+func (e *awsError) Error() string { return e.Type + ": " + e.Message }
+
+// call POSTs op with the JSON input in and returns the result body.
+func (c *client) call(ctx context.Context, op string, in any) ([]byte, error) {
+	body, err := json.Marshal(in)
+	if err != nil {
+		return nil, err
+	}
+	r, err := http.NewRequestWithContext(ctx, http.MethodPost, c.endpoint+"/"+strings.ToLower(op[:1])+op[1:], bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	r.Header.Set("Content-Type", "application/json")
+	if err := c.signer.Sign(r, body); err != nil {
+		return nil, err
+	}
+	resp, err := c.http.Do(r)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		e := &awsError{Type: resp.Header.Get("X-Amzn-Errortype")}
+		var m struct {
+			Message string `json:"message"`
+		}
+		if json.Unmarshal(out, &m) == nil {
+			e.Message = m.Message
+		}
+		if e.Type == "" {
+			e.Type, e.Message = resp.Status, strings.TrimSpace(string(out))
+		}
+		return nil, e
+	}
+	return out, nil
+}
+
+// clientCommand runs one gatehouse operation for a command and prints the
+// result as indented JSON.
+func clientCommand(ctx context.Context, name, endpoint, op string, in any, stdout, stderr io.Writer) int {
+	c, err := newClient(endpoint)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		return 1
+	}
+	out, err := c.call(ctx, op, in)
+	if err != nil {
+		if e, ok := err.(*awsError); ok { // worded as the aws CLI words it
+			fmt.Fprintf(stderr, "%s: An error occurred (%s) when calling the %s operation: %s\n", name, e.Type, op, e.Message)
+		} else {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		}
+		return 1
+	}
+	var b bytes.Buffer
+	if json.Indent(&b, out, "", "  ") != nil {
+		b.Reset()
+		b.Write(out)
+	}
+	b.WriteByte('\n')
+	stdout.Write(b.Bytes())
+	return exitOK
+}
+
+// runRoot dispatches "gatehouse root" subcommands.
+func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, rootUsage)
+		return exitUsage
+	}
+	name := "gatehouse root " + args[0]
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	var op string
+	var in any = struct{}{}
+	switch args[0] {
+	case "change-password":
+		current := fs.String("current", "", "current root password (prefer stdin: flags end up in shell history)")
+		next := fs.String("new", "", "new root password (prefer stdin)")
+		if err := fs.Parse(args[1:]); err != nil {
+			return exitUsage
+		}
+		if *current == "" && *next == "" {
+			// Two lines on stdin: the current password (empty when root
+			// has none), then the new one.
+			sc := bufio.NewScanner(stdin)
+			var lines []string
+			for len(lines) < 2 && sc.Scan() {
+				lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+			}
+			if len(lines) < 2 {
+				fmt.Fprintf(stderr, "%s: give the current and the new password as two lines on stdin (or --current and --new)\n", name)
+				return exitUsage
+			}
+			*current, *next = lines[0], lines[1]
+		}
+		op, in = "ChangeRootPassword", struct{ CurrentPassword, NewPassword string }{*current, *next}
+	case "change-email", "confirm-email":
+		email := fs.String("new", "", "the new root email address (required)")
+		code := fs.String("code", "", "the confirmation code sent to the new address")
+		if err := fs.Parse(args[1:]); err != nil {
+			return exitUsage
+		}
+		if *email == "" || (args[0] == "confirm-email") != (*code != "") {
+			fmt.Fprintf(stderr, "%s: --new is required; --code is required by confirm-email only\n", name)
+			return exitUsage
+		}
+		if args[0] == "change-email" {
+			op, in = "StartRootEmailUpdate", struct{ NewEmail string }{*email}
+		} else {
+			op, in = "ConfirmRootEmailUpdate", struct{ NewEmail, Code string }{*email, *code}
+		}
+	case "close-account", "reopen-account", "status":
+		if err := fs.Parse(args[1:]); err != nil {
+			return exitUsage
+		}
+		op = map[string]string{"close-account": "CloseAccount", "reopen-account": "ReopenAccount", "status": "GetAccountStatus"}[args[0]]
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, rootUsage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "gatehouse root: unknown command %q\n\n%s", args[0], rootUsage)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return exitUsage
+	}
+	return clientCommand(ctx, name, *endpoint, op, in, stdout, stderr)
+}
+
+const rootUsage = `usage: gatehouse root <command> [--endpoint-url URL] [arguments]
+
+Root-only account tasks (docs/root-tasks.md). Requests are signed with
+AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, sent to
+--endpoint-url, AWS_ENDPOINT_URL or ` + defaultEndpoint + `.
+
+commands:
+  change-password [--current P --new P]
+        change the root password; reads the current and the new password
+        as two lines on stdin unless given as flags
+  change-email --new EMAIL
+        send a confirmation code to EMAIL (see gatehouse outbox list)
+  confirm-email --new EMAIL --code CODE
+        complete the email change
+  close-account
+        close the account (root can reopen it within 90 days)
+  reopen-account
+        reopen a closed account
+  status
+        print the account state
+`
+
+// billingIAMAccess is "gatehouse billing iam-access".
+func billingIAMAccess(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const name = "gatehouse billing iam-access"
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	enable := fs.Bool("enable", false, "activate IAM user and role access to Billing information (root only)")
+	disable := fs.Bool("disable", false, "deactivate it (root only)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if fs.NArg() > 0 || *enable && *disable {
+		fmt.Fprintf(stderr, "%s: give --enable, --disable or neither\n", name)
+		return exitUsage
+	}
+	switch {
+	case *enable:
+		return clientCommand(ctx, name, *endpoint, "UpdateIAMBillingAccess", struct{ IamUserAccessToBilling string }{"ALLOW"}, stdout, stderr)
+	case *disable:
+		return clientCommand(ctx, name, *endpoint, "UpdateIAMBillingAccess", struct{ IamUserAccessToBilling string }{"DENY"}, stdout, stderr)
+	}
+	return clientCommand(ctx, name, *endpoint, "GetIAMBillingAccess", struct{}{}, stdout, stderr)
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/password"
+	"github.com/gatehouse-dev/gatehouse/sts"
+)
+
+const (
+	cliAccount = "123456789012"
+	cliKeyID   = "AKIACLITESTROOT00001"
+	cliSecret  = "cliTestRootSecretKey0000000000000000000a"
+)
+
+// cliServer starts a server on a new data directory with an account whose
+// root user has password "old root password", and points the AWS
+// credential variables at it.
+func cliServer(t *testing.T) (dir, url string) {
+	t.Helper()
+	ctx := context.Background()
+	dir = t.TempDir()
+	sc := storeConfig{dataDir: dir}
+	st, err := sc.open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := &iam.Service{Store: st}
+	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: cliAccount, Email: "root@example.com",
+		RootPassword: "old root password", RootAccessKeyID: cliKeyID, RootSecretAccessKey: gatehouse.Secret(cliSecret)}); err != nil {
+		t.Fatal(err)
+	}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	t.Setenv("AWS_ACCESS_KEY_ID", cliKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", cliSecret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
+	t.Setenv("AWS_ENDPOINT_URL", ts.URL)
+	return dir, ts.URL
+}
+
+// runCLI runs a command line and returns its exit code, stdout and stderr.
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func wantJSON(t *testing.T, out string, key, want string) {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if m[key] != want {
+		t.Errorf("%s = %v, want %s (output %s)", key, m[key], want, out)
+	}
+}
+
+func TestRootCommands(t *testing.T) {
+	dir, url := cliServer(t)
+
+	code, out, errOut := runCLI(t, "", "root", "status")
+	if code != 0 {
+		t.Fatalf("root status: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "AccountState", "ACTIVE")
+
+	// Passwords from stdin; a wrong current password is the AWS error.
+	code, _, errOut = runCLI(t, "wrong\nnew root password\n", "root", "change-password")
+	if code != 1 || !strings.Contains(errOut, "An error occurred (AccessDeniedException) when calling the ChangeRootPassword operation: The current password is incorrect.") {
+		t.Errorf("wrong password: %d %q", code, errOut)
+	}
+	if code, out, errOut = runCLI(t, "old root password\nnew root password\n", "root", "change-password"); code != 0 || strings.TrimSpace(out) != "{}" {
+		t.Fatalf("change-password: %d %s %s", code, out, errOut)
+	}
+	if code, _, errOut = runCLI(t, "", "root", "change-password", "--endpoint-url", url, "--current", "new root password", "--new", "flag root password"); code != 0 {
+		t.Fatalf("change-password with flags: %d %s", code, errOut)
+	}
+	sc := storeConfig{dataDir: dir}
+	st, err := sc.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var a *gatehouse.Account
+	st.View(context.Background(), func(tx gatehouse.Tx) error { a, err = tx.Account(cliAccount); return err })
+	if ok, _ := password.Check(a.RootPasswordHash, "flag root password"); !ok {
+		t.Errorf("the new password does not match the stored hash")
+	}
+
+	// Email change with the code from the outbox.
+	if code, out, errOut = runCLI(t, "", "root", "change-email", "--new", "new@example.com"); code != 0 {
+		t.Fatalf("change-email: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "Status", "PENDING")
+	code, out, errOut = runCLI(t, "", "outbox", "list", "--data", dir, "--account", cliAccount, "--json")
+	if code != 0 {
+		t.Fatalf("outbox list: %d %s", code, errOut)
+	}
+	var msgs []struct{ To, Subject, Body string }
+	if err := json.Unmarshal([]byte(out), &msgs); err != nil || len(msgs) != 3 {
+		t.Fatalf("outbox: %v %s", err, out)
+	}
+	m := regexp.MustCompile(`Confirmation code: (\d{6})`).FindStringSubmatch(msgs[2].Body)
+	if m == nil || msgs[2].To != "new@example.com" {
+		t.Fatalf("no code in %+v", msgs[2])
+	}
+	if code, _, _ = runCLI(t, "", "outbox", "list", "--data", dir); code != 0 {
+		t.Errorf("outbox list (text): %d", code)
+	}
+	if code, out, errOut = runCLI(t, "", "root", "confirm-email", "--new", "new@example.com", "--code", m[1]); code != 0 {
+		t.Fatalf("confirm-email: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "Status", "ACCEPTED")
+
+	// Billing access.
+	code, out, _ = runCLI(t, "", "billing", "iam-access")
+	wantJSON(t, out, "IamUserAccessToBilling", "DENY")
+	code, out, _ = runCLI(t, "", "billing", "iam-access", "--enable")
+	wantJSON(t, out, "IamUserAccessToBilling", "ALLOW")
+	if code, _, _ = runCLI(t, "", "billing", "iam-access", "--enable", "--disable"); code != exitUsage {
+		t.Errorf("--enable --disable: exit %d", code)
+	}
+
+	// Close and reopen.
+	code, out, errOut = runCLI(t, "", "root", "close-account")
+	if code != 0 {
+		t.Fatalf("close-account: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "AccountState", "CLOSED")
+	code, _, errOut = runCLI(t, "", "billing", "iam-access")
+	if code != 1 || !strings.Contains(errOut, "The account "+cliAccount+" is closed.") {
+		t.Errorf("closed account: %d %q", code, errOut)
+	}
+	code, out, _ = runCLI(t, "", "root", "reopen-account")
+	wantJSON(t, out, "AccountState", "ACTIVE")
+
+	// No credentials.
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	if code, _, errOut = runCLI(t, "", "root", "status"); code != 1 || !strings.Contains(errOut, "AWS_ACCESS_KEY_ID") {
+		t.Errorf("no credentials: %d %q", code, errOut)
+	}
+}
+
+func TestAccountCreateBillingAccess(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		id   string
+		args []string
+		want bool
+	}{
+		{"111111111111", nil, false},
+		{"222222222222", []string{"--iam-billing-access"}, true},
+	} {
+		args := append([]string{"account", "create", "--data", dir, "--email", "r" + tc.id + "@example.com", "--id", tc.id}, tc.args...)
+		if code, _, errOut := runCLI(t, "", args...); code != 0 {
+			t.Fatalf("%v: %d %s", args, code, errOut)
+		}
+	}
+	sc := storeConfig{dataDir: dir}
+	st, err := sc.open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.View(context.Background(), func(tx gatehouse.Tx) error {
+		for id, want := range map[string]bool{"111111111111": false, "222222222222": true} {
+			a, err := tx.Account(id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a.IAMBillingAccess != want {
+				t.Errorf("%s: IAMBillingAccess %v, want %v", id, a.IAMBillingAccess, want)
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,56 @@
+package gatehouse
+
+import "time"
+
+// Root-only account tasks (aws-reference §1): account state, root email
+// change confirmations and the outbox of messages AWS would email.
+
+// Account states, as GetAccountStatus reports them.
+const (
+	AccountActive = "ACTIVE"
+	AccountClosed = "CLOSED"
+)
+
+// ReopenWindow is how long after closure root may reopen an account;
+// after it the account is gone for good.
+const ReopenWindow = 90 * 24 * time.Hour
+
+// Closed reports whether the account is closed.
+func (a *Account) Closed() bool { return !a.ClosedAt.IsZero() }
+
+// State returns AccountActive or AccountClosed.
+func (a *Account) State() string {
+	if a.Closed() {
+		return AccountClosed
+	}
+	return AccountActive
+}
+
+// PendingEmailUpdate is a root email change waiting for the code sent to
+// the new address. Only a hash of the code is kept.
+type PendingEmailUpdate struct {
+	Email     string
+	CodeHash  string
+	ExpiresAt time.Time
+}
+
+// OutboxMessage is a message Gatehouse would email (a confirmation code,
+// a notice of a root password change or of account closure).
+type OutboxMessage struct {
+	ID        string
+	AccountID string
+	To        string
+	Subject   string
+	Body      string
+	CreatedAt time.Time
+}
+
+// OutboxTx covers the outbox.
+type OutboxTx interface {
+	// AddOutboxMessage stores a message; a zero CreatedAt is set to the
+	// transaction's time and an empty ID is generated.
+	AddOutboxMessage(m *OutboxMessage) error
+	// OutboxMessages lists the messages of an account ("" for every
+	// account), oldest first.
+	OutboxMessages(accountID string) ([]*OutboxMessage, error)
+}
