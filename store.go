@@ -39,6 +39,8 @@ type Tx interface {
 	AuditTx
 	AccountSettingsTx
 	OutboxTx
+	SellerGovCloudTx
+	InvoiceTx
 }
 
 // AccountTx covers accounts and their aliases.

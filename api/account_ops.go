@@ -245,6 +245,7 @@ func accountMgmtOperations() []operation {
 				return nil, c.srv.Account.DisableRegion(c.ctx, c.account(), in.RegionName)
 			},
 		}),
+		govCloudAccountOperation(),
 	}
 }
 

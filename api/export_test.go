@@ -17,6 +17,10 @@ func OperationNames(service string) []string {
 		ops = accountMgmtOperations()
 	case "gatehouse":
 		ops = rootTaskOperations()
+	case "tax":
+		ops = taxOperations()
+	case "invoicing":
+		ops = invoicingOperations()
 	}
 	names := make([]string, len(ops))
 	for i, o := range ops {

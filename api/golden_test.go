@@ -508,10 +508,12 @@ func TestGolden(t *testing.T) {
 
 	mfaGoldens(t, g)
 	rootTaskGoldens(t, g) // before accountMgmtGoldens, which checks every JSON golden is used
+	invoicingGoldens(t, g)
+	sellerTaxGovCloudGoldens(t, g)
 	accountMgmtGoldens(t, g)
 
 	// Every operation of every table has a golden named after it.
-	for _, svc := range []string{"iam", "sts", "account", "gatehouse"} {
+	for _, svc := range []string{"iam", "sts", "account", "gatehouse", "tax", "invoicing"} {
 		for _, op := range api.OperationNames(svc) {
 			if !g.seen[op] {
 				t.Errorf("%s %s has no golden file: add a request to TestGolden and run go test ./api -run TestGolden -update", svc, op)

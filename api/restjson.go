@@ -29,7 +29,11 @@ func restJSONOperation(svc service, r *http.Request) (string, error) {
 		rs[0] = unicode.ToUpper(rs[0])
 		name = string(rs)
 	}
-	if _, ok := svc.ops[name]; !ok || r.Method != http.MethodPost || lowerFirst(name) != path {
+	want := lowerFirst(name)
+	if svc.opPaths {
+		want = name
+	}
+	if _, ok := svc.ops[name]; !ok || r.Method != http.MethodPost || want != path {
 		return "", gatehouse.Errorf("UnknownOperationException", "The operation %s %s is not supported by this service.", r.Method, r.URL.Path)
 	}
 	return name, nil

@@ -89,7 +89,7 @@ func rootTaskOperations() []operation {
 		}
 		return accountStatus(a), nil
 	}
-	return []operation{
+	return append([]operation{
 		rootTaskOp("ChangeRootPassword", true, opSpec[changeRootPasswordIn]{
 			handle: func(c *call, in *changeRootPasswordIn) (any, error) {
 				return nil, c.srv.RootTasks.ChangeRootPassword(c.ctx, c.account(), in.CurrentPassword, in.NewPassword)
@@ -160,5 +160,5 @@ func rootTaskOperations() []operation {
 				return billingAccessOut{in.IamUserAccessToBilling}, nil
 			},
 		}),
-	}
+	}, sellerGovCloudOperations()...)
 }

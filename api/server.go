@@ -55,6 +55,12 @@ type Server struct {
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
 	// state; nil answers 404.
 	Reset func(ctx context.Context) error
+	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
+	// (api/invoicing.go); nil means a random key made at start.
+	URLKey []byte
+
+	urlKeyOnce sync.Once
+	urlKeyVal  []byte
 
 	verifier *sigv4.Verifier
 	once     sync.Once
@@ -88,6 +94,12 @@ type service struct {
 	version   string
 	ops       map[string]operation
 	restJSON  bool // the AWS REST-JSON protocol (api/restjson.go), else Query
+	// opPaths: REST-JSON paths are /<OperationName> (Tax Settings), not
+	// /<lowerCamelName>; errorCode: REST-JSON errors carry errorCode.
+	opPaths, errorCode bool
+	// jsonTarget, when set, is the X-Amz-Target prefix of a service on
+	// the AWS JSON 1.0 protocol (api/invoicing.go).
+	jsonTarget string
 }
 
 func (s *Server) now() time.Time {
@@ -115,6 +127,8 @@ func (s *Server) init() {
 			"account": {version: "2021-02-01", ops: opTable(accountMgmtOperations()), restJSON: true},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
 			"gatehouse": {version: rootTasksVersion, ops: opTable(rootTaskOperations()), restJSON: true},
+			"tax":       {version: taxVersion, ops: opTable(taxOperations()), restJSON: true, opPaths: true, errorCode: true},
+			"invoicing": {version: invoicingVersion, ops: opTable(invoicingOperations()), jsonTarget: invoicingTargetPrefix},
 		}
 	})
 }
@@ -151,6 +165,7 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"reset"}`+"\n")
 	})
+	mux.HandleFunc("GET "+invoicePDFPath+"{file}", s.serveInvoicePDF)
 	mux.HandleFunc("/", s.serveAWS)
 	return s.recoverPanics(mux)
 }
@@ -182,6 +197,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	log := s.Logger.With("request_id", reqID)
 	namespace, code := s.scopeNamespace(r), ""
 	restJSON := s.services[scopeService(r)].restJSON
+	jsonTarget := s.services[scopeService(r)].jsonTarget
 	var principal, action, svcName, keyID string
 	defer func() {
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
@@ -197,7 +213,15 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		} else if code == gatehouse.EServiceFailure {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
+		if jsonTarget != "" {
+			writeJSON10Error(w, reqID, code, msg, err)
+			return
+		}
 		if restJSON {
+			if s.services[scopeService(r)].errorCode {
+				writeTaxError(w, reqID, code, msg, err)
+				return
+			}
 			writeRESTJSONError(w, reqID, code, msg, err)
 			return
 		}
@@ -226,10 +250,16 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(gatehouse.Errorf("InvalidAction", "The service %s is not served by this endpoint.", auth.Service))
 		return
 	}
-	namespace, restJSON = svc.namespace, svc.restJSON
+	namespace, restJSON, jsonTarget = svc.namespace, svc.restJSON, svc.jsonTarget
 	var form url.Values
 	var decode func(any) error
-	if svc.restJSON {
+	if svc.jsonTarget != "" {
+		if action, err = json10Operation(svc, r); err != nil {
+			fail(err)
+			return
+		}
+		decode = jsonDecoder(body)
+	} else if svc.restJSON {
 		if action, err = restJSONOperation(svc, r); err != nil {
 			fail(err)
 			return
@@ -273,7 +303,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &call{
 		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, decode: decode, requestID: reqID, region: auth.Region,
-		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil,
+		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil, baseURL: baseURL(r),
 	}
 	if auth.Service == "iam" {
 		c.region = "us-east-1" // IAM is global: aws:RequestedRegion is always us-east-1
@@ -281,6 +311,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	result, err := o.run(c)
 	if err != nil {
 		fail(err)
+		return
+	}
+	if svc.jsonTarget != "" {
+		if err := writeJSON10Result(w, reqID, result); err != nil {
+			fail(fmt.Errorf("encode %s result: %w", action, err))
+		}
 		return
 	}
 	if svc.restJSON {

@@ -49,7 +49,7 @@ func sdkConfig(t testing.TB) aws.Config {
 			config.WithSharedConfigFiles([]string{}),
 			config.WithSharedCredentialsFiles([]string{}),
 			config.WithRetryer(func() aws.Retryer { return aws.NopRetryer{} }),
-			config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(10*time.Second)),
+			config.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(60*time.Second)),
 		)
 	})
 	if baseCfgErr != nil {
@@ -208,7 +208,7 @@ func (s *server) rawCall(t testing.TB, signer *sigv4.Signer, form string) rawRes
 			t.Fatalf("sign: %v", err)
 		}
 	}
-	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
+	resp, err := (&http.Client{Timeout: 60 * time.Second}).Do(req)
 	if err != nil {
 		t.Fatalf("POST %s: %v", s.URL, err)
 	}

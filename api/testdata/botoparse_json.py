@@ -103,7 +103,9 @@ def parse(job):
             # As botocore's client does (_add_modeled_error_fields): the
             # error shape's members (reason, fieldList) join the result.
             shape = m.shape_for(err["Code"])
-            check_shape(shape, json.loads(body), err["Code"], problems)
+            fields = json.loads(body)
+            fields.pop("__type", None)  # the JSON 1.0 protocol's error code
+            check_shape(shape, fields, err["Code"], problems)
             modeled = parser.parse(response, shape)
             modeled.pop("ResponseMetadata", None)
             parsed.update(modeled)

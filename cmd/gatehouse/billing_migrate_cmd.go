@@ -21,11 +21,20 @@ func billingCommands() map[string]billingCommand {
 	return map[string]billingCommand{
 		"migrate-policies": billingMigratePolicies,
 		"iam-access":       billingIAMAccess,
+		"import":           billingImport,
 	}
 }
 
 // billingUsage describes the billing subcommands.
 var billingUsage = map[string]string{
+	"import": `import --account ID [--data DIR] FILE.json
+        import invoices for an account (Gatehouse charges nothing: invoices
+        come from the operator); FILE.json is a JSON array of invoices
+        {"InvoiceId", "BillingPeriod": {"Year", "Month"}, "IssuedDate",
+        "DueDate" (RFC 3339), "InvoicingEntity", "Type" (INVOICE |
+        CREDIT_MEMO), "TaxInvoice", "Currency", "TotalAmount", "Lines":
+        [{"Description", "Amount"}]}; an invoice with the ID of an
+        existing one replaces it; all or nothing`,
 	"iam-access": `iam-access [--enable | --disable] [--endpoint-url URL]
         show or (as root) change "IAM user and role access to Billing
         information"; signs with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /

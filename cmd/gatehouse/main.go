@@ -58,6 +58,12 @@ commands:
         (docs/root-tasks.md)
   billing iam-access [--enable | --disable] [--endpoint-url URL]
         show or change IAM user and role access to Billing information
+  seller register --legal-name N | profile   [--endpoint-url URL]
+        RI Marketplace seller registration (bank details and tax ID on stdin)
+  govcloud sign-up | request-root-keys | case --id CASE   [--endpoint-url URL]
+        sign up for AWS GovCloud (US) and request its root access keys
+  support fulfill --case ID [--data DIR]
+        operator: fulfil a GovCloud root key request, printing the secret once
   outbox list [--data DIR] [--account ID] [--json]
         print what Gatehouse would have emailed (confirmation codes, notices)
   audit list [--data DIR] [--account ID] [--root-only] [--since RFC3339|DURATION] [--limit 100] [--json]
@@ -91,6 +97,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runRoot(ctx, args[1:], stdin, stdout, stderr)
 	case "outbox":
 		return runOutbox(ctx, args[1:], stdout, stderr)
+	case "seller":
+		return runSeller(ctx, args[1:], stdin, stdout, stderr)
+	case "govcloud":
+		return runGovCloud(ctx, args[1:], stdout, stderr)
+	case "support":
+		return runSupport(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "gatehouse", Version)
 		return exitOK

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,6 +42,8 @@ const (
 type storeConfig struct {
 	dataDir   string
 	ephemeral bool
+	// key is the server key open loaded (or made, for an ephemeral store).
+	key []byte
 }
 
 func (c *storeConfig) register(fs *flag.FlagSet) {
@@ -51,9 +55,9 @@ func (c *storeConfig) register(fs *flag.FlagSet) {
 // an in-memory store.
 func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 	if c.ephemeral {
-		key := make([]byte, 32)
-		rand.Read(key)
-		return sqlite.Open(ctx, ":memory:", sqlite.Options{SecretKey: key})
+		c.key = make([]byte, 32)
+		rand.Read(c.key)
+		return sqlite.Open(ctx, ":memory:", sqlite.Options{SecretKey: c.key})
 	}
 	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -62,6 +66,7 @@ func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.key = key
 	return sqlite.Open(ctx, filepath.Join(c.dataDir, "gatehouse.db"), sqlite.Options{SecretKey: key})
 }
 
@@ -134,6 +139,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Account: &account.Service{Store: st},
 		Authz: &authz.Authorizer{Store: st}, Logger: logger}
+	// Invoice document URLs stay valid across restarts: their key is
+	// derived from the server key, never used for anything else.
+	mac := hmac.New(sha256.New, sc.key)
+	mac.Write([]byte("gatehouse invoice document URLs"))
+	srv.URLKey = mac.Sum(nil)
 	if *enableReset {
 		srv.Reset = func(ctx context.Context) error {
 			if err := st.Reset(ctx); err != nil {

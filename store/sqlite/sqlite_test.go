@@ -148,6 +148,10 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: acct, To: "root@example.com", Subject: "s", Body: "b"})
 			},
+			func() error { return populateSellerGovCloud(tx, acct) },
+			func() error {
+				return tx.PutInvoice(&gatehouse.Invoice{AccountID: acct, InvoiceID: "INV-1", IssuedDate: time.Unix(1, 0)})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

@@ -39,6 +39,8 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("Audit", func(t *testing.T) { runTests(t, open, auditTests()) })
 	t.Run("AccountSettings", func(t *testing.T) { runTests(t, open, accountSettingsTests()) })
 	t.Run("RootTasks", func(t *testing.T) { runTests(t, open, rootTaskTests()) })
+	t.Run("SellerGovCloud", func(t *testing.T) { runTests(t, open, sellerGovCloudTests()) })
+	t.Run("Invoice", func(t *testing.T) { runTests(t, open, invoiceTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.

@@ -1,0 +1,526 @@
+package api
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/billing"
+	"github.com/gatehouse-dev/gatehouse/policy"
+)
+
+// The AWS Invoicing API (invoicing/2024-12-01) on AWS's JSON 1.0
+// protocol: POST / with X-Amz-Target: Invoicing.<Op> and a JSON body;
+// errors are {"__type": "com.amazonaws.invoicing#<Code>", "message": ...}
+// (plus reason and fieldList for ValidationException).
+//
+// Every operation is a billing operation (api/invoicing.go authorizeBilling):
+// the IAM billing access switch, the account's billing permission model
+// and, for GetInvoicePDF, the invoice entity rule decide it.
+
+const (
+	invoicingVersion      = "2024-12-01"
+	invoicingTargetPrefix = "Invoicing"
+	invoicingErrorNS      = "com.amazonaws.invoicing#"
+	// invoiceURLLifetime is how long a GetInvoicePDF DocumentUrl works.
+	invoiceURLLifetime = 5 * time.Minute
+	// invoicePDFPath is where presigned invoice documents are served.
+	invoicePDFPath = "/_gatehouse/invoices/"
+)
+
+// json10Operation returns the operation an AWS JSON 1.0 request calls:
+// POST / with X-Amz-Target: <prefix>.<Op>.
+func json10Operation(svc service, r *http.Request) (string, error) {
+	target := r.Header.Get("X-Amz-Target")
+	prefix, name, ok := strings.Cut(target, ".")
+	if _, known := svc.ops[name]; !ok || !known || prefix != svc.jsonTarget || r.Method != http.MethodPost {
+		return "", gatehouse.Errorf("UnknownOperationException", "The operation %q is not supported by this service.", target)
+	}
+	return name, nil
+}
+
+// json10Codes turns Gatehouse's codes into JSON 1.0 exception names.
+var json10Codes = map[string]string{
+	gatehouse.EAccessDenied:           "AccessDeniedException",
+	gatehouse.ENoSuchEntity:           "ResourceNotFoundException",
+	gatehouse.EValidation:             "ValidationException",
+	gatehouse.EInvalidInput:           "ValidationException",
+	gatehouse.EServiceFailure:         "InternalServerException",
+	"InvalidClientTokenId":            "UnrecognizedClientException",
+	"SignatureDoesNotMatch":           "InvalidSignatureException",
+	"IncompleteSignature":             "IncompleteSignatureException",
+	"MissingAuthenticationToken":      "MissingAuthenticationTokenException",
+	"ExpiredToken":                    "ExpiredTokenException",
+	"RequestEntityTooLarge":           "ValidationException",
+	gatehouse.EConcurrentModification: "ThrottlingException",
+}
+
+// json10Error is the body of a JSON 1.0 error.
+type json10Error struct {
+	Type      string            `json:"__type"`
+	Message   string            `json:"message"`
+	Reason    string            `json:"reason,omitempty"`
+	FieldList []restJSONFieldIn `json:"fieldList,omitempty"`
+}
+
+// writeJSON10Error writes a JSON 1.0 error: HTTP 500 for
+// InternalServerException, 400 for every other (client) error, as the
+// model declares no HTTP status for its errors.
+func writeJSON10Error(w http.ResponseWriter, requestID, code, message string, err error) {
+	if c, ok := json10Codes[code]; ok {
+		code = c
+	}
+	status := http.StatusBadRequest
+	if code == "InternalServerException" {
+		status = http.StatusInternalServerError
+	}
+	ns := invoicingErrorNS
+	if code == "UnknownOperationException" || strings.HasSuffix(code, "SignatureException") ||
+		code == "UnrecognizedClientException" || code == "MissingAuthenticationTokenException" || code == "ExpiredTokenException" {
+		ns = "com.amazon.coral.service#"
+	}
+	body := json10Error{Type: ns + code, Message: message}
+	var ve *gatehouse.ValidationError
+	if code == "ValidationException" && errors.As(err, &ve) {
+		body.Reason = ve.Reason
+		for _, f := range ve.Fields {
+			body.FieldList = append(body.FieldList, restJSONFieldIn(f))
+		}
+	}
+	b, _ := marshalJSON(body)
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("X-Amzn-Requestid", requestID)
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// writeJSON10Result writes a successful JSON 1.0 response; nil is {}.
+func writeJSON10Result(w http.ResponseWriter, requestID string, result any) error {
+	b := []byte("{}")
+	if result != nil {
+		var err error
+		if b, err = marshalJSON(result); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("X-Amzn-Requestid", requestID)
+	w.Write(b)
+	return nil
+}
+
+// epochTime is a JSON 1.0 timestamp: epoch seconds, as a number.
+type epochTime struct{ time.Time }
+
+func (e epochTime) MarshalJSON() ([]byte, error) {
+	return []byte(strconv.FormatFloat(float64(e.UnixMilli())/1000, 'f', -1, 64)), nil
+}
+
+func (e *epochTime) UnmarshalJSON(b []byte) error {
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return errors.New("timestamp is not a number of seconds")
+	}
+	e.Time = time.UnixMilli(int64(f * 1000)).UTC()
+	return nil
+}
+
+func epoch(t time.Time) *epochTime {
+	if t.IsZero() {
+		return nil
+	}
+	return &epochTime{t.UTC()}
+}
+
+// Wire shapes of the Invoicing API (the model's members only).
+type (
+	invoiceSummariesSelectorIn struct {
+		ResourceType string
+		Value        string
+	}
+	dateIntervalIn struct {
+		StartDate *epochTime
+		EndDate   *epochTime
+	}
+	billingPeriodDTO struct {
+		Month *int `json:"Month,omitempty"`
+		Year  *int `json:"Year,omitempty"`
+	}
+	invoiceSummariesFilterIn struct {
+		TimeInterval    *dateIntervalIn
+		BillingPeriod   *billingPeriodDTO
+		InvoicingEntity string
+		ReceiverRole    string
+	}
+	listInvoiceSummariesIn struct {
+		Selector   *invoiceSummariesSelectorIn
+		Filter     *invoiceSummariesFilterIn
+		NextToken  *string
+		MaxResults *int
+	}
+	entityDTO struct {
+		InvoicingEntity string `json:"InvoicingEntity"`
+	}
+	currencyAmountDTO struct {
+		TotalAmount  string `json:"TotalAmount"`
+		CurrencyCode string `json:"CurrencyCode"`
+	}
+	invoiceSummaryDTO struct {
+		AccountId             string             `json:"AccountId"`
+		InvoiceId             string             `json:"InvoiceId"`
+		IssuedDate            *epochTime         `json:"IssuedDate,omitempty"`
+		DueDate               *epochTime         `json:"DueDate,omitempty"`
+		Entity                entityDTO          `json:"Entity"`
+		BillingPeriod         billingPeriodDTO   `json:"BillingPeriod"`
+		InvoiceType           string             `json:"InvoiceType"`
+		BaseCurrencyAmount    *currencyAmountDTO `json:"BaseCurrencyAmount,omitempty"`
+		PaymentCurrencyAmount *currencyAmountDTO `json:"PaymentCurrencyAmount,omitempty"`
+	}
+	listInvoiceSummariesOut struct {
+		InvoiceSummaries []invoiceSummaryDTO `json:"InvoiceSummaries"`
+		NextToken        string              `json:"NextToken,omitempty"`
+	}
+	getInvoicePDFIn struct {
+		InvoiceId string
+	}
+	supplementalDocumentDTO struct {
+		DocumentType string `json:"DocumentType"`
+		DocumentId   string `json:"DocumentId"`
+	}
+	invoicePDFDTO struct {
+		InvoiceId                 string                    `json:"InvoiceId"`
+		DocumentUrl               string                    `json:"DocumentUrl"`
+		DocumentUrlExpirationDate *epochTime                `json:"DocumentUrlExpirationDate"`
+		SupplementalDocuments     []supplementalDocumentDTO `json:"SupplementalDocuments"`
+	}
+	getInvoicePDFOut struct {
+		InvoicePDF invoicePDFDTO `json:"InvoicePDF"`
+	}
+)
+
+// invoicingValidation is a ValidationException on one member.
+func invoicingValidation(reason, member, constraint string, value any) error {
+	v := "null"
+	if value != nil {
+		v = "'" + strings.Trim(strings.ReplaceAll(jsonString(value), `"`, ``), " ") + "'"
+	}
+	msg := "1 validation error detected: Value " + v + " at '" + member + "' failed to satisfy constraint: " + constraint
+	return &gatehouse.ValidationError{
+		Err:    gatehouse.Errorf("ValidationException", "%s", msg),
+		Reason: reason,
+		Fields: []gatehouse.FieldError{{Name: member, Message: constraint}},
+	}
+}
+
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// billingOp builds a row of a billing operation table: decode, then
+// authorizeBilling for the operation's fine-grained action, then handle.
+func billingOp[In any](name, action string, handle func(c *call, in *In) (any, error)) operation {
+	return operation{name: name, run: func(c *call) (any, error) {
+		in := new(In)
+		if err := c.decode(in); err != nil {
+			return nil, err
+		}
+		if err := c.authorizeBilling(action, "*"); err != nil {
+			return nil, err
+		}
+		return handle(c, in)
+	}}
+}
+
+// billingModel returns the billing permission model in force for the
+// caller's account. Gatehouse has no per-account pinned model yet, so it
+// is Auto: decided by the account's creation date (billing.EffectiveModel).
+func (c *call) billingModel() billing.PermissionModel {
+	return billing.EffectiveModel(c.caller.Account.CreatedAt, billing.Auto, c.srv.now())
+}
+
+// billingAccessMessage words the denial of a billing operation to an IAM
+// principal while the account's "IAM user and role access to Billing
+// information" switch is off. The wording is Gatehouse's (AWS documents
+// the switch in console terms only, aws-reference §2).
+func billingAccessMessage(principalARN, action, resource, accountID string) string {
+	return "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource +
+		" because IAM user and role access to Billing information is not activated for account " + accountID +
+		" (only the root user can activate it)"
+}
+
+// authorizeBilling is the one place billing operations are authorized.
+// fineGrained is the operation's fine-grained action (invoicing:...).
+//
+//   - While the account's IAM billing access switch is off, every IAM user
+//     and role session is denied whatever its policies (billingAccessMessage);
+//     root is unaffected.
+//   - Otherwise the request is authorized against billing.RequiredActions
+//     of the account's model: the fine-grained action itself, or under the
+//     legacy model the retired actions whose mapping contains it. Each
+//     candidate is decided by the authz engine; the request is allowed if
+//     any is, and denied with the first candidate's message otherwise.
+func (c *call) authorizeBilling(fineGrained, resource string) error {
+	candidates := billing.RequiredActions(c.billingModel(), fineGrained)
+	if !c.caller.IsRoot() && !c.caller.Account.IAMBillingAccess {
+		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", billingAccessMessage(c.caller.ARN(), candidates[0], resource, c.account()))
+		auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+		return err
+	}
+	var firstErr error
+	var firstDecision policy.Decision
+	for i, action := range candidates {
+		req := &authz.Request{Action: action, Resource: resource, Revision: c.rev}
+		c.globalContext(&req.Context)
+		d, err := c.srv.Authz.Authorize(c.ctx, c.caller, req)
+		if err == nil {
+			auditDecision(c.ctx, resource, d, nil)
+			return nil
+		}
+		if gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+			return err
+		}
+		if i == 0 {
+			firstErr, firstDecision = err, d
+		}
+	}
+	auditDecision(c.ctx, resource, firstDecision, firstErr)
+	return firstErr
+}
+
+// invoiceEntityMessage words the denial of a root-only tax invoice
+// (aws-reference §1.2 B3).
+func invoiceEntityMessage(principalARN string, inv *gatehouse.Invoice) string {
+	return "User: " + principalARN + " is not authorized to download invoice " + inv.InvoiceID +
+		" because tax invoices issued by " + inv.InvoicingEntity + " can be downloaded by the account's root user only"
+}
+
+// invoicingOperations is the Invoicing operation table.
+func invoicingOperations() []operation {
+	return []operation{
+		billingOp("ListInvoiceSummaries", "invoicing:ListInvoiceSummaries", listInvoiceSummaries),
+		billingOp("GetInvoicePDF", "invoicing:GetInvoicePDF", getInvoicePDF),
+	}
+}
+
+func listInvoiceSummaries(c *call, in *listInvoiceSummariesIn) (any, error) {
+	if in.Selector == nil {
+		return nil, invoicingValidation("fieldValidationFailed", "selector", "Member must not be null", nil)
+	}
+	switch in.Selector.ResourceType {
+	case "ACCOUNT_ID", "INVOICE_ID":
+	default:
+		return nil, invoicingValidation("fieldValidationFailed", "selector.resourceType",
+			"Member must satisfy enum value set: [ACCOUNT_ID, INVOICE_ID]", in.Selector.ResourceType)
+	}
+	max := 100
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 100 {
+			return nil, invoicingValidation("fieldValidationFailed", "maxResults",
+				"Member must have value between 1 and 100", *in.MaxResults)
+		}
+		max = *in.MaxResults
+	}
+	f := in.Filter
+	if f != nil {
+		if bp := f.BillingPeriod; bp != nil {
+			if bp.Month == nil || *bp.Month < 1 || *bp.Month > 12 {
+				return nil, invoicingValidation("fieldValidationFailed", "filter.billingPeriod.month", "Member must have value between 1 and 12", valueOrNil(bp.Month))
+			}
+			if bp.Year == nil || *bp.Year < 2005 || *bp.Year > 2050 {
+				return nil, invoicingValidation("fieldValidationFailed", "filter.billingPeriod.year", "Member must have value between 2005 and 2050", valueOrNil(bp.Year))
+			}
+		}
+		if ti := f.TimeInterval; ti != nil && (ti.StartDate == nil || ti.EndDate == nil) {
+			return nil, invoicingValidation("fieldValidationFailed", "filter.timeInterval", "StartDate and EndDate are required", nil)
+		}
+		switch f.ReceiverRole {
+		case "", "SELLER", "RESELLER", "BUYER":
+		default:
+			return nil, invoicingValidation("fieldValidationFailed", "filter.receiverRole",
+				"Member must satisfy enum value set: [SELLER, RESELLER, BUYER]", f.ReceiverRole)
+		}
+	}
+	if in.Selector.ResourceType == "ACCOUNT_ID" && in.Selector.Value != c.account() {
+		// Gatehouse has no organizations: an account sees its own invoices only.
+		return nil, gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to list the invoices of account %s",
+			c.caller.ARN(), in.Selector.Value)
+	}
+	var all []*gatehouse.Invoice
+	err := c.srv.Store.View(c.ctx, func(tx gatehouse.Tx) error {
+		var err error
+		all, err = tx.Invoices(c.account())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := listInvoiceSummariesOut{InvoiceSummaries: []invoiceSummaryDTO{}}
+	var matched []*gatehouse.Invoice
+	for _, inv := range all {
+		if in.Selector.ResourceType == "INVOICE_ID" && inv.InvoiceID != in.Selector.Value {
+			continue
+		}
+		if f != nil {
+			if bp := f.BillingPeriod; bp != nil && (inv.BillingPeriod.Year != *bp.Year || inv.BillingPeriod.Month != *bp.Month) {
+				continue
+			}
+			if ti := f.TimeInterval; ti != nil && (inv.IssuedDate.Before(ti.StartDate.Time) || !inv.IssuedDate.Before(ti.EndDate.Time)) {
+				continue
+			}
+			if f.InvoicingEntity != "" && f.InvoicingEntity != inv.InvoicingEntity {
+				continue
+			}
+			if f.ReceiverRole != "" && f.ReceiverRole != "BUYER" { // Gatehouse's invoices are all bills to the account
+				continue
+			}
+		}
+		matched = append(matched, inv)
+	}
+	start := 0
+	if in.NextToken != nil {
+		raw, err := base64.RawURLEncoding.DecodeString(*in.NextToken)
+		n, err2 := strconv.Atoi(string(raw))
+		if err != nil || err2 != nil || n < 1 || n > len(matched) {
+			return nil, invoicingValidation("invalidNextToken", "nextToken", "Member must be a token returned by an earlier call", nil)
+		}
+		start = n
+	}
+	end := min(start+max, len(matched))
+	for _, inv := range matched[start:end] {
+		amount := &currencyAmountDTO{TotalAmount: inv.TotalAmount, CurrencyCode: inv.Currency}
+		y, m := inv.BillingPeriod.Year, inv.BillingPeriod.Month
+		out.InvoiceSummaries = append(out.InvoiceSummaries, invoiceSummaryDTO{
+			AccountId: inv.AccountID, InvoiceId: inv.InvoiceID,
+			IssuedDate: epoch(inv.IssuedDate), DueDate: epoch(inv.DueDate),
+			Entity:        entityDTO{InvoicingEntity: inv.InvoicingEntity},
+			BillingPeriod: billingPeriodDTO{Month: &m, Year: &y},
+			InvoiceType:   inv.Type, BaseCurrencyAmount: amount, PaymentCurrencyAmount: amount,
+		})
+	}
+	if end < len(matched) {
+		out.NextToken = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
+	}
+	return out, nil
+}
+
+func valueOrNil(p *int) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+func getInvoicePDF(c *call, in *getInvoicePDFIn) (any, error) {
+	if in.InvoiceId == "" {
+		return nil, invoicingValidation("fieldValidationFailed", "invoiceId", "Member must not be null", nil)
+	}
+	var inv *gatehouse.Invoice
+	err := c.srv.Store.View(c.ctx, func(tx gatehouse.Tx) error {
+		var err error
+		inv, err = tx.Invoice(c.account(), in.InvoiceId)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if inv.RootOnlyDocument() && !c.caller.IsRoot() {
+		return nil, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
+	}
+	expires := c.srv.now().Add(invoiceURLLifetime).UTC().Truncate(time.Second)
+	return getInvoicePDFOut{InvoicePDF: invoicePDFDTO{
+		InvoiceId:                 inv.InvoiceID,
+		DocumentUrl:               c.srv.invoiceURL(c.baseURL, inv.AccountID, inv.InvoiceID, expires),
+		DocumentUrlExpirationDate: epoch(expires),
+		SupplementalDocuments:     []supplementalDocumentDTO{},
+	}}, nil
+}
+
+// urlKey returns the key presigned invoice URLs are signed with: the
+// Server's URLKey, else a random key made once per process (URLs then
+// stop working when the server restarts, well within their lifetime
+// in most cases).
+func (s *Server) urlKey() []byte {
+	s.urlKeyOnce.Do(func() {
+		if len(s.URLKey) > 0 {
+			s.urlKeyVal = s.URLKey
+			return
+		}
+		s.urlKeyVal = make([]byte, 32)
+		rand.Read(s.urlKeyVal)
+	})
+	return s.urlKeyVal
+}
+
+func (s *Server) invoiceSignature(account, id string, expires int64) string {
+	m := hmac.New(sha256.New, s.urlKey())
+	m.Write([]byte("gatehouse-invoice-pdf\n" + account + "\n" + id + "\n" + strconv.FormatInt(expires, 10)))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// invoiceURL returns the presigned URL of an invoice's PDF.
+func (s *Server) invoiceURL(base, account, id string, expires time.Time) string {
+	q := url.Values{}
+	q.Set("account", account)
+	q.Set("expires", strconv.FormatInt(expires.Unix(), 10))
+	q.Set("signature", s.invoiceSignature(account, id, expires.Unix()))
+	return base + invoicePDFPath + url.PathEscape(id) + ".pdf?" + q.Encode()
+}
+
+// serveInvoicePDF serves GET /_gatehouse/invoices/<id>.pdf?account=&expires=&signature=:
+// the PDF of an invoice to whoever holds a URL GetInvoicePDF presigned;
+// 403 when the URL is expired or does not carry a valid signature.
+func (s *Server) serveInvoicePDF(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	q := r.URL.Query()
+	account := q.Get("account")
+	expires, err := strconv.ParseInt(q.Get("expires"), 10, 64)
+	want := s.invoiceSignature(account, id, expires)
+	if !ok || err != nil || !hmac.Equal([]byte(want), []byte(q.Get("signature"))) {
+		http.Error(w, "Forbidden: the invoice URL is not valid.", http.StatusForbidden)
+		return
+	}
+	if !s.now().Before(time.Unix(expires, 0)) {
+		http.Error(w, "Forbidden: the invoice URL has expired.", http.StatusForbidden)
+		return
+	}
+	var inv *gatehouse.Invoice
+	err = s.Store.View(r.Context(), func(tx gatehouse.Tx) error {
+		var err error
+		inv, err = tx.Invoice(account, id)
+		return err
+	})
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		http.NotFound(w, r)
+		return
+	}
+	if err != nil {
+		s.Logger.ErrorContext(r.Context(), "invoice pdf", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.pdf"`)
+	w.Write(invoicePDF(inv))
+}
+
+// baseURL returns scheme://host of the request, for URLs that point back
+// at this server.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

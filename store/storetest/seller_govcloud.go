@@ -1,0 +1,106 @@
+package storetest
+
+import (
+	"testing"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// sellerGovCloudTests cover tax registrations, seller profiles, GovCloud
+// accounts and support cases.
+func sellerGovCloudTests() []test {
+	return []test{
+		{"TaxRegistrationPutGet", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				_, err := tx.TaxRegistration(acct1)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+			for i, doc := range []string{`{"registrationId":"A"}`, `{"registrationId":"B"}`} {
+				mustUpdate(t, s, func(tx gatehouse.Tx) error {
+					return tx.PutTaxRegistration(&gatehouse.TaxRegistration{AccountID: acct1, Document: []byte(doc), Status: "Verified", UpdatedAt: at(i)})
+				})
+			}
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				r, err := tx.TaxRegistration(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "registration", *r, gatehouse.TaxRegistration{AccountID: acct1, Document: []byte(`{"registrationId":"B"}`),
+					Status: "Verified", UpdatedAt: at(1)})
+				_, err = tx.TaxRegistration(acct2)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+		}},
+		{"SellerProfileRoundTrip", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			want := gatehouse.SellerProfile{AccountID: acct1, LegalName: "Seller", BankAccount: "12345678",
+				RoutingNumber: "021000021", TaxID: "123456789", Status: gatehouse.SellerRegistered, RegisteredAt: at(3)}
+			p := want
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.PutSellerProfile(&p) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.SellerProfile(acct1)
+				if err != nil {
+					return err
+				}
+				if got.BankAccount.Reveal() != "12345678" || got.RoutingNumber.Reveal() != "021000021" || got.TaxID.Reveal() != "123456789" {
+					t.Errorf("secrets did not round-trip")
+				}
+				wantEqual(t, "profile", *got, want)
+				_, err = tx.SellerProfile(acct2)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+		}},
+		{"GovCloudAndCases", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			g := &gatehouse.GovCloudAccount{ID: "999999999999", StandardAccountID: acct1, State: gatehouse.AccountActive, CreatedAt: at(1)}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateGovCloudAccount(g) })
+			runErrorCases(t, s, []errorCase{
+				{"SecondForSameAccount", func(tx gatehouse.Tx) error {
+					return tx.CreateGovCloudAccount(&gatehouse.GovCloudAccount{ID: "999999999998", StandardAccountID: acct1, State: "ACTIVE"})
+				}, gatehouse.EEntityAlreadyExists},
+				{"IDOfAnAccount", func(tx gatehouse.Tx) error {
+					return tx.CreateGovCloudAccount(&gatehouse.GovCloudAccount{ID: acct2, StandardAccountID: "333333333333", State: "ACTIVE"})
+				}, gatehouse.EEntityAlreadyExists},
+				{"UnknownCase", func(tx gatehouse.Tx) error { _, err := tx.SupportCase("nope"); return err }, gatehouse.ENoSuchEntity},
+				{"UpdateUnknownCase", func(tx gatehouse.Tx) error {
+					return tx.UpdateSupportCase(&gatehouse.SupportCase{ID: "nope", Status: "RESOLVED"})
+				}, gatehouse.ENoSuchEntity},
+			})
+			g.RootKeyID, g.RootKeySecret, g.RootKeyCreatedAt = "AKIAGOVCLOUDROOT0001", "govcloud-secret", at(5)
+			c := &gatehouse.SupportCase{ID: "case-1", AccountID: acct1, Kind: gatehouse.CaseGovCloudRootKeys, Subject: "keys",
+				Status: gatehouse.CaseOpen, CreatedAt: at(2)}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.UpdateGovCloudAccount(g); err != nil {
+					return err
+				}
+				if err := tx.CreateSupportCase(c); err != nil {
+					return err
+				}
+				c.Status, c.ResolvedAt = gatehouse.CaseResolved, at(6)
+				return tx.UpdateSupportCase(c)
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.GovCloudAccount(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "GovCloud account", *got, *g)
+				if got.RootARN() != "arn:aws-us-gov:iam::999999999999:root" {
+					t.Errorf("root ARN %s", got.RootARN())
+				}
+				gotCase, err := tx.SupportCase("case-1")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "case", *gotCase, *c)
+				_, err = tx.GovCloudAccount(acct2)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+		}},
+	}
+}
