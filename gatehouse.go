@@ -32,6 +32,10 @@ type Account struct {
 	// information" switch (aws-reference §2): off for new standalone
 	// accounts.
 	IAMBillingAccess bool
+	// BillingPermissions pins the account's billing permission model
+	// (billing.PermissionModel): "legacy" or "fine-grained"; "" (or
+	// "auto") decides by CreatedAt as AWS did (aws-reference §3.1).
+	BillingPermissions string
 	// PendingEmail is root's email change awaiting its confirmation
 	// code, or nil.
 	PendingEmail *PendingEmailUpdate

@@ -43,14 +43,42 @@ type OutboxMessage struct {
 	Subject   string
 	Body      string
 	CreatedAt time.Time
+	// Delivery is the message's SMTP delivery state.
+	Delivery OutboxDelivery
+}
+
+// Outbox delivery statuses.
+const (
+	DeliveryPending   = "PENDING"
+	DeliveryDelivered = "DELIVERED"
+	DeliveryFailed    = "FAILED"
+)
+
+// OutboxDelivery is the SMTP delivery state of an outbox message (sent by
+// `gatehouse serve --smtp-addr`). A message stays DeliveryPending while no
+// SMTP server is configured.
+type OutboxDelivery struct {
+	Status    string // DeliveryPending, DeliveryDelivered or DeliveryFailed
+	Attempts  int
+	LastError string
+	// NextAttempt is when a pending message may be retried (zero: now).
+	NextAttempt time.Time
+	DeliveredAt time.Time
 }
 
 // OutboxTx covers the outbox.
 type OutboxTx interface {
 	// AddOutboxMessage stores a message; a zero CreatedAt is set to the
-	// transaction's time and an empty ID is generated.
+	// transaction's time, an empty ID is generated and an empty delivery
+	// status is DeliveryPending.
 	AddOutboxMessage(m *OutboxMessage) error
 	// OutboxMessages lists the messages of an account ("" for every
 	// account), oldest first.
 	OutboxMessages(accountID string) ([]*OutboxMessage, error)
+	// DueOutboxMessages lists up to limit pending messages whose next
+	// attempt is due at now, oldest first.
+	DueOutboxMessages(now time.Time, limit int) ([]*OutboxMessage, error)
+	// SetOutboxDelivery records a message's delivery state
+	// (ENoSuchEntity for an unknown ID).
+	SetOutboxDelivery(id string, d OutboxDelivery) error
 }

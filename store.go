@@ -41,6 +41,7 @@ type Tx interface {
 	OutboxTx
 	SellerGovCloudTx
 	InvoiceTx
+	PaymentPreferencesTx
 }
 
 // AccountTx covers accounts and their aliases.

@@ -112,7 +112,11 @@ func accountIDPattern(id string) error {
 }
 
 // accountOp builds a row of the Account table: action account:<name>
-// on the account resource, with the AccountId check as precheck.
+// on the account resource, with the AccountId check as precheck. Rows
+// whose action the billing mapping lists (aws-reference §3.2) set
+// billing: billingModelOnly, so the account's billing permission model
+// decides them; the IAM billing access switch does not apply to the
+// Account API (docs/invoicing.md).
 func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In]) operation {
 	spec.action = "account:" + name
 	spec.resource = func(c *call, _ *In) string { return accountResource(c) }
@@ -132,6 +136,7 @@ func accountMgmtOperations() []operation {
 	}
 	return []operation{
 		accountOp("GetAccountInformation", idOf, opSpec[accountIDIn]{
+			billing: billingModelOnly,
 			handle: func(c *call, in *accountIDIn) (any, error) {
 				a, err := c.srv.Account.AccountInformation(c.ctx, c.account())
 				if err != nil {
@@ -170,6 +175,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("GetContactInformation", idOf, opSpec[accountIDIn]{
+			billing: billingModelOnly,
 			handle: func(c *call, in *accountIDIn) (any, error) {
 				ci, err := c.srv.Account.ContactInformation(c.ctx, c.account())
 				if err != nil {
@@ -181,6 +187,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("PutContactInformation", func(in *putContactInformationIn) string { return in.AccountId }, opSpec[putContactInformationIn]{
+			billing: billingModelOnly,
 			handle: func(c *call, in *putContactInformationIn) (any, error) {
 				var ci *gatehouse.ContactInformation
 				if in.ContactInformation != nil {
@@ -191,6 +198,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("GetAlternateContact", func(in *alternateContactTypeIn) string { return in.AccountId }, opSpec[alternateContactTypeIn]{
+			billing: billingModelOnly,
 			context: typeContext,
 			handle: func(c *call, in *alternateContactTypeIn) (any, error) {
 				ac, err := c.srv.Account.AlternateContact(c.ctx, c.account(), gatehouse.AlternateContactType(in.AlternateContactType))
@@ -204,6 +212,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("PutAlternateContact", func(in *putAlternateContactIn) string { return in.AccountId }, opSpec[putAlternateContactIn]{
+			billing: billingModelOnly,
 			context: func(_ *call, in *putAlternateContactIn, ctx *policy.Context) {
 				ctx.Set("account:AlternateContactTypes", in.AlternateContactType)
 			},
@@ -215,6 +224,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("DeleteAlternateContact", func(in *alternateContactTypeIn) string { return in.AccountId }, opSpec[alternateContactTypeIn]{
+			billing: billingModelOnly,
 			context: typeContext,
 			handle: func(c *call, in *alternateContactTypeIn) (any, error) {
 				return nil, c.srv.Account.DeleteAlternateContact(c.ctx, c.account(), gatehouse.AlternateContactType(in.AlternateContactType))

@@ -244,10 +244,12 @@ func billingOp[In any](name, action string, handle func(c *call, in *In) (any, e
 }
 
 // billingModel returns the billing permission model in force for the
-// caller's account. Gatehouse has no per-account pinned model yet, so it
-// is Auto: decided by the account's creation date (billing.EffectiveModel).
+// caller's account: its pinned model (Account.BillingPermissions), or
+// under auto ("" or "auto") the one its creation date decides
+// (billing.EffectiveModel). An unknown stored value counts as auto.
 func (c *call) billingModel() billing.PermissionModel {
-	return billing.EffectiveModel(c.caller.Account.CreatedAt, billing.Auto, c.srv.now())
+	pinned, _ := billing.ParsePermissionModel(c.caller.Account.BillingPermissions)
+	return billing.EffectiveModel(c.caller.Account.CreatedAt, pinned, c.srv.now())
 }
 
 // billingAccessMessage words the denial of a billing operation to an IAM
@@ -262,30 +264,42 @@ func billingAccessMessage(principalARN, action, resource, accountID string) stri
 
 // authorizeBilling is the one place billing operations are authorized.
 // fineGrained is the operation's fine-grained action (invoicing:...).
+// It applies the IAM billing access switch and the permission model;
+// see authorizeBillingRequest.
+func (c *call) authorizeBilling(fineGrained, resource string) error {
+	req := &authz.Request{Action: fineGrained, Resource: resource, Revision: c.rev}
+	c.globalContext(&req.Context)
+	return c.authorizeBillingRequest(req, true)
+}
+
+// authorizeBillingRequest authorizes a billing-family request whose
+// Action is the operation's fine-grained action and whose Resource,
+// Context and resource policy are filled in (the op runner calls it for
+// opSpec.billing operations; authorizeBilling for the invoicing table).
 //
-//   - While the account's IAM billing access switch is off, every IAM user
-//     and role session is denied whatever its policies (billingAccessMessage);
-//     root is unaffected.
+//   - With gate, while the account's IAM billing access switch is off,
+//     every IAM user and role session is denied whatever its policies
+//     (billingAccessMessage); root is unaffected.
 //   - Otherwise the request is authorized against billing.RequiredActions
 //     of the account's model: the fine-grained action itself, or under the
 //     legacy model the retired actions whose mapping contains it. Each
 //     candidate is decided by the authz engine; the request is allowed if
 //     any is, and denied with the first candidate's message otherwise.
-func (c *call) authorizeBilling(fineGrained, resource string) error {
-	candidates := billing.RequiredActions(c.billingModel(), fineGrained)
-	if !c.caller.IsRoot() && !c.caller.Account.IAMBillingAccess {
-		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", billingAccessMessage(c.caller.ARN(), candidates[0], resource, c.account()))
-		auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+func (c *call) authorizeBillingRequest(req *authz.Request, gate bool) error {
+	candidates := billing.RequiredActions(c.billingModel(), req.Action)
+	if gate && !c.caller.IsRoot() && !c.caller.Account.IAMBillingAccess {
+		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", billingAccessMessage(c.caller.ARN(), candidates[0], req.Resource, c.account()))
+		auditDecision(c.ctx, req.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
 		return err
 	}
 	var firstErr error
 	var firstDecision policy.Decision
 	for i, action := range candidates {
-		req := &authz.Request{Action: action, Resource: resource, Revision: c.rev}
-		c.globalContext(&req.Context)
-		d, err := c.srv.Authz.Authorize(c.ctx, c.caller, req)
+		r := *req
+		r.Action = action
+		d, err := c.srv.Authz.Authorize(c.ctx, c.caller, &r)
 		if err == nil {
-			auditDecision(c.ctx, resource, d, nil)
+			auditDecision(c.ctx, r.Resource, d, nil)
 			return nil
 		}
 		if gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
@@ -295,7 +309,7 @@ func (c *call) authorizeBilling(fineGrained, resource string) error {
 			firstErr, firstDecision = err, d
 		}
 	}
-	auditDecision(c.ctx, resource, firstDecision, firstErr)
+	auditDecision(c.ctx, req.Resource, firstDecision, firstErr)
 	return firstErr
 }
 

@@ -59,8 +59,28 @@ type opSpec[In any] struct {
 	// IAM user or role session is denied whatever its policies allow
 	// (aws-reference §1). Root is still authorized as usual.
 	rootOnly bool
-	handle   func(c *call, in *In) (any, error)
+	// billing makes action a billing-family action: the op runner
+	// authorizes it through authorizeBilling (the account's billing
+	// permission model, and with billingGated the IAM billing access
+	// switch) instead of plain Authorize.
+	billing billingAuth
+	handle  func(c *call, in *In) (any, error)
 }
+
+// billingAuth says how an operation takes part in billing authorization.
+type billingAuth int
+
+const (
+	// notBilling: authorized for its action alone.
+	notBilling billingAuth = iota
+	// billingModelOnly: authorized for the actions the account's billing
+	// permission model requires (billing.RequiredActions), without the
+	// IAM billing access switch (Account API operations, docs/invoicing.md).
+	billingModelOnly
+	// billingGated: the IAM billing access switch, then the permission
+	// model (billing console data: invoicing, tax settings).
+	billingGated
+)
 
 // op builds an operation row from a typed spec: decode, authorize, handle.
 func op[In any](name string, spec opSpec[In]) operation {
@@ -96,6 +116,12 @@ func op[In any](name string, spec opSpec[In]) operation {
 			c.globalContext(&req.Context)
 			if spec.context != nil {
 				spec.context(c, in, &req.Context)
+			}
+			if spec.billing != notBilling {
+				if err := c.authorizeBillingRequest(req, spec.billing == billingGated); err != nil {
+					return nil, err
+				}
+				return spec.handle(c, in)
 			}
 			d, err := c.srv.Authz.Authorize(c.ctx, c.caller, req)
 			auditDecision(c.ctx, req.Resource, d, err)

@@ -160,5 +160,5 @@ func rootTaskOperations() []operation {
 				return billingAccessOut{in.IamUserAccessToBilling}, nil
 			},
 		}),
-	}, sellerGovCloudOperations()...)
+	}, append(sellerGovCloudOperations(), paymentOperations()...)...)
 }

@@ -69,6 +69,11 @@ func sellerTaxGovCloudGoldens(t *testing.T, g *goldens) {
 	gh.check(t, "error_gatehouse_ResourceNotFoundException_case", "GetSupportCase", 404,
 		h.sendGH(t, "GetSupportCase", rootKey, `{"CaseId":"case-000000000000-0000000000"}`))
 
+	ghRoot("GetPaymentPreferences", "GetPaymentPreferences", `{}`)
+	ghRoot("PutPaymentPreferences", "PutPaymentPreferences", `{"PreferredCurrency":"EUR","InvoiceDeliveryByEmail":false}`)
+	gh.check(t, "error_gatehouse_ValidationException_currency", "PutPaymentPreferences", 400,
+		h.sendGH(t, "PutPaymentPreferences", rootKey, `{"PreferredCurrency":"XYZ"}`))
+
 	if !t.Failed() {
 		checkBotocoreJSON(t, append(tax.jobs, acct.jobs...))
 	}

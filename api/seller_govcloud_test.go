@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api"
 )
 
@@ -151,6 +152,8 @@ func TestTaxSettings(t *testing.T) {
 	g.setup(t, iamForm("PutUserPolicy", "UserName", "taxer", "PolicyName", "tax", "PolicyDocument",
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["tax:PutTaxRegistration","tax:GetTaxRegistration"],"Resource":"*"}]}`))
 	taxer := newKey(t, g, "taxer")
+	// Tax settings are behind the IAM billing access switch (TestTaxBillingGate).
+	updateAccount(t, h, func(a *gatehouse.Account) { a.IAMBillingAccess = true })
 	if r := h.sendTax(t, "PutTaxRegistration", taxer, taxEntryJSON); r.status != 200 {
 		t.Fatalf("put: %d %s", r.status, r.body)
 	}

@@ -133,8 +133,12 @@ func validTaxEntry(e *taxRegistrationEntry) error {
 	return nil
 }
 
+// taxOp builds a row of the Tax Settings table. Tax settings are billing
+// console data: every row is billingGated (the IAM billing access switch,
+// then the account's billing permission model).
 func taxOp[In any](name, action string, accountID func(*In) string, spec opSpec[In]) operation {
 	spec.action = "tax:" + action
+	spec.billing = billingGated
 	spec.resource = func(*call, *In) string { return "*" }
 	spec.precheck = func(c *call, in *In) error { return checkAccountID(c, spec.action, accountID(in), true) }
 	return op(name, spec)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/billing"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
@@ -23,6 +24,8 @@ func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return accountCreate(ctx, args[1:], stdout, stderr)
 	case "list":
 		return accountList(ctx, args[1:], stdout, stderr)
+	case "set":
+		return accountSet(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "gatehouse account: unknown command %q\n\n%s", args[0], usage)
 	return exitUsage
@@ -111,5 +114,61 @@ func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), a.Email, a.Name)
 	}
+	return exitOK
+}
+
+// accountSet changes an account's operator settings. Today that is the
+// billing permission model (aws-reference §3.1): pinned to legacy or
+// fine-grained to rehearse the transition, or auto (decided by the
+// account's creation date, as AWS did).
+func accountSet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("gatehouse account set", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var sc storeConfig
+	sc.register(fs)
+	id := fs.String("id", "", "12-digit account ID (required)")
+	perms := fs.String("billing-permissions", "", "billing permission model: legacy, fine-grained or auto (by creation date)")
+	if err := fs.Parse(args); err != nil {
+		return exitUsage
+	}
+	if *id == "" || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "gatehouse account set: --id is required")
+		return exitUsage
+	}
+	if *perms == "" {
+		fmt.Fprintln(stderr, "gatehouse account set: nothing to set (--billing-permissions legacy|fine-grained|auto)")
+		return exitUsage
+	}
+	model, ok := billing.ParsePermissionModel(*perms)
+	if !ok {
+		fmt.Fprintf(stderr, "gatehouse account set: --billing-permissions: %q is not legacy, fine-grained or auto\n", *perms)
+		return exitUsage
+	}
+	stored := string(model)
+	if model == billing.Auto {
+		stored = ""
+	}
+	st, err := sc.open(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account set: %v\n", err)
+		return 1
+	}
+	defer st.Close()
+	var a *gatehouse.Account
+	err = st.Update(ctx, func(tx gatehouse.Tx) error {
+		var err error
+		if a, err = tx.Account(*id); err != nil {
+			return err
+		}
+		a.BillingPermissions = stored
+		return tx.UpdateAccount(a)
+	})
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse account set: %s\n", gatehouse.ErrorMessage(err))
+		return 1
+	}
+	effective := billing.EffectiveModel(a.CreatedAt, model, time.Now())
+	fmt.Fprintf(stdout, "account id:             %s\n", a.ID)
+	fmt.Fprintf(stdout, "billing permissions:    %s (in force: %s)\n", model, effective)
 	return exitOK
 }

@@ -8,6 +8,7 @@
 //	gatehouse billing iam-access [--enable|--disable]
 //	gatehouse outbox list [--account ID] [--json]
 //	gatehouse account list
+//	gatehouse account set --id ID --billing-permissions legacy|fine-grained|auto
 //	gatehouse audit list [--account ID] [--root-only] [--since T] [--limit N] [--json]
 //	gatehouse policy validate [--kind KIND] [--json] FILE...
 //	gatehouse policy simulate --input CASE.json
@@ -52,6 +53,8 @@ commands:
         create an account and print its root credentials once
   account list [--data DIR]
         list the accounts
+  account set --id ID --billing-permissions legacy|fine-grained|auto [--data DIR]
+        pin the account's billing permission model (auto: by creation date)
   root change-password | change-email --new E | confirm-email --new E --code C |
        close-account | reopen-account | status   [--endpoint-url URL]
         root-only account tasks, signed with the AWS_* credential variables

@@ -54,10 +54,27 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			Subject   string    `json:"subject"`
 			Body      string    `json:"body"`
 			CreatedAt time.Time `json:"createdAt"`
+			Delivery  struct {
+				Status      string     `json:"status"`
+				Attempts    int        `json:"attempts"`
+				LastError   string     `json:"lastError,omitempty"`
+				NextAttempt *time.Time `json:"nextAttempt,omitempty"`
+				DeliveredAt *time.Time `json:"deliveredAt,omitempty"`
+			} `json:"delivery"`
+		}
+		opt := func(t time.Time) *time.Time {
+			if t.IsZero() {
+				return nil
+			}
+			t = t.UTC()
+			return &t
 		}
 		out := make([]msgJSON, len(msgs))
 		for i, m := range msgs {
-			out[i] = msgJSON{m.ID, m.AccountID, m.To, m.Subject, m.Body, m.CreatedAt.UTC()}
+			out[i] = msgJSON{ID: m.ID, AccountID: m.AccountID, To: m.To, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
+			d := &out[i].Delivery
+			d.Status, d.Attempts, d.LastError = m.Delivery.Status, m.Delivery.Attempts, m.Delivery.LastError
+			d.NextAttempt, d.DeliveredAt = opt(m.Delivery.NextAttempt), opt(m.Delivery.DeliveredAt)
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -67,8 +84,22 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitOK
 	}
 	for _, m := range msgs {
-		fmt.Fprintf(stdout, "Date:    %s\nAccount: %s\nTo:      %s\nSubject: %s\n\n%s\n", m.CreatedAt.UTC().Format(time.RFC3339),
-			m.AccountID, m.To, m.Subject, m.Body)
+		fmt.Fprintf(stdout, "Date:    %s\nAccount: %s\nTo:      %s\nSubject: %s\nSMTP:    %s\n\n%s\n", m.CreatedAt.UTC().Format(time.RFC3339),
+			m.AccountID, m.To, m.Subject, deliveryState(m.Delivery), m.Body)
 	}
 	return exitOK
+}
+
+// deliveryState describes a message's SMTP delivery for outbox list.
+func deliveryState(d gatehouse.OutboxDelivery) string {
+	switch d.Status {
+	case gatehouse.DeliveryDelivered:
+		return fmt.Sprintf("DELIVERED %s (attempt %d)", d.DeliveredAt.UTC().Format(time.RFC3339), d.Attempts)
+	case gatehouse.DeliveryFailed:
+		return fmt.Sprintf("FAILED after %d attempts: %s", d.Attempts, d.LastError)
+	}
+	if d.Attempts == 0 {
+		return "PENDING"
+	}
+	return fmt.Sprintf("PENDING, attempt %d failed (%s), retry at %s", d.Attempts, d.LastError, d.NextAttempt.UTC().Format(time.RFC3339))
 }

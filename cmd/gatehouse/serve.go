@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/outbox"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
@@ -36,6 +37,8 @@ const (
 	envRootPass   = "GATEHOUSE_ROOT_PASSWORD"
 	envRootKeyID  = "GATEHOUSE_ROOT_ACCESS_KEY_ID"
 	envRootSecret = "GATEHOUSE_ROOT_SECRET_ACCESS_KEY"
+	// envSMTPPassword is the password of --smtp-user (never logged).
+	envSMTPPassword = "GATEHOUSE_SMTP_PASSWORD"
 )
 
 // storeConfig says where the data lives.
@@ -110,6 +113,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
 	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset, which wipes all state")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
+	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
+	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
+	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -157,6 +163,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
+	stopMail := func() {}
+	if *smtpAddr != "" {
+		d := &outbox.Deliverer{Store: st, Addr: *smtpAddr, From: *smtpFrom, User: *smtpUser,
+			Password: gatehouse.Secret(os.Getenv(envSMTPPassword)), Logger: logger}
+		stopMail = d.Start(ctx)
+		logger.Info("outbox delivery by SMTP", "smtp", *smtpAddr, "from", *smtpFrom, "user", *smtpUser)
+	}
+	defer stopMail()
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
 	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", Version, ln.Addr())

@@ -9,14 +9,14 @@ import (
 )
 
 const accountColumns = `id, email, name, created_at, root_password_hash, closed_at, iam_billing_access,
-	pending_email, pending_email_code_hash, pending_email_expires`
+	pending_email, pending_email_code_hash, pending_email_expires, billing_permissions`
 
 func scanAccount(row scanner) (*gatehouse.Account, error) {
 	var a gatehouse.Account
 	var created, closed, expires sql.NullInt64
 	var pendingEmail, pendingHash sql.NullString
 	if err := row.Scan(&a.ID, &a.Email, &a.Name, &created, &a.RootPasswordHash, &closed, &a.IAMBillingAccess,
-		&pendingEmail, &pendingHash, &expires); err != nil {
+		&pendingEmail, &pendingHash, &expires, &a.BillingPermissions); err != nil {
 		return nil, err
 	}
 	a.CreatedAt = decodeTime(created)
@@ -45,9 +45,9 @@ func noSuchAccount(id string) error {
 func (t *tx) CreateAccount(a *gatehouse.Account) error {
 	a.CreatedAt = t.stamp(a.CreatedAt)
 	pe, ph, px := pendingColumns(a)
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Email, a.Name, encodeTime(a.CreatedAt), a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess,
-		pe, ph, px)
+		pe, ph, px, a.BillingPermissions)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account with id %s already exists.", a.ID)
 	}
@@ -80,13 +80,15 @@ func (t *tx) Accounts() ([]*gatehouse.Account, error) {
 }
 
 // UpdateAccount replaces the account's email, name, root password hash,
-// state, billing access switch and pending email change; its ID and
-// creation time do not change.
+// state, billing access switch, billing permission model and pending
+// email change; its ID and creation time do not change.
 func (t *tx) UpdateAccount(a *gatehouse.Account) error {
 	pe, ph, px := pendingColumns(a)
 	n, err := t.execCount(`UPDATE accounts SET email = ?, name = ?, root_password_hash = ?, closed_at = ?,
-		iam_billing_access = ?, pending_email = ?, pending_email_code_hash = ?, pending_email_expires = ? WHERE id = ?`,
-		a.Email, a.Name, a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess, pe, ph, px, a.ID)
+		iam_billing_access = ?, pending_email = ?, pending_email_code_hash = ?, pending_email_expires = ?,
+		billing_permissions = ? WHERE id = ?`,
+		a.Email, a.Name, a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess, pe, ph, px,
+		a.BillingPermissions, a.ID)
 	if err != nil {
 		return fmt.Errorf("update account %s: %w", a.ID, err)
 	}

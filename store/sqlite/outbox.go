@@ -5,24 +5,28 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-const outboxColumns = `id, account_id, to_address, subject, body, created_at`
+const outboxColumns = `id, account_id, to_address, subject, body, created_at, delivery_status, delivery_attempts, delivery_error, next_attempt_at, delivered_at`
 
 func scanOutboxMessage(row scanner) (*gatehouse.OutboxMessage, error) {
 	var m gatehouse.OutboxMessage
-	var created sql.NullInt64
-	if err := row.Scan(&m.ID, &m.AccountID, &m.To, &m.Subject, &m.Body, &created); err != nil {
+	var created, next, delivered sql.NullInt64
+	d := &m.Delivery
+	if err := row.Scan(&m.ID, &m.AccountID, &m.To, &m.Subject, &m.Body, &created,
+		&d.Status, &d.Attempts, &d.LastError, &next, &delivered); err != nil {
 		return nil, err
 	}
-	m.CreatedAt = decodeTime(created)
+	m.CreatedAt, d.NextAttempt, d.DeliveredAt = decodeTime(created), decodeTime(next), decodeTime(delivered)
 	return &m, nil
 }
 
 // AddOutboxMessage stores a message; a zero CreatedAt is set to the
-// transaction's time and an empty ID is generated.
+// transaction's time, an empty ID is generated and an empty delivery
+// status is DeliveryPending.
 func (t *tx) AddOutboxMessage(m *gatehouse.OutboxMessage) error {
 	m.CreatedAt = t.stamp(m.CreatedAt)
 	if m.ID == "" {
@@ -32,8 +36,13 @@ func (t *tx) AddOutboxMessage(m *gatehouse.OutboxMessage) error {
 		}
 		m.ID = hex.EncodeToString(b[:])
 	}
-	_, err := t.exec(`INSERT INTO outbox (`+outboxColumns+`) VALUES (?, ?, ?, ?, ?, ?)`,
-		m.ID, m.AccountID, m.To, m.Subject, m.Body, encodeTime(m.CreatedAt))
+	if m.Delivery.Status == "" {
+		m.Delivery.Status = gatehouse.DeliveryPending
+	}
+	d := m.Delivery
+	_, err := t.exec(`INSERT INTO outbox (`+outboxColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.AccountID, m.To, m.Subject, m.Body, encodeTime(m.CreatedAt),
+		d.Status, d.Attempts, d.LastError, encodeTime(d.NextAttempt), encodeTime(d.DeliveredAt))
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Outbox message %s already exists.", m.ID)
 	}
@@ -52,4 +61,33 @@ func (t *tx) OutboxMessages(accountID string) ([]*gatehouse.OutboxMessage, error
 		return nil, fmt.Errorf("outbox: %w", err)
 	}
 	return msgs, nil
+}
+
+// DueOutboxMessages lists up to limit pending messages whose next attempt
+// is due at now, oldest first.
+func (t *tx) DueOutboxMessages(now time.Time, limit int) ([]*gatehouse.OutboxMessage, error) {
+	rows, err := t.query(`SELECT `+outboxColumns+` FROM outbox WHERE delivery_status = ?
+		AND (next_attempt_at IS NULL OR next_attempt_at <= ?) ORDER BY seq LIMIT ?`,
+		gatehouse.DeliveryPending, encodeTime(now), limit)
+	msgs, err := collect(rows, err, scanOutboxMessage)
+	if err != nil {
+		return nil, fmt.Errorf("due outbox messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// SetOutboxDelivery records a message's delivery state.
+func (t *tx) SetOutboxDelivery(id string, d gatehouse.OutboxDelivery) error {
+	res, err := t.exec(`UPDATE outbox SET delivery_status = ?, delivery_attempts = ?, delivery_error = ?,
+		next_attempt_at = ?, delivered_at = ? WHERE id = ?`,
+		d.Status, d.Attempts, d.LastError, encodeTime(d.NextAttempt), encodeTime(d.DeliveredAt), id)
+	if err != nil {
+		return fmt.Errorf("set outbox delivery: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("set outbox delivery: %w", err)
+	} else if n == 0 {
+		return noSuch("outbox message", id)
+	}
+	return nil
 }

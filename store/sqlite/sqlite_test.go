@@ -152,6 +152,9 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.PutInvoice(&gatehouse.Invoice{AccountID: acct, InvoiceID: "INV-1", IssuedDate: time.Unix(1, 0)})
 			},
+			func() error {
+				return tx.PutPaymentPreferences(&gatehouse.PaymentPreferences{AccountID: acct, Currency: "EUR"})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

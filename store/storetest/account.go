@@ -58,6 +58,7 @@ func accountTests() []test {
 			seedAccounts(t, s)
 			want := newAccount(acct1, 0)
 			want.Email, want.Name, want.RootPasswordHash = "new@example.com", "renamed", ""
+			want.BillingPermissions = "legacy"
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.UpdateAccount(want) })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				got, err := tx.Account(acct1)

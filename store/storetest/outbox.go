@@ -121,6 +121,86 @@ func rootTaskTests() []test {
 				return nil
 			})
 		}},
+		{"OutboxDelivery", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			m1 := &gatehouse.OutboxMessage{AccountID: acct1, To: "a@example.com", Subject: "s1", Body: "b", CreatedAt: at(1)}
+			m2 := &gatehouse.OutboxMessage{AccountID: acct1, To: "b@example.com", Subject: "s2", Body: "b", CreatedAt: at(2)}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.AddOutboxMessage(m1); err != nil {
+					return err
+				}
+				return tx.AddOutboxMessage(m2)
+			})
+			if m1.Delivery.Status != gatehouse.DeliveryPending {
+				t.Errorf("new message status %q", m1.Delivery.Status)
+			}
+			due := func(now int, want ...string) {
+				t.Helper()
+				mustView(t, s, func(tx gatehouse.Tx) error {
+					got, err := tx.DueOutboxMessages(at(now), 10)
+					if err != nil {
+						return err
+					}
+					var ids []string
+					for _, m := range got {
+						ids = append(ids, m.ID)
+					}
+					wantEqual(t, "due messages", ids, want)
+					return nil
+				})
+			}
+			due(3, m1.ID, m2.ID)
+			retry := gatehouse.OutboxDelivery{Status: gatehouse.DeliveryPending, Attempts: 1, LastError: "451 busy", NextAttempt: at(10)}
+			done := gatehouse.OutboxDelivery{Status: gatehouse.DeliveryDelivered, Attempts: 1, DeliveredAt: at(4)}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.SetOutboxDelivery(m1.ID, retry); err != nil {
+					return err
+				}
+				return tx.SetOutboxDelivery(m2.ID, done)
+			})
+			due(5)
+			due(10, m1.ID)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.OutboxMessages(acct1)
+				if err != nil {
+					return err
+				}
+				if len(got) != 2 {
+					t.Fatalf("got %s", show(got))
+				}
+				wantEqual(t, "retry state", got[0].Delivery, retry)
+				wantEqual(t, "delivered state", got[1].Delivery, done)
+				return nil
+			})
+			wantCode(t, s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.SetOutboxDelivery("nope", done) }),
+				gatehouse.ENoSuchEntity)
+		}},
+		{"PaymentPreferences", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			wantCode(t, s.View(t.Context(), func(tx gatehouse.Tx) error {
+				_, err := tx.PaymentPreferences(acct1)
+				return err
+			}), gatehouse.ENoSuchEntity)
+			for _, p := range []*gatehouse.PaymentPreferences{
+				{AccountID: acct1, Currency: "EUR", InvoiceByEmail: true, UpdatedAt: at(1)},
+				{AccountID: acct1, Currency: "JPY", CreditSharing: true, UpdatedAt: at(2)},
+			} {
+				mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.PutPaymentPreferences(p) })
+				mustView(t, s, func(tx gatehouse.Tx) error {
+					got, err := tx.PaymentPreferences(acct1)
+					if err != nil {
+						return err
+					}
+					got.UpdatedAt = got.UpdatedAt.UTC()
+					want := *p
+					want.UpdatedAt = want.UpdatedAt.UTC()
+					wantEqual(t, "preferences", *got, want)
+					_, err = tx.PaymentPreferences(acct2)
+					wantCode(t, err, gatehouse.ENoSuchEntity)
+					return nil
+				})
+			}
+		}},
 		{"OutboxRollback", func(t *testing.T, s gatehouse.Store) {
 			seedAccounts(t, s)
 			err := s.Update(t.Context(), func(tx gatehouse.Tx) error {

@@ -1,0 +1,60 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/roottask"
+)
+
+// Rows of the gatehouse service for the payment currency preference and
+// billing preferences (docs/root-tasks.md): not root-only, authorized as
+// gatehouse:GetPaymentPreferences / gatehouse:PutPaymentPreferences on the
+// root user's ARN.
+
+type (
+	putPaymentPreferencesIn struct {
+		PreferredCurrency      *string
+		InvoiceDeliveryByEmail *bool
+		CreditSharing          *bool
+	}
+	paymentPreferencesOut struct {
+		PreferredCurrency      string `json:"PreferredCurrency"`
+		InvoiceDeliveryByEmail bool   `json:"InvoiceDeliveryByEmail"`
+		CreditSharing          bool   `json:"CreditSharing"`
+		LastUpdatedAt          string `json:"LastUpdatedAt,omitempty"`
+	}
+)
+
+func paymentPreferences(p *gatehouse.PaymentPreferences) paymentPreferencesOut {
+	out := paymentPreferencesOut{PreferredCurrency: p.Currency, InvoiceDeliveryByEmail: p.InvoiceByEmail, CreditSharing: p.CreditSharing}
+	if !p.UpdatedAt.IsZero() {
+		out.LastUpdatedAt = p.UpdatedAt.UTC().Format(time.RFC3339)
+	}
+	return out
+}
+
+// paymentOperations are the payment preference rows.
+func paymentOperations() []operation {
+	return []operation{
+		rootTaskOp("GetPaymentPreferences", false, opSpec[emptyIn]{
+			handle: func(c *call, _ *emptyIn) (any, error) {
+				p, err := c.srv.RootTasks.PaymentPreferences(c.ctx, c.account())
+				if err != nil {
+					return nil, err
+				}
+				return paymentPreferences(p), nil
+			},
+		}),
+		rootTaskOp("PutPaymentPreferences", false, opSpec[putPaymentPreferencesIn]{
+			handle: func(c *call, in *putPaymentPreferencesIn) (any, error) {
+				p, err := c.srv.RootTasks.UpdatePaymentPreferences(c.ctx, c.account(), roottask.PaymentPreferencesUpdate{
+					Currency: in.PreferredCurrency, InvoiceByEmail: in.InvoiceDeliveryByEmail, CreditSharing: in.CreditSharing})
+				if err != nil {
+					return nil, err
+				}
+				return paymentPreferences(p), nil
+			},
+		}),
+	}
+}
