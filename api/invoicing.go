@@ -450,7 +450,13 @@ func getInvoicePDF(c *call, in *getInvoicePDFIn) (any, error) {
 		return nil, err
 	}
 	if inv.RootOnlyDocument() && !c.caller.IsRoot() {
-		return nil, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
+		// A root rule, not a policy: the request was allowed by policy, so
+		// the audit record's decision is corrected to the explicit deny.
+		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
+		if rec := gatehouse.AuditFrom(c.ctx); rec != nil {
+			auditDecision(c.ctx, rec.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+		}
+		return nil, err
 	}
 	expires := c.srv.now().Add(invoiceURLLifetime).UTC().Truncate(time.Second)
 	return getInvoicePDFOut{InvoicePDF: invoicePDFDTO{
