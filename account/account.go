@@ -129,6 +129,34 @@ func (s *Service) PrimaryEmail(ctx context.Context, accountID string) (string, e
 	return a.Email, nil
 }
 
+// Patterns of the primary email update members.
+var (
+	accountIDPattern = regexp.MustCompile(`^\d{12}$`)
+	otpPattern       = regexp.MustCompile(`^[a-zA-Z0-9]{6}$`)
+)
+
+// ValidateStartPrimaryEmailUpdate checks a StartPrimaryEmailUpdate
+// request as the service model does: AccountId* (\d{12}) and
+// PrimaryEmail* (5 to 64 characters).
+func ValidateStartPrimaryEmailUpdate(accountID, primaryEmail string) error {
+	return validate(primaryEmailUpdateFields(accountID, primaryEmail)...)
+}
+
+// ValidateAcceptPrimaryEmailUpdate checks an AcceptPrimaryEmailUpdate
+// request as the service model does: AccountId* (\d{12}), PrimaryEmail*
+// (5 to 64 characters) and Otp* ([a-zA-Z0-9]{6}).
+func ValidateAcceptPrimaryEmailUpdate(accountID, primaryEmail, otp string) error {
+	return validate(append(primaryEmailUpdateFields(accountID, primaryEmail),
+		field{name: "otp", value: otp, required: true, pattern: otpPattern, patternOf: "[a-zA-Z0-9]{6}"})...)
+}
+
+func primaryEmailUpdateFields(accountID, primaryEmail string) []field {
+	return []field{
+		{name: "accountId", value: accountID, required: true, pattern: accountIDPattern, patternOf: `\d{12}`},
+		{name: "primaryEmail", value: primaryEmail, required: true, min: 5, max: 64},
+	}
+}
+
 // PutAccountName renames the account (1 to 50 characters of the model's
 // pattern).
 func (s *Service) PutAccountName(ctx context.Context, accountID, name string) error {

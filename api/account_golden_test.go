@@ -139,6 +139,15 @@ func accountMgmtGoldens(t *testing.T, g *goldens) {
 	a.fail(t, "ValidationException_region", "EnableRegion", 400, rootKey, `{"RegionName":"us-east-1"}`)
 	a.root(t, "GetPrimaryEmail", "", `{"AccountId":"`+accountID+`"}`)
 	a.fail(t, "AccessDeniedException_account_id", "GetContactInformation", 403, rootKey, `{"AccountId":"210987654321"}`)
+	// Primary email updates: validated as the model says, then refused
+	// as AWS refuses an account outside an organization (own ID included).
+	a.check(t, "StartPrimaryEmailUpdate", "StartPrimaryEmailUpdate", 403, g.h.sendJSON(t, "StartPrimaryEmailUpdate", rootKey,
+		`{"AccountId":"`+accountID+`","PrimaryEmail":"new-root@example.com"}`))
+	a.fail(t, "ValidationException_start_primary_email", "StartPrimaryEmailUpdate", 400, rootKey, `{"AccountId":"12345"}`)
+	a.check(t, "AcceptPrimaryEmailUpdate", "AcceptPrimaryEmailUpdate", 403, g.h.sendJSON(t, "AcceptPrimaryEmailUpdate", rootKey,
+		`{"AccountId":"210987654321","PrimaryEmail":"new-root@example.com","Otp":"A1b2C3"}`))
+	a.fail(t, "ValidationException_accept_primary_email", "AcceptPrimaryEmailUpdate", 400, rootKey,
+		`{"AccountId":"`+accountID+`","PrimaryEmail":"new-root@example.com","Otp":"12-456"}`)
 	g.setup(t, iamForm("CreateUser", "UserName", "carol"))
 	r = g.setup(t, iamForm("CreateAccessKey", "UserName", "carol"))
 	carol := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey")}
@@ -188,6 +197,16 @@ var accountErrorChecks = map[string][]expectation{
 	"error_account_ValidationException_region":          {eq("Error.Code", "ValidationException"), eq("reason", "invalidRegionOptTarget")},
 	"error_account_AccessDeniedException_account_id": {eq("Error.Code", "AccessDeniedException"),
 		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:GetContactInformation")},
+	"StartPrimaryEmailUpdate": {eq("Error.Code", "AccessDeniedException"),
+		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:StartPrimaryEmailUpdate")},
+	"AcceptPrimaryEmailUpdate": {eq("Error.Code", "AccessDeniedException"),
+		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:AcceptPrimaryEmailUpdate")},
+	"error_account_ValidationException_start_primary_email": {eq("Error.Code", "ValidationException"),
+		eq("reason", "fieldValidationFailed"), length("fieldList", 2), eq("fieldList.0.name", "accountId"),
+		eq("fieldList.1.name", "primaryEmail"), eq("fieldList.1.message", "Member must not be null")},
+	"error_account_ValidationException_accept_primary_email": {eq("Error.Code", "ValidationException"),
+		eq("reason", "fieldValidationFailed"), length("fieldList", 1), eq("fieldList.0.name", "otp"),
+		eq("fieldList.0.message", "Member must satisfy regular expression pattern: [a-zA-Z0-9]{6}")},
 	"error_account_AccessDeniedException": {eq("Error.Code", "AccessDeniedException"),
 		eq("Error.Message", "User: arn:aws:iam::123456789012:user/carol is not authorized to perform: account:GetContactInformation "+
 			"on resource: arn:aws:account::123456789012:account because no identity-based policy allows the account:GetContactInformation action")},

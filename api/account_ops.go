@@ -71,6 +71,15 @@ type (
 		RegionName      string `json:"RegionName"`
 		RegionOptStatus string `json:"RegionOptStatus"`
 	}
+	startPrimaryEmailUpdateIn struct {
+		AccountId    string
+		PrimaryEmail string
+	}
+	acceptPrimaryEmailUpdateIn struct {
+		AccountId    string
+		PrimaryEmail string
+		Otp          string
+	}
 )
 
 // accountResource is the ARN of the account resource type of the service
@@ -112,7 +121,8 @@ func accountIDPattern(id string) error {
 }
 
 // accountOp builds a row of the Account table: action account:<name>
-// on the account resource, with the AccountId check as precheck. Rows
+// on the account resource, with the AccountId check as precheck (after
+// the spec's own precheck, if any, which validates the input). Rows
 // whose action the billing mapping lists (aws-reference §3.2) set
 // billing: billingModelOnly, so the account's billing permission model
 // decides them; the IAM billing access switch does not apply to the
@@ -121,7 +131,15 @@ func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In])
 	spec.action = "account:" + name
 	spec.resource = func(c *call, _ *In) string { return accountResource(c) }
 	allowSelf := name == "GetPrimaryEmail"
-	spec.precheck = func(c *call, in *In) error { return checkAccountID(c, spec.action, accountID(in), allowSelf) }
+	validate := spec.precheck
+	spec.precheck = func(c *call, in *In) error {
+		if validate != nil {
+			if err := validate(c, in); err != nil {
+				return err
+			}
+		}
+		return checkAccountID(c, spec.action, accountID(in), allowSelf)
+	}
 	return op(name, spec)
 }
 
@@ -253,6 +271,40 @@ func accountMgmtOperations() []operation {
 			context: regionContext,
 			handle: func(c *call, in *regionIn) (any, error) {
 				return nil, c.srv.Account.DisableRegion(c.ctx, c.account(), in.RegionName)
+			},
+		}),
+		// StartPrimaryEmailUpdate and AcceptPrimaryEmailUpdate work in AWS
+		// only from an organization's management (or delegated admin)
+		// account on a member account, never on the management account
+		// itself; a standalone account's root email is changed by its root
+		// user in the console. Gatehouse accounts are all standalone, so
+		// after the model's validation the AccountId check refuses every
+		// request, the caller's own AccountId included, as AWS refuses an
+		// account outside an organization. Gatehouse's own root email change
+		// is gatehouse:StartRootEmailUpdate / ConfirmRootEmailUpdate.
+		//
+		// The catalog gives these actions only the accountInOrganization
+		// resource type (arn:${Partition}:account::${ManagementAccountId}:
+		// account/o-${OrganizationId}/${MemberAccountId}), which has no
+		// meaning without organizations: accountOp authorizes them against
+		// the caller's account ARN (accountResource). The refusal comes
+		// first anyway, so authorization is never reached.
+		// GetPrimaryEmailUpdateStatus is in the catalog but not in the
+		// botocore account model, so it is not served.
+		accountOp("StartPrimaryEmailUpdate", func(in *startPrimaryEmailUpdateIn) string { return in.AccountId }, opSpec[startPrimaryEmailUpdateIn]{
+			precheck: func(_ *call, in *startPrimaryEmailUpdateIn) error {
+				return account.ValidateStartPrimaryEmailUpdate(in.AccountId, in.PrimaryEmail)
+			},
+			handle: func(c *call, in *startPrimaryEmailUpdateIn) (any, error) {
+				return nil, checkAccountID(c, "account:StartPrimaryEmailUpdate", in.AccountId, false)
+			},
+		}),
+		accountOp("AcceptPrimaryEmailUpdate", func(in *acceptPrimaryEmailUpdateIn) string { return in.AccountId }, opSpec[acceptPrimaryEmailUpdateIn]{
+			precheck: func(_ *call, in *acceptPrimaryEmailUpdateIn) error {
+				return account.ValidateAcceptPrimaryEmailUpdate(in.AccountId, in.PrimaryEmail, in.Otp)
+			},
+			handle: func(c *call, in *acceptPrimaryEmailUpdateIn) (any, error) {
+				return nil, checkAccountID(c, "account:AcceptPrimaryEmailUpdate", in.AccountId, false)
 			},
 		}),
 		govCloudAccountOperation(),

@@ -106,3 +106,49 @@ func TestAccountCLI(t *testing.T) {
 		t.Errorf("list-regions: %+v", regions)
 	}
 }
+
+// TestPrimaryEmailUpdate checks Start/AcceptPrimaryEmailUpdate: the
+// model's validation comes first, for any caller, then every request is
+// refused as AWS refuses an account outside an organization, even for an
+// administrator naming its own account.
+func TestPrimaryEmailUpdate(t *testing.T) {
+	h := newHarness(t, nil)
+	g := &goldens{h: h, seen: map[string]bool{}}
+	g.setup(t, iamForm("CreateUser", "UserName", "admin"))
+	r := g.setup(t, iamForm("CreateAccessKey", "UserName", "admin"))
+	admin := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey")}
+	g.setup(t, iamForm("AttachUserPolicy", "UserName", "admin", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"))
+
+	for _, c := range []struct {
+		op, body string
+		k        key
+		status   int
+		errType  string
+		message  string
+	}{
+		{"StartPrimaryEmailUpdate", `{}`, admin, 400, "ValidationException", "2 validation errors detected: " +
+			"Value at 'accountId' failed to satisfy constraint: Member must not be null; " +
+			"Value at 'primaryEmail' failed to satisfy constraint: Member must not be null"},
+		{"StartPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"a@b"}`, rootKey, 400, "ValidationException",
+			"1 validation error detected: Value at 'primaryEmail' failed to satisfy constraint: Member must have length greater than or equal to 5"},
+		{"AcceptPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com"}`, rootKey, 400, "ValidationException",
+			"1 validation error detected: Value at 'otp' failed to satisfy constraint: Member must not be null"},
+		{"StartPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com"}`, admin, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:StartPrimaryEmailUpdate"},
+		{"AcceptPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com","Otp":"abc123"}`, admin, 403,
+			"AccessDeniedException", "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:AcceptPrimaryEmailUpdate"},
+	} {
+		r := h.sendJSON(t, c.op, c.k, c.body)
+		var e struct{ Message string }
+		json.Unmarshal(r.body, &e)
+		if r.status != c.status || r.header.Get("X-Amzn-Errortype") != c.errType || e.Message != c.message {
+			t.Errorf("%s %s: HTTP %d %s %s, want %d %s %q", c.op, c.body, r.status, r.header.Get("X-Amzn-Errortype"), r.body,
+				c.status, c.errType, c.message)
+		}
+	}
+	// The root email is unchanged.
+	r = h.sendJSON(t, "GetPrimaryEmail", rootKey, `{"AccountId":"123456789012"}`)
+	if !strings.Contains(string(r.body), "root@example.com") {
+		t.Errorf("GetPrimaryEmail: %s", r.body)
+	}
+}
