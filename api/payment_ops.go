@@ -9,8 +9,8 @@ import (
 
 // Rows of the gatehouse service for the payment currency preference and
 // billing preferences (docs/root-tasks.md): not root-only, authorized as
-// gatehouse:GetPaymentPreferences / gatehouse:PutPaymentPreferences on the
-// root user's ARN.
+// payments:ListPaymentPreferences / payments:UpdatePaymentPreferences
+// through the billing access switch and permission model (see paymentsOp).
 
 type (
 	putPaymentPreferencesIn struct {
@@ -37,7 +37,7 @@ func paymentPreferences(p *gatehouse.PaymentPreferences) paymentPreferencesOut {
 // paymentOperations are the payment preference rows.
 func paymentOperations() []operation {
 	return []operation{
-		rootTaskOp("GetPaymentPreferences", false, opSpec[emptyIn]{
+		paymentsOp("GetPaymentPreferences", "payments:ListPaymentPreferences", opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				p, err := c.srv.RootTasks.PaymentPreferences(c.ctx, c.account())
 				if err != nil {
@@ -46,7 +46,7 @@ func paymentOperations() []operation {
 				return paymentPreferences(p), nil
 			},
 		}),
-		rootTaskOp("PutPaymentPreferences", false, opSpec[putPaymentPreferencesIn]{
+		paymentsOp("PutPaymentPreferences", "payments:UpdatePaymentPreferences", opSpec[putPaymentPreferencesIn]{
 			handle: func(c *call, in *putPaymentPreferencesIn) (any, error) {
 				p, err := c.srv.RootTasks.UpdatePaymentPreferences(c.ctx, c.account(), roottask.PaymentPreferencesUpdate{
 					Currency: in.PreferredCurrency, InvoiceByEmail: in.InvoiceDeliveryByEmail, CreditSharing: in.CreditSharing})
@@ -57,4 +57,16 @@ func paymentOperations() []operation {
 			},
 		}),
 	}
+}
+
+// paymentsOp is a payment-preferences row on the gatehouse service. AWS
+// authorizes payment preferences with the billing family's payments:
+// actions (aws-reference §1.2 A1, §3.2), not root-only ones, so these rows
+// go through the billing access switch and the account's billing
+// permission model like the other billing operations. The actions have
+// no resource types, so the resource is "*".
+func paymentsOp[In any](name, action string, spec opSpec[In]) operation {
+	spec.action = action
+	spec.billing = billingGated
+	return op(name, spec)
 }

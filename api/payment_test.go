@@ -1,12 +1,13 @@
 package api_test
 
 import (
+	"strings"
 	"testing"
 )
 
 // TestPaymentPreferences checks that the payment preference operations
-// are not root-only: a user granted gatehouse:GetPaymentPreferences and
-// gatehouse:PutPaymentPreferences reads and updates them, a user without
+// are not root-only: a user granted payments:ListPaymentPreferences and
+// payments:UpdatePaymentPreferences reads and updates them, a user without
 // is denied with the standard AccessDenied message, and the currency is
 // validated.
 func TestPaymentPreferences(t *testing.T) {
@@ -14,10 +15,18 @@ func TestPaymentPreferences(t *testing.T) {
 	g := &goldens{h: h, seen: map[string]bool{}}
 	g.setup(t, iamForm("CreateUser", "UserName", "payer"))
 	g.setup(t, iamForm("PutUserPolicy", "UserName", "payer", "PolicyName", "payments", "PolicyDocument",
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["gatehouse:GetPaymentPreferences","gatehouse:PutPaymentPreferences"],"Resource":"arn:aws:iam::`+accountID+`:root"}]}`))
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["payments:ListPaymentPreferences","payments:UpdatePaymentPreferences"],"Resource":"*"}]}`))
 	g.setup(t, iamForm("CreateUser", "UserName", "nobody"))
 	payer := newKey(t, g, "payer")
 	nobody := newKey(t, g, "nobody")
+
+	// Payment preferences are billing information: with IAM access to
+	// billing off (a new account's default) even a permitted user is refused.
+	gated := ghFail(t, h.sendGH(t, "GetPaymentPreferences", payer, `{}`), 403, "AccessDeniedException")
+	if want := "because IAM user and role access to Billing information is not activated"; !strings.Contains(gated, want) {
+		t.Errorf("gate message %q, want it to contain %q", gated, want)
+	}
+	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`)
 
 	p := h.ghOK(t, "GetPaymentPreferences", payer, `{}`)
 	if p["PreferredCurrency"] != "USD" || p["InvoiceDeliveryByEmail"] != true || p["CreditSharing"] != true {
@@ -32,9 +41,10 @@ func TestPaymentPreferences(t *testing.T) {
 	}
 	ghFail(t, h.sendGH(t, "PutPaymentPreferences", payer, `{"PreferredCurrency":"usd"}`), 400, "ValidationException")
 	for op, body := range map[string]string{"GetPaymentPreferences": `{}`, "PutPaymentPreferences": `{"PreferredCurrency":"JPY"}`} {
+		action := map[string]string{"GetPaymentPreferences": "payments:ListPaymentPreferences", "PutPaymentPreferences": "payments:UpdatePaymentPreferences"}[op]
 		msg := ghFail(t, h.sendGH(t, op, nobody, body), 403, "AccessDeniedException")
-		want := "User: arn:aws:iam::" + accountID + ":user/nobody is not authorized to perform: gatehouse:" + op +
-			" on resource: arn:aws:iam::" + accountID + ":root because no identity-based policy allows the gatehouse:" + op + " action"
+		want := "User: arn:aws:iam::" + accountID + ":user/nobody is not authorized to perform: " + action +
+			" on resource: * because no identity-based policy allows the " + action + " action"
 		if msg != want {
 			t.Errorf("%s: message %q\nwant %q", op, msg, want)
 		}

@@ -40,9 +40,12 @@ func newClient(endpoint string) (*client, error) {
 	if endpoint == "" {
 		endpoint = defaultEndpoint
 	}
-	id, secret := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY")
+	id, secret, token := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
 	if id == "" || secret == "" {
-		return nil, fmt.Errorf("no credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary ones)")
+		var err error
+		if id, secret, token, err = profileCredentials(); err != nil {
+			return nil, err
+		}
 	}
 	region := os.Getenv("AWS_REGION")
 	if region == "" {
@@ -53,7 +56,7 @@ func newClient(endpoint string) (*client, error) {
 	}
 	return &client{
 		endpoint: strings.TrimSuffix(endpoint, "/"),
-		signer: sigv4.Signer{AccessKeyID: id, SecretAccessKey: secret, SessionToken: os.Getenv("AWS_SESSION_TOKEN"),
+		signer: sigv4.Signer{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token,
 			Region: region, Service: "gatehouse"},
 		http: &http.Client{Timeout: 30 * time.Second},
 	}, nil
