@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gatehouse-dev/gatehouse/policy/catalog"
 	"github.com/gatehouse-dev/gatehouse/wildcard"
@@ -588,4 +589,19 @@ func FuzzLookup(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSuggestLongInputIsFast pins the length bound of Suggest: hostile
+// input must not cost seconds of edit-distance work.
+func TestSuggestLongInputIsFast(t *testing.T) {
+	c := catalog.Default()
+	for _, s := range []string{strings.Repeat("a", 100000), "ec3:" + strings.Repeat("Describe", 5000), strings.Repeat("x", 201)} {
+		start := time.Now()
+		if got := c.Suggest(s); got != "" {
+			t.Errorf("Suggest(%d chars) = %q", len(s), got)
+		}
+		if d := time.Since(start); d > 100*time.Millisecond {
+			t.Errorf("Suggest(%d chars) took %v", len(s), d)
+		}
+	}
 }

@@ -33,6 +33,11 @@ import (
 // Suggest examines one service's actions, or all prefixes plus the actions
 // of the nearest ones; it typically takes well under a millisecond.
 func (c *Catalog) Suggest(action string) string {
+	if len(action) > maxSuggestLen {
+		// Longer than any service prefix and action name together: nothing
+		// is a misspelling of it, and comparing would cost O(len²) per name.
+		return ""
+	}
 	prefix, name, hasName := strings.Cut(action, ":")
 	if s, ok := c.Service(prefix); ok {
 		if !hasName || name == "" || wildcard.HasWildcard(name) {
@@ -94,6 +99,10 @@ func (c *Catalog) Suggest(action string) string {
 	}
 	return nearest
 }
+
+// maxSuggestLen bounds the names Suggest corrects; AWS's longest service
+// prefix plus action name is well under it.
+const maxSuggestLen = 200
 
 // closest returns the action nearest to name and its distance, or nil if
 // none is within limit(len(name)).
