@@ -61,6 +61,7 @@ func sdkConfig(t testing.TB) aws.Config {
 // iamClient returns an IAM client for c against s.
 func (s *server) iam(t testing.TB, c creds) *iam.Client {
 	return iam.NewFromConfig(sdkConfig(t), func(o *iam.Options) {
+		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
@@ -69,6 +70,7 @@ func (s *server) iam(t testing.TB, c creds) *iam.Client {
 // sts returns an STS client for c against s.
 func (s *server) sts(t testing.TB, c creds) *sts.Client {
 	return sts.NewFromConfig(sdkConfig(t), func(o *sts.Options) {
+		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})

@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 )
 
 // The account every test server bootstraps from the GATEHOUSE_* environment.
@@ -85,6 +87,18 @@ type server struct {
 	stderr *syncBuffer
 	done   chan struct{} // closed when the process has exited
 	err    error         // Wait's result, set before done closes
+
+	// httpOnce and httpClient give each server process its own pooled
+	// connections: a shared pool could hand a request a kept-alive
+	// connection to an earlier server that listened on the same port.
+	httpOnce   sync.Once
+	httpClient *awshttp.BuildableClient
+}
+
+// sdkHTTP returns the HTTP client the SDK clients of this server use.
+func (s *server) sdkHTTP() *awshttp.BuildableClient {
+	s.httpOnce.Do(func() { s.httpClient = awshttp.NewBuildableClient().WithTimeout(60 * time.Second) })
+	return s.httpClient
 }
 
 // fixedEnv is the GATEHOUSE_* environment of a known server.

@@ -134,6 +134,7 @@ func cliRefused(t testing.TB, c creds, stdin, op, code, message string, args ...
 
 func (s *server) account(t testing.TB, c creds) *account.Client {
 	return account.NewFromConfig(sdkConfig(t), func(o *account.Options) {
+		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
@@ -141,6 +142,7 @@ func (s *server) account(t testing.TB, c creds) *account.Client {
 
 func (s *server) invoicing(t testing.TB, c creds) *invoicing.Client {
 	return invoicing.NewFromConfig(sdkConfig(t), func(o *invoicing.Options) {
+		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
