@@ -292,14 +292,14 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	if caller.Session == nil { // last use is kept for long-term access keys only
-		s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
-	}
 	principal = caller.ARN()
 	auditCaller(rec, caller, auth.Service, action)
 	if err := checkAccountOpen(caller, auth.Service, action); err != nil {
 		fail(err)
 		return
+	}
+	if caller.Session == nil { // last use is kept for long-term access keys only
+		s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
 	}
 	c := &call{
 		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, decode: decode, requestID: reqID, region: auth.Region,
