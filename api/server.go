@@ -195,10 +195,13 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	rec := newAuditRecord(start, reqID, r)
 	ctx := gatehouse.WithAudit(r.Context(), rec)
 	log := s.Logger.With("request_id", reqID)
-	namespace, code := s.scopeNamespace(r), ""
-	restJSON := s.services[scopeService(r)].restJSON
-	jsonTarget := s.services[scopeService(r)].jsonTarget
-	var principal, action, svcName, keyID string
+	// Until the signature is verified, errors use the envelope of the
+	// service the credential scope names (IAM's when it names none).
+	svc, ok := s.services[scopeService(r)]
+	if !ok {
+		svc = s.services["iam"]
+	}
+	var principal, action, svcName, keyID, code string
 	defer func() {
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
 			"principal", principal, "access_key", keyID, "error", code, "duration", s.now().Sub(start))
@@ -213,19 +216,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		} else if code == gatehouse.EServiceFailure {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
-		if jsonTarget != "" {
-			writeJSON10Error(w, reqID, code, msg, err)
-			return
-		}
-		if restJSON {
-			if s.services[scopeService(r)].errorCode {
-				writeTaxError(w, reqID, code, msg, err)
-				return
-			}
-			writeRESTJSONError(w, reqID, code, msg, err)
-			return
-		}
-		writeQueryError(w, namespace, reqID, code, msg)
+		svc.writeError(w, reqID, code, msg, err)
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -245,37 +236,16 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	keyID, svcName = auth.AccessKeyID, auth.Service
-	svc, ok := s.services[auth.Service]
-	if !ok {
+	if svc, ok = s.services[auth.Service]; !ok {
+		svc = s.services["iam"]
 		fail(gatehouse.Errorf("InvalidAction", "The service %s is not served by this endpoint.", auth.Service))
 		return
 	}
-	namespace, restJSON, jsonTarget = svc.namespace, svc.restJSON, svc.jsonTarget
 	var form url.Values
 	var decode func(any) error
-	if svc.jsonTarget != "" {
-		if action, err = json10Operation(svc, r); err != nil {
-			fail(err)
-			return
-		}
-		decode = jsonDecoder(body)
-	} else if svc.restJSON {
-		if action, err = restJSONOperation(svc, r); err != nil {
-			fail(err)
-			return
-		}
-		decode = jsonDecoder(body)
-	} else {
-		form, err = queryForm(r, body)
-		if err != nil {
-			fail(gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string."))
-			return
-		}
-		action = form.Get("Action")
-		if action == "" {
-			fail(gatehouse.Errorf("MissingAction", "Missing Action"))
-			return
-		}
+	if action, form, decode, err = svc.operation(r, body); err != nil {
+		fail(err)
+		return
 	}
 	o, ok := svc.ops[action]
 	if !ok {
@@ -313,44 +283,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	if svc.jsonTarget != "" {
-		if err := writeJSON10Result(w, reqID, result); err != nil {
-			fail(fmt.Errorf("encode %s result: %w", action, err))
-		}
-		return
+	if err := svc.writeResult(w, action, reqID, result); err != nil {
+		fail(err)
 	}
-	if svc.restJSON {
-		if err := writeRESTJSONResult(w, reqID, result); err != nil {
-			fail(fmt.Errorf("encode %s result: %w", action, err))
-		}
-		return
-	}
-	out, err := writeResult(svc.namespace, action, reqID, result)
-	if err != nil {
-		fail(fmt.Errorf("encode %s result: %w", action, err))
-		return
-	}
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-Requestid", reqID)
-	w.Write(out)
-}
-
-// scopeNamespace returns the XML namespace of the service a request's
-// credential scope names, so that errors found before the signature is
-// verified (ExpiredToken, SignatureDoesNotMatch, ...) come in that
-// service's namespace; IAM's when there is no scope or no such service.
-func (s *Server) scopeNamespace(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
-	if _, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
-		cred, _, _ = strings.Cut(rest, ",")
-	}
-	// <key>/<date>/<region>/<service>/aws4_request
-	if parts := strings.Split(strings.TrimSpace(cred), "/"); len(parts) == 5 {
-		if svc, ok := s.services[parts[3]]; ok {
-			return svc.namespace
-		}
-	}
-	return iamNamespace
 }
 
 // queryForm merges the form body and the URL query, leaving out the
