@@ -243,9 +243,6 @@ func (s *server) kill(t testing.TB) {
 	<-s.done
 }
 
-// logs returns everything the process wrote, stdout then stderr.
-func (s *server) logs() string { return s.stdout.String() + s.stderr.String() }
-
 // syncBuffer is a bytes.Buffer safe for the process's writers and the
 // test's readers.
 type syncBuffer struct {
