@@ -48,8 +48,11 @@ type Session struct {
 	TokenHash []byte
 	AccountID string
 	Kind      SessionKind
-	// RoleName names the assumed role (SessionRole).
+	// RoleName names the assumed role (SessionRole), and RoleID is that
+	// role's unique ID: a role created again under the same name is
+	// another role, and the old sessions do not work for it.
 	RoleName    string
+	RoleID      string
 	SessionName string
 	// UserName is the IAM user of a SessionUser session; "" for root.
 	UserName string

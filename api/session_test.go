@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/xml"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -93,5 +94,49 @@ func TestRoleSessionLifecycle(t *testing.T) {
 	chained := h.send(t, "sts", sess, stsForm("AssumeRole", "RoleArn", "arn:aws:iam::"+accountID+":role/reader", "RoleSessionName", "s2", "DurationSeconds", "7200"))
 	if chained.status != 400 || !strings.Contains(string(chained.body), "1 hour session limit for roles assumed by role chaining") {
 		t.Fatalf("chained: %d %s", chained.status, chained.body)
+	}
+}
+
+// TestSessionOfRecreatedRole checks that a role deleted and created again
+// under the same name does not inherit the old role's sessions.
+func TestSessionOfRecreatedRole(t *testing.T) {
+	h := newHarness(t, nil)
+	send := func(k key, service string, f url.Values) response {
+		t.Helper()
+		return h.send(t, service, k, f)
+	}
+	mustOK := func(r response) []byte {
+		t.Helper()
+		if r.status != 200 {
+			t.Fatalf("%d %s", r.status, r.body)
+		}
+		return r.body
+	}
+	trust := `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::` + accountID + `:user/dev"},"Action":"sts:AssumeRole"}}`
+	mustOK(send(rootKey, "iam", iamForm("CreateUser", "UserName", "dev")))
+	var ak struct {
+		ID     string `xml:"CreateAccessKeyResult>AccessKey>AccessKeyId"`
+		Secret string `xml:"CreateAccessKeyResult>AccessKey>SecretAccessKey"`
+	}
+	xml.Unmarshal(mustOK(send(rootKey, "iam", iamForm("CreateAccessKey", "UserName", "dev"))), &ak)
+	dev := key{id: ak.ID, secret: ak.Secret}
+	mustOK(send(rootKey, "iam", iamForm("CreateRole", "RoleName", "ops", "AssumeRolePolicyDocument", trust)))
+	mustOK(send(rootKey, "iam", iamForm("AttachRolePolicy", "RoleName", "ops", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")))
+	var cr struct {
+		ID     string `xml:"AssumeRoleResult>Credentials>AccessKeyId"`
+		Secret string `xml:"AssumeRoleResult>Credentials>SecretAccessKey"`
+		Token  string `xml:"AssumeRoleResult>Credentials>SessionToken"`
+	}
+	xml.Unmarshal(mustOK(send(dev, "sts", stsForm("AssumeRole", "RoleArn", "arn:aws:iam::"+accountID+":role/ops", "RoleSessionName", "old"))), &cr)
+	sess := key{id: cr.ID, secret: cr.Secret, token: cr.Token}
+	mustOK(send(sess, "iam", iamForm("ListUsers")))
+
+	mustOK(send(rootKey, "iam", iamForm("DetachRolePolicy", "RoleName", "ops", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")))
+	mustOK(send(rootKey, "iam", iamForm("DeleteRole", "RoleName", "ops")))
+	mustOK(send(rootKey, "iam", iamForm("CreateRole", "RoleName", "ops", "AssumeRolePolicyDocument", trust)))
+	mustOK(send(rootKey, "iam", iamForm("AttachRolePolicy", "RoleName", "ops", "PolicyArn", "arn:aws:iam::aws:policy/IAMReadOnlyAccess")))
+	r := send(sess, "iam", iamForm("ListUsers"))
+	if r.status != 403 || !strings.Contains(string(r.body), "<Code>InvalidClientTokenId</Code>") {
+		t.Fatalf("old session on the new role: %d %s", r.status, r.body)
 	}
 }

@@ -33,6 +33,10 @@ func (s *Server) sessionKey(tx gatehouse.Tx, id string, k *cachedKey) error {
 	switch {
 	case sess.Kind == gatehouse.SessionRole:
 		c.Role, err = tx.Role(sess.AccountID, sess.RoleName)
+		if err == nil && sess.RoleID != "" && c.Role.ID != sess.RoleID {
+			// The role was deleted and created again: not the session's role.
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The session's role no longer exists.")
+		}
 	case sess.UserName != "":
 		c.User, err = tx.User(sess.AccountID, sess.UserName)
 	}

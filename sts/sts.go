@@ -137,7 +137,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 		}
 	}
 	sess := &gatehouse.Session{
-		AccountID: in.Role.AccountID, Kind: gatehouse.SessionRole, RoleName: in.Role.Name,
+		AccountID: in.Role.AccountID, Kind: gatehouse.SessionRole, RoleName: in.Role.Name, RoleID: in.Role.ID,
 		SessionName: in.RoleSessionName, SessionPolicy: in.Policy, PolicyARNs: in.PolicyARNs,
 		MFAAuthenticated: in.MFAAuthenticated, MFAAuthTime: in.MFAAuthTime, Chained: in.Chained,
 		SourceIdentity: in.SourceIdentity,

@@ -18,7 +18,7 @@ func noSuchSession() error {
 
 // sessionColumns are the columns scanSession reads, from table sessions.
 const sessionColumns = `access_key_id, secret, token_hash, account_id, kind, role_name, session_name, user_name,
-	session_policy, policy_arns, mfa_authenticated, mfa_auth_time, issued_at, expiration, chained, source_identity`
+	session_policy, policy_arns, mfa_authenticated, mfa_auth_time, issued_at, expiration, chained, source_identity, role_id`
 
 func (t *tx) scanSession(row scanner) (*gatehouse.Session, error) {
 	var s gatehouse.Session
@@ -27,7 +27,7 @@ func (t *tx) scanSession(row scanner) (*gatehouse.Session, error) {
 	var mfaTime, issued, expiration sql.NullInt64
 	if err := row.Scan(&s.AccessKeyID, &sealed, &s.TokenHash, &s.AccountID, &s.Kind, &s.RoleName, &s.SessionName,
 		&s.UserName, &s.SessionPolicy, &arns, &s.MFAAuthenticated, &mfaTime, &issued, &expiration, &s.Chained,
-		&s.SourceIdentity); err != nil {
+		&s.SourceIdentity, &s.RoleID); err != nil {
 		return nil, err
 	}
 	var err error
@@ -89,10 +89,10 @@ func (t *tx) CreateSession(s *gatehouse.Session) error {
 		tokenHash = []byte{} // the column is NOT NULL
 	}
 	_, err = t.exec(`INSERT INTO sessions (`+sessionColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.AccessKeyID, sealed, tokenHash, s.AccountID, string(s.Kind), s.RoleName, s.SessionName, s.UserName,
 		s.SessionPolicy, arns, s.MFAAuthenticated, encodeTime(s.MFAAuthTime), encodeTime(s.IssuedAt),
-		encodeTime(s.Expiration), s.Chained, s.SourceIdentity)
+		encodeTime(s.Expiration), s.Chained, s.SourceIdentity, s.RoleID)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "A session with access key ID %s already exists.", s.AccessKeyID)
 	}

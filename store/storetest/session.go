@@ -35,6 +35,7 @@ func fullSession() *gatehouse.Session {
 		AccountID:     acct1,
 		Kind:          gatehouse.SessionRole,
 		RoleName:      "Deployer",
+		RoleID:        "AROAEXAMPLEDEPLOYER01",
 		SessionName:   "ci-run-42@example.com",
 		SessionPolicy: doc(9),
 		PolicyARNs: []string{
