@@ -145,8 +145,9 @@ func checkTags(tags []gatehouse.Tag) error {
 	return nil
 }
 
-// mergeTags adds or replaces tags by key (ignoring case).
-func mergeTags(have, add []gatehouse.Tag) []gatehouse.Tag {
+// addTags adds or replaces tags by key (ignoring case), refusing to go
+// past the per-resource quota.
+func addTags(have, add []gatehouse.Tag) ([]gatehouse.Tag, error) {
 	out := append([]gatehouse.Tag(nil), have...)
 	for _, t := range add {
 		replaced := false
@@ -161,7 +162,10 @@ func mergeTags(have, add []gatehouse.Tag) []gatehouse.Tag {
 			out = append(out, t)
 		}
 	}
-	return out
+	if len(out) > MaxTagsPerResource {
+		return nil, gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
+	}
+	return out, nil
 }
 
 func removeTags(have []gatehouse.Tag, keys []string) []gatehouse.Tag {

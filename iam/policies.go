@@ -595,11 +595,7 @@ func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags
 		return err
 	}
 	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
-		merged := mergeTags(have, tags)
-		if len(merged) > MaxTagsPerResource {
-			return nil, gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
-		}
-		return merged, nil
+		return addTags(have, tags)
 	})
 }
 

@@ -262,12 +262,9 @@ func (s *Service) TagRole(ctx context.Context, account, name string, tags []gate
 		return err
 	}
 	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
-		merged := mergeTags(r.Tags, tags)
-		if len(merged) > MaxTagsPerResource {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
-		}
-		r.Tags = merged
-		return nil
+		var err error
+		r.Tags, err = addTags(r.Tags, tags)
+		return err
 	})
 }
 

@@ -196,12 +196,9 @@ func (s *Service) TagUser(ctx context.Context, account, name string, tags []gate
 		return err
 	}
 	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
-		merged := mergeTags(u.Tags, tags)
-		if len(merged) > MaxTagsPerResource {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
-		}
-		u.Tags = merged
-		return nil
+		var err error
+		u.Tags, err = addTags(u.Tags, tags)
+		return err
 	})
 }
 
