@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/json"
 	"testing"
 )
 
@@ -52,8 +53,26 @@ func rootTaskGoldens(t *testing.T, g *goldens) {
 	fail("AccessDeniedException_root_only", "CloseAccount", 403, dave, `{}`)
 
 	root("CloseAccount", "", `{}`)
-	root("GetAccountStatus", "closed", `{}`)
 	fail("AccessDeniedException_closed", "GetIAMBillingAccess", 403, rootKey, `{}`)
-	root("ReopenAccount", "", `{}`)
+	// Root's access key is refused too; root signs in to reopen.
+	fail("AccessDeniedException_closed_root_key", "ReopenAccount", 403, rootKey, `{}`)
+	a.check(t, "error_gatehouse_AccessDeniedException_sign_in", "SignIn", 403, h.signIn(t, signInBody("root@example.com", "wrong password", "", "")))
+	r = a.check(t, "RootSignIn", "SignIn", 200, h.signIn(t, signInBody("root@example.com", "golden root password", "", "")))
+	session := key{id: jsonField(t, r.body, "AccessKeyId"), secret: jsonField(t, r.body, "SecretAccessKey"), token: jsonField(t, r.body, "SessionToken")}
+	a.check(t, "GetAccountStatus_closed", "GetAccountStatus", 200, h.sendGH(t, "GetAccountStatus", session, `{}`))
+	a.check(t, "ReopenAccount", "ReopenAccount", 200, h.sendGH(t, "ReopenAccount", session, `{}`))
 	fail("ConflictException", "ReopenAccount", 409, rootKey, `{}`)
+}
+
+// jsonField returns member name of the JSON object body, or of its
+// Credentials member.
+func jsonField(t *testing.T, body []byte, name string) string {
+	t.Helper()
+	var m struct {
+		Credentials map[string]string
+	}
+	if err := json.Unmarshal(body, &m); err != nil || m.Credentials[name] == "" {
+		t.Fatalf("no %s in %s (%v)", name, body, err)
+	}
+	return m.Credentials[name]
 }

@@ -309,11 +309,18 @@ func TestRootEmailUpdate(t *testing.T) {
 }
 
 // TestClosedAccount: a closed account refuses its users' keys, role
-// sessions and root (but root's ReopenAccount and GetAccountStatus);
-// reopening restores everything; after 90 days it cannot be reopened.
+// sessions and root's access key (but a root session's ReopenAccount and
+// GetAccountStatus); reopening restores everything; after 90 days it
+// cannot be reopened.
 func TestClosedAccount(t *testing.T) {
 	h := newHarness(t, nil)
 	admin, session := principals(t, h)
+	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	signInRoot := func() key {
+		t.Helper()
+		_, k := signedIn(t, h.signIn(t, signInBody("root@example.com", signInPassword, "", "")))
+		return k
+	}
 	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`)
 	closed := h.ghOK(t, "CloseAccount", rootKey, `{}`)
 	if closed["AccountState"] != "CLOSED" || closed["ClosedAt"] == nil {
@@ -342,16 +349,22 @@ func TestClosedAccount(t *testing.T) {
 			}
 		}
 	}
-	ghFail(t, h.sendGH(t, "CloseAccount", rootKey, `{}`), 403, "AccessDeniedException")
-	if got := h.ghOK(t, "GetAccountStatus", rootKey, `{}`); got["AccountState"] != "CLOSED" || got["ClosedAt"] != closed["ClosedAt"] {
+	for _, op := range []string{"GetAccountStatus", "ReopenAccount", "CloseAccount"} {
+		if msg := ghFail(t, h.sendGH(t, op, rootKey, `{}`), 403, "AccessDeniedException"); msg != want {
+			t.Errorf("root key %s: %q", op, msg)
+		}
+	}
+	root := signInRoot()
+	ghFail(t, h.sendGH(t, "CloseAccount", root, `{}`), 403, "AccessDeniedException")
+	if got := h.ghOK(t, "GetAccountStatus", root, `{}`); got["AccountState"] != "CLOSED" || got["ClosedAt"] != closed["ClosedAt"] {
 		t.Errorf("status: %v", got)
 	}
-	msgs := outbox(t, h)
-	if len(msgs) != 1 || !strings.Contains(msgs[0].Subject, "closed") {
+	msgs := outbox(t, h) // password notice, closure, sign-in
+	if len(msgs) != 3 || !strings.Contains(msgs[1].Subject, "closed") {
 		t.Errorf("outbox: %+v", msgs)
 	}
 
-	if got := h.ghOK(t, "ReopenAccount", rootKey, `{}`); got["AccountState"] != "ACTIVE" {
+	if got := h.ghOK(t, "ReopenAccount", root, `{}`); got["AccountState"] != "ACTIVE" {
 		t.Errorf("reopen: %v", got)
 	}
 	// Data intact: users, policies, sessions, the billing switch.
@@ -371,16 +384,17 @@ func TestClosedAccount(t *testing.T) {
 	h.mu.Lock()
 	h.now = closedAt.Add(90*24*time.Hour - 2*time.Minute)
 	h.mu.Unlock()
-	h.ghOK(t, "ReopenAccount", rootKey, `{}`)
+	h.ghOK(t, "ReopenAccount", signInRoot(), `{}`)
 	h.ghOK(t, "CloseAccount", rootKey, `{}`)
 	h.mu.Lock()
 	h.now = h.now.Add(90*24*time.Hour + time.Minute)
 	h.mu.Unlock()
-	msg := ghFail(t, h.sendGH(t, "ReopenAccount", rootKey, `{}`), 409, "ConflictException")
+	root = signInRoot()
+	msg := ghFail(t, h.sendGH(t, "ReopenAccount", root, `{}`), 409, "ConflictException")
 	if !strings.Contains(msg, "more than 90 days ago, and can no longer be reopened") {
 		t.Errorf("after 90 days: %q", msg)
 	}
-	if got := h.ghOK(t, "GetAccountStatus", rootKey, `{}`); got["AccountState"] != "CLOSED" {
+	if got := h.ghOK(t, "GetAccountStatus", root, `{}`); got["AccountState"] != "CLOSED" {
 		t.Errorf("status after 90 days: %v", got)
 	}
 }

@@ -68,6 +68,7 @@ type Server struct {
 	cache    identityCache
 	keyUse   sync.Map // access key ID → time its use was last recorded
 	audit    auditWriter
+	signIns  signInThrottle // failed root sign-ins per source address
 }
 
 // keyUseInterval is how often the use of one access key is written to
@@ -166,6 +167,7 @@ func (s *Server) Handler() http.Handler {
 		io.WriteString(w, `{"status":"reset"}`+"\n")
 	})
 	mux.HandleFunc("GET "+invoicePDFPath+"{file}", s.serveInvoicePDF)
+	mux.HandleFunc("POST "+signInPath, s.serveSignIn)
 	mux.HandleFunc("/", s.serveAWS)
 	return s.recoverPanics(mux)
 }

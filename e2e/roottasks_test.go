@@ -184,8 +184,10 @@ func TestRootTasks(t *testing.T) {
 			wantAudit{roleSession, "AssumedRole", "gatehouse", op, "explicitDeny", "AccessDenied"})
 	}
 
+	// What ChangePassword and ChangeEmail change root's password and
+	// email address to; CloseAndReopen signs in with them.
+	const next, newEmail = "e2e-Next-root-passphrase-3", "ops-root@e2e.gatehouse.test"
 	t.Run("ChangePassword", func(t *testing.T) {
-		const next = "e2e-Next-root-passphrase-3"
 		refuseIAMPrincipals(t, rootPassword+"\n"+next+"\n", "ChangeRootPassword", "root", "change-password")
 		if out := cliOK(t, rootCreds, rootPassword+"\n"+next+"\n", "root", "change-password", endpoint); len(out) != 0 {
 			t.Errorf("change-password printed %v, want {}", out)
@@ -196,7 +198,6 @@ func TestRootTasks(t *testing.T) {
 	})
 
 	t.Run("ChangeEmail", func(t *testing.T) {
-		const newEmail = "ops-root@e2e.gatehouse.test"
 		refuseIAMPrincipals(t, "", "StartRootEmailUpdate", "root", "change-email", "--new", newEmail)
 		if out := cliOK(t, rootCreds, "", "root", "change-email", "--new", newEmail, endpoint); out["Status"] != "PENDING" {
 			t.Fatalf("change-email printed %v, want Status PENDING", out)
@@ -296,13 +297,40 @@ func TestRootTasks(t *testing.T) {
 		// The admin cannot reopen it; root still reads its status.
 		cliRefused(t, admin, "", "ReopenAccount", "AccessDeniedException", accountClosed, "root", "reopen-account", endpoint)
 		audits = append(audits, wantAudit{adminARN, "IAMUser", "gatehouse", "ReopenAccount", "", "AccessDenied"})
-		if out := cliOK(t, rootCreds, "", "root", "status", endpoint); out["AccountState"] != "CLOSED" {
+		// Root's access key is refused too; root signs in with its
+		// password (gatehouse root sign-in) to read the status and reopen.
+		cliRefused(t, rootCreds, "", "ReopenAccount", "AccessDeniedException", accountClosed, "root", "reopen-account", endpoint)
+		audits = append(audits, wantAudit{"arn:aws:iam::" + accountID + ":root", "Root", "gatehouse", "ReopenAccount", "", "AccessDenied"})
+		r := gatehouseCLI(t, creds{}, "wrong password\n", "root", "sign-in", "--email", newEmail, endpoint)
+		if r.Code != 1 || !strings.Contains(r.Stderr, "(AccessDeniedException) when signing in") {
+			t.Errorf("sign-in with a wrong password: exit %d %s", r.Code, r.Stderr)
+		}
+		out = cliOK(t, creds{}, next+"\n", "root", "sign-in", "--email", newEmail, endpoint)
+		if out["AccountState"] != "CLOSED" || out["RootUserArn"] != "arn:aws:iam::"+accountID+":root" {
+			t.Errorf("sign-in printed %v", out)
+		}
+		cred, _ := out["Credentials"].(map[string]any)
+		signedIn := creds{ID: stringOf(cred["AccessKeyId"]), Secret: stringOf(cred["SecretAccessKey"]), Token: stringOf(cred["SessionToken"])}
+		if out := cliOK(t, signedIn, "", "root", "status", endpoint); out["AccountState"] != "CLOSED" {
 			t.Errorf("status printed %v, want CLOSED", out)
 		}
-
-		if out := cliOK(t, rootCreds, "", "root", "reopen-account", endpoint); out["AccountState"] != "ACTIVE" {
+		// A signed-in root may reopen, and nothing else while closed.
+		_, err := srv.iam(t, signedIn).ListUsers(ctx, &iam.ListUsersInput{})
+		wantErrMessage(t, err, "AccessDenied", http.StatusForbidden, accountClosed)
+		if out := cliOK(t, signedIn, "", "root", "reopen-account", endpoint); out["AccountState"] != "ACTIVE" {
 			t.Fatalf("reopen-account printed %v, want ACTIVE", out)
 		}
+		notice := false
+		for _, m := range outboxMessages(t, srv.DataDir) {
+			notice = notice || m.To == newEmail && strings.Contains(m.Subject, "Root user sign-in")
+		}
+		if !notice {
+			t.Errorf("no sign-in notice to %s in the outbox", newEmail)
+		}
+		// The session's secrets and the password are in no log and no
+		// data file (the secret is sealed, the token and password hashed).
+		assertNoSecrets(t, map[string]string{"sign-in secret access key": signedIn.Secret, "sign-in session token": signedIn.Token,
+			"root password": next}, map[string]string{"stdout": srv.stdout.String(), "stderr": srv.stderr.String()}, srv.DataDir)
 		for _, c := range []creds{admin, role, rootCreds} {
 			users := must(srv.iam(t, c).ListUsers(ctx, &iam.ListUsersInput{}))(t).Users
 			if names := userNames(users); !slices.Contains(names, "survivor") {
@@ -397,23 +425,33 @@ func TestRootTasks(t *testing.T) {
 	})
 }
 
-// confirmationCode reads the email confirmation code sent to addr from
-// `gatehouse outbox list --json`, run on the live server's data directory.
-func confirmationCode(t testing.TB, dataDir, addr string) string {
+// outboxMessage is a message as `gatehouse outbox list --json` prints it.
+type outboxMessage struct {
+	To, Subject, Body string
+}
+
+// outboxMessages reads the outbox with `gatehouse outbox list --json`,
+// run on the live server's data directory.
+func outboxMessages(t testing.TB, dataDir string) []outboxMessage {
 	t.Helper()
 	r := gatehouseCLI(t, creds{}, "", "outbox", "list", "--data", dataDir, "--account", accountID, "--json")
 	if r.Code != 0 {
 		t.Fatalf("outbox list: exit %d\n%s", r.Code, r.Stderr)
 	}
-	var msgs []struct {
-		To, Subject, Body string
-	}
+	var msgs []outboxMessage
 	if err := json.Unmarshal([]byte(r.Stdout), &msgs); err != nil {
 		t.Fatalf("outbox list printed no JSON array: %v\n%s", err, r.Stdout)
 	}
+	return msgs
+}
+
+// confirmationCode reads the email confirmation code sent to addr from
+// the outbox.
+func confirmationCode(t testing.TB, dataDir, addr string) string {
+	t.Helper()
 	codeRE := regexp.MustCompile(`Confirmation code: ([0-9]{6})\b`)
 	code := ""
-	for _, m := range msgs {
+	for _, m := range outboxMessages(t, dataDir) {
 		if m.To == addr {
 			if c := codeRE.FindStringSubmatch(m.Body); c != nil {
 				code = c[1]
@@ -421,7 +459,7 @@ func confirmationCode(t testing.TB, dataDir, addr string) string {
 		}
 	}
 	if code == "" {
-		t.Fatalf("no confirmation code to %s in the outbox:\n%s", addr, r.Stdout)
+		t.Fatalf("no confirmation code to %s in the outbox", addr)
 	}
 	return code
 }

@@ -160,6 +160,9 @@ type GetSessionTokenInput struct {
 	UserName         string
 	DurationSeconds  *int
 	MFAAuthenticated bool
+	// Also, when set, runs in the transaction that stores the session
+	// (root sign-in writes its notice there).
+	Also func(tx gatehouse.Tx) error
 }
 
 // GetSessionToken issues credentials for a session of a user or of root
@@ -186,7 +189,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) 
 	if in.MFAAuthenticated {
 		sess.MFAAuthTime = s.now()
 	}
-	return s.issue(ctx, sess, time.Duration(duration)*time.Second, nil)
+	return s.issue(ctx, sess, time.Duration(duration)*time.Second, in.Also)
 }
 
 var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

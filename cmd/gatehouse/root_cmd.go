@@ -84,7 +84,13 @@ func (c *client) call(ctx context.Context, op string, in any) ([]byte, error) {
 	if err := c.signer.Sign(r, body); err != nil {
 		return nil, err
 	}
-	resp, err := c.http.Do(r)
+	return doRequest(c.http, r)
+}
+
+// doRequest sends r and returns the body of a 200 answer, or the AWS
+// error of any other.
+func doRequest(hc *http.Client, r *http.Request) ([]byte, error) {
+	resp, err := hc.Do(r)
 	if err != nil {
 		return nil, err
 	}
@@ -190,6 +196,8 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return exitUsage
 		}
 		op = map[string]string{"close-account": "CloseAccount", "reopen-account": "ReopenAccount", "status": "GetAccountStatus"}[args[0]]
+	case "sign-in":
+		return rootSignIn(ctx, name, fs, endpoint, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, rootUsage)
 		return exitOK
@@ -211,6 +219,9 @@ AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, sent to
 --endpoint-url, AWS_ENDPOINT_URL or ` + defaultEndpoint + `.
 
 commands:
+  sign-in --email EMAIL [--mfa-code CODE] [--mfa-serial ARN] [--format json|env]
+        sign in as root with the password (first line of stdin) and get
+        temporary root credentials for one hour; needs no credentials
   change-password [--current P --new P]
         change the root password; reads the current and the new password
         as two lines on stdin unless given as flags

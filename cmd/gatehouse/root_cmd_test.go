@@ -146,6 +146,17 @@ func TestRootCommands(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "The account "+cliAccount+" is closed.") {
 		t.Errorf("closed account: %d %q", code, errOut)
 	}
+	// Root's access key is refused too: root signs in to reopen.
+	if code, _, errOut = runCLI(t, "", "root", "reopen-account"); code != 1 || !strings.Contains(errOut, "is closed.") {
+		t.Errorf("reopen with the root key: %d %q", code, errOut)
+	}
+	code, out, errOut = runCLI(t, "flag root password\n", "root", "sign-in", "--email", "new@example.com", "--format", "env")
+	if code != 0 {
+		t.Fatalf("sign-in: %d %s", code, errOut)
+	}
+	for _, m := range regexp.MustCompile(`(?m)^export (AWS_[A-Z_]+)='([^']*)'$`).FindAllStringSubmatch(out, -1) {
+		t.Setenv(m[1], m[2])
+	}
 	code, out, _ = runCLI(t, "", "root", "reopen-account")
 	wantJSON(t, out, "AccountState", "ACTIVE")
 
@@ -189,4 +200,48 @@ func TestAccountCreateBillingAccess(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestRootSignInCommand: root signs in with the password on stdin, with
+// no credentials in the environment, and uses the session it prints.
+func TestRootSignInCommand(t *testing.T) {
+	cliServer(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", t.TempDir()+"/none")
+
+	code, _, errOut := runCLI(t, "wrong password\n", "root", "sign-in", "--email", "root@example.com")
+	if code != 1 || !strings.Contains(errOut, "(AccessDeniedException) when signing in: Your authentication information is incorrect.") ||
+		strings.Contains(errOut, "wrong password") {
+		t.Errorf("wrong password: %d %q", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "", "root", "sign-in"); code != exitUsage {
+		t.Errorf("no --email: exit %d", code)
+	}
+
+	code, out, errOut := runCLI(t, "old root password\n", "root", "sign-in", "--email", "root@example.com")
+	if code != 0 {
+		t.Fatalf("sign-in: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "RootUserArn", "arn:aws:iam::"+cliAccount+":root")
+
+	code, out, errOut = runCLI(t, "old root password\n", "root", "sign-in", "--email", "root@example.com", "--format", "env")
+	if code != 0 {
+		t.Fatalf("sign-in --format env: %d %s", code, errOut)
+	}
+	vars := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^export (AWS_[A-Z_]+)='([^']*)'$`).FindAllStringSubmatch(out, -1) {
+		vars[m[1]] = m[2]
+	}
+	if !strings.HasPrefix(vars["AWS_ACCESS_KEY_ID"], "ASIA") || vars["AWS_SECRET_ACCESS_KEY"] == "" || vars["AWS_SESSION_TOKEN"] == "" {
+		t.Fatalf("env output:\n%s", out)
+	}
+	for k, v := range vars {
+		t.Setenv(k, v)
+	}
+	code, out, errOut = runCLI(t, "", "root", "status")
+	if code != 0 {
+		t.Fatalf("root status with the sign-in session: %d %s", code, errOut)
+	}
+	wantJSON(t, out, "AccountState", "ACTIVE")
 }

@@ -1,0 +1,234 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/roottask"
+	"github.com/gatehouse-dev/gatehouse/sts"
+)
+
+// Root sign-in (docs/root-tasks.md, "Root sign-in"): AWS's root user signs
+// in to the console with the account's email address, the root password
+// and, when root has an MFA device, a code from it. Gatehouse has no
+// console yet, so sign-in is an unsigned JSON request that answers with
+// temporary root credentials (a root session of one hour, as
+// GetSessionToken issues to root). It is how a root user without access
+// keys acts at all, and how root reopens a closed account, whose access
+// keys are refused. Every attempt is audited (service "signin", action
+// "ConsoleLogin", as CloudTrail names it); a successful one sends a
+// notice to the root email address.
+
+// signInPath is where sign-in requests are POSTed.
+const signInPath = "/_gatehouse/signin"
+
+// maxSignInBody bounds a sign-in request body.
+const maxSignInBody = 8 << 10
+
+// Failed sign-ins from one source address are throttled: after
+// signInMaxFailures failures within signInFailureWindow, further attempts
+// from that address are refused until the window has passed.
+const (
+	signInMaxFailures   = 10
+	signInFailureWindow = 5 * time.Minute
+	// signInMaxTracked bounds the addresses remembered; beyond it the
+	// ones whose window has passed are forgotten.
+	signInMaxTracked = 10000
+)
+
+type signInIn struct {
+	Email    string
+	Password string
+	// MFASerialNumber names root's MFA device; it may be left out when
+	// root has exactly one.
+	MFASerialNumber string
+	MFACode         string
+}
+
+type signInCredentials struct {
+	AccessKeyId     string
+	SecretAccessKey string
+	SessionToken    string
+	Expiration      string
+}
+
+type signInOut struct {
+	AccountId        string
+	RootUserArn      string
+	AccountState     string
+	MFAAuthenticated bool
+	Credentials      signInCredentials
+}
+
+// signInThrottle counts failed sign-ins per source address.
+type signInThrottle struct {
+	mu sync.Mutex
+	m  map[string]*signInFailures
+}
+
+type signInFailures struct {
+	n     int
+	since time.Time
+}
+
+// allowed reports whether ip may try to sign in at now.
+func (t *signInThrottle) allowed(ip string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	f := t.m[ip]
+	return f == nil || f.n < signInMaxFailures || now.Sub(f.since) >= signInFailureWindow
+}
+
+// failed counts a failed sign-in of ip.
+func (t *signInThrottle) failed(ip string, now time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[string]*signInFailures{}
+	}
+	if len(t.m) >= signInMaxTracked {
+		for k, f := range t.m {
+			if now.Sub(f.since) >= signInFailureWindow {
+				delete(t.m, k)
+			}
+		}
+	}
+	f := t.m[ip]
+	if f == nil || now.Sub(f.since) >= signInFailureWindow {
+		if f == nil && len(t.m) >= signInMaxTracked {
+			return // full of live entries: count no new address
+		}
+		t.m[ip] = &signInFailures{n: 1, since: now}
+		return
+	}
+	f.n++
+}
+
+// succeeded forgets the failures of ip.
+func (t *signInThrottle) succeeded(ip string) {
+	t.mu.Lock()
+	delete(t.m, ip)
+	t.mu.Unlock()
+}
+
+// serveSignIn handles POST /_gatehouse/signin.
+func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
+	start := s.now()
+	reqID := newRequestID()
+	rec := newAuditRecord(start, reqID, r)
+	rec.Service, rec.Action, rec.PrincipalType = "signin", "ConsoleLogin", gatehouse.PrincipalAnonymous
+	ctx := r.Context()
+	ip := sourceIP(r)
+	svc := s.services["gatehouse"]
+	var code, account string
+	defer func() {
+		s.Logger.InfoContext(ctx, "request", "request_id", reqID, "method", r.Method, "service", "signin",
+			"action", "ConsoleLogin", "account", account, "error", code, "duration", s.now().Sub(start))
+		s.finishAudit(ctx, r, rec, "signin", "ConsoleLogin", "", code)
+	}()
+	fail := func(err error) {
+		code = gatehouse.ErrorCode(err)
+		if code == gatehouse.EServiceFailure {
+			s.Logger.ErrorContext(ctx, "internal error", "request_id", reqID, "err", err)
+		}
+		svc.writeError(w, reqID, code, gatehouse.ErrorMessage(err), err)
+		if code == gatehouse.EAccessDenied || code == roottask.EAccessDenied {
+			s.signIns.failed(ip, s.now())
+		}
+	}
+
+	if !s.signIns.allowed(ip, start) {
+		fail(gatehouse.Errorf("TooManyRequestsException", "Too many failed sign-in attempts from this address. Try again later."))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSignInBody))
+	if err != nil {
+		fail(gatehouse.Errorf(gatehouse.EValidation, "The sign-in request is larger than %d bytes.", maxSignInBody))
+		return
+	}
+	var in signInIn
+	if err := jsonDecoder(body)(&in); err != nil {
+		fail(err)
+		return
+	}
+	switch {
+	case strings.TrimSpace(in.Email) == "":
+		fail(gatehouse.Errorf(gatehouse.EValidation, "Email is required."))
+		return
+	case in.Password == "":
+		fail(gatehouse.Errorf(gatehouse.EValidation, "Password is required."))
+		return
+	}
+	quiet := withoutAudit(ctx) // the record commits with the session, or is queued
+	a, err := s.RootTasks.CheckRootSignIn(quiet, in.Email, in.Password)
+	if a != nil { // the address is a root user's: the record names it
+		account = a.ID
+		rec.AccountID, rec.PrincipalARN, rec.PrincipalType, rec.Root = a.ID, a.RootARN(), gatehouse.PrincipalRoot, true
+	}
+	if err != nil {
+		fail(err)
+		return
+	}
+	mfaAt, err := s.signInMFA(quiet, a, in)
+	if err != nil {
+		fail(err)
+		return
+	}
+	mfa := !mfaAt.IsZero()
+	userAgent := r.UserAgent()
+	cr, err := s.STS.GetSessionToken(gatehouse.WithAudit(ctx, rec), sts.GetSessionTokenInput{
+		AccountID: a.ID, MFAAuthenticated: mfa,
+		Also: func(tx gatehouse.Tx) error { return s.RootTasks.SignInNotice(tx, a, ip, userAgent, mfa) },
+	})
+	if err != nil {
+		fail(err)
+		return
+	}
+	s.signIns.succeeded(ip)
+	out := signInOut{
+		AccountId: a.ID, RootUserArn: a.RootARN(), AccountState: a.State(), MFAAuthenticated: mfa,
+		Credentials: signInCredentials{
+			AccessKeyId: cr.Session.AccessKeyID, SecretAccessKey: cr.Session.Secret.Reveal(),
+			SessionToken: cr.Token.Reveal(), Expiration: cr.Session.Expiration.UTC().Format(time.RFC3339),
+		},
+	}
+	if err := writeRESTJSONResult(w, reqID, out); err != nil {
+		fail(err)
+	}
+}
+
+// signInMFA checks the MFA code of a root sign-in. Root with no device
+// signs in with the password alone (and must not send a code); root with
+// devices must send a code of one of them. It returns when the code was
+// verified, or the zero time when root has no device.
+func (s *Server) signInMFA(ctx context.Context, a *gatehouse.Account, in signInIn) (time.Time, error) {
+	devices, _, err := s.IAM.MFADevices(ctx, a.ID, gatehouse.RootUserName)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if len(devices) == 0 {
+		if in.MFACode != "" || in.MFASerialNumber != "" {
+			return time.Time{}, gatehouse.Errorf(gatehouse.EValidation, "The root user has no MFA device: sign in without MFASerialNumber and MFACode.")
+		}
+		return time.Time{}, nil
+	}
+	if in.MFACode == "" {
+		return time.Time{}, gatehouse.Errorf(gatehouse.EAccessDenied, "The root user has MFA: an MFA code (MFACode) is required to sign in.")
+	}
+	if err := checkTokenCode(in.MFACode); err != nil {
+		return time.Time{}, err
+	}
+	serial := in.MFASerialNumber
+	if serial == "" {
+		if len(devices) > 1 {
+			return time.Time{}, gatehouse.Errorf(gatehouse.EValidation, "The root user has %d MFA devices: name one with MFASerialNumber.", len(devices))
+		}
+		serial = devices[0].SerialNumber
+	}
+	return s.IAM.VerifyMFA(ctx, a.ID, gatehouse.RootUserName, serial, in.MFACode)
+}
