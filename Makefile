@@ -49,6 +49,7 @@ FUZZ_TARGETS := \
 	./policy:FuzzDecide:300000x \
 	./policy/catalog:FuzzLookup:150000x \
 	./api:FuzzQueryDecode:50000x \
+	./api:FuzzSignIn:30000x \
 	./sigv4:FuzzParseAuthorization:200000x \
 	./sigv4:FuzzVerify:120000x \
 	./totp:FuzzVerify:250000x \

@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/json"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api"
+	"github.com/gatehouse-dev/gatehouse/password"
+	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/totp"
 )
 
@@ -288,4 +292,48 @@ func TestRootSignInThrottle(t *testing.T) {
 	h.now = h.now.Add(5 * time.Minute)
 	h.mu.Unlock()
 	signedIn(t, h.signIn(t, signInBody("root@example.com", signInPassword, "", "")))
+}
+
+// FuzzSignIn sends random sign-in bodies: the answer is always a JSON
+// AWS answer with a client status (or 200 for the right password), never
+// a 500, and never carries the password sent.
+func FuzzSignIn(f *testing.F) {
+	for _, s := range []string{
+		``, `{}`, `null`, `[]`, `{"Email":1}`, `{"Email":"root@example.com"}`,
+		signInBody("root@example.com", signInPassword, "", ""),
+		signInBody("ROOT@example.com", "wrong password", "", ""),
+		signInBody("root@example.com", signInPassword, "arn:aws:iam::123456789012:mfa/x", "12345a"),
+		`{"Email":"root@example.com","Password":"` + signInPassword + `"}{}`,
+		`{"Email":"\u0000","Password":"\ud800"}`,
+	} {
+		f.Add(s)
+	}
+	h := newHarness(f, func(s *api.Server) {
+		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
+	})
+	h.ghOK(f, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	handler := h.srv.Handler()
+	f.Fuzz(func(t *testing.T, body string) {
+		r := httptest.NewRequest("POST", "/_gatehouse/signin", strings.NewReader(body))
+		r.RemoteAddr = "192.0.2.1:1234" // one address: the throttle's answer is a valid answer too
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		switch w.Code {
+		case 200, 400, 403, 429:
+		default:
+			t.Fatalf("HTTP %d for %q: %s", w.Code, body, w.Body)
+		}
+		var out map[string]any
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("answer to %q is not JSON: %v", body, err)
+		}
+		if w.Code != 200 && w.Header().Get("X-Amzn-Errortype") == "" {
+			t.Fatalf("error answer without x-amzn-ErrorType: %s", w.Body)
+		}
+		var in struct{ Password string }
+		if json.Unmarshal([]byte(body), &in) == nil && len(in.Password) > 3 && w.Code != 200 &&
+			strings.Contains(w.Body.String(), in.Password) {
+			t.Fatalf("the answer repeats the password: %s", w.Body)
+		}
+	})
 }

@@ -259,7 +259,7 @@ func (s *Service) CloseAccount(ctx context.Context, accountID string) error {
 		deadline := a.ClosedAt.Add(gatehouse.ReopenWindow)
 		return s.send(tx, a, a.Email, "Your Gatehouse account was closed",
 			"Account "+a.ID+" was closed at "+a.ClosedAt.Format(time.RFC3339)+".\n"+
-				"Its IAM users, roles and access keys can no longer be used. The root user can reopen it until "+
+				"Its IAM users, roles and access keys, root's included, can no longer be used. The root user can sign in (gatehouse root sign-in) and reopen it until "+
 				deadline.Format(time.RFC3339)+" (gatehouse root reopen-account); after that it is gone for good.\n")
 	})
 }
