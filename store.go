@@ -19,9 +19,11 @@ import (
 type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
 	View(ctx context.Context, fn func(tx Tx) error) error
-	// Revision returns a number that grows with every committed Update,
-	// so caches can tell whether anything changed; an Update that only
-	// appends audit records does not move it.
+	// Revision returns a number that grows with every committed Update
+	// that changes something a cache may hold, so caches can tell whether
+	// anything changed. An Update whose only writes add new rows that no
+	// cache holds (audit records, sessions, outbox messages) does not move
+	// it: issuing a session does not empty every cache.
 	Revision(ctx context.Context) (int64, error)
 	Close() error
 }

@@ -11,8 +11,10 @@ import (
 
 // identityCache keeps what authentication reads on every request (access
 // keys with their callers, users by name) for as long as the store's
-// revision does not move: any committed write empties it, so a change is
-// visible to the very next request.
+// revision does not move: any committed change empties it, so a change is
+// visible to the very next request. Only keys found are kept, so a session
+// issued since (which does not move the revision) is read on its first
+// use.
 type identityCache struct {
 	mu    sync.Mutex
 	rev   int64

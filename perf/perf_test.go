@@ -162,8 +162,14 @@ func newClient(endpoint, key, secret string) *client {
 	}
 }
 
+// call sends an IAM Query request that must succeed.
 func (c *client) call(tb testing.TB, params url.Values) []byte {
 	params.Set("Version", "2010-05-08")
+	return c.callVersioned(tb, params)
+}
+
+// callVersioned sends a Query request whose params name the API version.
+func (c *client) callVersioned(tb testing.TB, params url.Values) []byte {
 	body := []byte(params.Encode())
 	req, err := http.NewRequest("POST", c.endpoint+"/", strings.NewReader(string(body)))
 	if err != nil {

@@ -148,10 +148,20 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 			return err
 		}
 		now := s.now()
+		if r.LastUsed != nil && now.Sub(*r.LastUsed) >= 0 && now.Sub(*r.LastUsed) < RoleLastUsedInterval {
+			return nil // recent enough: no write, so caches keep (see RoleLastUsedInterval)
+		}
 		r.LastUsed = &now
 		return tx.UpdateRole(r.Name, r)
 	})
 }
+
+// RoleLastUsedInterval is how often AssumeRole records a role's last use.
+// Recording it changes the role, which empties the identity and policy
+// caches; AWS's RoleLastUsed is not exact to the request either (it may
+// lag by hours), so a busy role costs one such write a minute, not one
+// per session.
+const RoleLastUsedInterval = time.Minute
 
 // GetSessionTokenInput is the input of GetSessionToken.
 type GetSessionTokenInput struct {

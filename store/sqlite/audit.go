@@ -24,8 +24,8 @@ func scanAudit(row scanner) (*gatehouse.AuditRecord, error) {
 }
 
 // AppendAudit stores r and sets r.Seq; a zero Time is set to the
-// transaction's time. An Update whose only writes are audit records does
-// not move the revision: nothing a cache holds has changed.
+// transaction's time. It does not move the revision: nothing a cache
+// holds has changed.
 func (t *tx) AppendAudit(r *gatehouse.AuditRecord) error {
 	if t.readOnly {
 		return errReadOnly
@@ -36,21 +36,13 @@ func (t *tx) AppendAudit(r *gatehouse.AuditRecord) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	args := []any{encodeTime(r.Time), r.RequestID, r.AccountID, r.PrincipalARN, r.PrincipalType, r.Root, r.AccessKeyID,
 		r.Service, r.Action, r.Resource, r.Decision, r.ErrorCode, r.SourceIP, r.UserAgent}
-	// Not t.exec: that counts as a change of the data caches follow.
-	var res sql.Result
-	var err error
-	if st := t.prepared(query); st != nil {
-		res, err = st.ExecContext(t.ctx, args...)
-	} else {
-		res, err = t.tx.ExecContext(t.ctx, query, args...)
-	}
+	res, err := t.execAppend(query, args...)
 	if err != nil {
 		return fmt.Errorf("append audit record of request %s: %w", r.RequestID, err)
 	}
 	if r.Seq, err = res.LastInsertId(); err != nil {
 		return fmt.Errorf("append audit record of request %s: %w", r.RequestID, err)
 	}
-	t.audited = true
 	return nil
 }
 

@@ -40,7 +40,7 @@ func (t *tx) AddOutboxMessage(m *gatehouse.OutboxMessage) error {
 		m.Delivery.Status = gatehouse.DeliveryPending
 	}
 	d := m.Delivery
-	_, err := t.exec(`INSERT INTO outbox (`+outboxColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.execAppend(`INSERT INTO outbox (`+outboxColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.AccountID, m.To, m.Subject, m.Body, encodeTime(m.CreatedAt),
 		d.Status, d.Attempts, d.LastError, encodeTime(d.NextAttempt), encodeTime(d.DeliveredAt))
 	if constraintOf(err) != noConstraint {

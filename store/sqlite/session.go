@@ -88,7 +88,9 @@ func (t *tx) CreateSession(s *gatehouse.Session) error {
 	if tokenHash == nil {
 		tokenHash = []byte{} // the column is NOT NULL
 	}
-	_, err = t.exec(`INSERT INTO sessions (`+sessionColumns+`)
+	// A new session is a new access key no cache holds (caches keep found
+	// keys only): adding it does not move the revision.
+	_, err = t.execAppend(`INSERT INTO sessions (`+sessionColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.AccessKeyID, sealed, tokenHash, s.AccountID, string(s.Kind), s.RoleName, s.SessionName, s.UserName,
 		s.SessionPolicy, arns, s.MFAAuthenticated, encodeTime(s.MFAAuthTime), encodeTime(s.IssuedAt),

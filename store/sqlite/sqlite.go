@@ -312,7 +312,7 @@ func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) erro
 		rec = nil
 	}
 	var rev int64
-	if t.changed || !t.audited {
+	if t.changed || !t.appended {
 		if err := sqlTx.QueryRowContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value`).Scan(&rev); err != nil {
 			return fmt.Errorf("bump revision: %w", err)
 		}
@@ -410,8 +410,9 @@ type tx struct {
 	readOnly bool
 	store    *Store
 	db       *sql.DB // the database sqlTx belongs to
-	// changed is set by every write but audit appends, audited by those.
-	changed, audited bool
+	// changed is set by every write but the appends of new rows no cache
+	// holds (audit records, sessions, outbox messages); appended by those.
+	changed, appended bool
 }
 
 // prepared returns query prepared on this transaction's connection, or
@@ -439,6 +440,20 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 		return nil, errReadOnly
 	}
 	t.changed = true
+	if st := t.prepared(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
+	return t.tx.ExecContext(t.ctx, query, args...)
+}
+
+// execAppend runs a statement that only adds a row no cache holds (an
+// audit record, a session, an outbox message): unlike exec, it does not
+// count as a change that moves the revision.
+func (t *tx) execAppend(query string, args ...any) (sql.Result, error) {
+	if t.readOnly {
+		return nil, errReadOnly
+	}
+	t.appended = true
 	if st := t.prepared(query); st != nil {
 		return st.ExecContext(t.ctx, args...)
 	}

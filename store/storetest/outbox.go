@@ -106,7 +106,11 @@ func rootTaskTests() []test {
 		{"OutboxDefaults", func(t *testing.T, s gatehouse.Store) {
 			seedAccounts(t, s)
 			m := &gatehouse.OutboxMessage{AccountID: acct1, To: "a@example.com", Subject: "s", Body: "b"}
+			before := mustRevision(t, s)
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.AddOutboxMessage(m) })
+			if after := mustRevision(t, s); after != before {
+				t.Errorf("adding an outbox message moved the revision from %d to %d (no cache holds messages)", before, after)
+			}
 			if m.ID == "" || m.CreatedAt.IsZero() {
 				t.Fatalf("ID %q, CreatedAt %v: want both set", m.ID, m.CreatedAt)
 			}

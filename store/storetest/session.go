@@ -295,25 +295,36 @@ func sessionTests() []test {
 			wantSessionIDs(t, s, []string{"ASIAOLD", "ASIAGHOST"}, []string{"ASIAOLD"})
 		}},
 		{"RevisionMoves", func(t *testing.T, s gatehouse.Store) {
+			// A new session is a row no cache holds: issuing one keeps the
+			// revision, so caches survive; deleting sessions moves it, and
+			// so does a session created with another change.
 			for _, step := range []struct {
-				name string
-				fn   func(tx gatehouse.Tx) error
+				name  string
+				fn    func(tx gatehouse.Tx) error
+				moves bool
 			}{
-				{"CreateSession", func(tx gatehouse.Tx) error { return tx.CreateSession(newSession("ASIAREV", 10)) }},
+				{"CreateSession", func(tx gatehouse.Tx) error { return tx.CreateSession(newSession("ASIAREV", 10)) }, false},
 				{"DeleteSessionsBefore", func(tx gatehouse.Tx) error {
 					n, err := tx.DeleteSessionsBefore(at(100))
 					if err == nil && n != 1 {
 						t.Errorf("DeleteSessionsBefore deleted %d, want 1", n)
 					}
 					return err
-				}},
+				}, true},
+				{"CreateSessionAndUser", func(tx gatehouse.Tx) error {
+					if err := tx.CreateSession(newSession("ASIAREV2", 200)); err != nil {
+						return err
+					}
+					return tx.CreateUser(newUser(acct1, "rev-user"))
+				}, true},
 			} {
 				before := mustRevision(t, s)
 				mustUpdate(t, s, step.fn)
-				if after := mustRevision(t, s); after <= before {
-					t.Errorf("%s: revision %d after the update, was %d", step.name, after, before)
+				if after := mustRevision(t, s); (after > before) != step.moves {
+					t.Errorf("%s: revision %d after the update, was %d; want it moved: %v", step.name, after, before, step.moves)
 				}
 			}
+			wantSessionIDs(t, s, []string{"ASIAREV", "ASIAREV2"}, []string{"ASIAREV2"})
 		}},
 	}
 }
