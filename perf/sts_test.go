@@ -70,7 +70,7 @@ func BenchmarkSessions(b *testing.B) {
 			call(i)
 			i++
 		}
-		b.ReportMetric(float64((s.cpu(b) - cpu0).Microseconds())/float64(b.N), "server-cpu-µs/op")
+		b.ReportMetric(float64((s.cpu(b)-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/op")
 	}
 	b.Run("GetSessionToken", func(b *testing.B) {
 		c := user.sts()
