@@ -139,14 +139,19 @@ func accountOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				out := struct {
+				var aliases []string
+				if alias != "" { // an account has at most one
+					aliases = append(aliases, alias)
+				}
+				items, truncated, next, err := page(aliases, *in)
+				if err != nil {
+					return nil, err
+				}
+				return struct {
 					AccountAliases members[string] `xml:"AccountAliases"`
 					IsTruncated    bool            `xml:"IsTruncated"`
-				}{AccountAliases: members[string]{}}
-				if alias != "" {
-					out.AccountAliases = append(out.AccountAliases, alias)
-				}
-				return out, nil
+					Marker         string          `xml:"Marker,omitempty"`
+				}{append(members[string]{}, items...), truncated, next}, nil
 			},
 		}),
 		op("GetAccountSummary", opSpec[emptyIn]{

@@ -57,9 +57,10 @@ type (
 		pageIn
 	}
 	listEntitiesIn struct {
-		PolicyArn    string `query:",required"`
-		EntityFilter string
-		PathPrefix   string
+		PolicyArn         string `query:",required"`
+		EntityFilter      string
+		PathPrefix        string
+		PolicyUsageFilter string
 		pageIn
 	}
 	putUserPolicyIn struct {
@@ -311,35 +312,12 @@ func policyOperations() []operation {
 			action:   "iam:ListEntitiesForPolicy",
 			resource: func(c *call, in *listEntitiesIn) string { return in.PolicyArn },
 			handle: func(c *call, in *listEntitiesIn) (any, error) {
-				users, groups, err := c.srv.IAM.PolicyEntities(c.ctx, c.account(), in.PolicyArn)
+				es, err := c.srv.IAM.PolicyEntities(c.ctx, c.account(), in.PolicyArn,
+					iam.PolicyEntitiesInput{EntityFilter: in.EntityFilter, PathPrefix: in.PathPrefix, UsageFilter: in.PolicyUsageFilter})
 				if err != nil {
 					return nil, err
 				}
-				type userRefXML struct {
-					UserName string `xml:"UserName"`
-					UserId   string `xml:"UserId"`
-				}
-				type groupRefXML struct {
-					GroupName string `xml:"GroupName"`
-					GroupId   string `xml:"GroupId"`
-				}
-				out := struct {
-					PolicyGroups members[groupRefXML] `xml:"PolicyGroups"`
-					PolicyUsers  members[userRefXML]  `xml:"PolicyUsers"`
-					PolicyRoles  members[string]      `xml:"PolicyRoles"`
-					IsTruncated  bool                 `xml:"IsTruncated"`
-				}{PolicyGroups: members[groupRefXML]{}, PolicyUsers: members[userRefXML]{}, PolicyRoles: members[string]{}}
-				if in.EntityFilter == "" || in.EntityFilter == "User" {
-					for _, u := range users {
-						out.PolicyUsers = append(out.PolicyUsers, userRefXML{u.Name, u.ID})
-					}
-				}
-				if in.EntityFilter == "" || in.EntityFilter == "Group" {
-					for _, g := range groups {
-						out.PolicyGroups = append(out.PolicyGroups, groupRefXML{g.Name, g.ID})
-					}
-				}
-				return out, nil
+				return policyEntitiesOf(es, in.pageIn)
 			},
 		}),
 		op("PutUserPolicy", opSpec[putUserPolicyIn]{
@@ -467,4 +445,61 @@ func policyTagOperations() []operation {
 			},
 		}),
 	}
+}
+
+// policyEntitiesXML is the ListEntitiesForPolicy result.
+type policyEntitiesXML struct {
+	PolicyGroups members[policyGroupXML] `xml:"PolicyGroups"`
+	PolicyUsers  members[policyUserXML]  `xml:"PolicyUsers"`
+	PolicyRoles  members[policyRoleXML]  `xml:"PolicyRoles"`
+	IsTruncated  bool                    `xml:"IsTruncated"`
+	Marker       string                  `xml:"Marker,omitempty"`
+}
+
+type policyGroupXML struct {
+	GroupName string `xml:"GroupName"`
+	GroupId   string `xml:"GroupId"`
+}
+
+type policyUserXML struct {
+	UserName string `xml:"UserName"`
+	UserId   string `xml:"UserId"`
+}
+
+type policyRoleXML struct {
+	RoleName string `xml:"RoleName"`
+	RoleId   string `xml:"RoleId"`
+}
+
+// policyEntitiesOf pages the entities of a policy: groups, then users,
+// then roles, one Marker across the three lists.
+func policyEntitiesOf(es *iam.PolicyEntities, in pageIn) (*policyEntitiesXML, error) {
+	type entity struct{ kind, name, id string }
+	var all []entity
+	for _, g := range es.Groups {
+		all = append(all, entity{"group", g.Name, g.ID})
+	}
+	for _, u := range es.Users {
+		all = append(all, entity{"user", u.Name, u.ID})
+	}
+	for _, r := range es.Roles {
+		all = append(all, entity{"role", r.Name, r.ID})
+	}
+	items, truncated, next, err := page(all, in)
+	if err != nil {
+		return nil, err
+	}
+	out := &policyEntitiesXML{PolicyGroups: members[policyGroupXML]{}, PolicyUsers: members[policyUserXML]{},
+		PolicyRoles: members[policyRoleXML]{}, IsTruncated: truncated, Marker: next}
+	for _, e := range items {
+		switch e.kind {
+		case "group":
+			out.PolicyGroups = append(out.PolicyGroups, policyGroupXML{e.name, e.id})
+		case "user":
+			out.PolicyUsers = append(out.PolicyUsers, policyUserXML{e.name, e.id})
+		default:
+			out.PolicyRoles = append(out.PolicyRoles, policyRoleXML{e.name, e.id})
+		}
+	}
+	return out, nil
 }

@@ -92,6 +92,7 @@ func (s *Service) NewSecretAccessKey() (gatehouse.Secret, error) {
 var (
 	namePattern       = regexp.MustCompile(`^[\w+=,.@-]+$`)
 	pathPattern       = regexp.MustCompile(`^(/|/[\x{21}-\x{7E}]+/)$`)
+	pathPrefixPattern = regexp.MustCompile(`^/[\x{21}-\x{7F}]*$`)
 	policyPathPattern = regexp.MustCompile(`^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`)
 )
 
@@ -119,6 +120,17 @@ func checkPath(value, field string) error {
 		return validationError(value, field, "have length less than or equal to 512")
 	case !pathPattern.MatchString(value):
 		return validationError(value, field, `satisfy regular expression pattern: (\u002F)|(\u002F[\u0021-\u007E]+\u002F)`)
+	}
+	return nil
+}
+
+// checkPathPrefix validates a path prefix filter (IAM's pathType).
+func checkPathPrefix(value string) error {
+	switch {
+	case len(value) > 512:
+		return validationError(value, "pathPrefix", "have length less than or equal to 512")
+	case !pathPrefixPattern.MatchString(value):
+		return validationError(value, "pathPrefix", `satisfy regular expression pattern: \u002F[\u0021-\u007F]*`)
 	}
 	return nil
 }

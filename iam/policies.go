@@ -470,37 +470,138 @@ func (s *Service) AttachedPolicies(ctx context.Context, account string, e gateho
 	return out, err
 }
 
-// PolicyEntities lists the users and groups a policy is attached to.
-func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string) ([]*gatehouse.User, []*gatehouse.Group, error) {
-	var users []*gatehouse.User
-	var groups []*gatehouse.Group
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
-		if _, err := getPolicy(tx, account, policyARN); err != nil {
-			return err
+// Entity filters and policy usage filters of ListEntitiesForPolicy.
+const (
+	EntityUser               = "User"
+	EntityRole               = "Role"
+	EntityGroup              = "Group"
+	EntityLocalManagedPolicy = "LocalManagedPolicy"
+	EntityAWSManagedPolicy   = "AWSManagedPolicy"
+
+	UsagePermissionsPolicy   = "PermissionsPolicy"
+	UsagePermissionsBoundary = "PermissionsBoundary"
+)
+
+// PolicyEntitiesInput filters ListEntitiesForPolicy: every field is
+// optional.
+type PolicyEntitiesInput struct {
+	// EntityFilter is User, Role or Group, or LocalManagedPolicy or
+	// AWSManagedPolicy (every entity, when the policy is of that kind).
+	EntityFilter string
+	// PathPrefix keeps entities whose path starts with it.
+	PathPrefix string
+	// UsageFilter is PermissionsPolicy (attached) or PermissionsBoundary
+	// (set as the entity's boundary); "" is both.
+	UsageFilter string
+}
+
+// PolicyEntities are the entities that use a managed policy, each list
+// sorted by name.
+type PolicyEntities struct {
+	Groups []*gatehouse.Group
+	Users  []*gatehouse.User
+	Roles  []*gatehouse.Role
+}
+
+// PolicyEntities lists the users, groups and roles of the account that
+// use a managed policy: attached to them, or as their permissions
+// boundary (groups have none).
+func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string, in PolicyEntitiesInput) (*PolicyEntities, error) {
+	switch in.EntityFilter {
+	case "", EntityUser, EntityRole, EntityGroup, EntityLocalManagedPolicy, EntityAWSManagedPolicy:
+	default:
+		return nil, validationError(in.EntityFilter, "entityFilter", "satisfy enum value set: [User, Role, Group, LocalManagedPolicy, AWSManagedPolicy]")
+	}
+	switch in.UsageFilter {
+	case "", UsagePermissionsPolicy, UsagePermissionsBoundary:
+	default:
+		return nil, validationError(in.UsageFilter, "policyUsageFilter", "satisfy enum value set: [PermissionsPolicy, PermissionsBoundary]")
+	}
+	if in.PathPrefix != "" {
+		if err := checkPathPrefix(in.PathPrefix); err != nil {
+			return nil, err
 		}
-		refs, err := tx.PolicyAttachments(account, policyARN)
+	}
+	out := &PolicyEntities{}
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
 		}
-		for _, r := range refs {
-			switch r.Kind {
-			case gatehouse.KindUser:
-				u, err := tx.User(account, r.Name)
-				if err != nil {
-					return err
+		want := func(kind string) bool {
+			switch in.EntityFilter {
+			case "":
+				return true
+			case EntityLocalManagedPolicy:
+				return p.AccountID != gatehouse.AWSManagedAccount
+			case EntityAWSManagedPolicy:
+				return p.AccountID == gatehouse.AWSManagedAccount
+			}
+			return in.EntityFilter == kind
+		}
+		prefix := orSlash(in.PathPrefix)
+		users, groups, roles := map[string]bool{}, map[string]bool{}, map[string]bool{}
+		if in.UsageFilter != UsagePermissionsBoundary {
+			refs, err := tx.PolicyAttachments(account, policyARN)
+			if err != nil {
+				return err
+			}
+			for _, r := range refs {
+				switch r.Kind {
+				case gatehouse.KindUser:
+					users[r.Name] = true
+				case gatehouse.KindGroup:
+					groups[r.Name] = true
+				case gatehouse.KindRole:
+					roles[r.Name] = true
 				}
-				users = append(users, u)
-			case gatehouse.KindGroup:
-				g, err := tx.Group(account, r.Name)
-				if err != nil {
-					return err
+			}
+		}
+		boundaries := in.UsageFilter != UsagePermissionsPolicy
+		if want(EntityGroup) {
+			all, err := tx.Groups(account)
+			if err != nil {
+				return err
+			}
+			for _, g := range all {
+				if groups[g.Name] && strings.HasPrefix(g.Path, prefix) {
+					out.Groups = append(out.Groups, g)
 				}
-				groups = append(groups, g)
+			}
+		}
+		if want(EntityUser) {
+			all, err := tx.Users(account)
+			if err != nil {
+				return err
+			}
+			for _, u := range all {
+				uses := users[u.Name] || boundaries && u.PermissionsBoundary == p.ARN()
+				if uses && strings.HasPrefix(u.Path, prefix) {
+					out.Users = append(out.Users, u)
+				}
+			}
+		}
+		if want(EntityRole) {
+			all, err := tx.Roles(account)
+			if err != nil {
+				return err
+			}
+			for _, r := range all {
+				uses := roles[r.Name] || boundaries && r.PermissionsBoundary == p.ARN()
+				if uses && strings.HasPrefix(r.Path, prefix) {
+					out.Roles = append(out.Roles, r)
+				}
 			}
 		}
 		return nil
 	})
-	return users, groups, err
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
+	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Name < out.Users[j].Name })
+	sort.Slice(out.Roles, func(i, j int) bool { return out.Roles[i].Name < out.Roles[j].Name })
+	return out, nil
 }
 
 // PutInlinePolicy creates or replaces an inline policy of a user or group.
