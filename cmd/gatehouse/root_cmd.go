@@ -32,14 +32,21 @@ type client struct {
 	http     *http.Client
 }
 
+// endpointURL is the endpoint a client command sends to: the
+// --endpoint-url flag, else AWS_ENDPOINT_URL, else defaultEndpoint.
+func endpointURL(flag string) string {
+	if flag == "" {
+		flag = os.Getenv("AWS_ENDPOINT_URL")
+	}
+	if flag == "" {
+		flag = defaultEndpoint
+	}
+	return strings.TrimSuffix(flag, "/")
+}
+
 // newClient reads the credentials from the environment.
 func newClient(endpoint string) (*client, error) {
-	if endpoint == "" {
-		endpoint = os.Getenv("AWS_ENDPOINT_URL")
-	}
-	if endpoint == "" {
-		endpoint = defaultEndpoint
-	}
+	endpoint = endpointURL(endpoint)
 	id, secret, token := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
 	if id == "" || secret == "" {
 		var err error
@@ -55,7 +62,7 @@ func newClient(endpoint string) (*client, error) {
 		region = "us-east-1"
 	}
 	return &client{
-		endpoint: strings.TrimSuffix(endpoint, "/"),
+		endpoint: endpoint,
 		signer: sigv4.Signer{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token,
 			Region: region, Service: "gatehouse"},
 		http: &http.Client{Timeout: 30 * time.Second},
@@ -132,14 +139,19 @@ func clientCommand(ctx context.Context, name, endpoint, op string, in any, stdou
 		}
 		return 1
 	}
+	printJSON(stdout, out)
+	return exitOK
+}
+
+// printJSON prints a JSON answer indented (as it came, if it is not JSON).
+func printJSON(w io.Writer, out []byte) {
 	var b bytes.Buffer
 	if json.Indent(&b, out, "", "  ") != nil {
 		b.Reset()
 		b.Write(out)
 	}
 	b.WriteByte('\n')
-	stdout.Write(b.Bytes())
-	return exitOK
+	w.Write(b.Bytes())
 }
 
 // runRoot dispatches "gatehouse root" subcommands.

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 )
@@ -47,12 +46,6 @@ func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *st
 		}
 		*pw = strings.TrimRight(sc.Text(), "\r")
 	}
-	if *endpoint == "" {
-		*endpoint = os.Getenv("AWS_ENDPOINT_URL")
-	}
-	if *endpoint == "" {
-		*endpoint = defaultEndpoint
-	}
 	body, err := json.Marshal(struct {
 		Email, Password string
 		MFASerialNumber string `json:",omitempty"`
@@ -62,7 +55,7 @@ func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *st
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
 	}
-	out, err := postUnsigned(ctx, strings.TrimSuffix(*endpoint, "/")+signInPath, body)
+	out, err := postUnsigned(ctx, endpointURL(*endpoint)+signInPath, body)
 	if err != nil {
 		if e, ok := err.(*awsError); ok {
 			fmt.Fprintf(stderr, "%s: An error occurred (%s) when signing in: %s\n", name, e.Type, e.Message)
@@ -84,13 +77,7 @@ func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *st
 			shellQuote(c.AccessKeyId), shellQuote(c.SecretAccessKey), shellQuote(c.SessionToken), c.Expiration)
 		return exitOK
 	}
-	var b bytes.Buffer
-	if json.Indent(&b, out, "", "  ") != nil {
-		b.Reset()
-		b.Write(out)
-	}
-	b.WriteByte('\n')
-	stdout.Write(b.Bytes())
+	printJSON(stdout, out)
 	return exitOK
 }
 
