@@ -65,6 +65,9 @@ type AccountSettings struct {
 	// (opt-in Regions it enabled or disabled); a Region not listed has
 	// its default status. nil when none was set.
 	Regions map[string]RegionOptStatus
+	// PasswordPolicy is the account's IAM password policy; nil when none
+	// is set.
+	PasswordPolicy *PasswordPolicy
 }
 
 // AccountSettingsTx covers account settings.

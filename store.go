@@ -44,6 +44,7 @@ type Tx interface {
 	SellerGovCloudTx
 	InvoiceTx
 	PaymentPreferencesTx
+	LoginProfileTx
 }
 
 // AccountTx covers accounts and their aliases.

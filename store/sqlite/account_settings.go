@@ -29,6 +29,20 @@ type storedContact struct {
 	WebsiteURL       string `json:"websiteUrl,omitempty"`
 }
 
+// storedPasswordPolicy is the JSON form of gatehouse.PasswordPolicy in
+// account_settings.password_policy.
+type storedPasswordPolicy struct {
+	MinimumPasswordLength      int  `json:"minimumPasswordLength"`
+	RequireSymbols             bool `json:"requireSymbols"`
+	RequireNumbers             bool `json:"requireNumbers"`
+	RequireUppercaseCharacters bool `json:"requireUppercaseCharacters"`
+	RequireLowercaseCharacters bool `json:"requireLowercaseCharacters"`
+	AllowUsersToChangePassword bool `json:"allowUsersToChangePassword"`
+	MaxPasswordAge             int  `json:"maxPasswordAge"`
+	PasswordReusePrevention    int  `json:"passwordReusePrevention"`
+	HardExpiry                 bool `json:"hardExpiry"`
+}
+
 // storedAlternateContact is the JSON form of gatehouse.AlternateContact.
 type storedAlternateContact struct {
 	Type         string `json:"type"`
@@ -44,10 +58,10 @@ func (t *tx) AccountSettings(accountID string) (*gatehouse.AccountSettings, erro
 	if _, err := t.Account(accountID); err != nil {
 		return nil, err
 	}
-	var contact sql.NullString
+	var contact, passwordPolicy sql.NullString
 	var alternates, regions string
-	err := t.queryRow(`SELECT contact, alternate_contacts, regions FROM account_settings WHERE account_id = ?`, accountID).
-		Scan(&contact, &alternates, &regions)
+	err := t.queryRow(`SELECT contact, alternate_contacts, regions, password_policy FROM account_settings WHERE account_id = ?`, accountID).
+		Scan(&contact, &alternates, &regions, &passwordPolicy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &gatehouse.AccountSettings{}, nil
 	}
@@ -62,6 +76,14 @@ func (t *tx) AccountSettings(accountID string) (*gatehouse.AccountSettings, erro
 		}
 		ci := gatehouse.ContactInformation(c)
 		s.Contact = &ci
+	}
+	if passwordPolicy.Valid {
+		var pp storedPasswordPolicy
+		if err := json.Unmarshal([]byte(passwordPolicy.String), &pp); err != nil {
+			return nil, fmt.Errorf("decode password policy of account %s: %w", accountID, err)
+		}
+		policy := gatehouse.PasswordPolicy(pp)
+		s.PasswordPolicy = &policy
 	}
 	var alts []storedAlternateContact
 	if err := json.Unmarshal([]byte(alternates), &alts); err != nil {
@@ -118,10 +140,20 @@ func (t *tx) PutAccountSettings(accountID string, s *gatehouse.AccountSettings) 
 	if err != nil {
 		return fmt.Errorf("encode regions of account %s: %w", accountID, err)
 	}
-	_, err = t.exec(`INSERT INTO account_settings (account_id, contact, alternate_contacts, regions) VALUES (?, ?, ?, ?)
+	var passwordPolicy sql.NullString
+	if s.PasswordPolicy != nil {
+		b, err := json.Marshal(storedPasswordPolicy(*s.PasswordPolicy))
+		if err != nil {
+			return fmt.Errorf("encode password policy of account %s: %w", accountID, err)
+		}
+		passwordPolicy = sql.NullString{String: string(b), Valid: true}
+	}
+	_, err = t.exec(`INSERT INTO account_settings (account_id, contact, alternate_contacts, regions, password_policy)
+		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET contact = excluded.contact,
-			alternate_contacts = excluded.alternate_contacts, regions = excluded.regions`,
-		accountID, contact, string(altJSON), string(regJSON))
+			alternate_contacts = excluded.alternate_contacts, regions = excluded.regions,
+			password_policy = excluded.password_policy`,
+		accountID, contact, string(altJSON), string(regJSON), passwordPolicy)
 	if err != nil {
 		return fmt.Errorf("put settings of account %s: %w", accountID, err)
 	}

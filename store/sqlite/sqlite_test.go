@@ -155,6 +155,9 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.PutPaymentPreferences(&gatehouse.PaymentPreferences{AccountID: acct, Currency: "EUR"})
 			},
+			func() error {
+				return tx.CreateLoginProfile(&gatehouse.LoginProfile{AccountID: acct, UserName: "alice", PasswordHash: "hash"})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

@@ -21,6 +21,11 @@ func fullSettings() *gatehouse.AccountSettings {
 		Regions: map[string]gatehouse.RegionOptStatus{
 			"af-south-1": gatehouse.RegionEnabled, "me-south-1": gatehouse.RegionDisabled,
 		},
+		PasswordPolicy: &gatehouse.PasswordPolicy{
+			MinimumPasswordLength: 14, RequireSymbols: true, RequireNumbers: true, RequireUppercaseCharacters: true,
+			RequireLowercaseCharacters: true, AllowUsersToChangePassword: true, MaxPasswordAge: 90,
+			PasswordReusePrevention: 24, HardExpiry: true,
+		},
 	}
 }
 

@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("RootTasks", func(t *testing.T) { runTests(t, open, rootTaskTests()) })
 	t.Run("SellerGovCloud", func(t *testing.T) { runTests(t, open, sellerGovCloudTests()) })
 	t.Run("Invoice", func(t *testing.T) { runTests(t, open, invoiceTests()) })
+	t.Run("LoginProfile", func(t *testing.T) { runTests(t, open, loginProfileTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.
