@@ -507,6 +507,7 @@ func TestGolden(t *testing.T) {
 	g.iam(t, "error_ServiceFailure", 500, rootKey, iamForm("TestInternalError"))
 
 	mfaGoldens(t, g)
+	passwordGoldens(t, g)
 	rootTaskGoldens(t, g) // before accountMgmtGoldens, which checks every JSON golden is used
 	invoicingGoldens(t, g)
 	sellerTaxGovCloudGoldens(t, g)

@@ -238,7 +238,7 @@ func TestChangeRootPassword(t *testing.T) {
 		t.Errorf("wrong current password: %q", msg)
 	}
 	ghFail(t, h.sendGH(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"first password","NewPassword":"short"}`), 400, "ValidationException")
-	// (Gatehouse has no account password policy yet; root ignores it anyway.)
+	// (The IAM password policy never applies to root: see TestPasswordPolicyGrants.)
 	h.ghOK(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"first password","NewPassword":"second password"}`)
 
 	hash := rootAccount(t, h).RootPasswordHash

@@ -18,6 +18,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/password"
 )
 
 // Service runs IAM operations for one server.
@@ -27,6 +28,9 @@ type Service struct {
 	Now func() time.Time
 	// Rand is the source of IDs and secrets; nil means crypto/rand.
 	Rand io.Reader
+	// PasswordParams hash IAM users' console passwords; nil means
+	// password.Default.
+	PasswordParams *password.Params
 }
 
 func (s *Service) now() time.Time {

@@ -149,6 +149,11 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			return err
 		}
 		ref := gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: u.Name}
+		if _, err := tx.LoginProfile(account, u.Name); err == nil {
+			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete login profile first.")
+		} else if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+			return err
+		}
 		keys, err := tx.AccessKeys(account, u.Name)
 		if err != nil {
 			return err
