@@ -488,6 +488,8 @@ func TestGolden(t *testing.T) {
 	// The role session was issued for 15 minutes, and the clock has
 	// moved on one minute per request since.
 	g.check(t, "error_ExpiredToken", "sts", "GetCallerIdentity", 403, h.send(t, "sts", role, stsForm("GetCallerIdentity")))
+	g.root(t, "", iamForm("GetAccountAuthorizationDetails"))
+	g.root(t, "filtered", iamForm("GetAccountAuthorizationDetails", "Filter.member.1", "Role", "MaxItems", "1"))
 	g.root(t, "", iamForm("DeleteRole", "RoleName", "deployer"))
 
 	// Tearing down.
@@ -813,6 +815,17 @@ var expectations = map[string][]expectation{
 	"ListAttachedGroupPolicies": append(listPage("AttachedPolicies", 1, false), eq("AttachedPolicies.0.PolicyName", "app-bucket-read")),
 	"ListEntitiesForPolicy": append(listPage("PolicyUsers", 1, false), length("PolicyGroups", 1), length("PolicyRoles", 0),
 		eq("PolicyUsers.0.UserName", "alice"), eq("PolicyGroups.0.GroupName", "admins")),
+	"GetAccountAuthorizationDetails": {length("UserDetailList", 2), eq("UserDetailList.0.UserName", "alice"),
+		eq("UserDetailList.0.UserPolicyList.0.PolicyName", "self-service"), document("UserDetailList.0.UserPolicyList.0.PolicyDocument"),
+		eq("UserDetailList.0.GroupList.0", "admins"), eq("UserDetailList.0.AttachedManagedPolicies.0.PolicyArn", readOnlyARN),
+		length("GroupDetailList", 1), document("GroupDetailList.0.GroupPolicyList.0.PolicyDocument"),
+		length("RoleDetailList", 2), eq("RoleDetailList.1.RoleName", "deployer"), document("RoleDetailList.1.AssumeRolePolicyDocument"),
+		length("RoleDetailList.1.InstanceProfileList", 0), timestamp("RoleDetailList.1.RoleLastUsed.LastUsedDate"),
+		length("Policies", 1), eq("Policies.0.Arn", readOnlyARN), eq("Policies.0.AttachmentCount", 1),
+		document("Policies.0.PolicyVersionList.0.Document"), eq("Policies.0.PolicyVersionList.0.IsDefaultVersion", true),
+		eq("IsTruncated", false)},
+	"GetAccountAuthorizationDetails_filtered": {length("UserDetailList", 0), length("GroupDetailList", 0), length("Policies", 0),
+		length("RoleDetailList", 1), eq("RoleDetailList.0.RoleName", "auditor"), eq("IsTruncated", true), matches("Marker", ".+")},
 	"ListAccountAliases":       append(listPage("AccountAliases", 1, false), eq("AccountAliases.0", "golden-example")),
 	"ListAccountAliases_empty": listPage("AccountAliases", 0, false),
 	"CreateRole": {eq("Role.RoleName", "deployer"), eq("Role.Path", "/svc/"), timestamp("Role.CreateDate"),

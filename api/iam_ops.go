@@ -55,6 +55,7 @@ func iamOperations() []operation {
 	ops = append(ops, roleOperations()...)
 	ops = append(ops, keyOperations()...)
 	ops = append(ops, passwordOperations()...)
+	ops = append(ops, authDetailsOperations()...)
 	ops = append(ops, mfaOperations()...)
 	ops = append(ops, accountOperations()...)
 	ops = append(ops, simulationOperations()...)

@@ -1,0 +1,183 @@
+package api
+
+import (
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/iam"
+)
+
+// GetAccountAuthorizationDetails: the account's whole IAM configuration,
+// with URL-encoded policy documents, paged with one Marker across users,
+// groups, roles and policies (in that order).
+
+type authDetailsIn struct {
+	Filter []string
+	pageIn
+}
+
+type policyDetailXML struct {
+	PolicyName     string `xml:"PolicyName"`
+	PolicyDocument string `xml:"PolicyDocument"`
+}
+
+type userDetailXML struct {
+	Path                    string                     `xml:"Path"`
+	UserName                string                     `xml:"UserName"`
+	UserID                  string                     `xml:"UserId"`
+	Arn                     string                     `xml:"Arn"`
+	CreateDate              awsTime                    `xml:"CreateDate"`
+	UserPolicyList          members[policyDetailXML]   `xml:"UserPolicyList"`
+	GroupList               members[string]            `xml:"GroupList"`
+	AttachedManagedPolicies members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+	PermissionsBoundary     *boundaryXML               `xml:"PermissionsBoundary,omitempty"`
+	Tags                    members[tagXML]            `xml:"Tags"`
+}
+
+type groupDetailXML struct {
+	Path                    string                     `xml:"Path"`
+	GroupName               string                     `xml:"GroupName"`
+	GroupID                 string                     `xml:"GroupId"`
+	Arn                     string                     `xml:"Arn"`
+	CreateDate              awsTime                    `xml:"CreateDate"`
+	GroupPolicyList         members[policyDetailXML]   `xml:"GroupPolicyList"`
+	AttachedManagedPolicies members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+}
+
+type roleDetailXML struct {
+	Path                     string                     `xml:"Path"`
+	RoleName                 string                     `xml:"RoleName"`
+	RoleID                   string                     `xml:"RoleId"`
+	Arn                      string                     `xml:"Arn"`
+	CreateDate               awsTime                    `xml:"CreateDate"`
+	AssumeRolePolicyDocument string                     `xml:"AssumeRolePolicyDocument"`
+	InstanceProfileList      members[struct{}]          `xml:"InstanceProfileList"` // Gatehouse has no instance profiles
+	RolePolicyList           members[policyDetailXML]   `xml:"RolePolicyList"`
+	AttachedManagedPolicies  members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+	PermissionsBoundary      *boundaryXML               `xml:"PermissionsBoundary,omitempty"`
+	Tags                     members[tagXML]            `xml:"Tags"`
+	RoleLastUsed             *roleLastUsed              `xml:"RoleLastUsed"`
+}
+
+type managedPolicyDetailXML struct {
+	PolicyName                    string                    `xml:"PolicyName"`
+	PolicyID                      string                    `xml:"PolicyId"`
+	Arn                           string                    `xml:"Arn"`
+	Path                          string                    `xml:"Path"`
+	DefaultVersionID              string                    `xml:"DefaultVersionId"`
+	AttachmentCount               int                       `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int                       `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool                      `xml:"IsAttachable"`
+	Description                   string                    `xml:"Description,omitempty"`
+	CreateDate                    awsTime                   `xml:"CreateDate"`
+	UpdateDate                    awsTime                   `xml:"UpdateDate"`
+	PolicyVersionList             members[policyVersionXML] `xml:"PolicyVersionList"`
+}
+
+type authDetailsXML struct {
+	UserDetailList  members[userDetailXML]          `xml:"UserDetailList"`
+	GroupDetailList members[groupDetailXML]         `xml:"GroupDetailList"`
+	RoleDetailList  members[roleDetailXML]          `xml:"RoleDetailList"`
+	Policies        members[managedPolicyDetailXML] `xml:"Policies"`
+	IsTruncated     bool                            `xml:"IsTruncated"`
+	Marker          string                          `xml:"Marker,omitempty"`
+}
+
+func inlineXML(ps []*gatehouse.InlinePolicy) members[policyDetailXML] {
+	out := members[policyDetailXML]{}
+	for _, p := range ps {
+		out = append(out, policyDetailXML{p.Name, encodePolicyDocument(p.Document)})
+	}
+	return out
+}
+
+func attachedXML(ps []*gatehouse.ManagedPolicy) members[attachedPolicyXML] {
+	out := members[attachedPolicyXML]{}
+	for _, p := range ps {
+		out = append(out, attachedPolicyXML{p.Name, p.ARN()})
+	}
+	return out
+}
+
+func boundaryOf(arn string) *boundaryXML {
+	if arn == "" {
+		return nil
+	}
+	return &boundaryXML{"Policy", arn}
+}
+
+// authDetailsOf pages the details into their wire form.
+func authDetailsOf(d *iam.AuthorizationDetails, in pageIn) (*authDetailsXML, error) {
+	var items []any
+	for _, u := range d.Users {
+		items = append(items, u)
+	}
+	for _, g := range d.Groups {
+		items = append(items, g)
+	}
+	for _, r := range d.Roles {
+		items = append(items, r)
+	}
+	for _, p := range d.Policies {
+		items = append(items, p)
+	}
+	pg, truncated, next, err := page(items, in)
+	if err != nil {
+		return nil, err
+	}
+	out := &authDetailsXML{UserDetailList: members[userDetailXML]{}, GroupDetailList: members[groupDetailXML]{},
+		RoleDetailList: members[roleDetailXML]{}, Policies: members[managedPolicyDetailXML]{}, IsTruncated: truncated, Marker: next}
+	for _, item := range pg {
+		switch x := item.(type) {
+		case iam.UserDetail:
+			u := x.User
+			out.UserDetailList = append(out.UserDetailList, userDetailXML{
+				Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt),
+				UserPolicyList: inlineXML(x.Inline), GroupList: append(members[string]{}, x.Groups...),
+				AttachedManagedPolicies: attachedXML(x.Attached), PermissionsBoundary: boundaryOf(u.PermissionsBoundary),
+				Tags: tagsXML(u.Tags),
+			})
+		case iam.GroupDetail:
+			g := x.Group
+			out.GroupDetailList = append(out.GroupDetailList, groupDetailXML{
+				Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(), CreateDate: awsTime(g.CreatedAt),
+				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached),
+			})
+		case iam.RoleDetail:
+			r := toRoleXML(x.Role, true)
+			out.RoleDetailList = append(out.RoleDetailList, roleDetailXML{
+				Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, Arn: r.Arn, CreateDate: r.CreateDate,
+				AssumeRolePolicyDocument: r.AssumeRolePolicyDocument, InstanceProfileList: members[struct{}]{},
+				RolePolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached),
+				PermissionsBoundary: r.PermissionsBoundary, Tags: r.Tags, RoleLastUsed: r.RoleLastUsed,
+			})
+		case iam.PolicyDetail:
+			p := toPolicyXML(x.PolicyInfo, true)
+			versions := members[policyVersionXML]{}
+			for _, v := range x.Versions {
+				versions = append(versions, policyVersionXML{encodePolicyDocument(v.Document), v.VersionID,
+					v.VersionID == x.DefaultVersionID, awsTime(v.CreatedAt)})
+			}
+			out.Policies = append(out.Policies, managedPolicyDetailXML{
+				PolicyName: p.PolicyName, PolicyID: p.PolicyID, Arn: p.Arn, Path: p.Path, DefaultVersionID: p.DefaultVersionID,
+				AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
+				IsAttachable: p.IsAttachable, Description: p.Description, CreateDate: p.CreateDate, UpdateDate: p.UpdateDate,
+				PolicyVersionList: versions,
+			})
+		}
+	}
+	return out, nil
+}
+
+func authDetailsOperations() []operation {
+	return []operation{
+		op("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{
+			action: "iam:GetAccountAuthorizationDetails",
+			handle: func(c *call, in *authDetailsIn) (any, error) {
+				d, err := c.srv.IAM.AuthorizationDetails(c.ctx, c.account(), in.Filter)
+				if err != nil {
+					return nil, err
+				}
+				return authDetailsOf(d, in.pageIn)
+			},
+		}),
+	}
+}
