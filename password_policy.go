@@ -62,3 +62,23 @@ type LoginProfileTx interface {
 	// DeleteLoginProfile returns ENoSuchEntity when the user has none.
 	DeleteLoginProfile(accountID, userName string) error
 }
+
+// CredentialReport is an account's credential report
+// (GenerateCredentialReport): a CSV of every user's credentials, root's
+// included. An account keeps its newest report only.
+type CredentialReport struct {
+	AccountID   string
+	GeneratedAt time.Time
+	// Content is the CSV text.
+	Content []byte
+}
+
+// CredentialReportTx covers credential reports.
+type CredentialReportTx interface {
+	// PutCredentialReport replaces the account's report; ENoSuchEntity
+	// for an unknown account.
+	PutCredentialReport(r *CredentialReport) error
+	// CredentialReport returns the account's report; ENoSuchEntity when
+	// it has none.
+	CredentialReport(accountID string) (*CredentialReport, error)
+}

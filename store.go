@@ -45,6 +45,7 @@ type Tx interface {
 	InvoiceTx
 	PaymentPreferencesTx
 	LoginProfileTx
+	CredentialReportTx
 }
 
 // AccountTx covers accounts and their aliases.

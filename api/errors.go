@@ -33,6 +33,9 @@ var statusByCode = map[string]int{
 	"ExpiredToken":                    http.StatusForbidden,
 	"RequestEntityTooLarge":           http.StatusRequestEntityTooLarge,
 	"NotFound":                        http.StatusNotFound,
+	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
+	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired
+	"ReportInProgress":                http.StatusNotFound, // AWS's CredentialReportNotReady
 }
 
 // statusOf returns the HTTP status of an error code.

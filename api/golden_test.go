@@ -488,6 +488,10 @@ func TestGolden(t *testing.T) {
 	// The role session was issued for 15 minutes, and the clock has
 	// moved on one minute per request since.
 	g.check(t, "error_ExpiredToken", "sts", "GetCallerIdentity", 403, h.send(t, "sts", role, stsForm("GetCallerIdentity")))
+	g.iam(t, "error_ReportNotPresent", 410, rootKey, iamForm("GetCredentialReport"))
+	g.root(t, "", iamForm("GenerateCredentialReport"))
+	g.root(t, "complete", iamForm("GenerateCredentialReport"))
+	g.root(t, "", iamForm("GetCredentialReport"))
 	g.root(t, "", iamForm("GetAccountAuthorizationDetails"))
 	g.root(t, "filtered", iamForm("GetAccountAuthorizationDetails", "Filter.member.1", "Role", "MaxItems", "1"))
 	g.root(t, "", iamForm("DeleteRole", "RoleName", "deployer"))
@@ -815,6 +819,10 @@ var expectations = map[string][]expectation{
 	"ListAttachedGroupPolicies": append(listPage("AttachedPolicies", 1, false), eq("AttachedPolicies.0.PolicyName", "app-bucket-read")),
 	"ListEntitiesForPolicy": append(listPage("PolicyUsers", 1, false), length("PolicyGroups", 1), length("PolicyRoles", 0),
 		eq("PolicyUsers.0.UserName", "alice"), eq("PolicyGroups.0.GroupName", "admins")),
+	"GenerateCredentialReport":          {eq("State", "STARTED"), eq("Description", "No report exists. Starting a new report generation task")},
+	"GenerateCredentialReport_complete": {eq("State", "COMPLETE"), absent("Description")},
+	"GetCredentialReport": {eq("ReportFormat", "text/csv"), timestamp("GeneratedTime"),
+		matches("Content", "(?s)^user,arn,user_creation_time,password_enabled,.*\n<root_account>,arn:aws:iam::123456789012:root,.*\nalice,arn:aws:iam::123456789012:user/eng/alice,.*")},
 	"GetAccountAuthorizationDetails": {length("UserDetailList", 2), eq("UserDetailList.0.UserName", "alice"),
 		eq("UserDetailList.0.UserPolicyList.0.PolicyName", "self-service"), document("UserDetailList.0.UserPolicyList.0.PolicyDocument"),
 		eq("UserDetailList.0.GroupList.0", "admins"), eq("UserDetailList.0.AttachedManagedPolicies.0.PolicyArn", readOnlyARN),

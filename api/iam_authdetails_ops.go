@@ -1,13 +1,16 @@
 package api
 
 import (
+	"encoding/base64"
+
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
-// GetAccountAuthorizationDetails: the account's whole IAM configuration,
-// with URL-encoded policy documents, paged with one Marker across users,
-// groups, roles and policies (in that order).
+// Account-wide reports: GetAccountAuthorizationDetails (the account's
+// whole IAM configuration, with URL-encoded policy documents, paged with
+// one Marker across users, groups, roles and policies, in that order) and
+// the credential report.
 
 type authDetailsIn struct {
 	Filter []string
@@ -169,6 +172,33 @@ func authDetailsOf(d *iam.AuthorizationDetails, in pageIn) (*authDetailsXML, err
 
 func authDetailsOperations() []operation {
 	return []operation{
+		op("GenerateCredentialReport", opSpec[emptyIn]{
+			action: "iam:GenerateCredentialReport",
+			handle: func(c *call, in *emptyIn) (any, error) {
+				state, desc, err := c.srv.IAM.GenerateCredentialReport(c.ctx, c.account())
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					State       string `xml:"State"`
+					Description string `xml:"Description,omitempty"`
+				}{state, desc}, nil
+			},
+		}),
+		op("GetCredentialReport", opSpec[emptyIn]{
+			action: "iam:GetCredentialReport",
+			handle: func(c *call, in *emptyIn) (any, error) {
+				r, err := c.srv.IAM.CredentialReport(c.ctx, c.account())
+				if err != nil {
+					return nil, err
+				}
+				return struct {
+					Content       string  `xml:"Content"`
+					ReportFormat  string  `xml:"ReportFormat"`
+					GeneratedTime awsTime `xml:"GeneratedTime"`
+				}{base64.StdEncoding.EncodeToString(r.Content), "text/csv", awsTime(r.GeneratedAt)}, nil
+			},
+		}),
 		op("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{
 			action: "iam:GetAccountAuthorizationDetails",
 			handle: func(c *call, in *authDetailsIn) (any, error) {

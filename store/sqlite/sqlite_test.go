@@ -158,6 +158,9 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.CreateLoginProfile(&gatehouse.LoginProfile{AccountID: acct, UserName: "alice", PasswordHash: "hash"})
 			},
+			func() error {
+				return tx.PutCredentialReport(&gatehouse.CredentialReport{AccountID: acct, Content: []byte("user,arn\n")})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

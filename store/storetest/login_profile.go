@@ -97,3 +97,35 @@ func loginProfileTests() []test {
 		}},
 	}
 }
+
+func credentialReportTests() []test {
+	return []test{
+		{"PutGetReplace", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				_, err := tx.CredentialReport(acct1)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+			first := &gatehouse.CredentialReport{AccountID: acct1, GeneratedAt: at(1), Content: []byte("user,arn\n<root_account>,x\n")}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.PutCredentialReport(first) })
+			second := &gatehouse.CredentialReport{AccountID: acct1, GeneratedAt: at(2), Content: []byte("user,arn\n")}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.PutCredentialReport(second) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.CredentialReport(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "report", got, second)
+				_, err = tx.CredentialReport(acct2)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+			runErrorCases(t, s, []errorCase{
+				{"UnknownAccount", func(tx gatehouse.Tx) error {
+					return tx.PutCredentialReport(&gatehouse.CredentialReport{AccountID: "999999999999", Content: []byte("x")})
+				}, gatehouse.ENoSuchEntity},
+			})
+		}},
+	}
+}
