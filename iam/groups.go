@@ -125,19 +125,8 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must remove users from group first.")
 		}
 		ref := gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: g.Name}
-		inline, err := tx.InlinePolicies(account, ref)
-		if err != nil {
+		if err := checkNoPolicies(tx, account, ref); err != nil {
 			return err
-		}
-		if len(inline) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
-		}
-		attached, err := tx.AttachedPolicies(account, ref)
-		if err != nil {
-			return err
-		}
-		if len(attached) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		return tx.DeleteGroup(account, g.Name)
 	})

@@ -722,3 +722,23 @@ func (s *Service) updateTags(ctx context.Context, account, policyARN string, cha
 		return tx.UpdatePolicy(p)
 	})
 }
+
+// checkNoPolicies refuses to delete an entity that still has inline or
+// attached policies, with AWS's DeleteConflict messages.
+func checkNoPolicies(tx gatehouse.Tx, account string, ref gatehouse.EntityRef) error {
+	inline, err := tx.InlinePolicies(account, ref)
+	if err != nil {
+		return err
+	}
+	if len(inline) > 0 {
+		return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
+	}
+	attached, err := tx.AttachedPolicies(account, ref)
+	if err != nil {
+		return err
+	}
+	if len(attached) > 0 {
+		return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
+	}
+	return nil
+}

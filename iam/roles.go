@@ -238,19 +238,8 @@ func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
 			return err
 		}
 		ref := gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: r.Name}
-		inline, err := tx.InlinePolicies(account, ref)
-		if err != nil {
+		if err := checkNoPolicies(tx, account, ref); err != nil {
 			return err
-		}
-		if len(inline) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
-		}
-		attached, err := tx.AttachedPolicies(account, ref)
-		if err != nil {
-			return err
-		}
-		if len(attached) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		return tx.DeleteRole(account, r.Name)
 	})

@@ -170,19 +170,8 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 				return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete MFA device first.")
 			}
 		}
-		inline, err := tx.InlinePolicies(account, ref)
-		if err != nil {
+		if err := checkNoPolicies(tx, account, ref); err != nil {
 			return err
-		}
-		if len(inline) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
-		}
-		attached, err := tx.AttachedPolicies(account, ref)
-		if err != nil {
-			return err
-		}
-		if len(attached) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
 		}
 		groups, err := tx.GroupsForUser(account, u.Name)
 		if err != nil {
