@@ -39,7 +39,8 @@ unit:
 # count, not a duration: Go 1.26's fuzz coordinator can report a spurious
 # "context deadline exceeded" when a -fuzztime duration expires while a worker
 # is mid-call (go.dev/issue/75804, fixed in Go 1.27). FUZZTIME=30s (or 2000000x)
-# overrides every budget for a longer local run.
+# overrides every budget for a longer local run. Minimizing a new input is
+# capped by a count too (Go's default is a minute per input).
 FUZZ_TARGETS := \
 	./wildcard:FuzzMatch:600000x \
 	./arn:FuzzParse:600000x \
@@ -50,6 +51,7 @@ FUZZ_TARGETS := \
 	./policy/catalog:FuzzLookup:150000x \
 	./api:FuzzQueryDecode:50000x \
 	./api:FuzzSignIn:30000x \
+	./api:FuzzJSONServices:20000x \
 	./sigv4:FuzzParseAuthorization:200000x \
 	./sigv4:FuzzVerify:120000x \
 	./totp:FuzzVerify:250000x \
@@ -59,7 +61,7 @@ fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; rest=$${t#*:}; name=$${rest%%:*}; budget=$${FUZZTIME:-$${rest#*:}}; \
 		echo "fuzz $$pkg $$name ($$budget)"; \
-		$(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $$budget; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $$budget -fuzzminimizetime 2000x; \
 	done
 
 # Benchmarks of the hot paths (not part of `make test`).
