@@ -10,11 +10,38 @@ package gatehouse
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 )
 
-// Partition is the ARN partition of every account served.
+// Partition is the ARN partition of standard accounts. Linked GovCloud
+// (US) accounts are in PartitionGovCloud.
 const Partition = "aws"
+
+// partitions maps the ID of each account outside Partition to its
+// partition. An account's partition is fixed when it is created, so the
+// map only grows and a stale read cannot happen; stores register every
+// account they read or create (RegisterPartition), before any ARN of it
+// is built.
+var partitions sync.Map
+
+// RegisterPartition records the partition of an account ("" means
+// Partition). Stores call it for every account they create or read.
+func RegisterPartition(accountID, partition string) {
+	if partition != "" && partition != Partition {
+		partitions.Store(accountID, partition)
+	}
+}
+
+// PartitionOf returns the partition of an account registered with
+// RegisterPartition, else Partition. AWS managed policies (account
+// "aws") are in every partition; their stored ARNs use Partition.
+func PartitionOf(accountID string) string {
+	if p, ok := partitions.Load(accountID); ok {
+		return p.(string)
+	}
+	return Partition
+}
 
 // Account is an AWS-style account: a 12-digit ID with a root user.
 type Account struct {
@@ -39,10 +66,21 @@ type Account struct {
 	// PendingEmail is root's email change awaiting its confirmation
 	// code, or nil.
 	PendingEmail *PendingEmailUpdate
+	// Partition is the account's ARN partition: "" for Partition (a
+	// standard account), PartitionGovCloud for a linked GovCloud account.
+	Partition string
+}
+
+// ARNPartition returns the partition the account's ARNs name.
+func (a *Account) ARNPartition() string {
+	if a.Partition != "" {
+		return a.Partition
+	}
+	return PartitionOf(a.ID)
 }
 
 // RootARN returns the ARN of the account's root user.
-func (a *Account) RootARN() string { return "arn:" + Partition + ":iam::" + a.ID + ":root" }
+func (a *Account) RootARN() string { return "arn:" + a.ARNPartition() + ":iam::" + a.ID + ":root" }
 
 // Tag is a key-value pair attached to an IAM resource.
 type Tag struct {
@@ -84,7 +122,7 @@ func EntityARN(account, kind, path, name string) string {
 	if path == "" {
 		path = "/"
 	}
-	return "arn:" + Partition + ":iam::" + account + ":" + kind + path + name
+	return "arn:" + PartitionOf(account) + ":iam::" + account + ":" + kind + path + name
 }
 
 // AWSManagedAccount is the account component of AWS managed policy ARNs.

@@ -53,7 +53,8 @@ type GovCloudAccount struct {
 	RootKeyCreatedAt  time.Time
 }
 
-// RootARN returns the ARN of the GovCloud account's root user.
+// RootARN returns the ARN of the GovCloud account's root user (the
+// account is also an [Account] with Partition PartitionGovCloud).
 func (g *GovCloudAccount) RootARN() string {
 	return "arn:" + PartitionGovCloud + ":iam::" + g.ID + ":root"
 }

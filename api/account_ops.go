@@ -87,7 +87,7 @@ type (
 // Gatehouse has no organizations, so the accountInOrganization type
 // (.../account/o-${OrganizationId}/${MemberAccountId}) never applies.
 func accountResource(c *call) string {
-	return "arn:" + gatehouse.Partition + ":account::" + c.account() + ":account"
+	return "arn:" + c.caller.Account.ARNPartition() + ":account::" + c.account() + ":account"
 }
 
 // checkAccountID applies the AccountId rule of a standalone account: it

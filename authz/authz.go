@@ -40,7 +40,7 @@ func (c *Caller) IsRoot() bool { return c.User == nil && c.Role == nil }
 
 // SessionARN returns the ARN of an assumed-role session.
 func SessionARN(account, roleName, sessionName string) string {
-	return "arn:" + gatehouse.Partition + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
+	return "arn:" + gatehouse.PartitionOf(account) + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
 }
 
 // ARN returns the caller's ARN as AWS prints it in messages: the session

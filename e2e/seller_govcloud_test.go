@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -13,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/account"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
 // The seller's bank details and tax ID (docs/root-tasks.md D1): secrets
@@ -80,6 +82,7 @@ func TestSellerAndGovCloud(t *testing.T) {
 	})
 
 	var govID, caseID string
+	var govRoot creds // the GovCloud account's root key, once issued
 	t.Run("GovCloud", func(t *testing.T) {
 		acct := srv.account(t, rootCreds)
 		_, err := acct.GetGovCloudAccountInformation(ctx, &account.GetGovCloudAccountInformationInput{})
@@ -121,7 +124,7 @@ func TestSellerAndGovCloud(t *testing.T) {
 
 	t.Run("Fulfil", func(t *testing.T) {
 		if caseID == "" {
-			t.Skip("no support case")
+			t.Fatal("no support case: the GovCloud subtest failed")
 		}
 		r := gatehouseCLI(t, creds{}, "", "support", "fulfill", "--case", caseID, "--data", srv.DataDir)
 		if r.Code != 0 {
@@ -137,6 +140,7 @@ func TestSellerAndGovCloud(t *testing.T) {
 			t.Errorf("the secret is printed %d times, want once", n)
 		}
 		secrets["GovCloud root secret"] = secret[1]
+		govRoot = creds{ID: keyID[1], Secret: secret[1]}
 
 		if out := cliOK(t, rootCreds, "", "govcloud", "case", "--id", caseID, endpoint); out["Status"] != "RESOLVED" || stringOf(out["ResolvedAt"]) == "" {
 			t.Errorf("case printed %v, want RESOLVED with ResolvedAt", out)
@@ -146,6 +150,55 @@ func TestSellerAndGovCloud(t *testing.T) {
 		if again.Code != 1 || !strings.Contains(again.Stderr, "Support case "+caseID+" is RESOLVED.") || again.Stdout != "" {
 			t.Errorf("second support fulfill: exit %d\nstdout: %s\nstderr: %s\nwant exit 1, nothing on stdout, the case is RESOLVED", again.Code, again.Stdout, again.Stderr)
 		}
+	})
+
+	// The GovCloud account is an account of its own in partition
+	// aws-us-gov: its root key works, and every ARN in it says so.
+	t.Run("GovCloudAccount", func(t *testing.T) {
+		if govRoot.ID == "" {
+			t.Fatal("no GovCloud root key: the Fulfil subtest failed")
+		}
+		govARN := func(resource string) string { return "arn:aws-us-gov:iam::" + govID + ":" + resource }
+		id := must(srv.sts(t, govRoot).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{}))(t)
+		if aws.ToString(id.Account) != govID || aws.ToString(id.Arn) != govARN("root") {
+			t.Fatalf("GetCallerIdentity with the GovCloud root key: %s %s", aws.ToString(id.Account), aws.ToString(id.Arn))
+		}
+		govIAM := srv.iam(t, govRoot)
+		u := must(govIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("gov-ops")}))(t).User
+		if aws.ToString(u.Arn) != govARN("user/gov-ops") {
+			t.Errorf("CreateUser in the GovCloud account: Arn %s", aws.ToString(u.Arn))
+		}
+		k := must(govIAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("gov-ops")}))(t).AccessKey
+		ops := creds{ID: aws.ToString(k.AccessKeyId), Secret: aws.ToString(k.SecretAccessKey)}
+		secrets["GovCloud user secret"] = ops.Secret
+		_, err := srv.iam(t, ops).ListUsers(ctx, &iam.ListUsersInput{})
+		wantErrMessage(t, err, "AccessDenied", http.StatusForbidden, "User: "+govARN("user/gov-ops")+
+			" is not authorized to perform: iam:ListUsers on resource: * because no identity-based policy allows the iam:ListUsers action")
+		// AWS managed policies are named in the account's partition.
+		must(govIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("gov-ops"),
+			PolicyArn: aws.String("arn:aws-us-gov:iam::aws:policy/IAMReadOnlyAccess")}))(t)
+		users := must(srv.iam(t, ops).ListUsers(ctx, &iam.ListUsersInput{}))(t).Users
+		if names := userNames(users); len(names) != 1 || names[0] != "gov-ops" {
+			t.Errorf("ListUsers in the GovCloud account = %v, want only gov-ops", names)
+		}
+		// Roles and their sessions too.
+		trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"` + govARN("user/gov-ops") +
+			`"},"Action":"sts:AssumeRole"}]}`
+		role := must(govIAM.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("gov-deploy"), AssumeRolePolicyDocument: aws.String(trust)}))(t).Role
+		if aws.ToString(role.Arn) != govARN("role/gov-deploy") {
+			t.Errorf("CreateRole in the GovCloud account: Arn %s", aws.ToString(role.Arn))
+		}
+		assumed := must(srv.sts(t, ops).AssumeRole(ctx, &sts.AssumeRoleInput{RoleArn: role.Arn, RoleSessionName: aws.String("s1")}))(t)
+		if got, want := aws.ToString(assumed.AssumedRoleUser.Arn), "arn:aws-us-gov:sts::"+govID+":assumed-role/gov-deploy/s1"; got != want {
+			t.Errorf("AssumeRole in the GovCloud account: %s, want %s", got, want)
+		}
+		secrets["GovCloud session secret"] = aws.ToString(assumed.Credentials.SecretAccessKey)
+		// The accounts are apart: the standard root does not see the GovCloud user.
+		_, err = rootIAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("gov-ops")})
+		wantErr(t, err, "NoSuchEntity", http.StatusNotFound)
+		// A GovCloud account does not sign up for GovCloud.
+		cliRefused(t, govRoot, "", "SignUpGovCloud", "ValidationException",
+			"The account "+govID+" is an AWS GovCloud (US) account: GovCloud sign-up is for standard accounts.", "govcloud", "sign-up", endpoint)
 	})
 
 	t.Run("NoSecrets", func(t *testing.T) {

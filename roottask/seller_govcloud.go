@@ -103,11 +103,18 @@ func derivedID(seed string, attempt int) string {
 }
 
 // SignUpGovCloud creates the GovCloud (US) account linked to the account:
-// a new 12-digit ID in partition aws-us-gov with its own root user and no
-// access keys yet.
+// a new 12-digit ID in partition aws-us-gov, an account of its own with
+// its own root user and no access keys yet.
 func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gatehouse.GovCloudAccount, error) {
 	var g *gatehouse.GovCloudAccount
 	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		std, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		if std.ARNPartition() != gatehouse.Partition {
+			return gatehouse.Errorf(EValidation, "The account %s is an AWS GovCloud (US) account: GovCloud sign-up is for standard accounts.", accountID)
+		}
 		if old, err := tx.GovCloudAccount(accountID); err == nil {
 			return gatehouse.Errorf(EConflict, "Account %s is already linked to the GovCloud account %s.", accountID, old.ID)
 		}
@@ -127,10 +134,10 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 			if err != nil {
 				return err
 			}
-			a, err := tx.Account(accountID)
-			if err != nil {
+			if err := govCloudAccountRow(tx, g, std); err != nil {
 				return err
 			}
+			a := std
 			return s.send(tx, a, a.Email, "Your AWS GovCloud (US) account",
 				"Account "+accountID+" signed up for AWS GovCloud (US). The linked GovCloud account is "+id+
 					"; its root user is "+g.RootARN()+".\nRequest its root access keys with gatehouse support: "+
@@ -142,6 +149,20 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 		return nil, err
 	}
 	return g, nil
+}
+
+// govCloudAccountRow creates the account row of a linked GovCloud account
+// (partition aws-us-gov), unless it exists: GovCloud accounts linked
+// before Gatehouse kept them as accounts get theirs when their root key is
+// issued. Its root user has no email address or password: AWS gives
+// GovCloud root users no sign-in, only the access key AWS Support issues.
+func govCloudAccountRow(tx gatehouse.Tx, g *gatehouse.GovCloudAccount, std *gatehouse.Account) error {
+	_, err := tx.Account(g.ID)
+	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		return err
+	}
+	return tx.CreateAccount(&gatehouse.Account{ID: g.ID, Name: "AWS GovCloud (US) account of " + std.ID, CreatedAt: g.CreatedAt,
+		Partition: gatehouse.PartitionGovCloud})
 }
 
 // GovCloudAccount returns the linked GovCloud account (ENotFound when
@@ -225,18 +246,29 @@ func (s *Service) FulfillGovCloudRootKeyRequest(ctx context.Context, caseID stri
 		if _, err := io.ReadFull(s.rand(), b); err != nil {
 			return fmt.Errorf("root key: %w", err)
 		}
-		g.RootKeyID = "AKIA" + base32.StdEncoding.EncodeToString(b[:10])[:16]
-		g.RootKeySecret = gatehouse.Secret(base64.StdEncoding.EncodeToString(b[10:]))
-		g.RootKeyCreatedAt = s.now()
+		a, err := tx.Account(c.AccountID)
+		if err != nil {
+			return err
+		}
+		if err := govCloudAccountRow(tx, g, a); err != nil {
+			return err
+		}
+		// The key is the GovCloud account's root access key, which
+		// authenticates like any other; the secret is kept (sealed) with
+		// the key only, and shown once by the operator command.
+		secret := gatehouse.Secret(base64.StdEncoding.EncodeToString(b[10:]))
+		key := &gatehouse.AccessKey{ID: "AKIA" + base32.StdEncoding.EncodeToString(b[:10])[:16], AccountID: g.ID,
+			Status: gatehouse.KeyActive, Secret: secret, CreatedAt: s.now()}
+		if err := tx.CreateAccessKey(key); err != nil {
+			return err
+		}
+		g.RootKeyID, g.RootKeyCreatedAt = key.ID, key.CreatedAt
 		if err := tx.UpdateGovCloudAccount(g); err != nil {
 			return err
 		}
+		g.RootKeySecret = secret
 		c.Status, c.ResolvedAt = gatehouse.CaseResolved, s.now()
 		if err := tx.UpdateSupportCase(c); err != nil {
-			return err
-		}
-		a, err := tx.Account(c.AccountID)
-		if err != nil {
 			return err
 		}
 		return s.send(tx, a, a.Email, "AWS Support case "+c.ID+" resolved",

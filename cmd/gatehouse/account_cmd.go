@@ -112,7 +112,11 @@ func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", "ACCOUNT", "CREATED", "ROOT EMAIL", "NAME")
 	for _, a := range accounts {
-		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), a.Email, a.Name)
+		email := a.Email
+		if email == "" {
+			email = "-" // a GovCloud account's root has no email address
+		}
+		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), email, a.Name)
 	}
 	return exitOK
 }

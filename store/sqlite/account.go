@@ -9,16 +9,17 @@ import (
 )
 
 const accountColumns = `id, email, name, created_at, root_password_hash, closed_at, iam_billing_access,
-	pending_email, pending_email_code_hash, pending_email_expires, billing_permissions`
+	pending_email, pending_email_code_hash, pending_email_expires, billing_permissions, partition`
 
 func scanAccount(row scanner) (*gatehouse.Account, error) {
 	var a gatehouse.Account
 	var created, closed, expires sql.NullInt64
 	var pendingEmail, pendingHash sql.NullString
 	if err := row.Scan(&a.ID, &a.Email, &a.Name, &created, &a.RootPasswordHash, &closed, &a.IAMBillingAccess,
-		&pendingEmail, &pendingHash, &expires, &a.BillingPermissions); err != nil {
+		&pendingEmail, &pendingHash, &expires, &a.BillingPermissions, &a.Partition); err != nil {
 		return nil, err
 	}
+	gatehouse.RegisterPartition(a.ID, a.Partition)
 	a.CreatedAt = decodeTime(created)
 	a.ClosedAt = decodeTime(closed)
 	if pendingEmail.Valid {
@@ -45,15 +46,16 @@ func noSuchAccount(id string) error {
 func (t *tx) CreateAccount(a *gatehouse.Account) error {
 	a.CreatedAt = t.stamp(a.CreatedAt)
 	pe, ph, px := pendingColumns(a)
-	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO accounts (`+accountColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.ID, a.Email, a.Name, encodeTime(a.CreatedAt), a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess,
-		pe, ph, px, a.BillingPermissions)
+		pe, ph, px, a.BillingPermissions, a.Partition)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account with id %s already exists.", a.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create account %s: %w", a.ID, err)
 	}
+	gatehouse.RegisterPartition(a.ID, a.Partition)
 	return nil
 }
 
@@ -81,7 +83,7 @@ func (t *tx) Accounts() ([]*gatehouse.Account, error) {
 
 // UpdateAccount replaces the account's email, name, root password hash,
 // state, billing access switch, billing permission model and pending
-// email change; its ID and creation time do not change.
+// email change; its ID, creation time and partition do not change.
 func (t *tx) UpdateAccount(a *gatehouse.Account) error {
 	pe, ph, px := pendingColumns(a)
 	n, err := t.execCount(`UPDATE accounts SET email = ?, name = ?, root_password_hash = ?, closed_at = ?,

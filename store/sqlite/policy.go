@@ -38,15 +38,28 @@ func noSuchPolicyVersion(arn, versionID string) error {
 	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
 }
 
-// splitPolicyARN splits arn:aws:iam::ACCOUNT:policy/PATH/NAME into the
-// account, the path ("/" or "/.../") and the name.
+// splitPolicyARN splits arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME into
+// the account, the path ("/" or "/.../") and the name. The partition must
+// be the account's; AWS managed policies (account "aws") are in both the
+// standard and the GovCloud partition.
 func splitPolicyARN(arn string) (account, path, name string, ok bool) {
-	rest, ok := strings.CutPrefix(arn, "arn:"+gatehouse.Partition+":iam::")
+	rest, ok := strings.CutPrefix(arn, "arn:")
+	if !ok {
+		return "", "", "", false
+	}
+	partition, rest, ok := strings.Cut(rest, ":iam::")
 	if !ok {
 		return "", "", "", false
 	}
 	account, resource, ok := strings.Cut(rest, ":")
 	if !ok {
+		return "", "", "", false
+	}
+	if account == gatehouse.AWSManagedAccount {
+		if partition != gatehouse.Partition && partition != gatehouse.PartitionGovCloud {
+			return "", "", "", false
+		}
+	} else if partition != gatehouse.PartitionOf(account) {
 		return "", "", "", false
 	}
 	pathName, ok := strings.CutPrefix(resource, "policy/")

@@ -8,6 +8,60 @@ import (
 
 func accountTests() []test {
 	return []test{
+		{"Partition", func(t *testing.T, s gatehouse.Store) {
+			// A linked GovCloud account: its partition is kept, its ARNs
+			// name it, and policy ARNs resolve in its partition only (AWS
+			// managed policies in either).
+			const gov = "444444444444"
+			a := newAccount(gov, 0)
+			a.Partition = gatehouse.PartitionGovCloud
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreateAccount(a); err != nil {
+					return err
+				}
+				return tx.CreateAccount(newAccount(acct1, 1))
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Account(gov)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "partition", got.Partition, gatehouse.PartitionGovCloud)
+				wantEqual(t, "root ARN", got.RootARN(), "arn:aws-us-gov:iam::"+gov+":root")
+				std, err := tx.Account(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "standard partition", std.Partition, "")
+				wantEqual(t, "standard root ARN", std.RootARN(), "arn:aws:iam::"+acct1+":root")
+				return nil
+			})
+			p := newPolicy(gov, "gov-policy")
+			aws := newPolicy(gatehouse.AWSManagedAccount, "ReadOnlyAccess")
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreatePolicy(p, firstVersion(p)); err != nil {
+					return err
+				}
+				return tx.CreatePolicy(aws, firstVersion(aws))
+			})
+			wantEqual(t, "policy ARN", p.ARN(), "arn:aws-us-gov:iam::"+gov+":policy/gov-policy")
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				for arn, want := range map[string]string{
+					"arn:aws-us-gov:iam::" + gov + ":policy/gov-policy":   "",
+					"arn:aws:iam::" + gov + ":policy/gov-policy":          gatehouse.ENoSuchEntity,
+					"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess":       "",
+					"arn:aws:iam::aws:policy/ReadOnlyAccess":              "",
+					"arn:aws-cn:iam::aws:policy/ReadOnlyAccess":           gatehouse.ENoSuchEntity,
+					"arn:aws-us-gov:iam::" + acct1 + ":policy/gov-policy": gatehouse.ENoSuchEntity,
+				} {
+					_, err := tx.Policy(arn)
+					if gatehouse.ErrorCode(err) != want && !(want == "" && err == nil) {
+						t.Errorf("Policy(%s): %v, want %q", arn, err, want)
+					}
+				}
+				return nil
+			})
+		}},
 		{"CreateGet", func(t *testing.T, s gatehouse.Store) {
 			want := newAccount(acct1, 0)
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateAccount(want) })
