@@ -92,10 +92,10 @@ func inlineXML(ps []*gatehouse.InlinePolicy) members[policyDetailXML] {
 	return out
 }
 
-func attachedXML(ps []*gatehouse.ManagedPolicy) members[attachedPolicyXML] {
+func attachedXML(ps []*gatehouse.ManagedPolicy, partition string) members[attachedPolicyXML] {
 	out := members[attachedPolicyXML]{}
 	for _, p := range ps {
-		out = append(out, attachedPolicyXML{p.Name, p.ARN()})
+		out = append(out, attachedPolicyXML{p.Name, policyARNIn(p, partition)})
 	}
 	return out
 }
@@ -107,8 +107,9 @@ func boundaryOf(arn string) *boundaryXML {
 	return &boundaryXML{"Policy", arn}
 }
 
-// authDetailsOf pages the details into their wire form.
-func authDetailsOf(d *iam.AuthorizationDetails, in pageIn) (*authDetailsXML, error) {
+// authDetailsOf pages the details into their wire form for a caller in
+// partition.
+func authDetailsOf(d *iam.AuthorizationDetails, in pageIn, partition string) (*authDetailsXML, error) {
 	var items []any
 	for _, u := range d.Users {
 		items = append(items, u)
@@ -135,25 +136,25 @@ func authDetailsOf(d *iam.AuthorizationDetails, in pageIn) (*authDetailsXML, err
 			out.UserDetailList = append(out.UserDetailList, userDetailXML{
 				Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt),
 				UserPolicyList: inlineXML(x.Inline), GroupList: append(members[string]{}, x.Groups...),
-				AttachedManagedPolicies: attachedXML(x.Attached), PermissionsBoundary: boundaryOf(u.PermissionsBoundary),
+				AttachedManagedPolicies: attachedXML(x.Attached, partition), PermissionsBoundary: boundaryOf(u.PermissionsBoundary),
 				Tags: tagsXML(u.Tags),
 			})
 		case iam.GroupDetail:
 			g := x.Group
 			out.GroupDetailList = append(out.GroupDetailList, groupDetailXML{
 				Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(), CreateDate: awsTime(g.CreatedAt),
-				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached),
+				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 			})
 		case iam.RoleDetail:
 			r := toRoleXML(x.Role, true)
 			out.RoleDetailList = append(out.RoleDetailList, roleDetailXML{
 				Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, Arn: r.Arn, CreateDate: r.CreateDate,
 				AssumeRolePolicyDocument: r.AssumeRolePolicyDocument, InstanceProfileList: members[struct{}]{},
-				RolePolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached),
+				RolePolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 				PermissionsBoundary: r.PermissionsBoundary, Tags: r.Tags, RoleLastUsed: r.RoleLastUsed,
 			})
 		case iam.PolicyDetail:
-			p := toPolicyXML(x.PolicyInfo, true)
+			p := toPolicyXML(x.PolicyInfo, true, partition)
 			versions := members[policyVersionXML]{}
 			for _, v := range x.Versions {
 				versions = append(versions, policyVersionXML{encodePolicyDocument(v.Document), v.VersionID,
@@ -206,7 +207,7 @@ func authDetailsOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return authDetailsOf(d, in.pageIn)
+				return authDetailsOf(d, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
 	}

@@ -1,6 +1,8 @@
 package api
 
 import (
+	"strings"
+
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
@@ -91,9 +93,11 @@ type policyXML struct {
 	Tags                          members[tagXML] `xml:"Tags,omitempty"`
 }
 
-func toPolicyXML(p *iam.PolicyInfo, withDescription bool) policyXML {
+// toPolicyXML returns the wire form of a managed policy for a caller in
+// partition.
+func toPolicyXML(p *iam.PolicyInfo, withDescription bool, partition string) policyXML {
 	x := policyXML{
-		PolicyName: p.Name, PolicyID: p.ID, Arn: p.ARN(), Path: p.Path, DefaultVersionID: p.DefaultVersionID,
+		PolicyName: p.Name, PolicyID: p.ID, Arn: policyARNIn(p.ManagedPolicy, partition), Path: p.Path, DefaultVersionID: p.DefaultVersionID,
 		AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
 		IsAttachable: !isRootTask(p.ManagedPolicy), CreateDate: awsTime(p.CreatedAt), UpdateDate: awsTime(p.UpdatedAt),
 		Tags: tagsXML(p.Tags),
@@ -102,6 +106,17 @@ func toPolicyXML(p *iam.PolicyInfo, withDescription bool) policyXML {
 		x.Description = p.Description
 	}
 	return x
+}
+
+// policyARNIn returns a managed policy's ARN as a caller in partition
+// names it: AWS managed policies exist in every partition (stored under
+// the standard one), customer managed ones in their account's.
+func policyARNIn(p *gatehouse.ManagedPolicy, partition string) string {
+	arn := p.ARN()
+	if p.AccountID == gatehouse.AWSManagedAccount && partition != gatehouse.Partition {
+		return "arn:" + partition + strings.TrimPrefix(arn, "arn:"+gatehouse.Partition)
+	}
+	return arn
 }
 
 func isRootTask(p *gatehouse.ManagedPolicy) bool {

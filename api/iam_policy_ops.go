@@ -103,14 +103,14 @@ type policyNameList struct {
 	Marker      string          `xml:"Marker,omitempty"`
 }
 
-func attachedListOf(ps []*gatehouse.ManagedPolicy, in pageIn) (any, error) {
+func attachedListOf(ps []*gatehouse.ManagedPolicy, in pageIn, partition string) (any, error) {
 	pg, trunc, next, err := page(ps, in)
 	if err != nil {
 		return nil, err
 	}
 	out := attachedList{AttachedPolicies: members[attachedPolicyXML]{}, IsTruncated: trunc, Marker: next}
 	for _, p := range pg {
-		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicyXML{p.Name, p.ARN()})
+		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicyXML{p.Name, policyARNIn(p, partition)})
 	}
 	return out, nil
 }
@@ -144,7 +144,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return policyResult{toPolicyXML(p, true)}, nil
+				return policyResult{toPolicyXML(p, true, c.caller.Account.ARNPartition())}, nil
 			},
 		}),
 		op("GetPolicy", opSpec[policyArnIn]{
@@ -155,7 +155,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return policyResult{toPolicyXML(p, true)}, nil
+				return policyResult{toPolicyXML(p, true, c.caller.Account.ARNPartition())}, nil
 			},
 		}),
 		op("ListPolicies", opSpec[listPoliciesIn]{
@@ -180,7 +180,7 @@ func policyOperations() []operation {
 					Marker      string             `xml:"Marker,omitempty"`
 				}{Policies: members[policyXML]{}, IsTruncated: trunc, Marker: next}
 				for _, p := range pg {
-					x := toPolicyXML(p, false)
+					x := toPolicyXML(p, false, c.caller.Account.ARNPartition())
 					x.Tags = nil
 					out.Policies = append(out.Policies, x)
 				}
@@ -294,7 +294,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return attachedListOf(ps, in.pageIn)
+				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
 		op("ListAttachedGroupPolicies", opSpec[listAttachedGroupIn]{
@@ -305,7 +305,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return attachedListOf(ps, in.pageIn)
+				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
 		op("ListEntitiesForPolicy", opSpec[listEntitiesIn]{

@@ -277,7 +277,7 @@ func roleOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return attachedListOf(ps, in.pageIn)
+				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
 		op("PutRolePolicy", opSpec[putRolePolicyIn]{

@@ -177,6 +177,10 @@ func TestSellerAndGovCloud(t *testing.T) {
 		// AWS managed policies are named in the account's partition.
 		must(govIAM.AttachUserPolicy(ctx, &iam.AttachUserPolicyInput{UserName: aws.String("gov-ops"),
 			PolicyArn: aws.String("arn:aws-us-gov:iam::aws:policy/IAMReadOnlyAccess")}))(t)
+		attached := must(govIAM.ListAttachedUserPolicies(ctx, &iam.ListAttachedUserPoliciesInput{UserName: aws.String("gov-ops")}))(t).AttachedPolicies
+		if len(attached) != 1 || aws.ToString(attached[0].PolicyArn) != "arn:aws-us-gov:iam::aws:policy/IAMReadOnlyAccess" {
+			t.Errorf("ListAttachedUserPolicies in the GovCloud account: %+v", attached)
+		}
 		users := must(srv.iam(t, ops).ListUsers(ctx, &iam.ListUsersInput{}))(t).Users
 		if names := userNames(users); len(names) != 1 || names[0] != "gov-ops" {
 			t.Errorf("ListUsers in the GovCloud account = %v, want only gov-ops", names)
