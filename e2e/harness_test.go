@@ -88,16 +88,26 @@ type server struct {
 	done   chan struct{} // closed when the process has exited
 	err    error         // Wait's result, set before done closes
 
-	// httpOnce and httpClient give each server process its own pooled
-	// connections: a shared pool could hand a request a kept-alive
-	// connection to an earlier server that listened on the same port.
+	// httpOnce and httpClient give each server process its own HTTP
+	// client (see sdkHTTP): no connection is ever shared with an earlier
+	// server that listened on the same port.
 	httpOnce   sync.Once
 	httpClient *awshttp.BuildableClient
 }
 
 // sdkHTTP returns the HTTP client the SDK clients of this server use.
+// It keeps no idle connections: under the race detector with every
+// package's tests running at once, a pooled connection was once closed by
+// the client's transport while a response was being read
+// ("deserialization failed ... use of closed network connection", a
+// client-side race known from aws-sdk-go-v2#2737, with the server's
+// answer complete and logged). A connection per request on loopback costs
+// little and takes the pool out of the tests.
 func (s *server) sdkHTTP() *awshttp.BuildableClient {
-	s.httpOnce.Do(func() { s.httpClient = awshttp.NewBuildableClient().WithTimeout(60 * time.Second) })
+	s.httpOnce.Do(func() {
+		s.httpClient = awshttp.NewBuildableClient().WithTimeout(60 * time.Second).
+			WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })
+	})
 	return s.httpClient
 }
 
