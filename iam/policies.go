@@ -558,39 +558,30 @@ func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string,
 			}
 		}
 		boundaries := in.UsageFilter != UsagePermissionsPolicy
+		// The store lists each kind sorted by name, as ListUsers shows them.
 		if want(EntityGroup) {
 			all, err := tx.Groups(account)
+			out.Groups = keep(all, func(g *gatehouse.Group) bool { return groups[g.Name] && strings.HasPrefix(g.Path, prefix) })
 			if err != nil {
 				return err
-			}
-			for _, g := range all {
-				if groups[g.Name] && strings.HasPrefix(g.Path, prefix) {
-					out.Groups = append(out.Groups, g)
-				}
 			}
 		}
 		if want(EntityUser) {
 			all, err := tx.Users(account)
+			out.Users = keep(all, func(u *gatehouse.User) bool {
+				return (users[u.Name] || boundaries && u.PermissionsBoundary == p.ARN()) && strings.HasPrefix(u.Path, prefix)
+			})
 			if err != nil {
 				return err
-			}
-			for _, u := range all {
-				uses := users[u.Name] || boundaries && u.PermissionsBoundary == p.ARN()
-				if uses && strings.HasPrefix(u.Path, prefix) {
-					out.Users = append(out.Users, u)
-				}
 			}
 		}
 		if want(EntityRole) {
 			all, err := tx.Roles(account)
+			out.Roles = keep(all, func(r *gatehouse.Role) bool {
+				return (roles[r.Name] || boundaries && r.PermissionsBoundary == p.ARN()) && strings.HasPrefix(r.Path, prefix)
+			})
 			if err != nil {
 				return err
-			}
-			for _, r := range all {
-				uses := roles[r.Name] || boundaries && r.PermissionsBoundary == p.ARN()
-				if uses && strings.HasPrefix(r.Path, prefix) {
-					out.Roles = append(out.Roles, r)
-				}
 			}
 		}
 		return nil
@@ -598,9 +589,6 @@ func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string,
 	if err != nil {
 		return nil, err
 	}
-	sort.Slice(out.Groups, func(i, j int) bool { return out.Groups[i].Name < out.Groups[j].Name })
-	sort.Slice(out.Users, func(i, j int) bool { return out.Users[i].Name < out.Users[j].Name })
-	sort.Slice(out.Roles, func(i, j int) bool { return out.Roles[i].Name < out.Roles[j].Name })
 	return out, nil
 }
 
@@ -741,4 +729,15 @@ func checkNoPolicies(tx gatehouse.Tx, account string, ref gatehouse.EntityRef) e
 		return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
 	}
 	return nil
+}
+
+// keep returns the items of list for which ok holds, in order.
+func keep[T any](list []T, ok func(T) bool) []T {
+	var out []T
+	for _, x := range list {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
