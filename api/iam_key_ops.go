@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
 // Inputs of the access-key and account operations.
@@ -35,9 +36,14 @@ func keyOperations() []operation {
 	return []operation{
 		op("CreateAccessKey", opSpec[optionalUserIn]{
 			action:   "iam:CreateAccessKey",
+			precheck: func(c *call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *optionalUserIn) (any, error) {
-				k, err := c.srv.IAM.CreateAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				user, err := c.targetUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				k, err := c.srv.IAM.CreateAccessKey(c.ctx, c.account(), user)
 				if err != nil {
 					return nil, err
 				}
@@ -49,9 +55,14 @@ func keyOperations() []operation {
 		}),
 		op("ListAccessKeys", opSpec[listAccessKeysIn]{
 			action:   "iam:ListAccessKeys",
+			precheck: func(c *call, in *listAccessKeysIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *listAccessKeysIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *listAccessKeysIn) (any, error) {
-				keys, _, err := c.srv.IAM.AccessKeys(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				user, err := c.targetUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				keys, _, err := c.srv.IAM.AccessKeys(c.ctx, c.account(), user)
 				if err != nil {
 					return nil, err
 				}
@@ -72,24 +83,47 @@ func keyOperations() []operation {
 		}),
 		op("UpdateAccessKey", opSpec[updateAccessKeyIn]{
 			action:   "iam:UpdateAccessKey",
+			precheck: func(c *call, in *updateAccessKeyIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *updateAccessKeyIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *updateAccessKeyIn) (any, error) {
-				return nil, c.srv.IAM.UpdateAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName), in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
+				user, err := c.targetUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				return nil, c.srv.IAM.UpdateAccessKey(c.ctx, c.account(), user, in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
 			},
 		}),
 		op("DeleteAccessKey", opSpec[deleteAccessKeyIn]{
 			action:   "iam:DeleteAccessKey",
+			precheck: func(c *call, in *deleteAccessKeyIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *deleteAccessKeyIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *deleteAccessKeyIn) (any, error) {
-				return nil, c.srv.IAM.DeleteAccessKey(c.ctx, c.account(), c.rootOrSelf(in.UserName), in.AccessKeyId)
+				user, err := c.targetUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				return nil, c.srv.IAM.DeleteAccessKey(c.ctx, c.account(), user, in.AccessKeyId)
 			},
 		}),
 		op("GetAccessKeyLastUsed", opSpec[accessKeyIDIn]{
 			action: "iam:GetAccessKeyLastUsed",
+			// Authorized against the key's owner: the user, or the root
+			// user for root's keys, which no IAM principal may read
+			// whatever its policies say.
+			precheck: func(c *call, in *accessKeyIDIn) error {
+				k, err := c.srv.IAM.AccessKeyLastUsed(c.ctx, c.account(), in.AccessKeyId)
+				if err != nil || k.UserName != "" || c.caller.IsRoot() {
+					return nil // an unknown key is reported after authorization
+				}
+				err = gatehouse.Errorf(gatehouse.EAccessDenied, "%s",
+					rootOnlyMessage(c.caller.ARN(), "iam:GetAccessKeyLastUsed", c.caller.Account.RootARN()))
+				auditDecision(c.ctx, c.caller.Account.RootARN(), policy.Decision{Result: policy.ExplicitDeny}, err)
+				return err
+			},
 			resource: func(c *call, in *accessKeyIDIn) string {
 				k, err := c.srv.IAM.AccessKeyLastUsed(c.ctx, c.account(), in.AccessKeyId)
-				if err != nil {
-					return c.caller.ARN()
+				if err != nil || k.UserName == "" {
+					return c.caller.Account.RootARN()
 				}
 				return c.userARN(k.UserName)
 			},

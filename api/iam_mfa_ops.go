@@ -62,27 +62,20 @@ type (
 	}
 )
 
-// errNonUserCaller is AWS's answer to an operation that defaults to the
-// calling user when the caller is not an IAM user (nor root).
-var errNonUserCaller = gatehouse.Errorf(gatehouse.EValidation, "Must specify userName when calling with non-User credentials")
-
 // mfaUser returns the user an MFA operation acts on: the named user,
 // else the calling user, or gatehouse.RootUserName for the root user.
 // Role sessions must name a user.
 func (c *call) mfaUser(userName string) (string, error) {
-	switch {
-	case userName == gatehouse.RootUserName:
+	if userName == gatehouse.RootUserName {
 		// Not a user name anyone can spell: '<' and '>' are not allowed.
 		return "", gatehouse.Errorf(gatehouse.EValidation,
 			"1 validation error detected: Value '%s' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", userName)
-	case userName != "":
-		return userName, nil
-	case c.caller.User != nil:
-		return c.caller.User.Name, nil
-	case c.caller.Role != nil:
-		return "", errNonUserCaller
 	}
-	return gatehouse.RootUserName, nil
+	name, err := c.targetUser(userName)
+	if err == nil && name == "" {
+		name = gatehouse.RootUserName
+	}
+	return name, err
 }
 
 func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {

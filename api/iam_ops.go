@@ -128,9 +128,13 @@ func userOperations() []operation {
 		}),
 		op("GetUser", opSpec[optionalUserIn]{
 			action:   "iam:GetUser",
+			precheck: func(c *call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *optionalUserIn) (any, error) {
-				name := c.rootOrSelf(in.UserName)
+				name, err := c.targetUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
 				if name == "" {
 					// Root's GetUser has neither Path nor UserName; its ID
 					// is the account ID.

@@ -65,10 +65,11 @@ func toLoginProfileXML(p *iam.LoginProfile) any {
 // a login profile (it is changed with the gatehouse service's
 // ChangeRootPassword), and a role has none.
 func (c *call) loginProfileUser(userName string) (string, error) {
-	if name := c.rootOrSelf(userName); name != "" {
-		return name, nil
+	name, err := c.targetUser(userName)
+	if err == nil && name == "" {
+		err = errNonUserCaller
 	}
-	return "", errNonUserCaller
+	return name, err
 }
 
 // allowedByPasswordPolicy reports whether the account's password policy
@@ -122,7 +123,11 @@ func passwordOperations() []operation {
 			resource: func(c *call, in *createLoginProfileIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *createLoginProfileIn) error { _, err := c.loginProfileUser(in.UserName); return err },
 			handle: func(c *call, in *createLoginProfileIn) (any, error) {
-				p, err := c.srv.IAM.CreateLoginProfile(c.ctx, c.account(), c.rootOrSelf(in.UserName), in.Password,
+				user, err := c.loginProfileUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				p, err := c.srv.IAM.CreateLoginProfile(c.ctx, c.account(), user, in.Password,
 					in.PasswordResetRequired != nil && *in.PasswordResetRequired)
 				if err != nil {
 					return nil, err
@@ -135,7 +140,11 @@ func passwordOperations() []operation {
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
 			handle: func(c *call, in *optionalUserIn) (any, error) {
-				p, err := c.srv.IAM.GetLoginProfile(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				user, err := c.loginProfileUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				p, err := c.srv.IAM.GetLoginProfile(c.ctx, c.account(), user)
 				if err != nil {
 					return nil, err
 				}
@@ -154,7 +163,11 @@ func passwordOperations() []operation {
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
 			handle: func(c *call, in *optionalUserIn) (any, error) {
-				return nil, c.srv.IAM.DeleteLoginProfile(c.ctx, c.account(), c.rootOrSelf(in.UserName))
+				user, err := c.loginProfileUser(in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				return nil, c.srv.IAM.DeleteLoginProfile(c.ctx, c.account(), user)
 			},
 		}),
 		// ChangePassword changes the calling IAM user's own password;

@@ -242,22 +242,45 @@ func toTags(in []tagIn) []gatehouse.Tag {
 	return out
 }
 
-// rootOrSelf returns the user an operation with an optional UserName
-// acts on: the named user, else the caller itself ("" for root).
-func (c *call) rootOrSelf(userName string) string {
-	if userName != "" {
-		return userName
+// errNonUserCaller is AWS's answer to an operation that defaults to the
+// calling user when the caller is not a user (a role session).
+var errNonUserCaller = gatehouse.Errorf(gatehouse.EValidation, "Must specify userName when calling with non-User credentials")
+
+// targetUser returns the user an operation with an optional UserName
+// acts on: the named user; else the calling IAM user (also in its
+// GetSessionToken sessions); else "" for the account's root user, when
+// the caller is root. Any other caller (a role session, from this or
+// another account) must name the user: "no user name" never means root
+// for anyone but root itself.
+func (c *call) targetUser(userName string) (string, error) {
+	switch {
+	case userName != "":
+		return userName, nil
+	case c.caller.User != nil:
+		return c.caller.User.Name, nil
+	case c.caller.IsRoot():
+		return "", nil
 	}
-	if c.caller.User == nil {
-		return ""
-	}
-	return c.caller.User.Name
+	return "", errNonUserCaller
+}
+
+// needTargetUser is the precheck of every operation with an optional
+// UserName: it refuses callers that are neither root nor an IAM user
+// before anything is authorized.
+func needTargetUser(c *call, userName string) error {
+	_, err := c.targetUser(userName)
+	return err
 }
 
 // userARN returns the ARN an operation on userName is authorized
-// against (the caller's own ARN when no name is given).
+// against (the caller's own ARN when no name is given). Operations call
+// needTargetUser first; for a caller it refuses, userARN names no user
+// at all (an ARN no policy's user pattern can match).
 func (c *call) userARN(userName string) string {
-	name := c.rootOrSelf(userName)
+	name, err := c.targetUser(userName)
+	if err != nil {
+		return "arn:" + c.caller.Account.Partition + ":iam::" + c.account() + ":invalid-principal"
+	}
 	if name == "" {
 		return c.caller.Account.RootARN()
 	}
