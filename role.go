@@ -55,7 +55,18 @@ type Session struct {
 	RoleID      string
 	SessionName string
 	// UserName is the IAM user of a SessionUser session; "" for root.
+	// UserID is that user's unique ID: a user deleted and created again
+	// under the same name is another user, and the old sessions do not
+	// work for it.
 	UserName string
+	UserID   string
+	// SignIn marks the root user's console sign-in session (POST
+	// /_gatehouse/signin), as against a GetSessionToken session: the
+	// console may use IAM without MFA, GetSessionToken credentials may not.
+	SignIn bool
+	// Tags are the session tags passed to AssumeRole (aws:PrincipalTag
+	// keys that override the role's tags of the same key).
+	Tags []Tag
 	// SessionPolicy is the inline session policy passed at creation, and
 	// PolicyARNs the managed session policies.
 	SessionPolicy string

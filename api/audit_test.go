@@ -264,8 +264,9 @@ func TestAudit(t *testing.T) {
 			gatehouse.PrincipalIAMUser, false, alice.id, "iam", "DeleteUser", userARN("bob"), gatehouse.DecisionExplicitDeny, gatehouse.EAccessDenied}},
 		{"NoPermissionNeeded", sessResp, audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false, alice.id,
 			"sts", "GetSessionToken", "", "", ""}},
+		// A GetSessionToken session without MFA may not call IAM.
 		{"UserSession", h.send("iam", sess, "ListUsers"), audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false,
-			sess.id, "iam", "ListUsers", "*", gatehouse.DecisionAllowed, ""}},
+			sess.id, "iam", "ListUsers", "", "", "InvalidClientTokenId"}},
 		{"AssumeRole", roleResp, audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false, alice.id,
 			"sts", "AssumeRole", roleARN, gatehouse.DecisionAllowed, ""}},
 		{"RoleSession", h.send("iam", role, "ListUsers"), audWant{audAccount, authz.SessionARN(audAccount, "deploy", "ci"),

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -112,11 +111,7 @@ func toPolicyXML(p *iam.PolicyInfo, withDescription bool, partition string) poli
 // names it: AWS managed policies exist in every partition (stored under
 // the standard one), customer managed ones in their account's.
 func policyARNIn(p *gatehouse.ManagedPolicy, partition string) string {
-	arn := p.ARN()
-	if p.AccountID == gatehouse.AWSManagedAccount && partition != gatehouse.Partition {
-		return "arn:" + partition + strings.TrimPrefix(arn, "arn:"+gatehouse.Partition)
-	}
-	return arn
+	return iam.PolicyARNIn(p, partition)
 }
 
 func isRootTask(p *gatehouse.ManagedPolicy) bool {

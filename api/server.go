@@ -266,6 +266,10 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	principal = caller.ARN()
 	auditCaller(rec, caller, auth.Service, action)
+	if err := checkSessionScope(caller, auth.Service, action); err != nil {
+		fail(err)
+		return
+	}
 	if err := checkAccountOpen(caller, auth.Service, action); err != nil {
 		fail(err)
 		return

@@ -182,7 +182,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 	mfa := !mfaAt.IsZero()
 	userAgent := r.UserAgent()
 	cr, err := s.STS.GetSessionToken(gatehouse.WithAudit(ctx, rec), sts.GetSessionTokenInput{
-		AccountID: a.ID, MFAAuthenticated: mfa,
+		AccountID: a.ID, MFAAuthenticated: mfa, SignIn: true,
 		Also: func(tx gatehouse.Tx) error { return s.RootTasks.SignInNotice(tx, a, ip, userAgent, mfa) },
 	})
 	if err != nil {

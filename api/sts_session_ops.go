@@ -39,6 +39,11 @@ func (s *Server) sessionKey(tx gatehouse.Tx, id string, k *cachedKey) error {
 		}
 	case sess.UserName != "":
 		c.User, err = tx.User(sess.AccountID, sess.UserName)
+		if err == nil && c.User.ID != sess.UserID {
+			// The user was deleted and created again (or the session
+			// predates user binding): not the session's user.
+			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The session's user no longer exists.")
+		}
 	}
 	return err
 }
@@ -54,6 +59,29 @@ func (s *Server) checkSession(c *authz.Caller, token string) error {
 	}
 	if !s.now().Before(c.Session.Expiration) {
 		return errExpiredToken
+	}
+	return nil
+}
+
+// checkSessionScope applies what AWS allows GetSessionToken credentials
+// (aws-reference §4.7; the GetSessionToken API reference): no IAM API
+// unless the session was created with MFA, and in STS only AssumeRole and
+// GetCallerIdentity. The root user's console sign-in session is not a
+// GetSessionToken session and is not limited this way.
+func checkSessionScope(c *authz.Caller, service, action string) error {
+	s := c.Session
+	if s == nil || s.Kind != gatehouse.SessionUser || s.SignIn {
+		return nil
+	}
+	switch service {
+	case "iam":
+		if !s.MFAAuthenticated {
+			return errInvalidToken
+		}
+	case "sts":
+		if action != "AssumeRole" && action != "GetCallerIdentity" {
+			return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call %s with session credentials", action)
+		}
 	}
 	return nil
 }
@@ -214,11 +242,11 @@ func stsSessionOperations() []operation {
 				return nil
 			},
 			handle: func(c *call, in *getSessionTokenIn) (any, error) {
-				userName := ""
+				var userName, userID string
 				if c.caller.User != nil {
-					userName = c.caller.User.Name
+					userName, userID = c.caller.User.Name, c.caller.User.ID
 				}
-				cr, err := c.srv.STS.GetSessionToken(c.ctx, sts.GetSessionTokenInput{AccountID: c.account(), UserName: userName,
+				cr, err := c.srv.STS.GetSessionToken(c.ctx, sts.GetSessionTokenInput{AccountID: c.account(), UserName: userName, UserID: userID,
 					DurationSeconds: in.DurationSeconds, MFAAuthenticated: c.mfa.verified})
 				if err != nil {
 					return nil, err

@@ -119,7 +119,10 @@ func mfaOwner(tx gatehouse.Tx, account, userName, action string, byRoot bool) (s
 // accounts do not exist for it.
 func accountDevice(tx gatehouse.Tx, account, serial string) (*gatehouse.MFADevice, error) {
 	d, err := tx.MFADevice(serial)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && d.AccountID != account) {
+	// The store finds serial numbers ignoring case; only the device's own
+	// spelling names it, so that authorization (which saw the serial
+	// number as the resource) decided on the device acted on.
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && (d.AccountID != account || d.SerialNumber != serial)) {
 		return nil, noSuchMFADevice(serial)
 	}
 	return d, err

@@ -217,7 +217,9 @@ func TestEnableMFADevice(t *testing.T) {
 		{"PreviousAndCurrent", "alice", nil, acct, -1, 0, ""},
 		{"CurrentAndNext", "alice", nil, acct, 0, 1, ""},
 		{"UserNameIgnoresCase", "ALICE", nil, acct, -1, 0, ""},
-		{"SerialIgnoresCase", "alice", func(d *gatehouse.MFADevice) string { return strings.ToUpper(d.SerialNumber) }, acct, -1, 0, ""},
+		// A serial number is the device's ARN, and only its own spelling
+		// names it (authorization decides on the spelling in the request).
+		{"SerialOtherCase", "alice", func(d *gatehouse.MFADevice) string { return strings.ToUpper(d.SerialNumber) }, acct, -1, 0, gatehouse.ENoSuchEntity},
 		{"WindowEdgeBehind", "alice", nil, acct, -2, -1, ""},
 		{"OutsideWindowBehind", "alice", nil, acct, -3, -2, gatehouse.EInvalidAuthenticationCode},
 		{"OutsideWindowAhead", "alice", nil, acct, 1, 2, gatehouse.EInvalidAuthenticationCode},

@@ -88,8 +88,40 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 }
 
 // getPolicy fetches a managed policy the account may see: its own or an
-// AWS managed one.
+// AWS managed one, named by its exact ARN.
 func getPolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
+	p, err := resolvePolicy(tx, account, policyARN)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+	}
+	return p, err
+}
+
+// requireAttachable checks that a policy the account may attach (its own
+// or an AWS managed one) exists under exactly that ARN and can be
+// attached.
+func requireAttachable(tx gatehouse.Tx, account, policyARN string) error {
+	p, err := resolvePolicy(tx, account, policyARN)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
+	}
+	if err != nil {
+		return err
+	}
+	if p.AccountID == gatehouse.AWSManagedAccount && p.Path == "/root-task/" {
+		return gatehouse.Errorf(gatehouse.EPolicyNotAttachable, "Policy %s is not attachable.", policyARN)
+	}
+	return nil
+}
+
+// resolvePolicy reads the managed policy policyARN names, for account:
+// one of the account's own policies or an AWS managed policy, in the
+// account's partition. The store finds names ignoring case and AWS
+// managed policies under either partition; resolvePolicy accepts only
+// the policy's own ARN, spelled exactly, so that what authorization
+// decided on (the ARN in the request, and iam:PolicyARN) is the policy
+// acted on. Any other spelling (case, partition, slashes) is not found.
+func resolvePolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
 	a, err := arn.Parse(policyARN)
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
 		return nil, gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
@@ -98,28 +130,23 @@ func getPolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPo
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
 	}
 	p, err := tx.Policy(policyARN)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if err != nil {
+		return nil, err
+	}
+	if PolicyARNIn(p, gatehouse.PartitionOf(account)) != policyARN {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
 	}
-	return p, err
+	return p, nil
 }
 
-// requireAttachable checks that a policy exists and can be attached.
-func requireAttachable(tx gatehouse.Tx, policyARN string) error {
-	a, err := arn.Parse(policyARN)
-	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
-		return gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
+// PolicyARNIn returns a managed policy's ARN as an account in partition
+// spells it: AWS managed policies exist once, under every partition.
+func PolicyARNIn(p *gatehouse.ManagedPolicy, partition string) string {
+	arn := p.ARN()
+	if p.AccountID == gatehouse.AWSManagedAccount && partition != gatehouse.Partition {
+		return "arn:" + partition + strings.TrimPrefix(arn, "arn:"+gatehouse.Partition)
 	}
-	if strings.HasPrefix(a.Resource, "policy/root-task/") {
-		return gatehouse.Errorf(gatehouse.EPolicyNotAttachable, "Policy %s is not attachable.", policyARN)
-	}
-	if _, err := tx.Policy(policyARN); err != nil {
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
-		}
-		return err
-	}
-	return nil
+	return arn
 }
 
 func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
@@ -395,7 +422,7 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
-		if err := requireAttachable(tx, policyARN); err != nil {
+		if err := requireAttachable(tx, account, policyARN); err != nil {
 			return err
 		}
 		if a, _ := arn.Parse(policyARN); a.Account != account && a.Account != gatehouse.AWSManagedAccount {

@@ -134,7 +134,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
 		}
 		if in.PermissionsBoundary != "" {
-			if err := requireAttachable(tx, in.PermissionsBoundary); err != nil {
+			if err := requireAttachable(tx, account, in.PermissionsBoundary); err != nil {
 				return err
 			}
 		}
@@ -268,7 +268,7 @@ func (s *Service) UntagRole(ctx context.Context, account, name string, keys []st
 // PutRolePermissionsBoundary sets a role's permissions boundary.
 func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
 	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
-		if err := requireAttachable(tx, policyARN); err != nil {
+		if err := requireAttachable(tx, account, policyARN); err != nil {
 			return err
 		}
 		r.PermissionsBoundary = policyARN

@@ -44,7 +44,7 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
 		}
 		if in.PermissionsBoundary != "" {
-			if err := requireAttachable(tx, in.PermissionsBoundary); err != nil {
+			if err := requireAttachable(tx, account, in.PermissionsBoundary); err != nil {
 				return err
 			}
 		}
@@ -207,7 +207,7 @@ func (s *Service) UntagUser(ctx context.Context, account, name string, keys []st
 // PutUserPermissionsBoundary sets a user's permissions boundary.
 func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
 	return s.updateUser(ctx, account, name, func(tx gatehouse.Tx, u *gatehouse.User) error {
-		if err := requireAttachable(tx, policyARN); err != nil {
+		if err := requireAttachable(tx, account, policyARN); err != nil {
 			return err
 		}
 		u.PermissionsBoundary = policyARN

@@ -166,10 +166,14 @@ const RoleLastUsedInterval = time.Minute
 // GetSessionTokenInput is the input of GetSessionToken.
 type GetSessionTokenInput struct {
 	AccountID string
-	// UserName is the calling IAM user, "" for root.
+	// UserName is the calling IAM user, "" for root, and UserID its
+	// unique ID, which binds the session to that user.
 	UserName         string
+	UserID           string
 	DurationSeconds  *int
 	MFAAuthenticated bool
+	// SignIn marks the root user's console sign-in session.
+	SignIn bool
 	// Also, when set, runs in the transaction that stores the session
 	// (root sign-in writes its notice there).
 	Also func(tx gatehouse.Tx) error
@@ -195,7 +199,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) 
 		}
 	}
 	sess := &gatehouse.Session{AccountID: in.AccountID, Kind: gatehouse.SessionUser, UserName: in.UserName,
-		MFAAuthenticated: in.MFAAuthenticated}
+		UserID: in.UserID, MFAAuthenticated: in.MFAAuthenticated, SignIn: in.SignIn && in.UserName == ""}
 	if in.MFAAuthenticated {
 		sess.MFAAuthTime = s.now()
 	}

@@ -18,16 +18,17 @@ func noSuchSession() error {
 
 // sessionColumns are the columns scanSession reads, from table sessions.
 const sessionColumns = `access_key_id, secret, token_hash, account_id, kind, role_name, session_name, user_name,
-	session_policy, policy_arns, mfa_authenticated, mfa_auth_time, issued_at, expiration, chained, source_identity, role_id`
+	session_policy, policy_arns, mfa_authenticated, mfa_auth_time, issued_at, expiration, chained, source_identity, role_id,
+	user_id, sign_in, tags`
 
 func (t *tx) scanSession(row scanner) (*gatehouse.Session, error) {
 	var s gatehouse.Session
 	var sealed []byte
-	var arns string
+	var arns, tags string
 	var mfaTime, issued, expiration sql.NullInt64
 	if err := row.Scan(&s.AccessKeyID, &sealed, &s.TokenHash, &s.AccountID, &s.Kind, &s.RoleName, &s.SessionName,
 		&s.UserName, &s.SessionPolicy, &arns, &s.MFAAuthenticated, &mfaTime, &issued, &expiration, &s.Chained,
-		&s.SourceIdentity, &s.RoleID); err != nil {
+		&s.SourceIdentity, &s.RoleID, &s.UserID, &s.SignIn, &tags); err != nil {
 		return nil, err
 	}
 	var err error
@@ -38,6 +39,9 @@ func (t *tx) scanSession(row scanner) (*gatehouse.Session, error) {
 		s.TokenHash = nil
 	}
 	if s.PolicyARNs, err = decodeStrings(arns); err != nil {
+		return nil, err
+	}
+	if s.Tags, err = decodeTags(tags); err != nil {
 		return nil, err
 	}
 	s.MFAAuthTime, s.IssuedAt, s.Expiration = decodeTime(mfaTime), decodeTime(issued), decodeTime(expiration)
@@ -84,6 +88,10 @@ func (t *tx) CreateSession(s *gatehouse.Session) error {
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", s.AccessKeyID, err)
 	}
+	tags, err := encodeTags(s.Tags)
+	if err != nil {
+		return fmt.Errorf("create session %s: %w", s.AccessKeyID, err)
+	}
 	tokenHash := s.TokenHash
 	if tokenHash == nil {
 		tokenHash = []byte{} // the column is NOT NULL
@@ -91,10 +99,10 @@ func (t *tx) CreateSession(s *gatehouse.Session) error {
 	// A new session is a new access key no cache holds (caches keep found
 	// keys only): adding it does not move the revision.
 	_, err = t.execAppend(`INSERT INTO sessions (`+sessionColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.AccessKeyID, sealed, tokenHash, s.AccountID, string(s.Kind), s.RoleName, s.SessionName, s.UserName,
 		s.SessionPolicy, arns, s.MFAAuthenticated, encodeTime(s.MFAAuthTime), encodeTime(s.IssuedAt),
-		encodeTime(s.Expiration), s.Chained, s.SourceIdentity, s.RoleID)
+		encodeTime(s.Expiration), s.Chained, s.SourceIdentity, s.RoleID, s.UserID, s.SignIn, tags)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "A session with access key ID %s already exists.", s.AccessKeyID)
 	}

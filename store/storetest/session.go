@@ -48,6 +48,7 @@ func fullSession() *gatehouse.Session {
 		Expiration:       at(101 + 3600),
 		Chained:          true,
 		SourceIdentity:   "alice",
+		Tags:             []gatehouse.Tag{{Key: "team", Value: "blue"}, {Key: "Project", Value: "x=y"}},
 	}
 }
 
@@ -140,7 +141,8 @@ func sessionTests() []test {
 		{"CreateGetUserSessions", func(t *testing.T, s gatehouse.Store) {
 			root := newSession("ASIAROOT", 3600)
 			user := newSession("ASIAUSER", 7200)
-			user.UserName, user.MFAAuthenticated, user.MFAAuthTime = "alice", true, at(10)
+			user.UserName, user.UserID, user.MFAAuthenticated, user.MFAAuthTime = "alice", "AIDAEXAMPLEALICE0001", true, at(10)
+			root.SignIn = true
 			other := newSession("ASIAOTHER", 3600)
 			other.AccountID = acct2
 			seedSessions(t, s, root, user, other)
