@@ -12,8 +12,13 @@ type Role struct {
 	Name      string
 	ID        string // "AROA..."
 	Path      string
-	// AssumeRolePolicy is the trust policy document.
+	// AssumeRolePolicy is the trust policy document. TrustBindings maps
+	// each IAM user and role ARN it names as a principal to that entity's
+	// unique ID when the policy was written: like AWS, a principal is the
+	// entity, not its name, so a user or role deleted and created again
+	// (or another one renamed into the name) is not trusted.
 	AssumeRolePolicy string
+	TrustBindings    map[string]string
 	Description      string
 	// MaxSessionDuration is in seconds, 3600 to 43200.
 	MaxSessionDuration  int

@@ -333,9 +333,9 @@ const (
 	appDocumentV2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-bucket/*"}]}`
 	roleARN       = "arn:aws:iam::" + accountID + ":role/svc/deployer"
 	trustDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
-		`"Principal":{"AWS":"arn:aws:iam::123456789012:user/eng/alice"},"Action":"sts:AssumeRole"}]}`
+		`"Principal":{"AWS":"arn:aws:iam::123456789012:user/eng/alice"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"]}]}`
 	trustDocumentV2 = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow",` +
-		`"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole",` +
+		`"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":["sts:AssumeRole","sts:SetSourceIdentity"],` +
 		`"Condition":{"StringEquals":{"sts:ExternalId":"golden"}}}]}`
 	sessionDocument = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:List*","Resource":"*"}]}`
 	groupDocument   = `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sts:GetCallerIdentity","Resource":"*"}}`

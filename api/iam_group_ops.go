@@ -99,6 +99,9 @@ func groupOperations() []operation {
 		op("UpdateGroup", opSpec[updateGroupIn]{
 			action:   "iam:UpdateGroup",
 			resource: func(c *call, in *updateGroupIn) string { return c.groupARN(in.GroupName) },
+			also: func(c *call, in *updateGroupIn) []string {
+				return []string{movedARN(c.groupARN(in.GroupName), in.NewPath, in.NewGroupName)}
+			},
 			handle: func(c *call, in *updateGroupIn) (any, error) {
 				return nil, c.srv.IAM.UpdateGroup(c.ctx, c.account(), in.GroupName, in.NewGroupName, in.NewPath)
 			},

@@ -173,6 +173,9 @@ func userOperations() []operation {
 		op("UpdateUser", opSpec[updateUserIn]{
 			action:   "iam:UpdateUser",
 			resource: func(c *call, in *updateUserIn) string { return c.userARN(in.UserName) },
+			also: func(c *call, in *updateUserIn) []string {
+				return []string{movedARN(c.userARN(in.UserName), in.NewPath, in.NewUserName)}
+			},
 			handle: func(c *call, in *updateUserIn) (any, error) {
 				return nil, c.srv.IAM.UpdateUser(c.ctx, c.account(), in.UserName, in.NewUserName, in.NewPath)
 			},

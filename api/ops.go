@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -53,6 +54,14 @@ type opSpec[In any] struct {
 	// precheck runs before authorization, for rules AWS applies first
 	// (for example "Roles may not be assumed by root accounts.").
 	precheck func(c *call, in *In) error
+	// also returns more resources the action is authorized against, each
+	// after resource and all of them required: a rename or move needs
+	// permission on the entity's new ARN as well as its old one.
+	also func(c *call, in *In) []string
+	// alsoActions returns more actions the request needs on its resource,
+	// each authorized like action (with the same resource policy): AWS's
+	// sts:TagSession for AssumeRole with session tags, for example.
+	alsoActions func(c *call, in *In) []string
 	// resourcePolicy fills in the target's resource-based policy.
 	resourcePolicy func(c *call, in *In, r *authz.Request)
 	// rootOnly reserves the operation for the account's root user: any
@@ -136,6 +145,27 @@ func op[In any](name string, spec opSpec[In]) operation {
 			auditDecision(c.ctx, req.Resource, d, err)
 			if err != nil {
 				return nil, err
+			}
+			var more []authz.Request
+			if spec.also != nil {
+				for _, resource := range spec.also(c, in) {
+					r := *req
+					r.Resource = resource
+					more = append(more, r)
+				}
+			}
+			if spec.alsoActions != nil {
+				for _, action := range spec.alsoActions(c, in) {
+					r := *req
+					r.Action = action
+					more = append(more, r)
+				}
+			}
+			for i := range more {
+				if d, err := c.srv.Authz.Authorize(c.ctx, c.caller, &more[i]); err != nil {
+					auditDecision(c.ctx, more[i].Resource, d, err)
+					return nil, err
+				}
 			}
 		}
 		return spec.handle(c, in)
@@ -293,6 +323,27 @@ func (c *call) userARN(userName string) string {
 		return u.ARN()
 	}
 	return gatehouse.EntityARN(c.account(), "user", "/", name)
+}
+
+// movedARN returns the ARN an entity whose ARN is now current has after
+// a rename to newName and a move to newPath (nil: unchanged).
+func movedARN(current string, newPath, newName *string) string {
+	a, err := arn.Parse(current)
+	if err != nil {
+		return current
+	}
+	kind, rest, _ := strings.Cut(a.Resource, "/")
+	path, name := "/", rest
+	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
+		path, name = "/"+rest[:i+1], rest[i+1:]
+	}
+	if newPath != nil {
+		path = orSlash(*newPath)
+	}
+	if newName != nil {
+		name = *newName
+	}
+	return gatehouse.EntityARN(a.Account, kind, path, name)
 }
 
 // entityARN returns the ARN of a user, group or policy that is about to

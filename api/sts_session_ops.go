@@ -152,6 +152,9 @@ func stsSessionOperations() []operation {
 				if err := sts.CheckAssumeRoleParams(in.RoleSessionName, in.DurationSeconds, in.Policy, len(in.PolicyArns)); err != nil {
 					return err
 				}
+				if err := sts.CheckSessionTags(toTags(in.Tags)); err != nil {
+					return err
+				}
 				if c.caller.IsRoot() {
 					return gatehouse.Errorf(gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
 				}
@@ -161,6 +164,18 @@ func stsSessionOperations() []operation {
 				return nil
 			},
 			resource: func(c *call, in *assumeRoleIn) string { return in.RoleArn },
+			// Session tags and a source identity need their own
+			// permission in the trust policy (and the caller's policies).
+			alsoActions: func(c *call, in *assumeRoleIn) []string {
+				var actions []string
+				if len(in.Tags) > 0 {
+					actions = append(actions, "sts:TagSession")
+				}
+				if in.SourceIdentity != "" {
+					actions = append(actions, "sts:SetSourceIdentity")
+				}
+				return actions
+			},
 			resourcePolicy: func(c *call, in *assumeRoleIn, r *authz.Request) {
 				r.ResourceType = policy.RoleTrustPolicy
 				r.ResourcePolicyID = in.RoleArn + "#trust"
@@ -168,7 +183,7 @@ func stsSessionOperations() []operation {
 					r.ResourceAccount = a.Account
 				}
 				if role := c.targetRole(in.RoleArn); role != nil {
-					r.ResourcePolicy = role.AssumeRolePolicy
+					r.ResourcePolicy, r.PrincipalBindings = role.AssumeRolePolicy, role.TrustBindings
 				}
 			},
 			context: func(c *call, in *assumeRoleIn, ctx *policy.Context) {
@@ -197,7 +212,8 @@ func stsSessionOperations() []operation {
 					arns = append(arns, p.Arn)
 				}
 				ar := sts.AssumeRoleInput{Role: role, RoleSessionName: in.RoleSessionName, DurationSeconds: in.DurationSeconds,
-					Policy: in.Policy, PolicyARNs: arns, SourceIdentity: in.SourceIdentity, Chained: c.caller.Role != nil}
+					Policy: in.Policy, PolicyARNs: arns, SourceIdentity: in.SourceIdentity, Chained: c.caller.Role != nil,
+					Tags: toTags(in.Tags)}
 				if s := c.caller.Session; s != nil {
 					ar.MFAAuthenticated, ar.MFAAuthTime = s.MFAAuthenticated, s.MFAAuthTime
 				}

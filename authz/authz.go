@@ -92,6 +92,12 @@ type Request struct {
 	ResourcePolicy   string
 	ResourcePolicyID string
 	ResourceType     policy.PolicyType
+	// PrincipalBindings maps the IAM user and role ARNs the resource
+	// policy names to their unique IDs when it was written
+	// (gatehouse.Role.TrustBindings): a caller whose ARN is bound to
+	// another ID (the named entity was deleted and the name reused, or
+	// another entity renamed into it) is not that principal.
+	PrincipalBindings map[string]string
 	// Revision is the store revision the request started at; 0 means
 	// "read it now".
 	Revision int64
@@ -132,7 +138,11 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 	var tags []gatehouse.Tag
 	switch {
 	case c.Role != nil:
-		tags = c.Role.Tags
+		// Session tags override the role's tags of the same key.
+		if c.Session != nil {
+			tags = append(tags, c.Session.Tags...)
+		}
+		tags = append(tags, c.Role.Tags...)
 	case c.User != nil:
 		tags = c.User.Tags
 	}
@@ -173,7 +183,12 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		}
 	}
 	if r.ResourcePolicy != "" {
-		p, err := a.compile(namedDoc{id: r.ResourcePolicyID, doc: r.ResourcePolicy})
+		var p *policy.Policy
+		if arn, id, ok := c.unboundARN(r.PrincipalBindings); ok {
+			p, err = compileUnbound(r.ResourcePolicyID, r.ResourcePolicy, arn, id)
+		} else {
+			p, err = a.compile(namedDoc{id: r.ResourcePolicyID, doc: r.ResourcePolicy})
+		}
 		if err != nil {
 			return policy.Decision{}, err
 		}
@@ -184,6 +199,51 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		return d, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
 	}
 	return d, nil
+}
+
+// unboundARN reports whether the caller's identity ARN (the user's, or
+// the role's for a role session) is one that bindings tie to another
+// entity's unique ID, and returns that ARN and ID.
+func (c *Caller) unboundARN(bindings map[string]string) (arn, id string, ok bool) {
+	if len(bindings) == 0 {
+		return "", "", false
+	}
+	var own string
+	switch {
+	case c.Role != nil:
+		arn, own = c.Role.ARN(), c.Role.ID
+	case c.User != nil:
+		arn, own = c.User.ARN(), c.User.ID
+	default:
+		return "", "", false
+	}
+	id, bound := bindings[arn]
+	return arn, id, bound && id != own
+}
+
+// compileUnbound compiles a resource policy in which the principal arn,
+// bound to the entity with unique ID id, is that ID, as AWS shows a
+// principal whose entity is gone: it matches no caller, so the entity now
+// holding arn is not trusted by it.
+func compileUnbound(policyID, document, arn, id string) (*policy.Policy, error) {
+	doc, err := policy.Parse([]byte(document))
+	if err != nil {
+		return nil, fmt.Errorf("compile stored policy %s: %w", policyID, err)
+	}
+	for i := range doc.Statements {
+		st := &doc.Statements[i]
+		for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for j, v := range p.AWS {
+				if v == arn {
+					p.AWS[j] = id
+				}
+			}
+		}
+	}
+	return policy.Compile(policyID, doc)
 }
 
 func (a *Authorizer) now() time.Time {

@@ -44,51 +44,88 @@ func checkMaxSessionDuration(d int) error {
 
 // checkTrustPolicy validates a trust policy and checks that every IAM
 // user or role it names in an account of this server exists, as AWS does
-// ("Invalid principal in policy").
-func checkTrustPolicy(tx gatehouse.Tx, doc string) error {
+// ("Invalid principal in policy"). It returns the bindings of those
+// principals to their unique IDs (gatehouse.Role.TrustBindings).
+func checkTrustPolicy(tx gatehouse.Tx, doc string) (map[string]string, error) {
 	if err := validateDocument(doc, policy.KindTrust, MaxTrustPolicySize, fmt.Sprintf("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)); err != nil {
-		return err
+		return nil, err
 	}
 	parsed, err := policy.Parse([]byte(doc))
 	if err != nil {
-		return gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", policy.MsgSyntax)
+		return nil, gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", policy.MsgSyntax)
 	}
-	for _, st := range parsed.Statements {
-		p := st.Principal
-		if p == nil {
-			continue
-		}
-		for _, a := range p.AWS {
-			if !principalExists(tx, a) {
-				return gatehouse.Errorf(gatehouse.EMalformedPolicy, `Invalid principal in policy: "AWS":"%s"`, a)
+	return BindPrincipals(tx, parsed)
+}
+
+// BindPrincipals resolves every IAM user and role ARN that doc names as
+// an AWS principal (in Principal or NotPrincipal) in an account of this
+// server to the entity's unique ID, and refuses a document that names one
+// that does not exist there (MalformedPolicyDocument "Invalid principal
+// in policy", as AWS). Account IDs, "*", session ARNs and principals of
+// accounts this server does not host are not bound. The ARN must be the
+// entity's own, path included.
+func BindPrincipals(tx gatehouse.Tx, doc *policy.Document) (map[string]string, error) {
+	var bindings map[string]string
+	for _, st := range doc.Statements {
+		for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for _, a := range p.AWS {
+				id, bound, err := principalID(tx, a)
+				if err != nil {
+					return nil, err
+				}
+				if !bound {
+					continue
+				}
+				if bindings == nil {
+					bindings = map[string]string{}
+				}
+				bindings[a] = id
 			}
 		}
 	}
-	return nil
+	return bindings, nil
 }
 
-func principalExists(tx gatehouse.Tx, principal string) bool {
+// principalID returns the unique ID of the IAM user or role principal
+// names, and whether it names one in an account of this server.
+func principalID(tx gatehouse.Tx, principal string) (string, bool, error) {
 	a, err := arn.Parse(principal)
 	if err != nil || a.Service != "iam" {
-		return true // account IDs, "*", sessions: nothing to look up
+		return "", false, nil // account IDs, "*": nothing to look up
 	}
 	if _, err := tx.Account(a.Account); err != nil {
-		return true // an account this server does not host
+		return "", false, nil // an account this server does not host
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
 	name := rest
 	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
 		name = rest[i+1:]
 	}
+	invalid := gatehouse.Errorf(gatehouse.EMalformedPolicy, `Invalid principal in policy: "AWS":"%s"`, principal)
 	switch kind {
 	case "user":
-		_, err = tx.User(a.Account, name)
+		u, err := tx.User(a.Account, name)
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && u.ARN() != principal) {
+			return "", false, invalid
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return u.ID, true, nil
 	case "role":
-		_, err = tx.Role(a.Account, name)
-	default:
-		return true
+		r, err := tx.Role(a.Account, name)
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && r.ARN() != principal) {
+			return "", false, invalid
+		}
+		if err != nil {
+			return "", false, err
+		}
+		return r.ID, true, nil
 	}
-	return err == nil
+	return "", false, nil // root, and kinds this server has no entities of
 }
 
 // CreateRole creates an IAM role.
@@ -123,7 +160,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 		CreatedAt: s.now(), Tags: in.Tags,
 	}
 	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		if err := checkTrustPolicy(tx, in.AssumeRolePolicyDocument); err != nil {
+		if r.TrustBindings, err = checkTrustPolicy(tx, in.AssumeRolePolicyDocument); err != nil {
 			return err
 		}
 		roles, err := tx.Roles(account)
@@ -222,10 +259,11 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, document string) error {
 	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
-		if err := checkTrustPolicy(tx, document); err != nil {
+		bindings, err := checkTrustPolicy(tx, document)
+		if err != nil {
 			return err
 		}
-		r.AssumeRolePolicy = document
+		r.AssumeRolePolicy, r.TrustBindings = document, bindings
 		return nil
 	})
 }

@@ -13,7 +13,9 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
 )
@@ -75,12 +77,55 @@ type AssumeRoleInput struct {
 	Policy          string
 	PolicyARNs      []string
 	SourceIdentity  string
+	// Tags are the session tags (checked with CheckSessionTags).
+	Tags []gatehouse.Tag
 	// Chained is set when the caller is itself a role session.
 	Chained bool
 	// MFAAuthenticated and MFAAuthTime carry the caller's MFA state.
 	MFAAuthenticated bool
 	MFAAuthTime      time.Time
 }
+
+// MaxSessionTags is how many session tags AssumeRole takes.
+const MaxSessionTags = 50
+
+// CheckSessionTags validates AssumeRole's session tags as the STS model
+// does: at most 50, keys of 1 to 128 characters without the aws: prefix,
+// values of at most 256, no key twice (ignoring case), and no control
+// characters.
+func CheckSessionTags(tags []gatehouse.Tag) error {
+	if len(tags) > MaxSessionTags {
+		return validation(fmt.Sprint(len(tags)), "tags", fmt.Sprintf("have length less than or equal to %d", MaxSessionTags))
+	}
+	seen := make(map[string]bool, len(tags))
+	for i, t := range tags {
+		field := fmt.Sprintf("tags.%d.member.key", i+1)
+		switch {
+		case len(t.Key) < 1:
+			return validation(t.Key, field, "have length greater than or equal to 1")
+		case utf8.RuneCountInString(t.Key) > 128:
+			return validation(t.Key, field, "have length less than or equal to 128")
+		case !tagTextPattern.MatchString(t.Key):
+			return validation(t.Key, field, `satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]+`)
+		case utf8.RuneCountInString(t.Value) > 256:
+			return validation(t.Value, fmt.Sprintf("tags.%d.member.value", i+1), "have length less than or equal to 256")
+		case t.Value != "" && !tagTextPattern.MatchString(t.Value):
+			return validation(t.Value, fmt.Sprintf("tags.%d.member.value", i+1), `satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
+		}
+		if len(t.Key) >= 4 && strings.EqualFold(t.Key[:4], "aws:") {
+			return gatehouse.Errorf(gatehouse.EInvalidInput, "Tag keys may not start with the reserved prefix aws:.")
+		}
+		k := strings.ToLower(t.Key)
+		if seen[k] {
+			return gatehouse.Errorf(gatehouse.EInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+		}
+		seen[k] = true
+	}
+	return nil
+}
+
+// tagTextPattern is the STS model's pattern of tag keys and values.
+var tagTextPattern = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$`)
 
 // CheckSessionName validates a RoleSessionName.
 func CheckSessionName(name string) error {
@@ -140,7 +185,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 		AccountID: in.Role.AccountID, Kind: gatehouse.SessionRole, RoleName: in.Role.Name, RoleID: in.Role.ID,
 		SessionName: in.RoleSessionName, SessionPolicy: in.Policy, PolicyARNs: in.PolicyARNs,
 		MFAAuthenticated: in.MFAAuthenticated, MFAAuthTime: in.MFAAuthTime, Chained: in.Chained,
-		SourceIdentity: in.SourceIdentity,
+		SourceIdentity: in.SourceIdentity, Tags: in.Tags,
 	}
 	return s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx gatehouse.Tx) error {
 		r, err := tx.Role(in.Role.AccountID, in.Role.Name)

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -11,15 +12,21 @@ import (
 
 // roleColumns are the columns scanRole reads, from table roles aliased r.
 const roleColumns = `r.id, r.account_id, r.name, r.path, r.assume_role_policy, r.description, r.max_session_duration,
-	r.permissions_boundary, r.created_at, r.tags, r.last_used_at`
+	r.permissions_boundary, r.created_at, r.tags, r.last_used_at, r.trust_bindings`
 
 func scanRole(row scanner) (*gatehouse.Role, error) {
 	var r gatehouse.Role
 	var created, lastUsed sql.NullInt64
-	var tags string
+	var tags, bindings string
 	if err := row.Scan(&r.ID, &r.AccountID, &r.Name, &r.Path, &r.AssumeRolePolicy, &r.Description, &r.MaxSessionDuration,
-		&r.PermissionsBoundary, &created, &tags, &lastUsed); err != nil {
+		&r.PermissionsBoundary, &created, &tags, &lastUsed, &bindings); err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(bindings), &r.TrustBindings); err != nil {
+		return nil, fmt.Errorf("role %s trust bindings: %w", r.ID, err)
+	}
+	if len(r.TrustBindings) == 0 {
+		r.TrustBindings = nil
 	}
 	r.CreatedAt = decodeTime(created)
 	if lastUsed.Valid {
@@ -40,6 +47,18 @@ func encodeLastUsed(at *time.Time) sql.NullInt64 {
 		return sql.NullInt64{}
 	}
 	return encodeTime(*at)
+}
+
+// encodeBindings stores a role's trust bindings as a JSON object.
+func encodeBindings(m map[string]string) (string, error) {
+	if len(m) == 0 {
+		return "{}", nil
+	}
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("encode trust bindings: %w", err)
+	}
+	return string(b), nil
 }
 
 func noSuchRole(name string) error {
@@ -78,11 +97,15 @@ func (t *tx) CreateRole(r *gatehouse.Role) error {
 	if err != nil {
 		return fmt.Errorf("create role %q: %w", r.Name, err)
 	}
+	bindings, err := encodeBindings(r.TrustBindings)
+	if err != nil {
+		return err
+	}
 	_, err = t.exec(`INSERT INTO roles (id, account_id, name, name_key, path, assume_role_policy, description,
-			max_session_duration, permissions_boundary, created_at, tags, last_used_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			max_session_duration, permissions_boundary, created_at, tags, last_used_at, trust_bindings)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.AccountID, r.Name, nameKey(r.Name), r.Path, r.AssumeRolePolicy, r.Description,
-		r.MaxSessionDuration, r.PermissionsBoundary, encodeTime(r.CreatedAt), tags, encodeLastUsed(r.LastUsed))
+		r.MaxSessionDuration, r.PermissionsBoundary, encodeTime(r.CreatedAt), tags, encodeLastUsed(r.LastUsed), bindings)
 	switch constraintOf(err) {
 	case uniqueConstraint:
 		return roleExists(r.Name)
@@ -130,11 +153,15 @@ func (t *tx) UpdateRole(oldName string, r *gatehouse.Role) error {
 	if err != nil {
 		return fmt.Errorf("update role %q: %w", oldName, err)
 	}
+	bindings, err := encodeBindings(r.TrustBindings)
+	if err != nil {
+		return err
+	}
 	_, err = t.exec(`UPDATE roles SET name = ?, name_key = ?, path = ?, assume_role_policy = ?, description = ?,
-			max_session_duration = ?, permissions_boundary = ?, tags = ?, last_used_at = ?
+			max_session_duration = ?, permissions_boundary = ?, tags = ?, last_used_at = ?, trust_bindings = ?
 		WHERE id = ?`,
 		r.Name, nameKey(r.Name), r.Path, r.AssumeRolePolicy, r.Description,
-		r.MaxSessionDuration, r.PermissionsBoundary, tags, encodeLastUsed(r.LastUsed), id)
+		r.MaxSessionDuration, r.PermissionsBoundary, tags, encodeLastUsed(r.LastUsed), bindings, id)
 	if constraintOf(err) != noConstraint {
 		return roleExists(r.Name)
 	}

@@ -24,11 +24,15 @@ func newRole(accountID, name string) *gatehouse.Role {
 func fullRole() *gatehouse.Role {
 	lastUsed := at(50)
 	return &gatehouse.Role{
-		AccountID:           acct1,
-		Name:                "Deployer",
-		ID:                  "AROAEXAMPLEDEPLOYER01",
-		Path:                "/ci/",
-		AssumeRolePolicy:    trustPolicy(acct2),
+		AccountID:        acct1,
+		Name:             "Deployer",
+		ID:               "AROAEXAMPLEDEPLOYER01",
+		Path:             "/ci/",
+		AssumeRolePolicy: trustPolicy(acct2),
+		TrustBindings: map[string]string{
+			"arn:aws:iam::" + acct2 + ":user/ops":     "AIDAEXAMPLEOPS000001",
+			"arn:aws:iam::" + acct2 + ":role/x/admin": "AROAEXAMPLEADMIN0001",
+		},
 		Description:         "deploys from CI; 'quoted' \"text\"",
 		MaxSessionDuration:  43200,
 		PermissionsBoundary: "arn:aws:iam::111111111111:policy/boundary",

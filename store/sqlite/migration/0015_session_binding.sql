@@ -1,4 +1,8 @@
--- 0015_session_binding: a user session names its user's unique ID (a
+-- 0015_session_binding: principals are bound to unique IDs. A role's
+-- trust_bindings is a JSON object from each IAM user and role ARN its trust
+-- policy names to that entity's ID when the policy was written ('{}' for
+-- roles written before this migration: they are bound when their trust
+-- policy is next written). A user session names its user's unique ID (a
 -- user deleted and created again under the same name does not inherit the
 -- old sessions), root sign-in sessions are told apart from GetSessionToken
 -- sessions, and role sessions keep their session tags (a JSON array of
@@ -6,3 +10,4 @@
 ALTER TABLE sessions ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN sign_in INTEGER NOT NULL DEFAULT 0 CHECK (sign_in IN (0, 1));
 ALTER TABLE sessions ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE roles ADD COLUMN trust_bindings TEXT NOT NULL DEFAULT '{}';
