@@ -95,6 +95,58 @@ func BenchmarkDecide10x5(b *testing.B) { benchDecisions(b, 10, 5) }
 // statements.
 func BenchmarkDecide100x20(b *testing.B) { benchDecisions(b, 100, 20) }
 
+// notPrincipalSet is shape (a) plus a bucket policy whose Deny uses
+// NotPrincipal (listing alice and her account) and, when bounded, a
+// permissions boundary: the caller then falls under the Deny whatever
+// it lists.
+func notPrincipalSet(b *testing.B, bounded bool) *policy.Policies {
+	b.Helper()
+	ps := benchSet(b, 10, 5)
+	bucket, err := policy.CompileJSON("bp", []byte(`{"Version":"2012-10-17","Statement":[
+		{"Sid":"DenyOthers","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::111122223333:user/alice","arn:aws:iam::111122223333:root"]},"Action":"s3:*","Resource":"arn:aws:s3:::bucket-3/*"}]}`))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps.Resource = policy.NewSet(bucket)
+	if bounded {
+		boundary, err := policy.CompileJSON("pb", []byte(`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:*","Resource":"*"}}`))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ps.Boundary = policy.NewSet(boundary)
+	}
+	return ps
+}
+
+// BenchmarkDecideNotPrincipal decides an allowed read under a bucket
+// policy's NotPrincipal Deny, for a caller without a boundary (spared)
+// and with one (denied).
+func BenchmarkDecideNotPrincipal(b *testing.B) {
+	req := benchRequest("s3:GetObject", "arn:aws:s3:::bucket-3/home/alice/notes.txt", "10.1.2.3")
+	for _, c := range []struct {
+		name    string
+		bounded bool
+		want    policy.Result
+	}{
+		{"spared", false, policy.Allowed},
+		{"boundary", true, policy.ExplicitDeny},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			ps := notPrincipalSet(b, c.bounded)
+			var d policy.Decision
+			policy.DecideInto(req, ps, &d)
+			if d.Result != c.want {
+				b.Fatalf("got %v, want %v", d.Result, c.want)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				policy.DecideInto(req, ps, &d)
+			}
+		})
+	}
+}
+
 // BenchmarkCompile is shape (c): parsing and compiling one five-statement
 // policy.
 func BenchmarkCompile(b *testing.B) {
@@ -121,6 +173,15 @@ func TestDecideAllocatesNothing(t *testing.T) {
 		policy.DecideInto(req, ps, &d)
 		if n := testing.AllocsPerRun(100, func() { policy.DecideInto(req, ps, &d) }); n != 0 {
 			t.Errorf("%s %s: %v allocations per decision, want 0", req.Action, req.Resource, n)
+		}
+	}
+	req := benchRequest("s3:GetObject", "arn:aws:s3:::bucket-3/home/alice/notes.txt", "10.1.2.3")
+	for _, bounded := range []bool{false, true} {
+		ps := notPrincipalSet(b, bounded)
+		var d policy.Decision
+		policy.DecideInto(req, ps, &d)
+		if n := testing.AllocsPerRun(100, func() { policy.DecideInto(req, ps, &d) }); n != 0 {
+			t.Errorf("NotPrincipal deny, boundary %v: %v allocations per decision, want 0", bounded, n)
 		}
 	}
 }

@@ -63,6 +63,10 @@ func ParsePolicyType(s string) (PolicyType, bool) {
 // is not governed by one.
 type Policies struct {
 	Identity *Set
+	// Boundary is the permissions boundary of the calling IAM user, or of
+	// the role behind a role session. Its presence alone matters to
+	// resource policies: a Deny statement with NotPrincipal applies to a
+	// caller with a boundary whatever principals it lists.
 	Boundary *Set
 	// Session holds the session policies passed when the session was
 	// created. A federated-user session without one has no permissions.
@@ -127,6 +131,7 @@ func DecideInto(req *Request, p *Policies, d *Decision) {
 	e.resParts, e.resIsARN = arn.Split(req.Resource)
 
 	pr := &req.Principal
+	e.bounded = p.Boundary != nil && (pr.Type == User || pr.Type == RoleSession)
 	isRoot := pr.Type == Root
 	resAcct := req.ResourceAccount
 	if resAcct == "" {
@@ -250,6 +255,9 @@ type evaluation struct {
 	head          string    // the resource's head, for the index
 	resParts      [6]string // the resource split into ARN components
 	resIsARN      bool
+	// bounded is set when the caller is an IAM user, or a session of an
+	// IAM role, that has a permissions boundary (Policies.Boundary).
+	bounded bool
 }
 
 // set evaluates every candidate statement of s and records the matches.
@@ -267,7 +275,7 @@ func (e *evaluation) set(s *Set, t PolicyType, checkPrincipal bool) setResult {
 		}
 		kind := matchExact
 		if checkPrincipal {
-			if kind = st.principalMatch(&req.Principal); kind == matchNone {
+			if kind = st.principalMatch(&req.Principal, e.bounded); kind == matchNone {
 				continue
 			}
 		}
@@ -332,13 +340,21 @@ func (st *statement) conditionsHold(ctx *Context) bool {
 }
 
 // principalMatch reports how the statement's Principal names p, or, for
-// NotPrincipal, whether p escapes the list (matchExact) or not.
-func (st *statement) principalMatch(p *Principal) matchKind {
+// NotPrincipal, whether p escapes the list (matchExact) or not. bounded
+// says that p is an IAM user or role session with a permissions boundary:
+// AWS's NotPrincipal page says a Deny with NotPrincipal "will always deny
+// any IAM principal that has a permissions boundary policy attached,
+// regardless of the values specified in the NotPrincipal element", so
+// such a statement applies to p whatever it lists.
+func (st *statement) principalMatch(p *Principal, bounded bool) matchKind {
 	m := st.principal
 	if m == nil {
 		return matchNone
 	}
 	if st.notPrincipal {
+		if bounded && st.effect == Deny {
+			return matchExact
+		}
 		if m.excludes(p) {
 			return matchNone
 		}

@@ -15,6 +15,8 @@ const (
 	WarnRetiredAction       = "RETIRED_BILLING_ACTION"
 	WarnAllowNotAction      = "ALLOW_WITH_NOT_ACTION"
 	WarnAllowNotResource    = "ALLOW_WITH_NOT_RESOURCE"
+	WarnAllowNotPrincipal   = "ALLOW_WITH_NOT_PRINCIPAL"
+	WarnDenyNotPrincipal    = "DENY_WITH_NOT_PRINCIPAL"
 	WarnRedundantStatement  = "REDUNDANT_STATEMENT"
 	WarnRedundantAction     = "REDUNDANT_ACTION"
 	WarnRedundantResource   = "REDUNDANT_RESOURCE"
@@ -33,6 +35,16 @@ func (v *validator) lint() {
 		}
 		if st.Effect == "Allow" && st.NotResource.Present {
 			v.warn(WarnAllowNotResource, "Using NotResource with Allow grants access to every resource not listed; list the allowed resources instead.", path+".NotResource")
+		}
+		if st.NotPrincipal != nil {
+			// AWS's NotPrincipal page: NotPrincipal "must be used with
+			// Effect Deny"; a Deny with it "will always deny any IAM
+			// principal that has a permissions boundary policy attached".
+			if st.Effect == "Allow" {
+				v.warn(WarnAllowNotPrincipal, "Using NotPrincipal with Allow grants access to every principal not listed, anonymous callers included, and AWS does not support it; name the allowed principals in Principal instead.", path+".NotPrincipal")
+			} else {
+				v.warn(WarnDenyNotPrincipal, "A Deny with NotPrincipal always denies IAM users and roles that have a permissions boundary, whatever it lists; AWS recommends Principal \"*\" with an ArnNotEquals condition on aws:PrincipalArn instead.", path+".NotPrincipal")
+			}
 		}
 		v.lintActions(st, path)
 		v.lintRedundant(st.Resource.List, WarnRedundantResource, "resource", path+".Resource", false)
