@@ -65,7 +65,12 @@ type signInOut struct {
 	Credentials      signInCredentials
 }
 
-// signInThrottle counts failed sign-ins per source address.
+// signInThrottle counts failed sign-ins per source address and per
+// target root user (the email address tried). A failure counts against
+// both; a success forgets only its own target's count. So neither trying
+// one root user from many addresses, nor many root users from one
+// address, nor signing in to one's own account in between, gets more
+// than signInMaxFailures tries a window.
 type signInThrottle struct {
 	mu sync.Mutex
 	m  map[string]*signInFailures
@@ -76,16 +81,27 @@ type signInFailures struct {
 	since time.Time
 }
 
-// allowed reports whether ip may try to sign in at now.
-func (t *signInThrottle) allowed(ip string, now time.Time) bool {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	f := t.m[ip]
-	return f == nil || f.n < signInMaxFailures || now.Sub(f.since) >= signInFailureWindow
+// signInAddressKey and signInTargetKey are the throttle's keys for a
+// source address and for a target email address.
+func signInAddressKey(ip string) string { return "addr\x00" + ip }
+func signInTargetKey(email string) string {
+	return "root\x00" + strings.ToLower(strings.TrimSpace(email))
 }
 
-// failed counts a failed sign-in of ip.
-func (t *signInThrottle) failed(ip string, now time.Time) {
+// allowed reports whether every key may try again at now.
+func (t *signInThrottle) allowed(now time.Time, keys ...string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, k := range keys {
+		if f := t.m[k]; f != nil && f.n >= signInMaxFailures && now.Sub(f.since) < signInFailureWindow {
+			return false
+		}
+	}
+	return true
+}
+
+// failed counts a failed sign-in against every key.
+func (t *signInThrottle) failed(now time.Time, keys ...string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.m == nil {
@@ -98,21 +114,24 @@ func (t *signInThrottle) failed(ip string, now time.Time) {
 			}
 		}
 	}
-	f := t.m[ip]
-	if f == nil || now.Sub(f.since) >= signInFailureWindow {
-		if f == nil && len(t.m) >= signInMaxTracked {
-			return // full of live entries: count no new address
+	for _, k := range keys {
+		f := t.m[k]
+		if f == nil || now.Sub(f.since) >= signInFailureWindow {
+			if f == nil && len(t.m) >= signInMaxTracked {
+				continue // full of live entries: count no new key
+			}
+			t.m[k] = &signInFailures{n: 1, since: now}
+			continue
 		}
-		t.m[ip] = &signInFailures{n: 1, since: now}
-		return
+		f.n++
 	}
-	f.n++
 }
 
-// succeeded forgets the failures of ip.
-func (t *signInThrottle) succeeded(ip string) {
+// succeeded forgets the failures counted against key (a target; a
+// source address's count is never reset by a success).
+func (t *signInThrottle) succeeded(key string) {
 	t.mu.Lock()
-	delete(t.m, ip)
+	delete(t.m, key)
 	t.mu.Unlock()
 }
 
@@ -131,6 +150,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 			"action", "ConsoleLogin", "account", account, "error", code, "duration", s.now().Sub(start))
 		s.finishAudit(ctx, r, rec, "signin", "ConsoleLogin", "", code)
 	}()
+	throttleKeys := []string{signInAddressKey(ip)}
 	fail := func(err error) {
 		code = gatehouse.ErrorCode(err)
 		if code == gatehouse.EServiceFailure {
@@ -138,12 +158,13 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 		}
 		svc.writeError(w, reqID, code, gatehouse.ErrorMessage(err), err)
 		if code == gatehouse.EAccessDenied || code == roottask.EAccessDenied {
-			s.signIns.failed(ip, s.now())
+			s.signIns.failed(s.now(), throttleKeys...)
 		}
 	}
+	tooMany := gatehouse.Errorf("TooManyRequestsException", "Too many failed sign-in attempts. Try again later.")
 
-	if !s.signIns.allowed(ip, start) {
-		fail(gatehouse.Errorf("TooManyRequestsException", "Too many failed sign-in attempts from this address. Try again later."))
+	if !s.signIns.allowed(start, throttleKeys...) {
+		fail(tooMany)
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSignInBody))
@@ -162,6 +183,11 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	case in.Password == "":
 		fail(gatehouse.Errorf(gatehouse.EValidation, "Password is required."))
+		return
+	}
+	throttleKeys = append(throttleKeys, signInTargetKey(in.Email))
+	if !s.signIns.allowed(start, throttleKeys...) {
+		fail(tooMany)
 		return
 	}
 	quiet := withoutAudit(ctx) // the record commits with the session, or is queued
@@ -189,7 +215,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	s.signIns.succeeded(ip)
+	s.signIns.succeeded(signInTargetKey(in.Email))
 	out := signInOut{
 		AccountId: a.ID, RootUserArn: a.RootARN(), AccountState: a.State(), MFAAuthenticated: mfa,
 		Credentials: signInCredentials{

@@ -5,6 +5,7 @@ import (
 	"encoding/base32"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"slices"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api"
+	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/password"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/totp"
@@ -292,6 +294,55 @@ func TestRootSignInThrottle(t *testing.T) {
 	h.now = h.now.Add(5 * time.Minute)
 	h.mu.Unlock()
 	signedIn(t, h.signIn(t, signInBody("root@example.com", signInPassword, "", "")))
+}
+
+// TestRootSignInThrottleKeys: failures count per source address and per
+// target root user; a success to another account (the attacker's own)
+// resets neither the address's count nor the victim's.
+func TestRootSignInThrottleKeys(t *testing.T) {
+	h := newHarness(t, nil)
+	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	if _, _, err := h.svc.CreateAccount(context.Background(), iam.AccountSpec{ID: "210987654321", Email: "mallory@example.com",
+		RootPassword: gatehouse.Secret(signInPassword)}); err != nil {
+		t.Fatal(err)
+	}
+	handler := h.srv.Handler()
+	send := func(addr, body string) response {
+		t.Helper()
+		r := httptest.NewRequest("POST", "/_gatehouse/signin", strings.NewReader(body))
+		r.RemoteAddr = addr + ":4321"
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, r)
+		return response{status: w.Code, header: w.Header(), body: w.Body.Bytes()}
+	}
+	victimWrong := signInBody("root@example.com", "wrong password", "", "")
+	own := signInBody("mallory@example.com", signInPassword, "", "")
+
+	// One address: nine failures on the victim, a success on the
+	// attacker's own account, one more failure: the address is spent.
+	for range 9 {
+		ghFail(t, send("192.0.2.1", victimWrong), 403, "AccessDeniedException")
+	}
+	signedIn(t, send("192.0.2.1", own))
+	ghFail(t, send("192.0.2.1", victimWrong), 403, "AccessDeniedException")
+	ghFail(t, send("192.0.2.1", own), 429, "TooManyRequestsException")
+
+	// Many addresses, one victim: the victim's count is spent even for
+	// a fresh address with the right password; another root user from
+	// a fresh address is not affected.
+	ghFail(t, send("192.0.2.2", signInBody("root@example.com", signInPassword, "", "")), 429, "TooManyRequestsException")
+	signedIn(t, send("192.0.2.3", own))
+	for i := range 10 {
+		ghFail(t, send(fmt.Sprintf("198.51.100.%d", i), signInBody("mallory@example.com", "wrong", "", "")), 403, "AccessDeniedException")
+	}
+	ghFail(t, send("198.51.100.99", own), 429, "TooManyRequestsException")
+
+	// After the window both come back.
+	h.mu.Lock()
+	h.now = h.now.Add(6 * time.Minute)
+	h.mu.Unlock()
+	signedIn(t, send("192.0.2.1", signInBody("root@example.com", signInPassword, "", "")))
+	signedIn(t, send("192.0.2.1", own))
 }
 
 // FuzzSignIn sends random sign-in bodies: the answer is always a JSON
