@@ -7,6 +7,16 @@ import "sort"
 // OperationNames returns the sorted operation names of a service's table
 // ("iam", "sts" or "account").
 func OperationNames(service string) []string {
+	return operationNames(service, func(operation) bool { return true })
+}
+
+// RootOnlyOperationNames returns the sorted names of a service's
+// operations reserved for the root user.
+func RootOnlyOperationNames(service string) []string {
+	return operationNames(service, func(o operation) bool { return o.rootOnly })
+}
+
+func operationNames(service string, keep func(operation) bool) []string {
 	var ops []operation
 	switch service {
 	case "iam":
@@ -22,9 +32,11 @@ func OperationNames(service string) []string {
 	case "invoicing":
 		ops = invoicingOperations()
 	}
-	names := make([]string, len(ops))
-	for i, o := range ops {
-		names[i] = o.name
+	var names []string
+	for _, o := range ops {
+		if keep(o) {
+			names = append(names, o.name)
+		}
 	}
 	sort.Strings(names)
 	return names

@@ -39,7 +39,10 @@ func (c *call) account() string { return c.caller.Account.ID }
 // needs (action, resource, condition keys) and the handler.
 type operation struct {
 	name string
-	run  func(c *call) (result any, err error)
+	// rootOnly marks an operation reserved for the root user
+	// (opSpec.rootOnly).
+	rootOnly bool
+	run      func(c *call) (result any, err error)
 }
 
 // opSpec describes an operation with typed input In.
@@ -98,7 +101,7 @@ const (
 
 // op builds an operation row from a typed spec: decode, authorize, handle.
 func op[In any](name string, spec opSpec[In]) operation {
-	return operation{name: name, run: func(c *call) (any, error) {
+	return operation{name: name, rootOnly: spec.rootOnly, run: func(c *call) (any, error) {
 		in := new(In)
 		var err error
 		if c.decode != nil {
