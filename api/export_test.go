@@ -16,6 +16,12 @@ func RootOnlyOperationNames(service string) []string {
 	return operationNames(service, func(o operation) bool { return o.rootOnly })
 }
 
+// ConsoleOnlyOperationNames returns the sorted names of a service's
+// operations reserved for the root user's console sign-in.
+func ConsoleOnlyOperationNames(service string) []string {
+	return operationNames(service, func(o operation) bool { return o.consoleOnly })
+}
+
 func operationNames(service string, keep func(operation) bool) []string {
 	var ops []operation
 	switch service {

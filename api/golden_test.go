@@ -61,6 +61,13 @@ type harness struct {
 
 	mu  sync.Mutex
 	now time.Time
+
+	// rootPassword is root's password once console gave it one; console
+	// and consoleAt are the root sign-in session console keeps.
+	rootPassword      string
+	consoleKey        key
+	consoleAt         time.Time
+	consoleSignedInAs string
 }
 
 func (h *harness) clock() time.Time {

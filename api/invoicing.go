@@ -449,14 +449,22 @@ func getInvoicePDF(c *call, in *getInvoicePDFIn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if inv.RootOnlyDocument() && !c.caller.IsRoot() {
+	if inv.RootOnlyDocument() {
 		// A root rule, not a policy: the request was allowed by policy, so
 		// the audit record's decision is corrected to the explicit deny.
-		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
+		// Root downloads these in the console: a root sign-in.
+		resource := ""
 		if rec := gatehouse.AuditFrom(c.ctx); rec != nil {
-			auditDecision(c.ctx, rec.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+			resource = rec.Resource
 		}
-		return nil, err
+		if !c.caller.IsRoot() {
+			err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
+			auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+			return nil, err
+		}
+		if err := c.requireConsoleSignIn("invoicing:GetInvoicePDF", resource); err != nil {
+			return nil, err
+		}
 	}
 	expires := c.srv.now().Add(invoiceURLLifetime).UTC().Truncate(time.Second)
 	return getInvoicePDFOut{InvoicePDF: invoicePDFDTO{

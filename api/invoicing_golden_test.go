@@ -132,10 +132,10 @@ func invoicingGoldens(t *testing.T, g *goldens) {
 	}
 	erin, frank := user("erin", "invoicing:*"), user("frank", "")
 	fail("AccessDeniedException_billing_access", "ListInvoiceSummaries", erin, `{`+sel+`}`)
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"ALLOW"}`)
 	fail("AccessDeniedException", "GetInvoicePDF", frank, `{"InvoiceId":"EU-2025-02"}`)
 	fail("AccessDeniedException_tax_invoice", "GetInvoicePDF", erin, `{"InvoiceId":"US-2025-02"}`)
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"DENY"}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"DENY"}`)
 	if !t.Failed() && !*update {
 		checkBotocoreJSON(t, a.jobs)
 	}

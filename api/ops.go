@@ -39,10 +39,10 @@ func (c *call) account() string { return c.caller.Account.ID }
 // needs (action, resource, condition keys) and the handler.
 type operation struct {
 	name string
-	// rootOnly marks an operation reserved for the root user
-	// (opSpec.rootOnly).
-	rootOnly bool
-	run      func(c *call) (result any, err error)
+	// rootOnly and consoleOnly mark operations reserved for the root
+	// user, and for its console sign-in (opSpec.rootOnly, consoleOnly).
+	rootOnly, consoleOnly bool
+	run                   func(c *call) (result any, err error)
 }
 
 // opSpec describes an operation with typed input In.
@@ -71,6 +71,12 @@ type opSpec[In any] struct {
 	// IAM user or role session is denied whatever its policies allow
 	// (aws-reference §1). Root is still authorized as usual.
 	rootOnly bool
+	// consoleOnly (with rootOnly) reserves the operation for the root
+	// user's console sign-in session (POST /_gatehouse/signin), made with
+	// MFA when root has an MFA device: AWS offers these tasks only in
+	// its console, behind the root password and MFA, never to an access
+	// key (docs/root-tasks.md).
+	consoleOnly bool
 	// billing makes action a billing-family action: the op runner
 	// authorizes it through authorizeBilling (the account's billing
 	// permission model, and with billingGated the IAM billing access
@@ -101,7 +107,7 @@ const (
 
 // op builds an operation row from a typed spec: decode, authorize, handle.
 func op[In any](name string, spec opSpec[In]) operation {
-	return operation{name: name, rootOnly: spec.rootOnly, run: func(c *call) (any, error) {
+	return operation{name: name, rootOnly: spec.rootOnly, consoleOnly: spec.consoleOnly, run: func(c *call) (any, error) {
 		in := new(In)
 		var err error
 		if c.decode != nil {
@@ -129,6 +135,11 @@ func op[In any](name string, spec opSpec[In]) operation {
 				err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", rootOnlyMessage(c.caller.ARN(), req.Action, req.Resource))
 				auditDecision(c.ctx, req.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
 				return nil, err
+			}
+			if spec.consoleOnly {
+				if err := c.requireConsoleSignIn(req.Action, req.Resource); err != nil {
+					return nil, err
+				}
 			}
 			c.globalContext(&req.Context)
 			if spec.context != nil {
@@ -173,6 +184,37 @@ func op[In any](name string, spec opSpec[In]) operation {
 		}
 		return spec.handle(c, in)
 	}}
+}
+
+// requireConsoleSignIn refuses, with an audited explicit deny, a root
+// caller that did not sign in (its long-term access key, or a
+// GetSessionToken session), and a sign-in without MFA while root has an
+// MFA device.
+func (c *call) requireConsoleSignIn(action, resource string) error {
+	s := c.caller.Session
+	var msg string
+	switch {
+	case s == nil || !s.SignIn:
+		msg = "This task is done only when you sign in as the root user: run 'gatehouse root sign-in' with the root " +
+			"email and password (and an MFA code when root has an MFA device) and use the session it prints; " +
+			"a root access key cannot do it."
+	case !s.MFAAuthenticated:
+		has, err := c.srv.rootHasMFA(c.ctx, c.account())
+		if err != nil {
+			return err
+		}
+		if !has {
+			return nil
+		}
+		msg = "This task needs a root sign-in with MFA: the root user has an MFA device, so sign in again with " +
+			"'gatehouse root sign-in --mfa-code CODE'."
+	default:
+		return nil
+	}
+	err := gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to perform: %s on resource: %s. %s",
+		c.caller.ARN(), action, resource, msg)
+	auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
+	return err
 }
 
 // rootOnlyMessage words the denial of a root-only operation to an IAM

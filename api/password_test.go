@@ -60,7 +60,7 @@ func TestPasswordPolicyGrants(t *testing.T) {
 
 	// The root password ignores the IAM password policy.
 	g.setup(t, iamForm("UpdateAccountPasswordPolicy", "MinimumPasswordLength", "40", "RequireSymbols", "true"))
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"plain root words"}`)
+	h.setRootPassword(t, signInPassword, "plain root words")
 
 	// No password reaches the audit trail.
 	if err := h.srv.Close(); err != nil {

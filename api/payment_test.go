@@ -26,7 +26,7 @@ func TestPaymentPreferences(t *testing.T) {
 	if want := "because IAM user and role access to Billing information is not activated"; !strings.Contains(gated, want) {
 		t.Errorf("gate message %q, want it to contain %q", gated, want)
 	}
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"ALLOW"}`)
 
 	p := h.ghOK(t, "GetPaymentPreferences", payer, `{}`)
 	if p["PreferredCurrency"] != "USD" || p["InvoiceDeliveryByEmail"] != true || p["CreditSharing"] != true {

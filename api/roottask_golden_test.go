@@ -21,7 +21,11 @@ func rootTaskGoldens(t *testing.T, g *goldens) {
 		if variant != "" {
 			name += "_" + variant
 		}
-		a.check(t, name, op, 200, h.sendGH(t, op, rootKey, body))
+		k := rootKey
+		if op != "GetAccountStatus" && op != "GetIAMBillingAccess" {
+			k = h.console(t) // a console-only task
+		}
+		a.check(t, name, op, 200, h.sendGH(t, op, k, body))
 	}
 	fail := func(name, op string, status int, k key, body string) {
 		t.Helper()
@@ -30,10 +34,11 @@ func rootTaskGoldens(t *testing.T, g *goldens) {
 	root("GetAccountStatus", "", `{}`)
 	root("GetIAMBillingAccess", "", ``)
 	root("UpdateIAMBillingAccess", "", `{"IamUserAccessToBilling":"ALLOW"}`)
-	fail("ValidationException_billing_access", "UpdateIAMBillingAccess", 400, rootKey, `{"IamUserAccessToBilling":"yes"}`)
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"DENY"}`)
-	root("ChangeRootPassword", "", `{"NewPassword":"golden root password"}`)
-	fail("AccessDeniedException_current_password", "ChangeRootPassword", 403, rootKey,
+	fail("ValidationException_billing_access", "UpdateIAMBillingAccess", 400, h.console(t), `{"IamUserAccessToBilling":"yes"}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"DENY"}`)
+	root("ChangeRootPassword", "", `{"CurrentPassword":"`+signInPassword+`","NewPassword":"golden root password"}`)
+	h.rootPassword = "golden root password"
+	fail("AccessDeniedException_current_password", "ChangeRootPassword", 403, h.console(t),
 		`{"CurrentPassword":"wrong","NewPassword":"another root password"}`)
 	root("StartRootEmailUpdate", "", `{"NewEmail":"new-root@example.com"}`)
 	code := lastCode(t, h, "new-root@example.com")
@@ -41,10 +46,10 @@ func rootTaskGoldens(t *testing.T, g *goldens) {
 	if code == wrong {
 		wrong = "111111"
 	}
-	fail("ValidationException_code", "ConfirmRootEmailUpdate", 400, rootKey, `{"NewEmail":"new-root@example.com","Code":"`+wrong+`"}`)
+	fail("ValidationException_code", "ConfirmRootEmailUpdate", 400, h.console(t), `{"NewEmail":"new-root@example.com","Code":"`+wrong+`"}`)
 	root("ConfirmRootEmailUpdate", "", `{"NewEmail":"new-root@example.com","Code":"`+code+`"}`)
-	h.ghOK(t, "StartRootEmailUpdate", rootKey, `{"NewEmail":"root@example.com"}`)
-	h.ghOK(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"root@example.com","Code":"`+lastCode(t, h, "root@example.com")+`"}`)
+	h.ghOK(t, "StartRootEmailUpdate", h.console(t), `{"NewEmail":"root@example.com"}`)
+	h.ghOK(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"root@example.com","Code":"`+lastCode(t, h, "root@example.com")+`"}`)
 
 	g.setup(t, iamForm("CreateUser", "UserName", "dave"))
 	g.setup(t, iamForm("AttachUserPolicy", "UserName", "dave", "PolicyArn", "arn:aws:iam::aws:policy/AdministratorAccess"))
@@ -61,7 +66,7 @@ func rootTaskGoldens(t *testing.T, g *goldens) {
 	session := key{id: jsonField(t, r.body, "AccessKeyId"), secret: jsonField(t, r.body, "SecretAccessKey"), token: jsonField(t, r.body, "SessionToken")}
 	a.check(t, "GetAccountStatus_closed", "GetAccountStatus", 200, h.sendGH(t, "GetAccountStatus", session, `{}`))
 	a.check(t, "ReopenAccount", "ReopenAccount", 200, h.sendGH(t, "ReopenAccount", session, `{}`))
-	fail("ConflictException", "ReopenAccount", 409, rootKey, `{}`)
+	fail("ConflictException", "ReopenAccount", 409, session, `{}`)
 }
 
 // jsonField returns member name of the JSON object body, or of its

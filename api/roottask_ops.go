@@ -43,18 +43,33 @@ type (
 	}
 )
 
+// taskAccess says who may call an operation of the gatehouse table.
+type taskAccess int
+
+const (
+	// byPolicy: any principal its policies allow (reads an IAM
+	// administrator may be granted).
+	byPolicy taskAccess = iota
+	// rootOnly: the root user, with its access key or a session.
+	rootOnly
+	// consoleOnly: the root user signed in with its password (and MFA
+	// when it has a device): what AWS offers only in its console.
+	consoleOnly
+)
+
 // rootTaskOp builds a row of the gatehouse table: action gatehouse:<name>
 // on the root user's ARN.
-func rootTaskOp[In any](name string, rootOnly bool, spec opSpec[In]) operation {
+func rootTaskOp[In any](name string, access taskAccess, spec opSpec[In]) operation {
 	spec.action = "gatehouse:" + name
 	spec.resource = func(c *call, _ *In) string { return c.caller.Account.RootARN() }
-	spec.rootOnly = rootOnly
+	spec.rootOnly = access != byPolicy
+	spec.consoleOnly = access == consoleOnly
 	return op(name, spec)
 }
 
 // checkAccountOpen refuses every request of a closed account's principals
 // and access keys, root's long-term keys included, except ReopenAccount
-// and GetAccountStatus by a root session: root can still sign in
+// and GetAccountStatus by a root sign-in session: root can still sign in
 // (api/signin.go) and reopen it. A root session is either a sign-in's or
 // one that GetSessionToken issued before the account closed (a root
 // session lasts at most an hour); a closed account issues none.
@@ -62,7 +77,7 @@ func checkAccountOpen(c *authz.Caller, service, action string) error {
 	if !c.Account.Closed() {
 		return nil
 	}
-	if c.IsRoot() && c.Session != nil && service == "gatehouse" && (action == "ReopenAccount" || action == "GetAccountStatus") {
+	if c.IsRoot() && c.Session != nil && c.Session.SignIn && service == "gatehouse" && (action == "ReopenAccount" || action == "GetAccountStatus") {
 		return nil
 	}
 	return gatehouse.Errorf(gatehouse.EAccessDenied, "The account %s is closed.", c.Account.ID)
@@ -93,12 +108,12 @@ func rootTaskOperations() []operation {
 		return accountStatus(a), nil
 	}
 	return append([]operation{
-		rootTaskOp("ChangeRootPassword", true, opSpec[changeRootPasswordIn]{
+		rootTaskOp("ChangeRootPassword", consoleOnly, opSpec[changeRootPasswordIn]{
 			handle: func(c *call, in *changeRootPasswordIn) (any, error) {
 				return nil, c.srv.RootTasks.ChangeRootPassword(c.ctx, c.account(), in.CurrentPassword, in.NewPassword)
 			},
 		}),
-		rootTaskOp("StartRootEmailUpdate", true, opSpec[startRootEmailIn]{
+		rootTaskOp("StartRootEmailUpdate", consoleOnly, opSpec[startRootEmailIn]{
 			handle: func(c *call, in *startRootEmailIn) (any, error) {
 				if err := c.srv.RootTasks.StartEmailUpdate(c.ctx, c.account(), in.NewEmail); err != nil {
 					return nil, err
@@ -106,7 +121,7 @@ func rootTaskOperations() []operation {
 				return statusOut{"PENDING"}, nil
 			},
 		}),
-		rootTaskOp("ConfirmRootEmailUpdate", true, opSpec[rootEmailIn]{
+		rootTaskOp("ConfirmRootEmailUpdate", consoleOnly, opSpec[rootEmailIn]{
 			handle: func(c *call, in *rootEmailIn) (any, error) {
 				if err := c.srv.RootTasks.ConfirmEmailUpdate(c.ctx, c.account(), in.NewEmail, in.Code); err != nil {
 					return nil, err
@@ -114,7 +129,7 @@ func rootTaskOperations() []operation {
 				return statusOut{"ACCEPTED"}, nil
 			},
 		}),
-		rootTaskOp("CloseAccount", true, opSpec[emptyIn]{
+		rootTaskOp("CloseAccount", consoleOnly, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				if err := c.srv.RootTasks.CloseAccount(c.ctx, c.account()); err != nil {
 					return nil, err
@@ -122,7 +137,7 @@ func rootTaskOperations() []operation {
 				return status(c)
 			},
 		}),
-		rootTaskOp("ReopenAccount", true, opSpec[emptyIn]{
+		rootTaskOp("ReopenAccount", consoleOnly, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				if err := c.srv.RootTasks.ReopenAccount(c.ctx, c.account()); err != nil {
 					return nil, err
@@ -130,10 +145,10 @@ func rootTaskOperations() []operation {
 				return status(c)
 			},
 		}),
-		rootTaskOp("GetAccountStatus", true, opSpec[emptyIn]{
+		rootTaskOp("GetAccountStatus", rootOnly, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) { return status(c) },
 		}),
-		rootTaskOp("GetIAMBillingAccess", false, opSpec[emptyIn]{
+		rootTaskOp("GetIAMBillingAccess", byPolicy, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				a, err := c.srv.RootTasks.Account(c.ctx, c.account())
 				if err != nil {
@@ -142,7 +157,7 @@ func rootTaskOperations() []operation {
 				return billingAccess(a), nil
 			},
 		}),
-		rootTaskOp("UpdateIAMBillingAccess", true, opSpec[billingAccessIn]{
+		rootTaskOp("UpdateIAMBillingAccess", consoleOnly, opSpec[billingAccessIn]{
 			handle: func(c *call, in *billingAccessIn) (any, error) {
 				var on bool
 				switch in.IamUserAccessToBilling {

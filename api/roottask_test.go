@@ -27,6 +27,57 @@ func (h *harness) sendGH(t testing.TB, op string, k key, body string) response {
 	return h.do(t, r)
 }
 
+// console returns a root console sign-in session, the credentials the
+// console-only root tasks need: it gives root the password signInPassword
+// when it has none, and signs in again when the session is near its end
+// or root's email or password changed (setRootPassword).
+func (h *harness) console(t testing.TB) key {
+	t.Helper()
+	h.giveRootPassword(t)
+	a := rootAccount(t, h)
+	h.mu.Lock()
+	fresh := h.consoleKey.id != "" && h.now.Sub(h.consoleAt) < 50*time.Minute && h.consoleSignedInAs == a.Email+"\x00"+h.rootPassword
+	h.mu.Unlock()
+	if fresh {
+		return h.consoleKey
+	}
+	r := h.raw(t, "POST", "/_gatehouse/signin", "application/json", []byte(signInBody(a.Email, h.rootPassword, "", "")))
+	if r.status != 200 {
+		t.Fatalf("root sign-in: HTTP %d %s", r.status, r.body)
+	}
+	var out struct{ Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string } }
+	if err := json.Unmarshal(r.body, &out); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.consoleKey = key{id: out.Credentials.AccessKeyId, secret: out.Credentials.SecretAccessKey, token: out.Credentials.SessionToken}
+	h.consoleAt, h.consoleSignedInAs = h.now, a.Email+"\x00"+h.rootPassword
+	return h.consoleKey
+}
+
+// giveRootPassword sets root's password to signInPassword, without a
+// sign-in, when root has none.
+func (h *harness) giveRootPassword(t testing.TB) {
+	t.Helper()
+	if rootAccount(t, h).RootPasswordHash != "" {
+		return
+	}
+	if err := h.srv.RootTasks.ChangeRootPassword(t.Context(), accountID, "", signInPassword); err != nil {
+		t.Fatal(err)
+	}
+	h.rootPassword = signInPassword
+}
+
+// setRootPassword changes root's password through the console and
+// remembers it for the next sign-in.
+func (h *harness) setRootPassword(t testing.TB, current, next string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"CurrentPassword": current, "NewPassword": next})
+	h.ghOK(t, "ChangeRootPassword", h.console(t), string(body))
+	h.rootPassword = next
+}
+
 // ghOK sends a gatehouse request that must succeed and decodes its result.
 func (h *harness) ghOK(t testing.TB, op string, k key, body string) map[string]any {
 	t.Helper()
@@ -169,14 +220,14 @@ func TestIAMBillingAccess(t *testing.T) {
 	if !strings.Contains(msg, "because no identity-based policy allows the gatehouse:GetIAMBillingAccess action") {
 		t.Errorf("nobody: %q", msg)
 	}
-	if got := h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`); got["IamUserAccessToBilling"] != "ALLOW" {
+	if got := h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"ALLOW"}`); got["IamUserAccessToBilling"] != "ALLOW" {
 		t.Errorf("update: %v", got)
 	}
 	if got := h.ghOK(t, "GetIAMBillingAccess", admin, `{}`); got["IamUserAccessToBilling"] != "ALLOW" {
 		t.Errorf("after update: %v", got)
 	}
-	ghFail(t, h.sendGH(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"MAYBE"}`), 400, "ValidationException")
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"DENY"}`)
+	ghFail(t, h.sendGH(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"MAYBE"}`), 400, "ValidationException")
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"DENY"}`)
 	if got := h.ghOK(t, "GetIAMBillingAccess", rootKey, `{}`); got["IamUserAccessToBilling"] != "DENY" {
 		t.Errorf("after DENY: %v", got)
 	}
@@ -228,18 +279,23 @@ func lastCode(t testing.TB, h *harness, to string) string {
 // hash that the new password matches, and sends a notice.
 func TestChangeRootPassword(t *testing.T) {
 	h := newHarness(t, nil)
-	// The golden account has no root password: the first one is set
-	// with an empty current password.
-	ghFail(t, h.sendGH(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"guess","NewPassword":"first password"}`), 403, "AccessDeniedException")
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"first password"}`)
-	msg := ghFail(t, h.sendGH(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"wrong","NewPassword":"second password"}`),
+	// Root signs in with its password (console gives it "first
+	// password"), so the current password is always needed.
+	if err := h.srv.RootTasks.ChangeRootPassword(t.Context(), accountID, "", "first password"); err != nil {
+		t.Fatal(err)
+	}
+	h.rootPassword = "first password"
+	root := h.console(t)
+	ghFail(t, h.sendGH(t, "ChangeRootPassword", root, `{"CurrentPassword":"guess","NewPassword":"second password"}`), 403, "AccessDeniedException")
+	ghFail(t, h.sendGH(t, "ChangeRootPassword", root, `{"NewPassword":"second password"}`), 403, "AccessDeniedException")
+	msg := ghFail(t, h.sendGH(t, "ChangeRootPassword", root, `{"CurrentPassword":"wrong","NewPassword":"second password"}`),
 		403, "AccessDeniedException")
 	if msg != "The current password is incorrect." {
 		t.Errorf("wrong current password: %q", msg)
 	}
-	ghFail(t, h.sendGH(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"first password","NewPassword":"short"}`), 400, "ValidationException")
+	ghFail(t, h.sendGH(t, "ChangeRootPassword", root, `{"CurrentPassword":"first password","NewPassword":"short"}`), 400, "ValidationException")
 	// (The IAM password policy never applies to root: see TestPasswordPolicyGrants.)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"CurrentPassword":"first password","NewPassword":"second password"}`)
+	h.setRootPassword(t, "first password", "second password")
 
 	hash := rootAccount(t, h).RootPasswordHash
 	if !strings.HasPrefix(hash, "$argon2id$") || strings.Contains(hash, "second password") {
@@ -250,10 +306,14 @@ func TestChangeRootPassword(t *testing.T) {
 			t.Errorf("password.Check(%q) = %v, %v; want %v", pw, ok, err, want)
 		}
 	}
-	msgs := outbox(t, h)
-	if len(msgs) != 2 || msgs[1].To != "root@example.com" || !strings.Contains(msgs[1].Subject, "password was changed") ||
-		strings.Contains(msgs[1].Body, "second password") {
-		t.Errorf("outbox: %+v", msgs)
+	var changed []*gatehouse.OutboxMessage
+	for _, m := range outbox(t, h) {
+		if strings.Contains(m.Subject, "password was changed") {
+			changed = append(changed, m)
+		}
+	}
+	if len(changed) != 2 || changed[1].To != "root@example.com" || strings.Contains(changed[1].Body, "second password") {
+		t.Errorf("outbox: %+v", changed)
 	}
 }
 
@@ -261,9 +321,9 @@ func TestChangeRootPassword(t *testing.T) {
 // and reused codes are refused.
 func TestRootEmailUpdate(t *testing.T) {
 	h := newHarness(t, nil)
-	ghFail(t, h.sendGH(t, "StartRootEmailUpdate", rootKey, `{"NewEmail":"not an address"}`), 400, "ValidationException")
-	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com","Code":"123456"}`), 400, "ValidationException")
-	if got := h.ghOK(t, "StartRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com"}`); got["Status"] != "PENDING" {
+	ghFail(t, h.sendGH(t, "StartRootEmailUpdate", h.console(t), `{"NewEmail":"not an address"}`), 400, "ValidationException")
+	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"new@example.com","Code":"123456"}`), 400, "ValidationException")
+	if got := h.ghOK(t, "StartRootEmailUpdate", h.console(t), `{"NewEmail":"new@example.com"}`); got["Status"] != "PENDING" {
 		t.Errorf("start: %v", got)
 	}
 	code := lastCode(t, h, "new@example.com")
@@ -271,12 +331,12 @@ func TestRootEmailUpdate(t *testing.T) {
 	if code == wrong {
 		wrong = "111111"
 	}
-	msg := ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com","Code":"`+wrong+`"}`), 400, "ValidationException")
+	msg := ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"new@example.com","Code":"`+wrong+`"}`), 400, "ValidationException")
 	if msg != "The confirmation code is not valid." {
 		t.Errorf("wrong code: %q", msg)
 	}
-	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"other@example.com","Code":"`+code+`"}`), 400, "ValidationException")
-	if got := h.ghOK(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com","Code":"`+code+`"}`); got["Status"] != "ACCEPTED" {
+	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"other@example.com","Code":"`+code+`"}`), 400, "ValidationException")
+	if got := h.ghOK(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"new@example.com","Code":"`+code+`"}`); got["Status"] != "ACCEPTED" {
 		t.Errorf("confirm: %v", got)
 	}
 	if a := rootAccount(t, h); a.Email != "new@example.com" || a.PendingEmail != nil {
@@ -286,20 +346,25 @@ func TestRootEmailUpdate(t *testing.T) {
 		t.Errorf("GetPrimaryEmail: %s", r.body)
 	}
 	// Reused.
-	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com","Code":"`+code+`"}`), 400, "ValidationException")
+	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"new@example.com","Code":"`+code+`"}`), 400, "ValidationException")
 	// Notice to the old address.
-	msgs := outbox(t, h)
-	if last := msgs[len(msgs)-1]; last.To != "root@example.com" || !strings.Contains(last.Body, "new@example.com") {
+	var last *gatehouse.OutboxMessage
+	for _, m := range outbox(t, h) {
+		if !strings.Contains(m.Subject, "sign-in") {
+			last = m // sign-in notices aside
+		}
+	}
+	if last.To != "root@example.com" || !strings.Contains(last.Body, "new@example.com") {
 		t.Errorf("last message %+v", last)
 	}
 
 	// Expired after 24 hours.
-	h.ghOK(t, "StartRootEmailUpdate", rootKey, `{"NewEmail":"later@example.com"}`)
+	h.ghOK(t, "StartRootEmailUpdate", h.console(t), `{"NewEmail":"later@example.com"}`)
 	code = lastCode(t, h, "later@example.com")
 	h.mu.Lock()
 	h.now = h.now.Add(24 * time.Hour)
 	h.mu.Unlock()
-	msg = ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"later@example.com","Code":"`+code+`"}`), 400, "ValidationException")
+	msg = ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", h.console(t), `{"NewEmail":"later@example.com","Code":"`+code+`"}`), 400, "ValidationException")
 	if !strings.Contains(msg, "expired") {
 		t.Errorf("expired code: %q", msg)
 	}
@@ -315,14 +380,14 @@ func TestRootEmailUpdate(t *testing.T) {
 func TestClosedAccount(t *testing.T) {
 	h := newHarness(t, nil)
 	admin, session := principals(t, h)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.console(t)
 	signInRoot := func() key {
 		t.Helper()
 		_, k := signedIn(t, h.signIn(t, signInBody("root@example.com", signInPassword, "", "")))
 		return k
 	}
-	h.ghOK(t, "UpdateIAMBillingAccess", rootKey, `{"IamUserAccessToBilling":"ALLOW"}`)
-	closed := h.ghOK(t, "CloseAccount", rootKey, `{}`)
+	h.ghOK(t, "UpdateIAMBillingAccess", h.console(t), `{"IamUserAccessToBilling":"ALLOW"}`)
+	closed := h.ghOK(t, "CloseAccount", h.console(t), `{}`)
 	if closed["AccountState"] != "CLOSED" || closed["ClosedAt"] == nil {
 		t.Fatalf("CloseAccount: %v", closed)
 	}
@@ -359,8 +424,8 @@ func TestClosedAccount(t *testing.T) {
 	if got := h.ghOK(t, "GetAccountStatus", root, `{}`); got["AccountState"] != "CLOSED" || got["ClosedAt"] != closed["ClosedAt"] {
 		t.Errorf("status: %v", got)
 	}
-	msgs := outbox(t, h) // password notice, closure, sign-in
-	if len(msgs) != 3 || !strings.Contains(msgs[1].Subject, "closed") {
+	msgs := outbox(t, h) // password notice, sign-in, closure, sign-in
+	if len(msgs) != 4 || !strings.Contains(msgs[2].Subject, "closed") {
 		t.Errorf("outbox: %+v", msgs)
 	}
 
@@ -376,16 +441,16 @@ func TestClosedAccount(t *testing.T) {
 	if got := h.ghOK(t, "GetIAMBillingAccess", admin, `{}`); got["IamUserAccessToBilling"] != "ALLOW" {
 		t.Errorf("billing access after reopening: %v", got)
 	}
-	ghFail(t, h.sendGH(t, "ReopenAccount", rootKey, `{}`), 409, "ConflictException")
+	ghFail(t, h.sendGH(t, "ReopenAccount", h.console(t), `{}`), 409, "ConflictException")
 
 	// 90 days: reopening on day 90 works, after it the account is gone.
-	h.ghOK(t, "CloseAccount", rootKey, `{}`)
+	h.ghOK(t, "CloseAccount", h.console(t), `{}`)
 	closedAt := rootAccount(t, h).ClosedAt
 	h.mu.Lock()
 	h.now = closedAt.Add(90*24*time.Hour - 2*time.Minute)
 	h.mu.Unlock()
 	h.ghOK(t, "ReopenAccount", signInRoot(), `{}`)
-	h.ghOK(t, "CloseAccount", rootKey, `{}`)
+	h.ghOK(t, "CloseAccount", h.console(t), `{}`)
 	h.mu.Lock()
 	h.now = h.now.Add(90*24*time.Hour + time.Minute)
 	h.mu.Unlock()

@@ -73,7 +73,7 @@ func supportCase(c *gatehouse.SupportCase) supportCaseOut {
 // sellerGovCloudOperations are the gatehouse rows of D1, C1 and C2.
 func sellerGovCloudOperations() []operation {
 	return []operation{
-		rootTaskOp("RegisterMarketplaceSeller", true, opSpec[registerSellerIn]{
+		rootTaskOp("RegisterMarketplaceSeller", consoleOnly, opSpec[registerSellerIn]{
 			handle: func(c *call, in *registerSellerIn) (any, error) {
 				p, err := c.srv.RootTasks.RegisterSeller(c.ctx, c.account(), roottask.SellerRegistration{LegalName: in.LegalName,
 					BankAccount: gatehouse.Secret(in.BankAccountNumber), RoutingNumber: gatehouse.Secret(in.RoutingNumber),
@@ -84,7 +84,7 @@ func sellerGovCloudOperations() []operation {
 				return sellerProfile(p), nil
 			},
 		}),
-		rootTaskOp("GetMarketplaceSellerProfile", false, opSpec[emptyIn]{
+		rootTaskOp("GetMarketplaceSellerProfile", byPolicy, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				p, err := c.srv.RootTasks.SellerProfile(c.ctx, c.account())
 				if err != nil {
@@ -93,7 +93,7 @@ func sellerGovCloudOperations() []operation {
 				return sellerProfile(p), nil
 			},
 		}),
-		rootTaskOp("SignUpGovCloud", true, opSpec[emptyIn]{
+		rootTaskOp("SignUpGovCloud", consoleOnly, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				g, err := c.srv.RootTasks.SignUpGovCloud(c.ctx, c.account())
 				if err != nil {
@@ -102,7 +102,7 @@ func sellerGovCloudOperations() []operation {
 				return govCloud(g), nil
 			},
 		}),
-		rootTaskOp("RequestGovCloudRootAccessKeys", true, opSpec[emptyIn]{
+		rootTaskOp("RequestGovCloudRootAccessKeys", consoleOnly, opSpec[emptyIn]{
 			handle: func(c *call, _ *emptyIn) (any, error) {
 				sc, err := c.srv.RootTasks.RequestGovCloudRootKeys(c.ctx, c.account())
 				if err != nil {
@@ -111,7 +111,7 @@ func sellerGovCloudOperations() []operation {
 				return supportCase(sc), nil
 			},
 		}),
-		rootTaskOp("GetSupportCase", true, opSpec[supportCaseIn]{
+		rootTaskOp("GetSupportCase", rootOnly, opSpec[supportCaseIn]{
 			handle: func(c *call, in *supportCaseIn) (any, error) {
 				sc, err := c.srv.RootTasks.SupportCase(c.ctx, c.account(), in.CaseId)
 				if err != nil {

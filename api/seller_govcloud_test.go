@@ -67,7 +67,7 @@ func TestSellerGovCloudRootOnly(t *testing.T) {
 	ghFail(t, h.sendJSON(t, "GetGovCloudAccountInformation", admin, `{}`), 404, "ResourceNotFoundException")
 
 	// Root signs up; the admin (account:* via "*") sees the linked account.
-	g := h.ghOK(t, "SignUpGovCloud", rootKey, `{}`)
+	g := h.ghOK(t, "SignUpGovCloud", h.console(t), `{}`)
 	id, _ := g["GovCloudAccountId"].(string)
 	if len(id) != 12 || id == accountID || g["RootUserArn"] != "arn:aws-us-gov:iam::"+id+":root" || g["Partition"] != "aws-us-gov" {
 		t.Fatalf("SignUpGovCloud: %v", g)
@@ -78,7 +78,7 @@ func TestSellerGovCloudRootOnly(t *testing.T) {
 	if r.status != 200 || info["GovCloudAccountId"] != id || info["AccountState"] != "ACTIVE" {
 		t.Errorf("GetGovCloudAccountInformation: HTTP %d %s", r.status, r.body)
 	}
-	c := h.ghOK(t, "RequestGovCloudRootAccessKeys", rootKey, `{}`)
+	c := h.ghOK(t, "RequestGovCloudRootAccessKeys", h.console(t), `{}`)
 	if c["Status"] != "OPEN" || !strings.HasPrefix(c["CaseId"].(string), "case-") {
 		t.Errorf("case %v", c)
 	}
@@ -99,12 +99,12 @@ func TestSellerProfileSecrets(t *testing.T) {
 	const bank, routing, taxID = "987654321098", "021000021", "98-7654321"
 	body := `{"LegalName":"Seller & Sons","BankAccountNumber":"` + bank + `","RoutingNumber":"` + routing + `","TaxId":"` + taxID + `"}`
 	var seen []string
-	reg := h.sendGH(t, "RegisterMarketplaceSeller", rootKey, body)
+	reg := h.sendGH(t, "RegisterMarketplaceSeller", h.console(t), body)
 	seen = append(seen, string(reg.body))
 	if reg.status != 200 {
 		t.Fatalf("register: %d %s", reg.status, reg.body)
 	}
-	bad := h.sendGH(t, "RegisterMarketplaceSeller", rootKey, `{"LegalName":"X","BankAccountNumber":"`+bank+`x","RoutingNumber":"`+routing+`","TaxId":"`+taxID+`"}`)
+	bad := h.sendGH(t, "RegisterMarketplaceSeller", h.console(t), `{"LegalName":"X","BankAccountNumber":"`+bank+`x","RoutingNumber":"`+routing+`","TaxId":"`+taxID+`"}`)
 	ghFail(t, bad, 400, "ValidationException")
 	seen = append(seen, string(bad.body))
 

@@ -57,7 +57,7 @@ func wantError(t *testing.T, r response, status int, code, message string) query
 }
 
 // get sends a request with no authentication.
-func (h *harness) raw(t *testing.T, method, path, contentType string, body []byte) response {
+func (h *harness) raw(t testing.TB, method, path, contentType string, body []byte) response {
 	t.Helper()
 	r, err := http.NewRequest(method, h.url+path, bytes.NewReader(body))
 	if err != nil {

@@ -95,7 +95,7 @@ func TestRootSignIn(t *testing.T) {
 	if msg != wrongMsg {
 		t.Errorf("no password: %q", msg)
 	}
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.giveRootPassword(t)
 	before := len(outbox(t, h))
 
 	for name, body := range map[string]string{
@@ -189,7 +189,7 @@ func TestRootSignIn(t *testing.T) {
 // single-use; the session is MFA-authenticated.
 func TestRootSignInMFA(t *testing.T) {
 	h := newHarness(t, nil)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.giveRootPassword(t)
 	r := h.send(t, "iam", rootKey, iamForm("CreateVirtualMFADevice", "VirtualMFADeviceName", "root-device"))
 	if r.status != 200 {
 		t.Fatalf("CreateVirtualMFADevice: HTTP %d %s", r.status, r.body)
@@ -258,8 +258,8 @@ func mustAtoi(t *testing.T, s string) int {
 // keys are refused, signs in and reopens it.
 func TestRootSignInClosedAccount(t *testing.T) {
 	h := newHarness(t, nil)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
-	h.ghOK(t, "CloseAccount", rootKey, `{}`)
+	h.giveRootPassword(t)
+	h.ghOK(t, "CloseAccount", h.console(t), `{}`)
 	if r := h.send(t, "iam", rootKey, iamForm("ListUsers")); r.status != 403 {
 		t.Fatalf("root key on a closed account: HTTP %d", r.status)
 	}
@@ -282,7 +282,7 @@ func TestRootSignInClosedAccount(t *testing.T) {
 // right password is refused until the window has passed.
 func TestRootSignInThrottle(t *testing.T) {
 	h := newHarness(t, nil)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.giveRootPassword(t)
 	for range 10 {
 		h.mu.Lock()
 		h.now = h.now.Add(-time.Minute + time.Second) // stay inside the window
@@ -301,7 +301,7 @@ func TestRootSignInThrottle(t *testing.T) {
 // resets neither the address's count nor the victim's.
 func TestRootSignInThrottleKeys(t *testing.T) {
 	h := newHarness(t, nil)
-	h.ghOK(t, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.giveRootPassword(t)
 	if _, _, err := h.svc.CreateAccount(context.Background(), iam.AccountSpec{ID: "210987654321", Email: "mallory@example.com",
 		RootPassword: gatehouse.Secret(signInPassword)}); err != nil {
 		t.Fatal(err)
@@ -362,7 +362,7 @@ func FuzzSignIn(f *testing.F) {
 	h := newHarness(f, func(s *api.Server) {
 		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	})
-	h.ghOK(f, "ChangeRootPassword", rootKey, `{"NewPassword":"`+signInPassword+`"}`)
+	h.giveRootPassword(f)
 	handler := h.srv.Handler()
 	f.Fuzz(func(t *testing.T, body string) {
 		r := httptest.NewRequest("POST", "/_gatehouse/signin", strings.NewReader(body))

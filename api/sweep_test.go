@@ -44,6 +44,17 @@ type sweepWorld struct {
 	principals []sweepPrincipal
 	rootKey2   string // root's second access key, named by the sweep
 	rootSerial string // root's MFA device
+	// consoleNoMFA and consoleMFA are root sign-in sessions without and
+	// with MFA (root has an MFA device).
+	consoleNoMFA, consoleMFA key
+}
+
+// signIn signs root in, with an MFA code when code is not "".
+func (w *sweepWorld) signIn(t *testing.T, code string) key {
+	t.Helper()
+	r := w.h.signIn(t, signInBody("root@example.com", signInPassword, "", code))
+	_, k := signedIn(t, r)
+	return k
 }
 
 func (w *sweepWorld) ok(t *testing.T, service string, k key, f url.Values) []byte {
@@ -82,8 +93,16 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 	t.Helper()
 	h := newHarness(t, nil)
 	w := &sweepWorld{h: h}
+	// A root sign-in before root has an MFA device: once root has one,
+	// this session is a sign-in without MFA.
+	h.giveRootPassword(t)
+	w.consoleNoMFA = w.signIn(t, "")
 	w.rootKey2 = field(t, w.ok(t, "iam", rootKey, iamForm("CreateAccessKey")), "AccessKeyId")
-	w.rootSerial, _ = w.enableMFA(t, rootKey, "root-device", "")
+	var rootSeed []byte
+	w.rootSerial, rootSeed = w.enableMFA(t, rootKey, "root-device", "")
+	defer func() { // last: the session must outlive the setup
+		w.consoleMFA = w.signIn(t, totp.Code(rootSeed, h.clock().Add(time.Minute+totp.Period)))
+	}()
 
 	admin, roleSession := principals(t, h)
 	sessionOf := func(body []byte) key {
@@ -304,4 +323,58 @@ func TestPrincipalSweep(t *testing.T) {
 		}
 	}
 	t.Logf("%d requests per principal; successes %v", len(requests), succeeded)
+}
+
+// TestConsoleOnlySweep: every console-only root task (the operations the
+// tables mark consoleOnly) refuses root's access key and a root sign-in
+// without MFA while root has an MFA device, telling the caller to sign
+// in, and is not refused so to a sign-in with MFA.
+func TestConsoleOnlySweep(t *testing.T) {
+	w := newSweepWorld(t)
+	console := map[string]bool{}
+	for _, s := range []string{"iam", "sts", "account", "gatehouse", "tax", "invoicing"} {
+		for _, op := range api.ConsoleOnlyOperationNames(s) {
+			console[s+":"+op] = true
+		}
+	}
+	if len(console) < 9 {
+		t.Fatalf("%d console-only operations: the table lost its marks", len(console))
+	}
+	var requests []sweepRequest
+	for _, r := range w.sweepRequests() {
+		if console[r.service+":"+r.op] {
+			requests = append(requests, r)
+		}
+	}
+	for _, p := range []struct {
+		name      string
+		k         key
+		refusedBy string // the words of the console rule's refusal; "" when it lets the caller through
+	}{
+		{"RootAccessKey", rootKey, "a root access key cannot do it"},
+		{"RootSignInNoMFA", w.consoleNoMFA, "needs a root sign-in with MFA"},
+		{"RootSignInMFA", w.consoleMFA, ""}, // last: it may close the account
+	} {
+		ok := 0
+		for _, r := range requests {
+			resp := w.send(t, sweepPrincipal{name: p.name, k: p.k, root: true}, r)
+			if resp.status < 300 {
+				ok++
+			}
+			what := fmt.Sprintf("%s %s:%s (%s)", p.name, r.service, r.op, r.variant)
+			refused := resp.status == 403 && bytes.Contains(resp.body, []byte("sign")) &&
+				(bytes.Contains(resp.body, []byte("a root access key cannot do it")) || bytes.Contains(resp.body, []byte("needs a root sign-in with MFA")))
+			switch {
+			case resp.status >= 500:
+				t.Errorf("%s: HTTP %d %s", what, resp.status, resp.body)
+			case p.refusedBy != "" && (resp.status != 403 || !bytes.Contains(resp.body, []byte(p.refusedBy))):
+				t.Errorf("%s: HTTP %d %s, want the refusal %q", what, resp.status, resp.body, p.refusedBy)
+			case p.refusedBy == "" && refused:
+				t.Errorf("%s: refused a sign-in with MFA: %s", what, resp.body)
+			}
+		}
+		if p.refusedBy == "" && ok < 3 {
+			t.Errorf("%s: only %d console tasks succeeded: is the session set up right?", p.name, ok)
+		}
+	}
 }
