@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,6 +52,29 @@ func cliServer(t *testing.T) (dir, url string) {
 	return dir, ts.URL
 }
 
+// cliSignIn signs root in with "gatehouse root sign-in --format env" and
+// puts the session it prints in the AWS credential variables, as
+// eval "$(gatehouse root sign-in ...)" would.
+func cliSignIn(t *testing.T, rootPassword string) {
+	t.Helper()
+	code, out, errOut := runCLI(t, rootPassword+"\n", "root", "sign-in", "--email", "root@example.com", "--format", "env")
+	if code != 0 {
+		t.Fatalf("root sign-in: %d %s", code, errOut)
+	}
+	set := 0
+	for _, line := range strings.Split(out, "\n") {
+		k, v, ok := strings.Cut(strings.TrimPrefix(line, "export "), "=")
+		if !ok || !strings.HasPrefix(line, "export ") {
+			continue
+		}
+		t.Setenv(k, strings.Trim(v, "'"))
+		set++
+	}
+	if set != 3 || !strings.HasPrefix(os.Getenv("AWS_ACCESS_KEY_ID"), "ASIA") {
+		t.Fatalf("sign-in output %q", out)
+	}
+}
+
 // runCLI runs a command line and returns its exit code, stdout and stderr.
 func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
@@ -78,6 +102,13 @@ func TestRootCommands(t *testing.T) {
 		t.Fatalf("root status: %d %s", code, errOut)
 	}
 	wantJSON(t, out, "AccountState", "ACTIVE")
+
+	// Root's access key cannot do a console task: the answer says how.
+	code, _, errOut = runCLI(t, "old root password\nnew root password\n", "root", "change-password")
+	if code != 1 || !strings.Contains(errOut, "gatehouse root sign-in") || !strings.Contains(errOut, "a root access key cannot do it") {
+		t.Errorf("change-password with root's key: %d %q", code, errOut)
+	}
+	cliSignIn(t, "old root password")
 
 	// Passwords from stdin; a wrong current password is the AWS error.
 	code, _, errOut = runCLI(t, "wrong\nnew root password\n", "root", "change-password")
@@ -112,12 +143,12 @@ func TestRootCommands(t *testing.T) {
 		t.Fatalf("outbox list: %d %s", code, errOut)
 	}
 	var msgs []struct{ To, Subject, Body string }
-	if err := json.Unmarshal([]byte(out), &msgs); err != nil || len(msgs) != 3 {
+	if err := json.Unmarshal([]byte(out), &msgs); err != nil || len(msgs) != 4 { // sign-in, 2 password changes, code
 		t.Fatalf("outbox: %v %s", err, out)
 	}
-	m := regexp.MustCompile(`Confirmation code: (\d{6})`).FindStringSubmatch(msgs[2].Body)
-	if m == nil || msgs[2].To != "new@example.com" {
-		t.Fatalf("no code in %+v", msgs[2])
+	m := regexp.MustCompile(`Confirmation code: (\d{6})`).FindStringSubmatch(msgs[3].Body)
+	if m == nil || msgs[3].To != "new@example.com" {
+		t.Fatalf("no code in %+v", msgs[3])
 	}
 	if code, _, _ = runCLI(t, "", "outbox", "list", "--data", dir); code != 0 {
 		t.Errorf("outbox list (text): %d", code)
@@ -142,6 +173,9 @@ func TestRootCommands(t *testing.T) {
 		t.Fatalf("close-account: %d %s", code, errOut)
 	}
 	wantJSON(t, out, "AccountState", "CLOSED")
+	t.Setenv("AWS_ACCESS_KEY_ID", cliKeyID)
+	t.Setenv("AWS_SECRET_ACCESS_KEY", cliSecret)
+	t.Setenv("AWS_SESSION_TOKEN", "")
 	code, _, errOut = runCLI(t, "", "billing", "iam-access")
 	if code != 1 || !strings.Contains(errOut, "The account "+cliAccount+" is closed.") {
 		t.Errorf("closed account: %d %q", code, errOut)

@@ -12,6 +12,7 @@ import (
 // case is resolved. Then the seller commands keep the secrets masked.
 func TestGovCloudFulfil(t *testing.T) {
 	dir, _ := cliServer(t)
+	cliSignIn(t, "old root password")
 	code, out, errOut := runCLI(t, "", "govcloud", "sign-up")
 	if code != 0 {
 		t.Fatalf("sign-up: %d %s", code, errOut)
