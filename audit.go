@@ -45,6 +45,11 @@ type AuditRecord struct {
 	// AccessKeyID is the key the request was signed with; for a request
 	// that failed authentication, the key its credential named.
 	AccessKeyID string
+	// SignIn flags a request made with the root user's console sign-in
+	// session (and the sign-in itself), and MFA a request whose
+	// temporary credentials were issued with an MFA code (or a sign-in
+	// made with one).
+	SignIn, MFA bool
 	// Service is the service prefix ("iam", "sts") and Action the API
 	// operation ("CreateUser").
 	Service, Action string

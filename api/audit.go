@@ -79,6 +79,9 @@ func newAuditRecord(start time.Time, requestID string, r *http.Request) *gatehou
 func auditCaller(rec *gatehouse.AuditRecord, c *authz.Caller, service, action string) {
 	rec.Service, rec.Action = service, clip(action, maxAuditAction)
 	rec.AccountID, rec.PrincipalARN, rec.AccessKeyID = c.Account.ID, c.ARN(), c.AccessKeyID
+	if s := c.Session; s != nil {
+		rec.SignIn, rec.MFA = s.SignIn, s.MFAAuthenticated
+	}
 	switch {
 	case c.Role != nil:
 		rec.PrincipalType = gatehouse.PrincipalAssumedRole

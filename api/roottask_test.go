@@ -45,7 +45,9 @@ func (h *harness) console(t testing.TB) key {
 	if r.status != 200 {
 		t.Fatalf("root sign-in: HTTP %d %s", r.status, r.body)
 	}
-	var out struct{ Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string } }
+	var out struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken string }
+	}
 	if err := json.Unmarshal(r.body, &out); err != nil {
 		t.Fatal(err)
 	}

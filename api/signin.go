@@ -206,6 +206,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	mfa := !mfaAt.IsZero()
+	rec.SignIn, rec.MFA = true, mfa
 	userAgent := r.UserAgent()
 	cr, err := s.STS.GetSessionToken(gatehouse.WithAudit(ctx, rec), sts.GetSessionTokenInput{
 		AccountID: a.ID, MFAAuthenticated: mfa, SignIn: true,

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -41,6 +42,8 @@ type auditRecordJSON struct {
 	PrincipalType string    `json:"principalType"`
 	Root          bool      `json:"root"`
 	AccessKeyID   string    `json:"accessKeyId"`
+	SignIn        bool      `json:"signIn"`
+	MFA           bool      `json:"mfa"`
 	Service       string    `json:"service"`
 	Action        string    `json:"action"`
 	Resource      string    `json:"resource"`
@@ -103,7 +106,7 @@ func auditList(ctx context.Context, args []string, now func() time.Time, stdout,
 		out := make([]auditRecordJSON, 0, len(recs))
 		for _, r := range recs {
 			out = append(out, auditRecordJSON{r.Seq, r.Time.UTC(), r.RequestID, r.AccountID, r.PrincipalARN, r.PrincipalType,
-				r.Root, r.AccessKeyID, r.Service, r.Action, r.Resource, r.Decision, r.ErrorCode, r.SourceIP, r.UserAgent})
+				r.Root, r.AccessKeyID, r.SignIn, r.MFA, r.Service, r.Action, r.Resource, r.Decision, r.ErrorCode, r.SourceIP, r.UserAgent})
 		}
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -114,10 +117,10 @@ func auditList(ctx context.Context, args []string, now func() time.Time, stdout,
 		return exitOK
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TIME\tACCOUNT\tPRINCIPAL\tTYPE\tACTION\tRESOURCE\tDECISION\tERROR\tSOURCE IP")
+	fmt.Fprintln(tw, "TIME\tACCOUNT\tPRINCIPAL\tTYPE\tCREDENTIAL\tACTION\tRESOURCE\tDECISION\tERROR\tSOURCE IP")
 	for _, r := range recs {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.UTC().Format(time.RFC3339), dash(r.AccountID),
-			auditPrincipal(r), auditType(r), auditAction(r), dash(r.Resource), dash(r.Decision), dash(r.ErrorCode), dash(r.SourceIP))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.UTC().Format(time.RFC3339), dash(r.AccountID),
+			auditPrincipal(r), auditType(r), auditCredential(r), auditAction(r), dash(r.Resource), dash(r.Decision), dash(r.ErrorCode), dash(r.SourceIP))
 	}
 	if err := tw.Flush(); err != nil {
 		fmt.Fprintf(stderr, "gatehouse audit list: %v\n", err)
@@ -155,6 +158,26 @@ func auditType(r *gatehouse.AuditRecord) string {
 		return "ROOT"
 	}
 	return dash(r.PrincipalType)
+}
+
+// auditCredential is the CREDENTIAL column: how the caller signed in
+// (sign-in, temporary or long-term key, with or without MFA).
+func auditCredential(r *gatehouse.AuditRecord) string {
+	var c string
+	switch {
+	case r.SignIn:
+		c = "sign-in"
+	case strings.HasPrefix(r.AccessKeyID, "ASIA"):
+		c = "session"
+	case r.AccessKeyID != "":
+		c = "key"
+	default:
+		return "-"
+	}
+	if r.MFA {
+		c += "+mfa"
+	}
+	return c
 }
 
 // auditAction is the ACTION column, "service:Action".

@@ -36,7 +36,7 @@ func seedAuditDir(t *testing.T) string {
 			PrincipalType: gatehouse.PrincipalRoot, Root: true, AccessKeyID: "AKIAROOT00000000", Service: "sts", Action: "AssumeRole",
 			ErrorCode: gatehouse.EAccessDenied, SourceIP: "192.0.2.2"},
 		{RequestID: "r3", AccountID: "111111111111", PrincipalARN: "arn:aws:iam::111111111111:root",
-			PrincipalType: gatehouse.PrincipalRoot, Root: true, AccessKeyID: "AKIAROOT11111111", Service: "iam", Action: "CreateUser",
+			PrincipalType: gatehouse.PrincipalRoot, Root: true, AccessKeyID: "ASIAROOT11111111", SignIn: true, MFA: true, Service: "iam", Action: "CreateUser",
 			Resource: "arn:aws:iam::111111111111:user/bob", Decision: gatehouse.DecisionAllowed, SourceIP: "192.0.2.1"},
 		{RequestID: "r4", PrincipalType: gatehouse.PrincipalAnonymous, AccessKeyID: "AKIAUNKNOWN00000", Service: "iam",
 			ErrorCode: "InvalidClientTokenId", SourceIP: "198.51.100.7"},
@@ -67,13 +67,13 @@ func TestAuditListTable(t *testing.T) {
 		t.Fatalf("%d lines, want a header and 4 records:\n%s", len(lines), stdout.String())
 	}
 	wantFields := [][]string{
-		{"TIME", "ACCOUNT", "PRINCIPAL", "TYPE", "ACTION", "RESOURCE", "DECISION", "ERROR", "SOURCE", "IP"},
-		{"2025-06-01T12:03:00Z", "-", "(AKIAUNKNOWN00000)", "Anonymous", "iam", "-", "-", "InvalidClientTokenId", "198.51.100.7"},
-		{"2025-06-01T12:02:00Z", "111111111111", "arn:aws:iam::111111111111:root", "ROOT", "iam:CreateUser",
+		{"TIME", "ACCOUNT", "PRINCIPAL", "TYPE", "CREDENTIAL", "ACTION", "RESOURCE", "DECISION", "ERROR", "SOURCE", "IP"},
+		{"2025-06-01T12:03:00Z", "-", "(AKIAUNKNOWN00000)", "Anonymous", "key", "iam", "-", "-", "InvalidClientTokenId", "198.51.100.7"},
+		{"2025-06-01T12:02:00Z", "111111111111", "arn:aws:iam::111111111111:root", "ROOT", "sign-in+mfa", "iam:CreateUser",
 			"arn:aws:iam::111111111111:user/bob", "allowed", "-", "192.0.2.1"},
-		{"2025-06-01T12:01:00Z", "222222222222", "arn:aws:iam::222222222222:root", "ROOT", "sts:AssumeRole", "-", "-",
+		{"2025-06-01T12:01:00Z", "222222222222", "arn:aws:iam::222222222222:root", "ROOT", "key", "sts:AssumeRole", "-", "-",
 			"AccessDenied", "192.0.2.2"},
-		{"2025-06-01T12:00:00Z", "111111111111", "arn:aws:iam::111111111111:user/alice", "IAMUser", "iam:ListUsers", "*",
+		{"2025-06-01T12:00:00Z", "111111111111", "arn:aws:iam::111111111111:user/alice", "IAMUser", "key", "iam:ListUsers", "*",
 			"allowed", "-", "192.0.2.1"},
 	}
 	for i, line := range lines {

@@ -10,13 +10,14 @@ import (
 
 // auditColumns are the columns scanAudit reads, from table audit.
 const auditColumns = `seq, time, request_id, account_id, principal_arn, principal_type, root, access_key_id,
-	service, action, resource, decision, error_code, source_ip, user_agent`
+	service, action, resource, decision, error_code, source_ip, user_agent, sign_in, mfa`
 
 func scanAudit(row scanner) (*gatehouse.AuditRecord, error) {
 	var r gatehouse.AuditRecord
 	var at sql.NullInt64
 	if err := row.Scan(&r.Seq, &at, &r.RequestID, &r.AccountID, &r.PrincipalARN, &r.PrincipalType, &r.Root,
-		&r.AccessKeyID, &r.Service, &r.Action, &r.Resource, &r.Decision, &r.ErrorCode, &r.SourceIP, &r.UserAgent); err != nil {
+		&r.AccessKeyID, &r.Service, &r.Action, &r.Resource, &r.Decision, &r.ErrorCode, &r.SourceIP, &r.UserAgent,
+		&r.SignIn, &r.MFA); err != nil {
 		return nil, err
 	}
 	r.Time = decodeTime(at)
@@ -32,10 +33,10 @@ func (t *tx) AppendAudit(r *gatehouse.AuditRecord) error {
 	}
 	r.Time = t.stamp(r.Time)
 	const query = `INSERT INTO audit (time, request_id, account_id, principal_arn, principal_type, root, access_key_id,
-		service, action, resource, decision, error_code, source_ip, user_agent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		service, action, resource, decision, error_code, source_ip, user_agent, sign_in, mfa)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	args := []any{encodeTime(r.Time), r.RequestID, r.AccountID, r.PrincipalARN, r.PrincipalType, r.Root, r.AccessKeyID,
-		r.Service, r.Action, r.Resource, r.Decision, r.ErrorCode, r.SourceIP, r.UserAgent}
+		r.Service, r.Action, r.Resource, r.Decision, r.ErrorCode, r.SourceIP, r.UserAgent, r.SignIn, r.MFA}
 	res, err := t.execAppend(query, args...)
 	if err != nil {
 		return fmt.Errorf("append audit record of request %s: %w", r.RequestID, err)

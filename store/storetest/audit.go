@@ -17,8 +17,10 @@ func newAudit(reqID, accountID string, root bool, i int) *gatehouse.AuditRecord 
 		Resource: gatehouse.EntityARN(accountID, "user", "/", "bob"), Decision: gatehouse.DecisionAllowed,
 		SourceIP: "192.0.2.1", UserAgent: "aws-cli/2.0",
 	}
+	r.MFA = i%2 == 1 // both states round-trip
 	if root {
 		r.PrincipalARN, r.PrincipalType, r.Root = "arn:aws:iam::"+accountID+":root", gatehouse.PrincipalRoot, true
+		r.SignIn = true
 		r.Decision, r.ErrorCode = gatehouse.DecisionExplicitDeny, gatehouse.EAccessDenied
 	}
 	return r
@@ -71,7 +73,7 @@ func requestIDs(recs []*gatehouse.AuditRecord) []string {
 func normAudit(r *gatehouse.AuditRecord) gatehouse.AuditRecord {
 	return gatehouse.AuditRecord{
 		Time: r.Time.UTC(), RequestID: r.RequestID, AccountID: r.AccountID, PrincipalARN: r.PrincipalARN,
-		PrincipalType: r.PrincipalType, Root: r.Root, AccessKeyID: r.AccessKeyID, Service: r.Service,
+		PrincipalType: r.PrincipalType, Root: r.Root, AccessKeyID: r.AccessKeyID, SignIn: r.SignIn, MFA: r.MFA, Service: r.Service,
 		Action: r.Action, Resource: r.Resource, Decision: r.Decision, ErrorCode: r.ErrorCode,
 		SourceIP: r.SourceIP, UserAgent: r.UserAgent, Seq: r.Seq,
 	}

@@ -11,3 +11,7 @@ ALTER TABLE sessions ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
 ALTER TABLE sessions ADD COLUMN sign_in INTEGER NOT NULL DEFAULT 0 CHECK (sign_in IN (0, 1));
 ALTER TABLE sessions ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE roles ADD COLUMN trust_bindings TEXT NOT NULL DEFAULT '{}';
+-- Audit records say how the caller authenticated: a root console
+-- sign-in, and credentials issued with MFA.
+ALTER TABLE audit ADD COLUMN sign_in INTEGER NOT NULL DEFAULT 0 CHECK (sign_in IN (0, 1));
+ALTER TABLE audit ADD COLUMN mfa INTEGER NOT NULL DEFAULT 0 CHECK (mfa IN (0, 1));
