@@ -165,3 +165,114 @@ func TestUnsignedPayload(t *testing.T) {
 		}
 	})
 }
+
+// TestQueryParameterSources checks that the parameters of a Query request
+// come from the URL or from the body, never from both: a name in both is
+// refused, so neither source can override what the other signed.
+func TestQueryParameterSources(t *testing.T) {
+	h := newHarness(t, nil)
+	const dupMsg = "The parameter %s is in both the URL query string and the request body. Send each parameter in one place only."
+	tests := []struct {
+		name, query, body string
+		status            int
+		code, message     string // Query error; "" for a success
+	}{
+		{name: "Action in both", query: "Action=GetUser&Version=2010-05-08", body: "Action=CreateAccessKey",
+			status: 400, code: "InvalidQueryParameter", message: strings.Replace(dupMsg, "%s", "Action", 1)},
+		{name: "same Action in both", query: "Action=GetUser", body: "Action=GetUser&Version=2010-05-08",
+			status: 400, code: "InvalidQueryParameter", message: strings.Replace(dupMsg, "%s", "Action", 1)},
+		{name: "member in both", query: "Action=CreateUser&Version=2010-05-08&UserName=url", body: "UserName=body",
+			status: 400, code: "InvalidQueryParameter", message: strings.Replace(dupMsg, "%s", "UserName", 1)},
+		{name: "empty value in the URL", query: "Action=ListUsers&Version=2010-05-08&PathPrefix=", body: "PathPrefix=%2F",
+			status: 400, code: "InvalidQueryParameter", message: strings.Replace(dupMsg, "%s", "PathPrefix", 1)},
+		{name: "malformed URL query", query: "Action=ListUsers&Version=2010-05-08&Bad=%zz", body: "",
+			status: 404, code: "MalformedQueryString", message: "The URL query string is not a valid query string."},
+		{name: "malformed body", query: "", body: "Action=ListUsers&Version=2010-05-08&Bad=%zz",
+			status: 404, code: "MalformedQueryString", message: "The request body is not a valid query string."},
+		{name: "split between URL and body", query: "Action=ListUsers&Version=2010-05-08", body: "PathPrefix=%2F", status: 200},
+		{name: "X-Amz- URL parameters are not parameters", query: "X-Amz-Action=CreateAccessKey", body: "Action=ListUsers&Version=2010-05-08", status: 200},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h.tick()
+			target := "/"
+			if tc.query != "" {
+				target += "?" + tc.query
+			}
+			r, _ := http.NewRequest("POST", h.url+target, strings.NewReader(tc.body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if err := h.signer("iam").Sign(r, []byte(tc.body)); err != nil {
+				t.Fatal(err)
+			}
+			got := h.do(t, r)
+			if tc.code == "" {
+				if got.status != tc.status {
+					t.Errorf("HTTP %d %s", got.status, got.body)
+				}
+				return
+			}
+			wantError(t, got, tc.status, tc.code, tc.message)
+		})
+	}
+	// Nothing was created by the refused CreateUser.
+	if r := h.send(t, "iam", rootKey, iamForm("GetUser", "UserName", "url")); r.status != 404 {
+		t.Errorf("GetUser url: HTTP %d %s", r.status, r.body)
+	}
+}
+
+// TestMethods checks that Query actions are served only for GET and POST
+// and JSON operations only for POST; other methods get the service's
+// error, never a 5xx.
+func TestMethods(t *testing.T) {
+	h := newHarness(t, nil)
+	const methodMsg = "The specified method is not allowed against this resource. Query API actions are sent with GET or POST."
+	for _, method := range []string{"PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "FOO"} {
+		t.Run("Query "+method, func(t *testing.T) {
+			h.tick()
+			body := []byte(iamForm("ListUsers").Encode())
+			r, _ := http.NewRequest(method, h.url+"/", bytes.NewReader(body))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if err := h.signer("iam").Sign(r, body); err != nil {
+				t.Fatal(err)
+			}
+			got := h.do(t, r)
+			if got.header.Get("Allow") != "GET, POST" {
+				t.Errorf("Allow = %q", got.header.Get("Allow"))
+			}
+			if method == "HEAD" {
+				if got.status != 405 {
+					t.Errorf("HTTP %d", got.status)
+				}
+				return
+			}
+			wantError(t, got, 405, "MethodNotAllowed", methodMsg)
+		})
+	}
+	for _, tc := range []struct {
+		method, service, path, target string
+		status                        int
+		errorType                     string
+	}{
+		{"GET", "account", "/getContactInformation", "", 404, "UnknownOperationException"},
+		{"PUT", "gatehouse", "/changeRootPassword", "", 404, "UnknownOperationException"},
+		{"GET", "invoicing", "/", "Invoicing.ListInvoiceSummaries", 400, "UnknownOperationException"},
+	} {
+		t.Run(tc.service+" "+tc.method, func(t *testing.T) {
+			h.tick()
+			r, _ := http.NewRequest(tc.method, h.url+tc.path, strings.NewReader(`{}`))
+			r.Header.Set("Content-Type", "application/json")
+			if tc.target != "" {
+				r.Header.Set("X-Amz-Target", tc.target)
+			}
+			s := sigv4.Signer{AccessKeyID: rootKeyID, SecretAccessKey: rootSecret, Region: "us-east-1", Service: tc.service, Now: h.clock}
+			if err := s.Sign(r, []byte(`{}`)); err != nil {
+				t.Fatal(err)
+			}
+			got := h.do(t, r)
+			if got.status != tc.status || (got.header.Get("X-Amzn-Errortype") != tc.errorType &&
+				!bytes.Contains(got.body, []byte(`"com.amazon.coral.service#`+tc.errorType+`"`))) {
+				t.Errorf("HTTP %d %s", got.status, got.body)
+			}
+		})
+	}
+}

@@ -26,6 +26,8 @@ var statusByCode = map[string]int{
 	"InvalidAction":                   http.StatusBadRequest,
 	"MissingAction":                   http.StatusBadRequest,
 	"MalformedQueryString":            http.StatusNotFound, // sic: AWS's common errors say 404
+	"InvalidQueryParameter":           http.StatusBadRequest,
+	"MethodNotAllowed":                http.StatusMethodNotAllowed,
 	"InvalidClientTokenId":            http.StatusForbidden,
 	"SignatureDoesNotMatch":           http.StatusForbidden,
 	"IncompleteSignature":             http.StatusBadRequest,
