@@ -6,10 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 )
 
@@ -274,5 +276,130 @@ func TestMethods(t *testing.T) {
 				t.Errorf("HTTP %d %s", got.status, got.body)
 			}
 		})
+	}
+}
+
+// The GovCloud account of the region tests, with a root access key.
+const (
+	govAccountID = "210987654321"
+	govKeyID     = "AKIAGOVCLOUDROOT0001"
+	govSecret    = "govcloud/root/secret/key/0000000000000000"
+)
+
+var govKey = key{id: govKeyID, secret: govSecret}
+
+// addGovCloudAccount adds a GovCloud (aws-us-gov) account with a root key
+// to the harness store, as FulfillGovCloudRootKeyRequest leaves it.
+func addGovCloudAccount(t *testing.T, h *harness) {
+	t.Helper()
+	err := h.srv.Store.Update(t.Context(), func(tx gatehouse.Tx) error {
+		if err := tx.CreateAccount(&gatehouse.Account{ID: govAccountID, Name: "gov", CreatedAt: h.clock(), Partition: gatehouse.PartitionGovCloud}); err != nil {
+			return err
+		}
+		return tx.CreateAccessKey(&gatehouse.AccessKey{ID: govKeyID, AccountID: govAccountID, Status: gatehouse.KeyActive,
+			Secret: gatehouse.Secret(govSecret), CreatedAt: h.clock()})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// sendIn POSTs a Query form signed by k for service, with region as the
+// signing region.
+func (h *harness) sendIn(t *testing.T, region, service string, k key, f url.Values) response {
+	t.Helper()
+	h.tick()
+	body := []byte(f.Encode())
+	r, _ := http.NewRequest("POST", h.url+"/", bytes.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	s := sigv4.Signer{AccessKeyID: k.id, SecretAccessKey: k.secret, SessionToken: k.token, Region: region, Service: service, Now: h.clock}
+	if err := s.Sign(r, body); err != nil {
+		t.Fatal(err)
+	}
+	return h.do(t, r)
+}
+
+// TestSigningRegion checks that the signing region is a region of the
+// caller's partition, so that aws:RequestedRegion cannot be forged.
+func TestSigningRegion(t *testing.T) {
+	h := newHarness(t, nil)
+	addGovCloudAccount(t, h)
+	regionMsg := func(r string) string { return "Credential should be scoped to a valid region, not '" + r + "'. " }
+	tests := []struct {
+		region, service string
+		k               key
+		ok              bool
+	}{
+		{"us-east-1", "iam", rootKey, true},
+		{"us-west-2", "sts", rootKey, true},
+		{"eu-central-1", "iam", rootKey, true},
+		{"il-central-1", "sts", rootKey, true},
+		{"mx-central-1", "sts", rootKey, true},
+		{"ap-southeast-7", "sts", rootKey, true},
+		{"us-gov-west-1", "iam", rootKey, false},
+		{"cn-north-1", "sts", rootKey, false},
+		{"aws-global", "iam", rootKey, false},
+		{"us-east-7", "sts", rootKey, false},
+		{"local", "sts", rootKey, false},
+		{"us-gov-west-1", "iam", govKey, true},
+		{"us-gov-east-1", "sts", govKey, true},
+		{"us-east-1", "iam", govKey, false},
+		{"us-west-2", "sts", govKey, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.k.id+" "+tc.service+" "+tc.region, func(t *testing.T) {
+			f := stsForm("GetCallerIdentity")
+			if tc.service == "iam" {
+				f = iamForm("ListUsers")
+			}
+			r := h.sendIn(t, tc.region, tc.service, tc.k, f)
+			if tc.ok {
+				if r.status != 200 {
+					t.Errorf("HTTP %d %s", r.status, r.body)
+				}
+				return
+			}
+			wantError(t, r, 403, "SignatureDoesNotMatch", regionMsg(tc.region))
+		})
+	}
+	t.Run("REST-JSON", func(t *testing.T) {
+		h.tick()
+		r, _ := http.NewRequest("POST", h.url+"/getContactInformation", strings.NewReader(`{}`))
+		r.Header.Set("Content-Type", "application/json")
+		s := sigv4.Signer{AccessKeyID: rootKeyID, SecretAccessKey: rootSecret, Region: "us-gov-east-1", Service: "account", Now: h.clock}
+		if err := s.Sign(r, []byte(`{}`)); err != nil {
+			t.Fatal(err)
+		}
+		got := h.do(t, r)
+		if got.status != 403 || got.header.Get("X-Amzn-Errortype") != "InvalidSignatureException" || !bytes.Contains(got.body, []byte(regionMsg("us-gov-east-1"))) {
+			t.Errorf("HTTP %d %s %s", got.status, got.header.Get("X-Amzn-Errortype"), got.body)
+		}
+	})
+}
+
+// TestGovCloudIAMRequestedRegion checks that IAM's aws:RequestedRegion
+// is the partition's global region: us-gov-west-1 in GovCloud, whatever
+// GovCloud region the client signed with.
+func TestGovCloudIAMRequestedRegion(t *testing.T) {
+	h := newHarness(t, nil)
+	addGovCloudAccount(t, h)
+	for _, f := range []url.Values{
+		iamForm("CreateUser", "UserName", "ops"),
+		iamForm("PutUserPolicy", "UserName", "ops", "PolicyName", "region", "PolicyDocument",
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*","Condition":{"StringEquals":{"aws:RequestedRegion":"us-gov-west-1"}}}]}`),
+	} {
+		if r := h.sendIn(t, "us-gov-west-1", "iam", govKey, f); r.status != 200 {
+			t.Fatalf("%s: HTTP %d %s", f.Get("Action"), r.status, r.body)
+		}
+	}
+	r := h.sendIn(t, "us-gov-west-1", "iam", govKey, iamForm("CreateAccessKey", "UserName", "ops"))
+	if r.status != 200 {
+		t.Fatalf("CreateAccessKey: HTTP %d %s", r.status, r.body)
+	}
+	ops := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey")}
+	for _, region := range []string{"us-gov-west-1", "us-gov-east-1"} {
+		if r := h.sendIn(t, region, "iam", ops, iamForm("ListUsers")); r.status != 200 {
+			t.Errorf("ListUsers signed for %s: HTTP %d %s", region, r.status, r.body)
+		}
 	}
 }

@@ -263,6 +263,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := k.caller
+	// The signing region must be one of the caller's partition: it is
+	// aws:RequestedRegion, which the region in the scope must not forge.
+	if err := checkRegion(caller.Account, auth.Region); err != nil {
+		fail(err)
+		return
+	}
 	if err := s.checkSession(caller, auth.SessionToken); err != nil {
 		fail(err)
 		return
@@ -281,7 +287,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil, baseURL: baseURL(r),
 	}
 	if auth.Service == "iam" {
-		c.region = "us-east-1" // IAM is global: aws:RequestedRegion is always us-east-1
+		// IAM is global: aws:RequestedRegion is its partition's us-east-1
+		// (us-gov-west-1 in GovCloud), whatever region the client signed.
+		c.region = globalRegion[caller.Account.ARNPartition()]
 	}
 	result, err := o.run(c)
 	if err != nil {

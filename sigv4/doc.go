@@ -73,8 +73,13 @@
 //     GetCallerIdentity URL, could be sent again with another body.
 //
 // Any syntactically valid region is accepted (botocore signs with the
-// client's configured region when given an endpoint URL); services are
-// restricted only when [Verifier.AllowedServices] is set. The request
+// client's configured region when given an endpoint URL): which regions
+// a key may sign with depends on its account's partition, which only the
+// caller knows once it has looked the key up (Gatehouse's api accepts
+// the regions of the caller's partition and answers others as AWS does,
+// SignatureDoesNotMatch "Credential should be scoped to a valid region,
+// not '...'. "). Services are restricted only when
+// [Verifier.AllowedServices] is set. The request
 // date comes from X-Amz-Date or else the Date header, which must then be
 // in the same ISO 8601 basic format (AWS answers an RFC 1123 Date with
 // "Date must be in ISO-8601 'basic format'"). Requests more than

@@ -230,7 +230,7 @@ func (v *Verifier) checkScope(s *signedRequest) *Error {
 	c := &s.cred
 	var msg strings.Builder
 	if !validName(c.Region) {
-		msg.WriteString("Credential should be scoped to a valid Region, not '" + c.Region + "'. ")
+		msg.WriteString("Credential should be scoped to a valid region, not '" + c.Region + "'. ")
 	}
 	if !v.serviceAllowed(c.Service) {
 		expected := c.Service
