@@ -403,3 +403,53 @@ func TestGovCloudIAMRequestedRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionTokenWithLongTermKey checks that a session token sent with a
+// long-term (AKIA) key is refused, not ignored, in a header and in a
+// presigned URL, for Query and JSON services.
+func TestSessionTokenWithLongTermKey(t *testing.T) {
+	h := newHarness(t, nil)
+	const msg = "The security token included in the request is invalid."
+	// A real session token, of another key: it is still not this key's.
+	r := h.send(t, "sts", rootKey, stsForm("GetSessionToken"))
+	if r.status != 200 {
+		t.Fatalf("GetSessionToken: HTTP %d %s", r.status, r.body)
+	}
+	realToken := field(t, r.body, "SessionToken")
+	for _, tc := range []struct {
+		name, token string
+	}{{"made-up token", "FwoGZXIvYXdzEXAMPLE"}, {"another session's token", realToken}} {
+		t.Run(tc.name, func(t *testing.T) {
+			withToken := key{id: rootKeyID, secret: rootSecret, token: tc.token}
+			wantError(t, h.send(t, "sts", withToken, stsForm("GetCallerIdentity")), 403, "InvalidClientTokenId", msg)
+			wantError(t, h.send(t, "iam", withToken, iamForm("ListUsers")), 403, "InvalidClientTokenId", msg)
+
+			h.tick()
+			req, _ := http.NewRequest("GET", h.url+"/?"+stsForm("GetCallerIdentity").Encode(), nil)
+			s := h.signer("sts")
+			s.SessionToken = tc.token
+			u, err := s.Presign(req, time.Minute)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ = http.NewRequest("GET", u.String(), nil)
+			wantError(t, h.do(t, req), 403, "InvalidClientTokenId", msg)
+
+			h.tick()
+			req, _ = http.NewRequest("POST", h.url+"/getContactInformation", strings.NewReader(`{}`))
+			req.Header.Set("Content-Type", "application/json")
+			s = sigv4.Signer{AccessKeyID: rootKeyID, SecretAccessKey: rootSecret, SessionToken: tc.token, Region: "us-east-1", Service: "account", Now: h.clock}
+			if err := s.Sign(req, []byte(`{}`)); err != nil {
+				t.Fatal(err)
+			}
+			got := h.do(t, req)
+			if got.status != 403 || got.header.Get("X-Amzn-Errortype") != "UnrecognizedClientException" || !bytes.Contains(got.body, []byte(msg)) {
+				t.Errorf("account: HTTP %d %s %s", got.status, got.header.Get("X-Amzn-Errortype"), got.body)
+			}
+		})
+	}
+	// Without a token the key works.
+	if r := h.send(t, "sts", rootKey, stsForm("GetCallerIdentity")); r.status != 200 {
+		t.Errorf("without a token: HTTP %d %s", r.status, r.body)
+	}
+}
