@@ -34,6 +34,11 @@ const (
 	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 )
 
+// ResetHeader is the header POST /_gatehouse/reset requires, with value
+// "1": a browser sends no custom header cross-origin without a CORS
+// preflight, so a web page cannot make it wipe the server.
+const ResetHeader = "X-Gatehouse-Reset"
+
 // maxBodyBytes bounds request bodies (policy documents are at most
 // 131,072 characters, URL-encoded).
 const maxBodyBytes = 1 << 20
@@ -53,7 +58,7 @@ type Server struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
-	// state; nil answers 404.
+	// state; nil answers 404. The request must carry ResetHeader: 1.
 	Reset func(ctx context.Context) error
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
 	// (api/invoicing.go); nil means a random key made at start.
@@ -156,6 +161,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /_gatehouse/reset", func(w http.ResponseWriter, r *http.Request) {
 		if s.Reset == nil {
 			http.NotFound(w, r)
+			return
+		}
+		if r.Header.Get(ResetHeader) != "1" {
+			// A web page can make a browser POST here (a "simple"
+			// cross-origin request), but not with a custom header
+			// without a CORS preflight, which Gatehouse never allows.
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"error":"reset needs the header `+ResetHeader+`: 1"}`+"\n")
 			return
 		}
 		if err := s.Reset(r.Context()); err != nil {

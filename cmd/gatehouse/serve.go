@@ -111,7 +111,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sc.register(fs)
 	addr := fs.String("addr", defaultAddr, "listen address")
 	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
-	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset, which wipes all state")
+	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset (with header X-Gatehouse-Reset: 1), which wipes all state")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
