@@ -5,7 +5,10 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/xml"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -451,5 +454,67 @@ func TestSessionTokenWithLongTermKey(t *testing.T) {
 	// Without a token the key works.
 	if r := h.send(t, "sts", rootKey, stsForm("GetCallerIdentity")); r.status != 200 {
 		t.Errorf("without a token: HTTP %d %s", r.status, r.body)
+	}
+}
+
+// timeoutError is what a read past the server's read deadline returns.
+type timeoutError struct{}
+
+func (timeoutError) Error() string   { return "read tcp: i/o timeout" }
+func (timeoutError) Timeout() bool   { return true }
+func (timeoutError) Temporary() bool { return true }
+
+// brokenBody yields some bytes of a body, then fails with err.
+type brokenBody struct {
+	data []byte
+	err  error
+}
+
+func (b *brokenBody) Read(p []byte) (int, error) {
+	if len(b.data) == 0 {
+		return 0, b.err
+	}
+	n := copy(p, b.data)
+	b.data = b.data[n:]
+	return n, nil
+}
+
+func (b *brokenBody) Close() error { return nil }
+
+// TestBodyReadErrors checks the answer to a body that cannot be read in
+// full: a body cut off by the server's read timeout (a slow client) is
+// RequestTimeout, one that breaks off is IncompleteBody; neither is
+// reported as too large, nor as a server failure.
+func TestBodyReadErrors(t *testing.T) {
+	h := newHarness(t, nil)
+	handler := h.srv.Handler()
+	for _, tc := range []struct {
+		name, path, code, message string
+		err                       error
+		status                    int
+	}{
+		{"AWS request, read timeout", "/", "RequestTimeout",
+			"Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", timeoutError{}, 400},
+		{"AWS request, body broken off", "/", "IncompleteBody", "The request body could not be read in full.", io.ErrUnexpectedEOF, 400},
+		{"sign-in, read timeout", "/_gatehouse/signin", "RequestTimeout",
+			"Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", timeoutError{}, 400},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", tc.path, nil)
+			r.Body = &brokenBody{data: []byte("Action=ListUsers&Vers"), err: tc.err}
+			r.ContentLength = 1000
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			handler.ServeHTTP(w, r)
+			code := w.Header().Get("X-Amzn-Errortype") // REST-JSON (sign-in)
+			if code == "" {
+				var e queryErr
+				xml.Unmarshal(w.Body.Bytes(), &e)
+				code = e.Code
+			}
+			if w.Code != tc.status || code != tc.code || !strings.Contains(w.Body.String(), tc.message) {
+				t.Errorf("HTTP %d %s", w.Code, w.Body)
+			}
+		})
 	}
 }

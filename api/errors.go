@@ -34,6 +34,8 @@ var statusByCode = map[string]int{
 	"MissingAuthenticationToken":      http.StatusForbidden,
 	"ExpiredToken":                    http.StatusForbidden,
 	"RequestEntityTooLarge":           http.StatusRequestEntityTooLarge,
+	"RequestTimeout":                  http.StatusBadRequest, // S3's code for a body that stopped coming
+	"IncompleteBody":                  http.StatusBadRequest,
 	"NotFound":                        http.StatusNotFound,
 	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
 	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired

@@ -240,7 +240,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		fail(gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes))
+		fail(bodyError(err, gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes)))
 		return
 	}
 	rev, err := s.Store.Revision(ctx)
@@ -313,6 +313,23 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	if err := svc.writeResult(w, action, reqID, result); err != nil {
 		fail(err)
 	}
+}
+
+// bodyError is the client's error for a request body that could not be
+// read: tooLarge when it is over the limit; S3's RequestTimeout when it
+// stopped coming before the server's read timeout (a slow client is cut
+// off, see cmd/gatehouse's http.Server); IncompleteBody when it broke
+// off otherwise (the client went away, or sent a malformed chunk).
+func bodyError(err, tooLarge error) error {
+	var mb *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &mb):
+		return tooLarge
+	case errors.As(err, &ne) && ne.Timeout():
+		return gatehouse.Errorf("RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.")
+	}
+	return gatehouse.Errorf("IncompleteBody", "The request body could not be read in full.")
 }
 
 // queryForm returns the Query parameters of a request: those of the URL
