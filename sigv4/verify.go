@@ -60,7 +60,8 @@ type Result struct {
 	Service     string
 	// SessionToken is the X-Amz-Security-Token header or query
 	// parameter, empty for long-term keys. Verify does not validate it:
-	// the caller must check that it belongs to AccessKeyID.
+	// the caller must check that it belongs to AccessKeyID, and refuse
+	// one sent with a long-term key (AWS answers InvalidClientTokenId).
 	SessionToken string
 	// Date is the signing time (X-Amz-Date, or the Date header), UTC.
 	Date time.Time
