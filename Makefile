@@ -50,10 +50,12 @@ FUZZ_TARGETS := \
 	./policy:FuzzDecide:300000x \
 	./policy/catalog:FuzzLookup:150000x \
 	./api:FuzzQueryDecode:50000x \
+	./api:FuzzQueryForm:25000x \
 	./api:FuzzSignIn:30000x \
 	./api:FuzzJSONServices:20000x \
 	./sigv4:FuzzParseAuthorization:200000x \
 	./sigv4:FuzzVerify:120000x \
+	./sigv4:FuzzPayloadHash:60000x \
 	./totp:FuzzVerify:250000x \
 	./sigv4:FuzzHMACSHA256:200000x
 

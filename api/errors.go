@@ -26,12 +26,16 @@ var statusByCode = map[string]int{
 	"InvalidAction":                   http.StatusBadRequest,
 	"MissingAction":                   http.StatusBadRequest,
 	"MalformedQueryString":            http.StatusNotFound, // sic: AWS's common errors say 404
+	"InvalidQueryParameter":           http.StatusBadRequest,
+	"MethodNotAllowed":                http.StatusMethodNotAllowed,
 	"InvalidClientTokenId":            http.StatusForbidden,
 	"SignatureDoesNotMatch":           http.StatusForbidden,
 	"IncompleteSignature":             http.StatusBadRequest,
 	"MissingAuthenticationToken":      http.StatusForbidden,
 	"ExpiredToken":                    http.StatusForbidden,
 	"RequestEntityTooLarge":           http.StatusRequestEntityTooLarge,
+	"RequestTimeout":                  http.StatusBadRequest, // S3's code for a body that stopped coming
+	"IncompleteBody":                  http.StatusBadRequest,
 	"NotFound":                        http.StatusNotFound,
 	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
 	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired

@@ -14,6 +14,12 @@ import (
 // methods are the only places that look at them, so the request path
 // stays the same for every protocol.
 
+// errQueryMethod refuses a Query request sent with a method other than
+// GET or POST. AWS documents no Query error for it; this is S3's
+// MethodNotAllowed (405), with the methods named.
+var errQueryMethod = gatehouse.Errorf("MethodNotAllowed",
+	"The specified method is not allowed against this resource. Query API actions are sent with GET or POST.")
+
 // operation finds the operation a request asks for, and how to decode its
 // input: form holds the Query parameters, decode reads a JSON body.
 func (svc service) operation(r *http.Request, body []byte) (name string, form url.Values, decode func(any) error, err error) {
@@ -25,9 +31,11 @@ func (svc service) operation(r *http.Request, body []byte) (name string, form ur
 		name, err = restJSONOperation(svc, r)
 		return name, nil, jsonDecoder(body), err
 	}
-	form, err = queryForm(r, body)
-	if err != nil {
-		return "", nil, nil, gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string.")
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return "", nil, nil, errQueryMethod
+	}
+	if form, err = queryForm(r, body); err != nil {
+		return "", nil, nil, err
 	}
 	if name = form.Get("Action"); name == "" {
 		return "", nil, nil, gatehouse.Errorf("MissingAction", "Missing Action")

@@ -34,6 +34,11 @@ const (
 	stsNamespace = "https://sts.amazonaws.com/doc/2011-06-15/"
 )
 
+// ResetHeader is the header POST /_gatehouse/reset requires, with value
+// "1": a browser sends no custom header cross-origin without a CORS
+// preflight, so a web page cannot make it wipe the server.
+const ResetHeader = "X-Gatehouse-Reset"
+
 // maxBodyBytes bounds request bodies (policy documents are at most
 // 131,072 characters, URL-encoded).
 const maxBodyBytes = 1 << 20
@@ -53,7 +58,7 @@ type Server struct {
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
-	// state; nil answers 404.
+	// state; nil answers 404. The request must carry ResetHeader: 1.
 	Reset func(ctx context.Context) error
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
 	// (api/invoicing.go); nil means a random key made at start.
@@ -158,6 +163,15 @@ func (s *Server) Handler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
+		if r.Header.Get(ResetHeader) != "1" {
+			// A web page can make a browser POST here (a "simple"
+			// cross-origin request), but not with a custom header
+			// without a CORS preflight, which Gatehouse never allows.
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusForbidden)
+			io.WriteString(w, `{"error":"reset needs the header `+ResetHeader+`: 1"}`+"\n")
+			return
+		}
 		if err := s.Reset(r.Context()); err != nil {
 			s.Logger.ErrorContext(r.Context(), "reset failed", "err", err)
 			http.Error(w, "reset failed", http.StatusInternalServerError)
@@ -218,12 +232,15 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		} else if code == gatehouse.EServiceFailure {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
+		if code == "MethodNotAllowed" {
+			w.Header().Set("Allow", "GET, POST")
+		}
 		svc.writeError(w, reqID, code, msg, err)
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
-		fail(gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes))
+		fail(bodyError(err, gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes)))
 		return
 	}
 	rev, err := s.Store.Revision(ctx)
@@ -260,6 +277,12 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	caller := k.caller
+	// The signing region must be one of the caller's partition: it is
+	// aws:RequestedRegion, which the region in the scope must not forge.
+	if err := checkRegion(caller.Account, auth.Region); err != nil {
+		fail(err)
+		return
+	}
 	if err := s.checkSession(caller, auth.SessionToken); err != nil {
 		fail(err)
 		return
@@ -282,7 +305,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil, baseURL: baseURL(r),
 	}
 	if auth.Service == "iam" {
-		c.region = "us-east-1" // IAM is global: aws:RequestedRegion is always us-east-1
+		// IAM is global: aws:RequestedRegion is its partition's us-east-1
+		// (us-gov-west-1 in GovCloud), whatever region the client signed.
+		c.region = globalRegion[caller.Account.ARNPartition()]
 	}
 	result, err := o.run(c)
 	if err != nil {
@@ -294,22 +319,52 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// queryForm merges the form body and the URL query, leaving out the
-// presigned-URL authentication parameters.
+// bodyError is the client's error for a request body that could not be
+// read: tooLarge when it is over the limit; S3's RequestTimeout when it
+// stopped coming before the server's read timeout (a slow client is cut
+// off, see cmd/gatehouse's http.Server); IncompleteBody when it broke
+// off otherwise (the client went away, or sent a malformed chunk).
+func bodyError(err, tooLarge error) error {
+	var mb *http.MaxBytesError
+	var ne net.Error
+	switch {
+	case errors.As(err, &mb):
+		return tooLarge
+	case errors.As(err, &ne) && ne.Timeout():
+		return gatehouse.Errorf("RequestTimeout", "Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.")
+	}
+	return gatehouse.Errorf("IncompleteBody", "The request body could not be read in full.")
+}
+
+// queryForm returns the Query parameters of a request: those of the URL
+// (but the X-Amz-* presigned-URL authentication parameters) and those of
+// a form body. The two sets must not share a name: a parameter sent in
+// both places is refused (InvalidQueryParameter), so neither can override
+// the other. A URL query or a form body that does not parse is
+// MalformedQueryString. The signature covers both (sigv4 refuses
+// UNSIGNED-PAYLOAD outside S3), so every parameter used is signed.
 func queryForm(r *http.Request, body []byte) (url.Values, error) {
 	form := url.Values{}
 	if ct := r.Header.Get("Content-Type"); len(body) > 0 && (ct == "" || strings.HasPrefix(ct, "application/x-www-form-urlencoded")) {
 		parsed, err := url.ParseQuery(string(body))
 		if err != nil {
-			return nil, err
+			return nil, gatehouse.Errorf("MalformedQueryString", "The request body is not a valid query string.")
 		}
 		form = parsed
 	}
-	for k, v := range r.URL.Query() {
+	query, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, gatehouse.Errorf("MalformedQueryString", "The URL query string is not a valid query string.")
+	}
+	for k, v := range query {
 		if strings.HasPrefix(k, "X-Amz-") {
 			continue
 		}
-		form[k] = append(form[k], v...)
+		if _, dup := form[k]; dup {
+			return nil, gatehouse.Errorf("InvalidQueryParameter",
+				"The parameter %s is in both the URL query string and the request body. Send each parameter in one place only.", k)
+		}
+		form[k] = v
 	}
 	return form, nil
 }

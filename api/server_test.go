@@ -84,7 +84,7 @@ func TestHealth(t *testing.T) {
 func TestReset(t *testing.T) {
 	t.Run("404 without Reset", func(t *testing.T) {
 		h := newHarness(t, nil)
-		if r := h.raw(t, "POST", "/_gatehouse/reset", "", nil); r.status != http.StatusNotFound {
+		if r := h.reset(t, "1"); r.status != http.StatusNotFound {
 			t.Errorf("reset: HTTP %d %s", r.status, r.body)
 		}
 		// The state is untouched.
@@ -97,20 +97,68 @@ func TestReset(t *testing.T) {
 		h := newHarness(t, func(s *api.Server) {
 			s.Reset = func(context.Context) error { calls.Add(1); return nil }
 		})
-		r := h.raw(t, "POST", "/_gatehouse/reset", "", nil)
+		r := h.reset(t, "1")
 		if r.status != 200 || string(r.body) != "{\"status\":\"reset\"}\n" || calls.Load() != 1 {
 			t.Errorf("reset: HTTP %d %q, %d calls", r.status, r.body, calls.Load())
+		}
+	})
+	t.Run("needs the reset header", func(t *testing.T) {
+		var calls atomic.Int32
+		h := newHarness(t, func(s *api.Server) {
+			s.Reset = func(context.Context) error { calls.Add(1); return nil }
+		})
+		for _, tc := range []struct {
+			name        string
+			request     func() response
+			status      int
+			body, ctype string
+		}{
+			// What a cross-origin HTML form or fetch without preflight can send.
+			{"form POST", func() response {
+				return h.raw(t, "POST", "/_gatehouse/reset", "application/x-www-form-urlencoded", []byte("a=b"))
+			}, 403, "{\"error\":\"reset needs the header X-Gatehouse-Reset: 1\"}\n", "application/json"},
+			{"text/plain POST", func() response { return h.raw(t, "POST", "/_gatehouse/reset", "text/plain", nil) },
+				403, "{\"error\":\"reset needs the header X-Gatehouse-Reset: 1\"}\n", "application/json"},
+			{"another value", func() response { return h.reset(t, "yes") },
+				403, "{\"error\":\"reset needs the header X-Gatehouse-Reset: 1\"}\n", "application/json"},
+			{"empty value", func() response { return h.reset(t, "") },
+				403, "{\"error\":\"reset needs the header X-Gatehouse-Reset: 1\"}\n", "application/json"},
+			{"GET", func() response { return h.raw(t, "GET", "/_gatehouse/reset", "", nil) }, 403, "", ""}, // not the reset route: an unsigned AWS request
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				r := tc.request()
+				if r.status != tc.status || (tc.body != "" && string(r.body) != tc.body) || (tc.ctype != "" && r.header.Get("Content-Type") != tc.ctype) {
+					t.Errorf("HTTP %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+				}
+			})
+		}
+		if calls.Load() != 0 {
+			t.Errorf("Reset called %d times", calls.Load())
 		}
 	})
 	t.Run("failing Reset", func(t *testing.T) {
 		h := newHarness(t, func(s *api.Server) {
 			s.Reset = func(context.Context) error { return context.DeadlineExceeded }
 		})
-		r := h.raw(t, "POST", "/_gatehouse/reset", "", nil)
+		r := h.reset(t, "1")
 		if r.status != 500 || strings.Contains(string(r.body), "deadline") {
 			t.Errorf("reset: HTTP %d %q", r.status, r.body)
 		}
 	})
+}
+
+// reset POSTs to /_gatehouse/reset with the reset header set to value
+// (left out when empty).
+func (h *harness) reset(t *testing.T, value string) response {
+	t.Helper()
+	r, err := http.NewRequest("POST", h.url+"/_gatehouse/reset", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if value != "" {
+		r.Header.Set(api.ResetHeader, value)
+	}
+	return h.do(t, r)
 }
 
 func TestBodyLimit(t *testing.T) {

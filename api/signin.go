@@ -169,7 +169,7 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSignInBody))
 	if err != nil {
-		fail(gatehouse.Errorf(gatehouse.EValidation, "The sign-in request is larger than %d bytes.", maxSignInBody))
+		fail(bodyError(err, gatehouse.Errorf(gatehouse.EValidation, "The sign-in request is larger than %d bytes.", maxSignInBody)))
 		return
 	}
 	var in signInIn

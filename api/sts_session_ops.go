@@ -49,9 +49,15 @@ func (s *Server) sessionKey(tx gatehouse.Tx, id string, k *cachedKey) error {
 }
 
 // checkSession rejects temporary credentials whose token does not match
-// or that have expired.
+// or that have expired, and a session token sent with a long-term key:
+// AWS refuses that pair with InvalidClientTokenId (a stale
+// AWS_SESSION_TOKEN left beside new static keys, aws/aws-cli#1341,
+// aws-actions/configure-aws-credentials#65) rather than ignoring the token.
 func (s *Server) checkSession(c *authz.Caller, token string) error {
 	if c.Session == nil {
+		if token != "" {
+			return errInvalidToken
+		}
 		return nil
 	}
 	if !sts.TokenMatches(c.Session, token) {

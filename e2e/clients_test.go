@@ -31,7 +31,21 @@ import (
 const region = "us-west-2"
 
 // creds is an access key pair; Token is set for temporary credentials.
-type creds struct{ ID, Secret, Token string }
+// Region, when set, is the signing region of clients using them (the
+// keys of a GovCloud account sign with a GovCloud region); else region.
+type creds struct{ ID, Secret, Token, Region string }
+
+// signingRegion returns the region c's clients sign with.
+func (c creds) signingRegion() string {
+	if c.Region != "" {
+		return c.Region
+	}
+	return region
+}
+
+// govRegion is the signing region of GovCloud (aws-us-gov) credentials:
+// Gatehouse refuses a region outside the caller's partition.
+const govRegion = "us-gov-west-1"
 
 var (
 	baseCfgOnce sync.Once
@@ -63,6 +77,7 @@ func (s *server) iam(t testing.TB, c creds) *iam.Client {
 	return iam.NewFromConfig(sdkConfig(t), func(o *iam.Options) {
 		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
+		o.Region = c.signingRegion()
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }
@@ -72,6 +87,7 @@ func (s *server) sts(t testing.TB, c creds) *sts.Client {
 	return sts.NewFromConfig(sdkConfig(t), func(o *sts.Options) {
 		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
+		o.Region = c.signingRegion()
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }

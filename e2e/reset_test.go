@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,6 +22,17 @@ func TestEphemeralReset(t *testing.T) {
 	root := srv.iam(t, rootCreds)
 	adminKey := newUserWithKey(t, root, "admin", adminAccess)
 	must(srv.iam(t, adminKey).CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("temp")}))(t)
+
+	// Without its header (what a cross-origin form could send) reset
+	// does nothing.
+	req := must(http.NewRequest(http.MethodPost, srv.URL+"/_gatehouse/reset", strings.NewReader("a=b")))(t)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp := must((&http.Client{Timeout: 10 * time.Second}).Do(req))(t)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("POST /_gatehouse/reset without %s: HTTP %d, want 403", resetHeader, resp.StatusCode)
+	}
+	srv.callerARN(t, adminKey) // nothing was wiped
 
 	if status := postReset(t, srv); status != http.StatusOK {
 		t.Fatalf("POST /_gatehouse/reset: HTTP %d, want 200", status)
@@ -42,10 +54,15 @@ func TestEphemeralReset(t *testing.T) {
 	}
 }
 
-// postReset posts to /_gatehouse/reset and returns the HTTP status.
+// resetHeader is the header POST /_gatehouse/reset requires (README).
+const resetHeader = "X-Gatehouse-Reset"
+
+// postReset posts to /_gatehouse/reset, with the header it requires,
+// and returns the HTTP status.
 func postReset(t *testing.T, srv *server) int {
 	t.Helper()
 	req := must(http.NewRequest(http.MethodPost, srv.URL+"/_gatehouse/reset", nil))(t)
+	req.Header.Set(resetHeader, "1")
 	resp := must((&http.Client{Timeout: 10 * time.Second}).Do(req))(t)
 	resp.Body.Close()
 	return resp.StatusCode

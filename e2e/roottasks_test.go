@@ -82,7 +82,7 @@ func gatehouseCLI(t testing.TB, c creds, stdin string, args ...string) cliResult
 		}
 	}
 	if c.ID != "" {
-		env = append(env, "AWS_ACCESS_KEY_ID="+c.ID, "AWS_SECRET_ACCESS_KEY="+c.Secret, "AWS_REGION="+region)
+		env = append(env, "AWS_ACCESS_KEY_ID="+c.ID, "AWS_SECRET_ACCESS_KEY="+c.Secret, "AWS_REGION="+c.signingRegion())
 		if c.Token != "" {
 			env = append(env, "AWS_SESSION_TOKEN="+c.Token)
 		}
@@ -136,6 +136,7 @@ func (s *server) account(t testing.TB, c creds) *account.Client {
 	return account.NewFromConfig(sdkConfig(t), func(o *account.Options) {
 		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
+		o.Region = c.signingRegion()
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }
@@ -144,6 +145,7 @@ func (s *server) invoicing(t testing.TB, c creds) *invoicing.Client {
 	return invoicing.NewFromConfig(sdkConfig(t), func(o *invoicing.Options) {
 		o.HTTPClient = s.sdkHTTP()
 		o.BaseEndpoint = aws.String(s.URL)
+		o.Region = c.signingRegion()
 		o.Credentials = credentials.NewStaticCredentialsProvider(c.ID, c.Secret, c.Token)
 	})
 }

@@ -140,7 +140,7 @@ func TestSellerAndGovCloud(t *testing.T) {
 			t.Errorf("the secret is printed %d times, want once", n)
 		}
 		secrets["GovCloud root secret"] = secret[1]
-		govRoot = creds{ID: keyID[1], Secret: secret[1]}
+		govRoot = creds{ID: keyID[1], Secret: secret[1], Region: govRegion}
 
 		if out := cliOK(t, rootCreds, "", "govcloud", "case", "--id", caseID, endpoint); out["Status"] != "RESOLVED" || stringOf(out["ResolvedAt"]) == "" {
 			t.Errorf("case printed %v, want RESOLVED with ResolvedAt", out)
@@ -163,15 +163,21 @@ func TestSellerAndGovCloud(t *testing.T) {
 		if aws.ToString(id.Account) != govID || aws.ToString(id.Arn) != govARN("root") {
 			t.Fatalf("GetCallerIdentity with the GovCloud root key: %s %s", aws.ToString(id.Account), aws.ToString(id.Arn))
 		}
+		// It signs with a GovCloud region: a standard one would forge
+		// aws:RequestedRegion, and is refused as AWS refuses it.
+		_, err := srv.sts(t, creds{ID: govRoot.ID, Secret: govRoot.Secret, Region: "us-west-2"}).GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+		if msg := wantErr(t, err, "SignatureDoesNotMatch", http.StatusForbidden); !strings.HasPrefix(msg, "Credential should be scoped to a valid region, not 'us-west-2'.") {
+			t.Errorf("GovCloud root key signed for us-west-2: %q", msg)
+		}
 		govIAM := srv.iam(t, govRoot)
 		u := must(govIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("gov-ops")}))(t).User
 		if aws.ToString(u.Arn) != govARN("user/gov-ops") {
 			t.Errorf("CreateUser in the GovCloud account: Arn %s", aws.ToString(u.Arn))
 		}
 		k := must(govIAM.CreateAccessKey(ctx, &iam.CreateAccessKeyInput{UserName: aws.String("gov-ops")}))(t).AccessKey
-		ops := creds{ID: aws.ToString(k.AccessKeyId), Secret: aws.ToString(k.SecretAccessKey)}
+		ops := creds{ID: aws.ToString(k.AccessKeyId), Secret: aws.ToString(k.SecretAccessKey), Region: govRegion}
 		secrets["GovCloud user secret"] = ops.Secret
-		_, err := srv.iam(t, ops).ListUsers(ctx, &iam.ListUsersInput{})
+		_, err = srv.iam(t, ops).ListUsers(ctx, &iam.ListUsersInput{})
 		wantErrMessage(t, err, "AccessDenied", http.StatusForbidden, "User: "+govARN("user/gov-ops")+
 			" is not authorized to perform: iam:ListUsers on resource: * because no identity-based policy allows the iam:ListUsers action")
 		// AWS managed policies are named in the account's partition.

@@ -292,6 +292,26 @@ func payloadHash(r *http.Request, body []byte, s *signedRequest, buf *[64]byte) 
 	return buf[:], false, nil
 }
 
+// checkUnsignedPayload refuses UNSIGNED-PAYLOAD where AWS does not take
+// it. Only S3 serves requests whose body the signature does not cover.
+// Every other service needs the body's hash: a header-signed request that
+// declares UNSIGNED-PAYLOAD is refused whatever its body, and a presigned
+// URL that signs UNSIGNED-PAYLOAD (an X-Amz-Content-Sha256 parameter) is
+// served only without a body. Otherwise a captured request, or a
+// presigned URL, could be sent again with any body.
+func checkUnsignedPayload(s *signedRequest, payload, body []byte) *Error {
+	if string(payload) != unsignedPayload || s.cred.Service == "s3" {
+		return nil
+	}
+	if !s.presigned {
+		return mismatch(msgUnsignedPayload)
+	}
+	if len(body) > 0 {
+		return mismatch(msgUnsignedPayloadBody)
+	}
+	return nil
+}
+
 // hasSignedHeader reports whether the ';'-separated list names name,
 // ignoring case.
 func hasSignedHeader(list, name string) bool {

@@ -43,14 +43,43 @@
 //     by ','. host must be signed, and so must every x-amz-* header
 //     present except x-amz-content-sha256;
 //   - the payload hash is the SHA-256 of the body, unless a signed
-//     x-amz-content-sha256 header declares a digest (then checked against
-//     the body after the signature) or UNSIGNED-PAYLOAD (accepted, and
-//     reported in [Result.UnsignedPayload]). S3 requests must send that
-//     header; S3 presigned URLs sign UNSIGNED-PAYLOAD.
+//     x-amz-content-sha256 header (or a presigned URL's
+//     X-Amz-Content-Sha256 parameter) declares a digest, then checked
+//     against the body after the signature, or UNSIGNED-PAYLOAD (see
+//     below). S3 requests must send that header; S3 presigned URLs sign
+//     UNSIGNED-PAYLOAD. Other services' presigned URLs sign the hash of
+//     the body, which is the hash of an empty body: that is how botocore
+//     (SigV4QueryAuth) and the AWS SDKs presign STS GetCallerIdentity.
+//
+// # Payload modes
+//
+// Whatever the mode, the body an accepted request carries is covered by
+// its signature, except at S3:
+//
+//   - the SHA-256 of the body (the default; every non-S3 request the
+//     SDKs send): the signature covers the body;
+//   - a declared digest: the signature covers the digest and Verify
+//     compares the body with it (XAmzContentSHA256Mismatch otherwise);
+//   - UNSIGNED-PAYLOAD, reported in [Result.UnsignedPayload]: accepted
+//     for service "s3", as at AWS. For every other service a
+//     header-signed request that declares it is refused, whatever its
+//     body, and a presigned URL that signs it is accepted only without a
+//     body. Both refusals are SignatureDoesNotMatch (403), which is what
+//     AWS answers: its other services compute the body's hash, so a
+//     signature over UNSIGNED-PAYLOAD does not match
+//     (apache/opendal-reqsign#346). The messages are Gatehouse's and say
+//     why.
+//     Without this rule a captured request, or a presigned
+//     GetCallerIdentity URL, could be sent again with another body.
 //
 // Any syntactically valid region is accepted (botocore signs with the
-// client's configured region when given an endpoint URL); services are
-// restricted only when [Verifier.AllowedServices] is set. The request
+// client's configured region when given an endpoint URL): which regions
+// a key may sign with depends on its account's partition, which only the
+// caller knows once it has looked the key up (Gatehouse's api accepts
+// the regions of the caller's partition and answers others as AWS does,
+// SignatureDoesNotMatch "Credential should be scoped to a valid region,
+// not '...'. "). Services are restricted only when
+// [Verifier.AllowedServices] is set. The request
 // date comes from X-Amz-Date or else the Date header, which must then be
 // in the same ISO 8601 basic format (AWS answers an RFC 1123 Date with
 // "Date must be in ISO-8601 'basic format'"). Requests more than

@@ -26,7 +26,8 @@ const (
 	// the access key id is unknown.
 	CodeInvalidClientTokenID Code = "InvalidClientTokenId"
 	// CodeSignatureDoesNotMatch (403): wrong signature, wrong credential
-	// scope, or a request date outside the allowed clock skew.
+	// scope, a request date outside the allowed clock skew, or
+	// UNSIGNED-PAYLOAD where only a signed body hash is accepted.
 	CodeSignatureDoesNotMatch Code = "SignatureDoesNotMatch"
 	// CodeAccessDenied (403): an expired S3 presigned URL, or x-amz-*
 	// headers that the signature does not cover (S3's wording).
@@ -67,22 +68,26 @@ var ErrUnknownKey = errors.New("sigv4: unknown access key id")
 
 // AWS's messages, word for word where known.
 const (
-	msgMissingAuth        = "Missing Authentication Token"
-	msgInvalidToken       = "The security token included in the request is invalid."
-	msgSignatureMismatch  = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
-	msgTwoMechanisms      = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
-	msgUnsupportedAlg     = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
-	msgHostNotSigned      = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
-	msgHeadersNotSigned   = "There were headers present in the request which were not signed"
-	msgRequestExpired     = "Request has expired"
-	msgContentMismatch    = "The provided 'x-amz-content-sha256' header does not match what was computed."
-	msgContentMissing     = "Missing required header for this request: x-amz-content-sha256"
-	msgContentInvalid     = "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value."
-	msgS3QueryParams      = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
-	msgS3ExpiresNumber    = "X-Amz-Expires should be a number"
-	msgS3ExpiresNegative  = "X-Amz-Expires must be non-negative"
-	msgS3ExpiresTooLong   = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
-	msgQueryParamsTrailer = "Re-examine the query-string parameters."
+	msgMissingAuth       = "Missing Authentication Token"
+	msgInvalidToken      = "The security token included in the request is invalid."
+	msgSignatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	msgTwoMechanisms     = "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature query string parameter or the Authorization header should be specified"
+	msgUnsupportedAlg    = "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256."
+	msgHostNotSigned     = "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization."
+	msgHeadersNotSigned  = "There were headers present in the request which were not signed"
+	msgRequestExpired    = "Request has expired"
+	msgContentMismatch   = "The provided 'x-amz-content-sha256' header does not match what was computed."
+	msgContentMissing    = "Missing required header for this request: x-amz-content-sha256"
+	msgContentInvalid    = "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value."
+	// Gatehouse's words: AWS answers UNSIGNED-PAYLOAD outside S3 with the
+	// plain SignatureDoesNotMatch message, since it signs the body's hash.
+	msgUnsignedPayload     = "x-amz-content-sha256: UNSIGNED-PAYLOAD is accepted only by Amazon S3. Sign the SHA-256 hash of the request body."
+	msgUnsignedPayloadBody = "A presigned URL that signs UNSIGNED-PAYLOAD covers no request body: send it without a body, or sign the body's SHA-256 hash."
+	msgS3QueryParams       = "Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters."
+	msgS3ExpiresNumber     = "X-Amz-Expires should be a number"
+	msgS3ExpiresNegative   = "X-Amz-Expires must be non-negative"
+	msgS3ExpiresTooLong    = "X-Amz-Expires must be less than a week (in seconds) that is 604800"
+	msgQueryParamsTrailer  = "Re-examine the query-string parameters."
 )
 
 func newError(code Code, status int, msg string) *Error {

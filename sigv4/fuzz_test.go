@@ -2,9 +2,13 @@ package sigv4_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +148,116 @@ func validValue(s string) bool {
 		}
 	}
 	return true
+}
+
+// payloadModes are the ways FuzzPayloadHash signs a body.
+var payloadModes = []string{
+	"header, body hash",             // what every SDK sends outside S3
+	"header, UNSIGNED-PAYLOAD",      // S3's streaming uploads
+	"header, declared digest",       // x-amz-content-sha256: <hash of the body>
+	"header, declared other digest", // x-amz-content-sha256: <hash of something else>
+	"presigned, no declaration",     // the body hash outside S3 (botocore's URLs), UNSIGNED-PAYLOAD at S3
+	"presigned, UNSIGNED-PAYLOAD",   // X-Amz-Content-Sha256=UNSIGNED-PAYLOAD
+	"presigned, declared digest",    // X-Amz-Content-Sha256=<hash of the body>
+}
+
+// FuzzPayloadHash signs a body in every payload mode, for S3 and for
+// services that are not S3, then verifies the request with that body and
+// with another. Verify never panics and reports client faults as *Error;
+// outside S3 an accepted request's body is the one its signature covers
+// (two different bodies are never both accepted), and UNSIGNED-PAYLOAD is
+// never accepted with a body.
+func FuzzPayloadHash(f *testing.F) {
+	f.Add(uint8(0), uint8(0), "POST", []byte("Action=GetCallerIdentity&Version=2011-06-15"), []byte("Action=AssumeRole"))
+	f.Add(uint8(1), uint8(1), "POST", []byte("Action=ListUsers"), []byte("Action=CreateAccessKey"))
+	f.Add(uint8(1), uint8(5), "GET", []byte(nil), []byte("Action=AssumeRole&RoleArn=x"))
+	f.Add(uint8(2), uint8(1), "PUT", []byte("object"), []byte("other object"))
+	f.Add(uint8(2), uint8(4), "GET", []byte(nil), []byte("x"))
+	f.Add(uint8(3), uint8(3), "POST", []byte("{}"), []byte("{}"))
+	f.Add(uint8(0), uint8(6), "POST", []byte("a=b"), []byte(""))
+	f.Fuzz(func(t *testing.T, svc, mode uint8, method string, body, other []byte) {
+		services := []string{"iam", "sts", "s3", "invoicing", "account"}
+		service := services[int(svc)%len(services)]
+		m := int(mode) % len(payloadModes)
+		if !validMethod(method) {
+			method = "POST"
+		}
+		const date, amzDate = "20240101", "20240101T000000Z"
+		now := MustClock(t, amzDate)
+		v := &sigv4.Verifier{Secrets: secretMap{exampleKeyID: exampleSecret}, Now: now}
+		sum := sha256.Sum256(body)
+		digest := hex.EncodeToString(sum[:])
+		otherSum := sha256.Sum256(append([]byte("other:"), body...))
+
+		r := &http.Request{Method: method, URL: &url.URL{Scheme: "http", Host: "example.com", Path: "/"}, Host: "example.com", Header: http.Header{}}
+		switch payloadModes[m] {
+		case "header, body hash":
+			signer := sigv4.Signer{AccessKeyID: exampleKeyID, SecretAccessKey: exampleSecret, Region: "us-east-1", Service: service, Now: now}
+			if err := signer.Sign(r, body); err != nil {
+				t.Fatal(err)
+			}
+		case "header, UNSIGNED-PAYLOAD", "header, declared digest", "header, declared other digest":
+			declared := map[string]string{
+				"header, UNSIGNED-PAYLOAD":      "UNSIGNED-PAYLOAD",
+				"header, declared digest":       digest,
+				"header, declared other digest": hex.EncodeToString(otherSum[:]),
+			}[payloadModes[m]]
+			r.Header.Set("X-Amz-Date", amzDate)
+			r.Header.Set("X-Amz-Content-Sha256", declared)
+			r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+exampleKeyID+"/"+date+"/us-east-1/"+service+
+				"/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=x")
+			_, sts, err := sigv4.Canonicalize(r, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Header.Set("Authorization", strings.TrimSuffix(r.Header.Get("Authorization"), "x")+signString(exampleSecret, date, "us-east-1", service, sts))
+		default: // presigned
+			q := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=" + exampleKeyID + "%2F" + date + "%2Fus-east-1%2F" + service +
+				"%2Faws4_request&X-Amz-Date=" + amzDate + "&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
+			switch payloadModes[m] {
+			case "presigned, UNSIGNED-PAYLOAD":
+				q += "&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD"
+			case "presigned, declared digest":
+				q += "&X-Amz-Content-Sha256=" + digest
+			}
+			r.URL.RawQuery = q + "&X-Amz-Signature=00"
+			_, sts, err := sigv4.Canonicalize(r, body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.URL.RawQuery = q + "&X-Amz-Signature=" + signString(exampleSecret, date, "us-east-1", service, sts)
+		}
+
+		accepted := map[bool]bool{}
+		for i, b := range [][]byte{body, other} {
+			res, err := v.Verify(context.Background(), r, b)
+			if err != nil {
+				if !errors.As(err, new(*sigv4.Error)) {
+					t.Fatalf("%s, %s: Verify = %v, want an *Error", service, payloadModes[m], err)
+				}
+				continue
+			}
+			accepted[i == 1] = true
+			if service != "s3" && res.UnsignedPayload && (len(b) > 0 || !res.Presigned) {
+				t.Fatalf("%s, %s: UNSIGNED-PAYLOAD accepted with body %q (presigned %t)", service, payloadModes[m], b, res.Presigned)
+			}
+		}
+		if service != "s3" && accepted[false] && accepted[true] && !bytes.Equal(body, other) {
+			t.Fatalf("%s, %s: two bodies accepted under one signature: %q and %q", service, payloadModes[m], body, other)
+		}
+		// The honest request: what each mode must do with the body it signed.
+		want := map[string]bool{
+			"header, body hash":             true,
+			"header, UNSIGNED-PAYLOAD":      service == "s3",
+			"header, declared digest":       true,
+			"header, declared other digest": false,
+			"presigned, no declaration":     true,
+			"presigned, UNSIGNED-PAYLOAD":   service == "s3" || len(body) == 0,
+			"presigned, declared digest":    true,
+		}[payloadModes[m]]
+		if accepted[false] != want {
+			_, err := v.Verify(context.Background(), r, body)
+			t.Fatalf("%s, %s, %s with body %q: accepted = %t, want %t (%v)", service, method, payloadModes[m], body, accepted[false], want, err)
+		}
+	})
 }

@@ -60,7 +60,8 @@ type Result struct {
 	Service     string
 	// SessionToken is the X-Amz-Security-Token header or query
 	// parameter, empty for long-term keys. Verify does not validate it:
-	// the caller must check that it belongs to AccessKeyID.
+	// the caller must check that it belongs to AccessKeyID, and refuse
+	// one sent with a long-term key (AWS answers InvalidClientTokenId).
 	SessionToken string
 	// Date is the signing time (X-Amz-Date, or the Date header), UTC.
 	Date time.Time
@@ -69,9 +70,11 @@ type Result struct {
 	// SignedHeaders are the lower-case names the signature covers.
 	SignedHeaders []string
 	// UnsignedPayload is true when the client signed the literal
-	// UNSIGNED-PAYLOAD instead of the body's hash (S3 presigned URLs, or
-	// x-amz-content-sha256: UNSIGNED-PAYLOAD): the body is not covered by
-	// the signature. Services that act on the body may want to refuse it.
+	// UNSIGNED-PAYLOAD instead of the body's hash. For service "s3"
+	// (presigned URLs, or x-amz-content-sha256: UNSIGNED-PAYLOAD) the
+	// body is then not covered by the signature. Verify accepts it for
+	// any other service only on a presigned URL sent without a body, so
+	// there is no body to cover.
 	UnsignedPayload bool
 }
 
@@ -112,7 +115,9 @@ func redacted(s string) string {
 // malformed signature information (MissingAuthenticationToken,
 // IncompleteSignature), credential scope and date (SignatureDoesNotMatch),
 // host and x-amz-* headers not signed, clock skew or expiry, the
-// x-amz-content-sha256 declaration, the access key (InvalidClientTokenId),
+// x-amz-content-sha256 declaration (UNSIGNED-PAYLOAD outside S3 is
+// SignatureDoesNotMatch, see the package documentation), the access key
+// (InvalidClientTokenId),
 // the signature itself (SignatureDoesNotMatch) and finally the body
 // against a signed x-amz-content-sha256 digest. Errors from Secrets other
 // than ErrUnknownKey and [*Error] come back wrapped, not as an *Error.
@@ -139,6 +144,9 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 	var pb [64]byte
 	payload, checkBody, e := payloadHash(r, body, &s, &pb)
 	if e != nil {
+		return nil, e
+	}
+	if e := checkUnsignedPayload(&s, payload, body); e != nil {
 		return nil, e
 	}
 
@@ -223,7 +231,7 @@ func (v *Verifier) checkScope(s *signedRequest) *Error {
 	c := &s.cred
 	var msg strings.Builder
 	if !validName(c.Region) {
-		msg.WriteString("Credential should be scoped to a valid Region, not '" + c.Region + "'. ")
+		msg.WriteString("Credential should be scoped to a valid region, not '" + c.Region + "'. ")
 	}
 	if !v.serviceAllowed(c.Service) {
 		expected := c.Service

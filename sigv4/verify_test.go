@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"net/http"
 	"strings"
@@ -42,6 +43,29 @@ func presignedRequest(t *testing.T, service, url string, expires time.Duration) 
 	return server
 }
 
+// presignedUnsigned returns a request presigned by hand with
+// X-Amz-Content-Sha256=UNSIGNED-PAYLOAD (Signer never writes that
+// parameter), as the server reads it. Its signature is the same whatever
+// body comes with it.
+func presignedUnsigned(t *testing.T, method, service, target string) *http.Request {
+	t.Helper()
+	q := "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Content-Sha256=UNSIGNED-PAYLOAD&X-Amz-Credential=AKIDEXAMPLE%2F20240101%2Fus-east-1%2F" +
+		service + "%2Faws4_request&X-Amz-Date=20240101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
+	sep := "?"
+	if strings.Contains(target, "?") {
+		sep = "&"
+	}
+	raw := method + " " + target + sep + q + "&X-Amz-Signature=00 HTTP/1.1\r\nHost: iam.local\r\n\r\n"
+	r, _ := MustReadRequest(t, raw)
+	_, sts, err := sigv4.Canonicalize(r, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = strings.Replace(raw, "X-Amz-Signature=00", "X-Amz-Signature="+signString(exampleSecret, "20240101", "us-east-1", service, sts), 1)
+	r, _ = MustReadRequest(t, raw)
+	return r
+}
+
 // rawRequest returns a request with the given Authorization header (none
 // when empty) and extra header lines, as the server reads it.
 func rawRequest(t *testing.T, target, authz string, lines ...string) *http.Request {
@@ -58,10 +82,11 @@ func rawRequest(t *testing.T, target, authz string, lines ...string) *http.Reque
 }
 
 const (
-	goodCred = "Credential=AKIDEXAMPLE/20240101/us-east-1/iam/aws4_request"
-	goodSig  = "Signature=0000000000000000000000000000000000000000000000000000000000000000"
-	amzDate  = "X-Amz-Date: 20240101T000000Z"
-	msgMatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+	goodCred    = "Credential=AKIDEXAMPLE/20240101/us-east-1/iam/aws4_request"
+	goodSig     = "Signature=0000000000000000000000000000000000000000000000000000000000000000"
+	amzDate     = "X-Amz-Date: 20240101T000000Z"
+	msgUnsigned = "x-amz-content-sha256: UNSIGNED-PAYLOAD is accepted only by Amazon S3. Sign the SHA-256 hash of the request body."
+	msgMatch    = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 )
 
 func authz(parts ...string) string { return "AWS4-HMAC-SHA256 " + strings.Join(parts, ", ") }
@@ -145,11 +170,11 @@ func TestVerifyErrors(t *testing.T) {
 		{name: "credential with six elements", request: raw("/", authz("Credential=secret/key/20240101/us-east-1/iam/aws4_request", fullSigned, goodSig), amzDate),
 			code: sigv4.CodeIncompleteSignature, status: 400, message: "Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got 'secret/key/20240101/us-east-1/iam/aws4_request'"},
 		{name: "invalid region", request: raw("/", authz("Credential=AKIDEXAMPLE/20240101/US_EAST_1/iam/aws4_request", fullSigned, goodSig), amzDate),
-			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped to a valid Region, not 'US_EAST_1'. "},
+			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped to a valid region, not 'US_EAST_1'. "},
 		{name: "invalid terminator", request: raw("/", authz("Credential=AKIDEXAMPLE/20240101/us-east-1/iam/aws4_reques", fullSigned, goodSig), amzDate),
 			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4_reques'. "},
 		{name: "region and terminator", request: raw("/", authz("Credential=AKIDEXAMPLE/20240101//iam/aws4", fullSigned, goodSig), amzDate),
-			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped to a valid Region, not ''. Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4'. "},
+			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped to a valid region, not ''. Credential should be scoped with a valid terminator: 'aws4_request', not 'aws4'. "},
 		{name: "invalid service", request: raw("/", authz("Credential=AKIDEXAMPLE/20240101/us-east-1/IAM/aws4_request", fullSigned, goodSig), amzDate),
 			code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: "Credential should be scoped to correct service: 'IAM'. "},
 		{name: "service not allowed", request: raw("/", authz("Credential=AKIDEXAMPLE/20240101/us-east-1/sts/aws4_request", fullSigned, goodSig), amzDate),
@@ -245,6 +270,30 @@ func TestVerifyErrors(t *testing.T) {
 			code: sigv4.CodeInvalidRequest, status: 400, message: "Missing required header for this request: x-amz-content-sha256"},
 		{name: "invalid content hash", request: raw("/", authz(goodCred, "SignedHeaders=host;x-amz-content-sha256;x-amz-date", goodSig), amzDate, "X-Amz-Content-Sha256: STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
 			code: sigv4.CodeInvalidArgument, status: 400, message: "x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value."},
+		// UNSIGNED-PAYLOAD outside S3: a captured request or presigned URL
+		// must not be sendable again with another body.
+		{name: "UNSIGNED-PAYLOAD header at IAM", request: func(t *testing.T) (*http.Request, []byte) {
+			r, body := signedRequest(t, "iam", "")
+			return resignWith(t, r, body, "iam", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD") }),
+				[]byte("Action=CreateAccessKey&Version=2010-05-08")
+		}, code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: msgUnsigned},
+		{name: "UNSIGNED-PAYLOAD header at STS without a body", request: func(t *testing.T) (*http.Request, []byte) {
+			r, body := signedRequest(t, "sts", "")
+			return resignWith(t, r, body, "sts", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD") }), nil
+		}, code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: msgUnsigned},
+		{name: "UNSIGNED-PAYLOAD header at a JSON service", request: func(t *testing.T) (*http.Request, []byte) {
+			r, body := signedRequest(t, "invoicing", "")
+			return resignWith(t, r, body, "invoicing", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD") }), []byte(`{}`)
+		}, code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: msgUnsigned},
+		{name: "presigned UNSIGNED-PAYLOAD with a body", request: func(t *testing.T) (*http.Request, []byte) {
+			return presignedUnsigned(t, "POST", "sts", "/?Action=GetCallerIdentity&Version=2011-06-15"),
+				[]byte("Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/admin&RoleSessionName=x")
+		}, code: sigv4.CodeSignatureDoesNotMatch, status: 403,
+			message: "A presigned URL that signs UNSIGNED-PAYLOAD covers no request body: send it without a body, or sign the body's SHA-256 hash."},
+		{name: "presigned with a body", request: func(t *testing.T) (*http.Request, []byte) {
+			return presignedRequest(t, "sts", "http://sts.local/?Action=GetCallerIdentity&Version=2011-06-15", time.Minute),
+				[]byte("Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/admin&RoleSessionName=x")
+		}, code: sigv4.CodeSignatureDoesNotMatch, status: 403, message: msgMatch},
 		{name: "content hash mismatch", request: signed("s3", func(_ *http.Request, body []byte) []byte { return append(body, '!') }),
 			verifier: nil, code: sigv4.CodeXAmzContentSHA256Mismatch, status: 400, message: "The provided 'x-amz-content-sha256' header does not match what was computed."},
 	}
@@ -316,7 +365,7 @@ func TestVerifyAccepts(t *testing.T) {
 	}{
 		{name: "ISO date in the Date header", request: func(t *testing.T) (*http.Request, []byte) {
 			r, body := signedRequest(t, "iam", "")
-			return resignWith(t, r, body, func(r *http.Request) {
+			return resignWith(t, r, body, "iam", func(r *http.Request) {
 				r.Header.Del("X-Amz-Date")
 				r.Header.Set("Date", "20240101T000000Z")
 			}), body
@@ -326,13 +375,28 @@ func TestVerifyAccepts(t *testing.T) {
 			r.Header.Set("X-Amz-Content-Sha256", "whatever")
 			return r, body
 		}},
-		{name: "signed UNSIGNED-PAYLOAD", request: func(t *testing.T) (*http.Request, []byte) {
-			r, body := signedRequest(t, "iam", "")
-			return resignWith(t, r, body, func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD") }), []byte("anything")
+		{name: "signed UNSIGNED-PAYLOAD at S3", request: func(t *testing.T) (*http.Request, []byte) {
+			r, body := signedRequest(t, "s3", "")
+			return resignWith(t, r, body, "s3", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD") }), []byte("anything")
 		}, check: func(t *testing.T, res *sigv4.Result) {
 			if !res.UnsignedPayload {
 				t.Error("UnsignedPayload = false")
 			}
+		}},
+		{name: "presigned UNSIGNED-PAYLOAD at STS without a body", request: func(t *testing.T) (*http.Request, []byte) {
+			return presignedUnsigned(t, "GET", "sts", "/?Action=GetCallerIdentity&Version=2011-06-15"), nil
+		}, check: func(t *testing.T, res *sigv4.Result) {
+			if !res.UnsignedPayload || !res.Presigned {
+				t.Errorf("UnsignedPayload = %t, Presigned = %t", res.UnsignedPayload, res.Presigned)
+			}
+		}},
+		{name: "presigned UNSIGNED-PAYLOAD at S3 with a body", request: func(t *testing.T) (*http.Request, []byte) {
+			return presignedUnsigned(t, "PUT", "s3", "/bucket/key"), []byte("object data")
+		}},
+		{name: "signed digest at IAM", request: func(t *testing.T) (*http.Request, []byte) {
+			r, body := signedRequest(t, "iam", "")
+			sum := sha256.Sum256(body)
+			return resignWith(t, r, body, "iam", func(r *http.Request) { r.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:])) }), body
 		}},
 		{name: "session token as a signed header", request: func(t *testing.T) (*http.Request, []byte) {
 			return signedRequest(t, "sts", "token/with+chars=")
@@ -366,7 +430,7 @@ func TestVerifyAccepts(t *testing.T) {
 // resignWith changes a server-side request and signs it again by hand:
 // the signature is taken from Canonicalize's string to sign through a
 // Signer-produced twin, so the test does not depend on internals.
-func resignWith(t *testing.T, r *http.Request, body []byte, change func(r *http.Request)) *http.Request {
+func resignWith(t *testing.T, r *http.Request, body []byte, service string, change func(r *http.Request)) *http.Request {
 	t.Helper()
 	change(r)
 	signed := "content-type;host;x-amz-date"
@@ -376,12 +440,12 @@ func resignWith(t *testing.T, r *http.Request, body []byte, change func(r *http.
 	if r.Header.Get("X-Amz-Content-Sha256") != "" {
 		signed = "content-type;host;x-amz-content-sha256;x-amz-date"
 	}
-	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+exampleKeyID+"/20240101/us-east-1/iam/aws4_request, SignedHeaders="+signed+", Signature=x")
+	r.Header.Set("Authorization", "AWS4-HMAC-SHA256 Credential="+exampleKeyID+"/20240101/us-east-1/"+service+"/aws4_request, SignedHeaders="+signed+", Signature=x")
 	_, sts, err := sigv4.Canonicalize(r, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.Header.Set("Authorization", strings.TrimSuffix(r.Header.Get("Authorization"), "x")+signString(exampleSecret, "20240101", "us-east-1", "iam", sts))
+	r.Header.Set("Authorization", strings.TrimSuffix(r.Header.Get("Authorization"), "x")+signString(exampleSecret, "20240101", "us-east-1", service, sts))
 	return r
 }
 

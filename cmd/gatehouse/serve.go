@@ -111,7 +111,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	sc.register(fs)
 	addr := fs.String("addr", defaultAddr, "listen address")
 	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
-	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset, which wipes all state")
+	enableReset := fs.Bool("enable-reset", false, "expose POST /_gatehouse/reset (with header X-Gatehouse-Reset: 1), which wipes all state")
 	logLevel := fs.String("log-level", "info", "debug, info, warn or error")
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
@@ -171,7 +171,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Info("outbox delivery by SMTP", "smtp", *smtpAddr, "from", *smtpFrom, "user", *smtpUser)
 	}
 	defer stopMail()
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	hs := newHTTPServer(srv.Handler(), defaultHTTPTimeouts)
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
 	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", Version, ln.Addr())
 	errc := make(chan error, 1)
@@ -192,6 +192,46 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger.Info("gatehouse stopped")
 	return exitOK
+}
+
+// httpTimeouts bound how long one connection may hold the server, so
+// that clients that send slowly (or not at all) cannot keep connections
+// and handlers busy.
+type httpTimeouts struct {
+	// readHeader bounds reading the request line and headers.
+	readHeader time.Duration
+	// read bounds reading the whole request, body included: the api
+	// answers a body still coming at that point with RequestTimeout.
+	read time.Duration
+	// write bounds the handler and the response, from the end of the
+	// request headers.
+	write time.Duration
+	// idle bounds the wait for the next request on a kept-alive
+	// connection.
+	idle time.Duration
+}
+
+// defaultHTTPTimeouts are those of gatehouse serve. Bodies are at most
+// 1 MiB (sign-in 8 KiB), so 30 seconds to read a request allows a client
+// on a 35 KB/s link; the slowest handlers (a root sign-in's password hash,
+// GetAccountAuthorizationDetails of a large account) take well under the
+// write timeout.
+var defaultHTTPTimeouts = httpTimeouts{
+	readHeader: 10 * time.Second,
+	read:       30 * time.Second,
+	write:      time.Minute,
+	idle:       2 * time.Minute,
+}
+
+// newHTTPServer returns the http.Server of gatehouse serve.
+func newHTTPServer(h http.Handler, t httpTimeouts) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
+	}
 }
 
 func (c *storeConfig) describe() string {

@@ -10,7 +10,7 @@
 #   AWS_CLI                 the aws executable to run (v1 or v2)
 #   AWS_ENDPOINT_URL        the server, e.g. http://127.0.0.1:4590
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   the root user's key
-#   AWS_DEFAULT_REGION      any region: the server accepts the signed one
+#   AWS_DEFAULT_REGION      any region of the account's partition (us-west-2, say)
 #   ACCOUNT_ID              the account's 12-digit ID
 #   SCENARIO_PREFIX         prefix of every name created, so runs do not collide
 #   SCENARIO_STATE          file where setup leaves keys for verify

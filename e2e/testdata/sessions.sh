@@ -16,7 +16,7 @@
 #   AWS_CLI                 the aws executable to run (v1)
 #   AWS_ENDPOINT_URL        the server, e.g. http://127.0.0.1:4590
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY   the root user's key
-#   AWS_DEFAULT_REGION      any region
+#   AWS_DEFAULT_REGION      any region of the account's partition
 #   ACCOUNT_ID              the account's 12-digit ID
 #   SCENARIO_STATE          file where the secrets used are left for the test
 #
