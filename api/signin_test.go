@@ -302,7 +302,7 @@ func TestRootSignInThrottle(t *testing.T) {
 func TestRootSignInThrottleKeys(t *testing.T) {
 	h := newHarness(t, nil)
 	h.giveRootPassword(t)
-	if _, _, err := h.svc.CreateAccount(context.Background(), iam.AccountSpec{ID: "210987654321", Email: "mallory@example.com",
+	if _, _, err := h.svc.CreateAccount(context.Background(), iam.AccountSpec{ID: "456789012345", Email: "mallory@example.com",
 		RootPassword: gatehouse.Secret(signInPassword)}); err != nil {
 		t.Fatal(err)
 	}

@@ -26,7 +26,7 @@ import (
 // root-only task; no request gets a 5xx. The operation tables are
 // iterated, so a new operation is swept without editing this test.
 
-const sweepPartner = "210987654321"
+const sweepPartner = "345678901234" // (210987654321 is a GovCloud account in edge_test.go; partitions are process-wide)
 
 // sweepPrincipal is one caller of the sweep; anonymous callers sign
 // nothing.
