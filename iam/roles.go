@@ -89,6 +89,56 @@ func BindPrincipals(tx gatehouse.Tx, doc *policy.Document) (map[string]string, e
 	return bindings, nil
 }
 
+// BindTrustPolicies binds the trust policies written before Gatehouse
+// bound principals to unique IDs (roles without TrustBindings) to the
+// users and roles that hold the names they trust now, so that a name
+// reused later is not trusted. Principals that no longer exist stay
+// unbound. It runs at server start; a role already bound is left alone.
+func (s *Service) BindTrustPolicies(ctx context.Context) error {
+	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		accounts, err := tx.Accounts()
+		if err != nil {
+			return err
+		}
+		for _, a := range accounts {
+			roles, err := tx.Roles(a.ID)
+			if err != nil {
+				return err
+			}
+			for _, r := range roles {
+				if r.TrustBindings != nil || !strings.Contains(r.AssumeRolePolicy, ":iam::") {
+					continue
+				}
+				doc, err := policy.Parse([]byte(r.AssumeRolePolicy))
+				if err != nil {
+					continue
+				}
+				bindings := map[string]string{}
+				for _, st := range doc.Statements {
+					for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
+						if p == nil {
+							continue
+						}
+						for _, arn := range p.AWS {
+							if id, bound, err := principalID(tx, arn); err == nil && bound {
+								bindings[arn] = id
+							}
+						}
+					}
+				}
+				if len(bindings) == 0 {
+					continue
+				}
+				r.TrustBindings = bindings
+				if err := tx.UpdateRole(r.Name, r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
 // principalID returns the unique ID of the IAM user or role principal
 // names, and whether it names one in an account of this server.
 func principalID(tx gatehouse.Tx, principal string) (string, bool, error) {

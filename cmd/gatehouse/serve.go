@@ -137,6 +137,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := svc.SeedManagedPolicies(ctx); err != nil {
 			return err
 		}
+		if err := svc.BindTrustPolicies(ctx); err != nil {
+			return err
+		}
 		return bootstrapAccount(ctx, svc, st, stdout)
 	}
 	if err := bootstrap(ctx); err != nil {

@@ -1,8 +1,8 @@
 -- 0015_session_binding: principals are bound to unique IDs. A role's
 -- trust_bindings is a JSON object from each IAM user and role ARN its trust
 -- policy names to that entity's ID when the policy was written ('{}' for
--- roles written before this migration: they are bound when their trust
--- policy is next written). A user session names its user's unique ID (a
+-- roles written before this migration: gatehouse serve binds them when it
+-- starts, iam.Service.BindTrustPolicies). A user session names its user's unique ID (a
 -- user deleted and created again under the same name does not inherit the
 -- old sessions), root sign-in sessions are told apart from GetSessionToken
 -- sessions, and role sessions keep their session tags (a JSON array of
