@@ -161,6 +161,9 @@ type condition struct {
 	prefixes []netip.Prefix
 	bools    []string // lower-cased "true"/"false" (also for Null)
 	raw      []string
+	// cost is what comparing a context value with the condition's values
+	// costs; parse what parsing the context value first costs.
+	cost, parse shape
 }
 
 func compileCondition(e ConditionEntry, vars bool) (condition, error) {
