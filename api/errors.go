@@ -33,9 +33,10 @@ var statusByCode = map[string]int{
 	"ExpiredToken":                    http.StatusForbidden,
 	"RequestEntityTooLarge":           http.StatusRequestEntityTooLarge,
 	"NotFound":                        http.StatusNotFound,
-	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
-	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired
-	"ReportInProgress":                http.StatusNotFound, // AWS's CredentialReportNotReady
+	"ReportNotPresent":                http.StatusGone,                // iam.EReportNotPresent
+	"ReportExpired":                   http.StatusGone,                // iam.EReportExpired
+	"ReportInProgress":                http.StatusNotFound,            // AWS's CredentialReportNotReady
+	"PolicyEvaluation":                http.StatusInternalServerError, // authz.EPolicyEvaluation
 }
 
 // statusOf returns the HTTP status of an error code.
