@@ -37,9 +37,10 @@ var statusByCode = map[string]int{
 	"RequestTimeout":                  http.StatusBadRequest, // S3's code for a body that stopped coming
 	"IncompleteBody":                  http.StatusBadRequest,
 	"NotFound":                        http.StatusNotFound,
-	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
-	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired
-	"ReportInProgress":                http.StatusNotFound, // AWS's CredentialReportNotReady
+	"ReportNotPresent":                http.StatusGone,                // iam.EReportNotPresent
+	"ReportExpired":                   http.StatusGone,                // iam.EReportExpired
+	"ReportInProgress":                http.StatusNotFound,            // AWS's CredentialReportNotReady
+	"PolicyEvaluation":                http.StatusInternalServerError, // authz.EPolicyEvaluation
 }
 
 // statusOf returns the HTTP status of an error code.

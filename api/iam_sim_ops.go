@@ -17,19 +17,17 @@ type (
 		ContextKeyType   string
 	}
 	simulatePrincipalIn struct {
-		PolicySourceArn                    string `query:",required"`
-		PolicyInputList                    []string
-		PermissionsBoundaryPolicyInputList []string
-		ActionNames                        []string `query:",required"`
-		ResourceArns                       []string
-		ResourcePolicy                     string
-		ResourceOwner                      string
-		CallerArn                          string
-		ContextEntries                     []contextEntryIn
-		pageIn
+		PolicySourceArn string `query:",required"`
+		PolicyInputList []string
+		simulateIn
 	}
 	simulateCustomIn struct {
-		PolicyInputList                    []string `query:",required"`
+		PolicyInputList []string `query:",required"`
+		simulateIn
+	}
+	// simulateIn is what both simulations take besides their policies'
+	// source, in the order of the service model's members.
+	simulateIn struct {
 		PermissionsBoundaryPolicyInputList []string
 		ActionNames                        []string `query:",required"`
 		ResourceArns                       []string
@@ -37,6 +35,7 @@ type (
 		ResourceOwner                      string
 		CallerArn                          string
 		ContextEntries                     []contextEntryIn
+		ResourceHandlingOption             string
 		pageIn
 	}
 	contextKeysPrincipalIn struct {
@@ -47,6 +46,49 @@ type (
 		PolicyInputList []string `query:",required"`
 	}
 )
+
+// contextKeyTypes is ContextKeyTypeEnum.
+var contextKeyTypes = []string{"string", "stringList", "numeric", "numericList", "boolean", "booleanList",
+	"ip", "ipList", "binary", "binaryList", "date", "dateList"}
+
+// check applies the service model's constraints on the members of a
+// simulation after its policies: ActionNameType (3 to 128 characters),
+// ResourceNameType (1 to 2048), policyDocumentType, ContextKeyNameType (5
+// to 256), ContextKeyTypeEnum, ResourceHandlingOptionType (1 to 64),
+// maxItemsType and markerType. The model sets no limit on the number of
+// members of any list: the 1 MiB request body and the 10,000 parameters
+// url.ParseQuery accepts bound them, and the simulator evaluates only the
+// page it answers, within a budget of work (authz.Simulation.Page).
+func (in *simulateIn) check(c *constraints) {
+	c.policyDocuments("permissionsBoundaryPolicyInputList", in.PermissionsBoundaryPolicyInputList)
+	c.stringList("actionNames", in.ActionNames, 3, 128)
+	c.stringList("resourceArns", in.ResourceArns, 1, 2048)
+	if in.ResourcePolicy != "" {
+		c.policyDocument("resourcePolicy", in.ResourcePolicy)
+	}
+	c.optional("resourceOwner", in.ResourceOwner, 1, 2048)
+	c.optional("callerArn", in.CallerArn, 1, 2048)
+	for i, e := range in.ContextEntries {
+		m := member("contextEntries", i)
+		c.optional(m+".contextKeyName", e.ContextKeyName, 5, 256)
+		if e.ContextKeyType != "" {
+			c.enum(m+".contextKeyType", e.ContextKeyType, contextKeyTypes)
+		}
+	}
+	c.optional("resourceHandlingOption", in.ResourceHandlingOption, 1, 64)
+	c.page(in.pageIn)
+}
+
+// input is the simulation the members ask for, without its policies.
+func (in *simulateIn) input(c *call) (authz.SimulationInput, error) {
+	ctx, err := contextOf(in.ContextEntries)
+	if err != nil {
+		return authz.SimulationInput{}, err
+	}
+	return authz.SimulationInput{AccountID: c.account(), BoundaryInputs: in.PermissionsBoundaryPolicyInputList,
+		Actions: in.ActionNames, Resources: in.ResourceArns, ResourcePolicy: in.ResourcePolicy,
+		ResourceOwner: in.ResourceOwner, CallerARN: in.CallerArn, Context: ctx}, nil
+}
 
 type positionXML struct {
 	Line   int `xml:"Line"`
@@ -110,8 +152,18 @@ func (c *call) simulationSource(in *authz.SimulationInput, source string) error 
 	return err
 }
 
-func simulationResult(results []authz.EvaluationResult, in pageIn) (any, error) {
-	pg, trunc, next, err := page(results, in)
+// simulate answers one page of a simulation. Only the results on the
+// page are evaluated; the Marker is the offset of the next one.
+func (c *call) simulate(sim authz.SimulationInput, in pageIn) (any, error) {
+	start, max, err := pageBounds(sim.Results(), in)
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.srv.Authz.PrepareSimulation(c.ctx, sim)
+	if err != nil {
+		return nil, err
+	}
+	results, next, err := s.Page(start, max)
 	if err != nil {
 		return nil, err
 	}
@@ -119,11 +171,14 @@ func simulationResult(results []authz.EvaluationResult, in pageIn) (any, error) 
 		EvaluationResults members[evaluationResultXML] `xml:"EvaluationResults"`
 		IsTruncated       bool                         `xml:"IsTruncated"`
 		Marker            string                       `xml:"Marker,omitempty"`
-	}{EvaluationResults: members[evaluationResultXML]{}, IsTruncated: trunc, Marker: next}
-	for _, r := range pg {
+	}{EvaluationResults: make(members[evaluationResultXML], 0, len(results))}
+	if next < s.Len() {
+		out.IsTruncated, out.Marker = true, markerAt(next)
+	}
+	for _, r := range results {
 		x := evaluationResultXML{
 			EvalActionName: r.Action, EvalResourceName: r.Resource, EvalDecision: r.Decision.String(),
-			MatchedStatements: members[statementXML]{}, MissingContextValues: append(members[string]{}, r.Missing...),
+			MatchedStatements: make(members[statementXML], 0, len(r.Matched)), MissingContextValues: append(members[string]{}, r.Missing...),
 			OrganizationsDecisionDetail: organizationsXML{true},
 		}
 		for _, m := range r.Matched {
@@ -149,43 +204,51 @@ func simulationOperations() []operation {
 		op("SimulatePrincipalPolicy", opSpec[simulatePrincipalIn]{
 			action:   "iam:SimulatePrincipalPolicy",
 			resource: func(c *call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
+			precheck: func(c *call, in *simulatePrincipalIn) error {
+				var v constraints
+				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
+				v.policyDocuments("policyInputList", in.PolicyInputList)
+				in.check(&v)
+				return v.err()
+			},
 			handle: func(c *call, in *simulatePrincipalIn) (any, error) {
-				ctx, err := contextOf(in.ContextEntries)
+				sim, err := in.input(c)
 				if err != nil {
 					return nil, err
 				}
-				sim := authz.SimulationInput{AccountID: c.account(), PolicyInputs: in.PolicyInputList,
-					BoundaryInputs: in.PermissionsBoundaryPolicyInputList, Actions: in.ActionNames, Resources: in.ResourceArns,
-					ResourcePolicy: in.ResourcePolicy, ResourceOwner: in.ResourceOwner, CallerARN: in.CallerArn, Context: ctx}
+				sim.PolicyInputs = in.PolicyInputList
 				if err := c.simulationSource(&sim, in.PolicySourceArn); err != nil {
 					return nil, err
 				}
-				results, err := c.srv.Authz.Simulate(c.ctx, sim)
-				if err != nil {
-					return nil, err
-				}
-				return simulationResult(results, in.pageIn)
+				return c.simulate(sim, in.pageIn)
 			},
 		}),
 		op("SimulateCustomPolicy", opSpec[simulateCustomIn]{
 			action: "iam:SimulateCustomPolicy",
+			precheck: func(c *call, in *simulateCustomIn) error {
+				var v constraints
+				v.policyDocuments("policyInputList", in.PolicyInputList)
+				in.check(&v)
+				return v.err()
+			},
 			handle: func(c *call, in *simulateCustomIn) (any, error) {
-				ctx, err := contextOf(in.ContextEntries)
+				sim, err := in.input(c)
 				if err != nil {
 					return nil, err
 				}
-				results, err := c.srv.Authz.Simulate(c.ctx, authz.SimulationInput{AccountID: c.account(), PolicyInputs: in.PolicyInputList,
-					BoundaryInputs: in.PermissionsBoundaryPolicyInputList, Actions: in.ActionNames, Resources: in.ResourceArns,
-					ResourcePolicy: in.ResourcePolicy, ResourceOwner: in.ResourceOwner, CallerARN: in.CallerArn, Context: ctx})
-				if err != nil {
-					return nil, err
-				}
-				return simulationResult(results, in.pageIn)
+				sim.PolicyInputs = in.PolicyInputList
+				return c.simulate(sim, in.pageIn)
 			},
 		}),
 		op("GetContextKeysForPrincipalPolicy", opSpec[contextKeysPrincipalIn]{
 			action:   "iam:GetContextKeysForPrincipalPolicy",
 			resource: func(c *call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
+			precheck: func(c *call, in *contextKeysPrincipalIn) error {
+				var v constraints
+				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
+				v.policyDocuments("policyInputList", in.PolicyInputList)
+				return v.err()
+			},
 			handle: func(c *call, in *contextKeysPrincipalIn) (any, error) {
 				sim := authz.SimulationInput{AccountID: c.account(), PolicyInputs: in.PolicyInputList}
 				if err := c.simulationSource(&sim, in.PolicySourceArn); err != nil {
@@ -204,6 +267,11 @@ func simulationOperations() []operation {
 		}),
 		op("GetContextKeysForCustomPolicy", opSpec[contextKeysCustomIn]{
 			action: "iam:GetContextKeysForCustomPolicy",
+			precheck: func(c *call, in *contextKeysCustomIn) error {
+				var v constraints
+				v.policyDocuments("policyInputList", in.PolicyInputList)
+				return v.err()
+			},
 			handle: func(c *call, in *contextKeysCustomIn) (any, error) {
 				keys, err := authz.ContextKeys(in.PolicyInputList)
 				if err != nil {

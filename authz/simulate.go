@@ -36,6 +36,10 @@ type SimulationInput struct {
 	Context   policy.Context
 }
 
+// Results is the number of results the simulation has: one per action
+// and resource.
+func (in *SimulationInput) Results() int { return len(in.Actions) * max(len(in.Resources), 1) }
+
 // SimulatedStatement is a statement that applied, located in its policy.
 type SimulatedStatement struct {
 	SourcePolicyID   string
@@ -54,14 +58,48 @@ type EvaluationResult struct {
 	AllowedByBoundary *bool
 }
 
+// EPolicyEvaluation is IAM's error for a simulation it cannot evaluate
+// (PolicyEvaluationException, HTTP 500).
+const EPolicyEvaluation = "PolicyEvaluation"
+
+// What one page of a simulation may cost. The simulator decides for
+// policies, resources and context its caller chooses, so a page ends
+// early (IAM "might return fewer results, even when there are more
+// results available") once its decisions have cost pageWork (in
+// policy.Meter units, about a nanosecond each) or its results hold
+// pageOutput matched statements and missing context keys. A page always
+// holds one result at least, so a single result that would cost more
+// than pageWork is refused.
+const (
+	pageWork   = 100_000_000
+	pageOutput = 5_000
+)
+
 // simDoc is a compiled input with what the simulator reports about it.
 type simDoc struct {
 	namedDoc
 	policy *policy.Policy
+	// positions holds the start and end of each statement, computed the
+	// first time one of them is reported.
+	positions [][2]policy.Position
 }
 
-// Simulate answers a simulation for every action and resource.
-func (a *Authorizer) Simulate(ctx context.Context, in SimulationInput) ([]EvaluationResult, error) {
+// Simulation is a simulation ready to be evaluated: its policies parsed
+// and compiled once, its request context built once. Its results are the
+// cross product of its actions and resources, action by action, and any
+// run of them can be evaluated alone: a page costs what is in it, not
+// what comes before it.
+type Simulation struct {
+	actions, resources []string
+	policies, boundary *policy.Policies
+	byID               map[string]*simDoc
+	req                policy.Request
+	meter              *policy.Meter
+	decision           policy.Decision
+}
+
+// PrepareSimulation gathers and compiles the policies of a simulation.
+func (a *Authorizer) PrepareSimulation(ctx context.Context, in SimulationInput) (*Simulation, error) {
 	var identity, boundary []namedDoc
 	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
 		var docs []namedDoc
@@ -94,7 +132,10 @@ func (a *Authorizer) Simulate(ctx context.Context, in SimulationInput) ([]Evalua
 			boundary = append(boundary, namedDoc{id: name, doc: d, source: "none", name: name})
 		}
 	}
-	byID := map[string]simDoc{}
+	s := &Simulation{actions: in.Actions, resources: in.Resources, byID: map[string]*simDoc{}}
+	if len(s.resources) == 0 {
+		s.resources = []string{"*"}
+	}
 	compileAll := func(docs []namedDoc) (*policy.Set, error) {
 		if len(docs) == 0 {
 			return nil, nil
@@ -105,7 +146,7 @@ func (a *Authorizer) Simulate(ctx context.Context, in SimulationInput) ([]Evalua
 			if err != nil {
 				return nil, gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", err.Error())
 			}
-			byID[d.id] = simDoc{d, p}
+			s.byID[d.id] = &simDoc{namedDoc: d, policy: p}
 			ps = append(ps, p)
 		}
 		return policy.NewSet(ps...), nil
@@ -125,51 +166,107 @@ func (a *Authorizer) Simulate(ctx context.Context, in SimulationInput) ([]Evalua
 			return nil, err
 		}
 	}
+	s.policies = ps
+	if ps.Boundary != nil {
+		s.boundary = &policy.Policies{Identity: ps.Boundary}
+	}
+
+	// One request serves every result: only its action and resource
+	// change, and deciding reads its context without changing it.
 	principal, userID, tags := simulatedPrincipal(in)
-	resources := in.Resources
-	if len(resources) == 0 {
-		resources = []string{"*"}
-	}
-	owner := in.AccountID
+	s.req = policy.Request{Principal: principal, ResourceAccount: in.AccountID}
 	if in.ResourceOwner != "" {
-		owner = in.ResourceOwner
+		s.req.ResourceAccount = in.ResourceOwner
 		if a, err := arn.Parse(in.ResourceOwner); err == nil {
-			owner = a.Account
+			s.req.ResourceAccount = a.Account
 		}
 	}
+	for _, k := range in.Context.Keys() {
+		v, _ := in.Context.Get(k)
+		s.req.Context.Set(k, v...)
+	}
+	for _, t := range tags {
+		if _, set := s.req.Context.Get("aws:PrincipalTag/" + t.Key); !set {
+			s.req.Context.Set("aws:PrincipalTag/"+t.Key, t.Value)
+		}
+	}
+	policy.PrincipalContext(&s.req.Context, principal, userID)
+	s.meter = policy.NewMeter(&s.req.Context)
+	return s, nil
+}
+
+// Len is the number of results: actions × resources.
+func (s *Simulation) Len() int { return len(s.actions) * len(s.resources) }
+
+// Page evaluates at most limit results from the offset-th on, fewer when
+// the page reaches its budget of work or output, and returns them with
+// the offset of the first result it leaves out (Len when none). It is not
+// safe for concurrent use.
+func (s *Simulation) Page(offset, limit int) ([]EvaluationResult, int, error) {
 	var out []EvaluationResult
-	for _, action := range in.Actions {
-		for _, res := range resources {
-			req := &policy.Request{Principal: principal, Action: action, Resource: res, ResourceAccount: owner}
-			for _, k := range in.Context.Keys() {
-				v, _ := in.Context.Get(k)
-				req.Context.Set(k, v...)
-			}
-			for _, t := range tags {
-				if _, set := req.Context.Get("aws:PrincipalTag/" + t.Key); !set {
-					req.Context.Set("aws:PrincipalTag/"+t.Key, t.Value)
-				}
-			}
-			policy.PrincipalContext(&req.Context, principal, userID)
-			d := policy.Decide(req, ps)
-			r := EvaluationResult{Action: action, Resource: res, Decision: d.Result, DecidedBy: d.DecidedBy,
-				Missing: policy.MissingContextKeys(req, ps)}
-			for _, m := range d.Matched {
-				sd := byID[m.PolicyID]
-				st := sd.policy.Document().Statements[m.Index]
-				r.Matched = append(r.Matched, SimulatedStatement{
-					SourcePolicyID: sd.name, SourcePolicyType: sd.source,
-					Start: policy.PositionOf([]byte(sd.doc), st.Start), End: policy.PositionOf([]byte(sd.doc), st.End),
-				})
-			}
-			if ps.Boundary != nil {
-				allowed := policy.Decide(req, &policy.Policies{Identity: ps.Boundary}).Result == policy.Allowed
-				r.AllowedByBoundary = &allowed
-			}
-			out = append(out, r)
+	work, output := int64(0), 0
+	i := offset
+	for ; i < s.Len() && len(out) < limit; i++ {
+		s.req.Action, s.req.Resource = s.actions[i/len(s.resources)], s.resources[i%len(s.resources)]
+		// Deciding, deciding the boundary alone, and finding the missing
+		// keys each walk the candidate statements.
+		cost := 3 * s.meter.Cost(&s.req, s.policies)
+		if len(out) > 0 && (work+cost > pageWork || output >= pageOutput) {
+			break
+		}
+		if cost > pageWork {
+			return nil, 0, gatehouse.Errorf(EPolicyEvaluation,
+				"Simulating %s on %s would take more work than one request may do; simulate fewer or smaller policies, condition values or context values.",
+				s.req.Action, s.req.Resource)
+		}
+		work += cost
+		r := s.evaluate()
+		output += len(r.Matched) + len(r.Missing)
+		out = append(out, r)
+	}
+	return out, i, nil
+}
+
+// evaluate decides s.req.
+func (s *Simulation) evaluate() EvaluationResult {
+	req, d := &s.req, &s.decision
+	policy.DecideInto(req, s.policies, d)
+	r := EvaluationResult{Action: req.Action, Resource: req.Resource, Decision: d.Result, DecidedBy: d.DecidedBy,
+		Missing: policy.MissingContextKeys(req, s.policies)}
+	if len(d.Matched) > 0 {
+		r.Matched = make([]SimulatedStatement, 0, len(d.Matched))
+	}
+	for _, m := range d.Matched {
+		sd := s.byID[m.PolicyID]
+		pos := sd.position(m.Index)
+		r.Matched = append(r.Matched, SimulatedStatement{
+			SourcePolicyID: sd.name, SourcePolicyType: sd.source, Start: pos[0], End: pos[1],
+		})
+	}
+	if s.boundary != nil {
+		policy.DecideInto(req, s.boundary, d)
+		allowed := d.Result == policy.Allowed
+		r.AllowedByBoundary = &allowed
+	}
+	return r
+}
+
+// position returns where statement i of the document starts and ends.
+// The first call computes every statement's position in one pass over the
+// document.
+func (d *simDoc) position(i int) [2]policy.Position {
+	if d.positions == nil {
+		stmts := d.policy.Document().Statements
+		offsets := make([]int, 0, 2*len(stmts))
+		for _, st := range stmts {
+			offsets = append(offsets, st.Start, st.End)
+		}
+		d.positions = make([][2]policy.Position, len(stmts))
+		for j, p := range policy.PositionsOf([]byte(d.doc), offsets) {
+			d.positions[j/2][j%2] = p
 		}
 	}
-	return out, nil
+	return d.positions[i]
 }
 
 // simulatedPrincipal is the caller a simulation decides for.

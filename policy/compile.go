@@ -57,6 +57,8 @@ type statement struct {
 	notPrincipal bool
 
 	conditions []condition
+
+	cost stmtCost // what deciding against the statement may cost (see Meter)
 }
 
 // actionPattern is a compiled "service:Action" pattern, lower-cased.
@@ -145,6 +147,7 @@ func compileStatement(i int, s *Statement, vars bool) (statement, error) {
 		}
 		st.conditions = append(st.conditions, c)
 	}
+	st.computeCost()
 	return st, nil
 }
 

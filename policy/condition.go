@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -160,6 +161,9 @@ type condition struct {
 	prefixes []netip.Prefix
 	bools    []string // lower-cased "true"/"false" (also for Null)
 	raw      []string
+	// cost is what comparing a context value with the condition's values
+	// costs; parse what parsing the context value first costs.
+	cost, parse shape
 }
 
 func compileCondition(e ConditionEntry, vars bool) (condition, error) {
@@ -472,7 +476,7 @@ func (ap *arnPattern) matchSplit(v string, parts *[6]string, isARN bool, ctx *Co
 		return false
 	}
 	if ap.expand {
-		return ap.matchExpanding(v, 0, 0, ctx)
+		return ap.matchExpanding(v, ctx)
 	}
 	if !isARN {
 		return false
@@ -485,24 +489,92 @@ func (ap *arnPattern) matchSplit(v string, parts *[6]string, isARN bool, ctx *Co
 	return true
 }
 
-// matchExpanding matches component i of the pattern against v[from:],
-// letting a trailing '*' in components 0–4 take in further colons.
-func (ap *arnPattern) matchExpanding(v string, i, from int, ctx *Context) bool {
+// maxTriedColons is the most colons a value may have for matchExpanding
+// to try every placement of the component ends (at most 2⁸ component
+// matches, and no allocation): every real ARN has fewer.
+const maxTriedColons = 8
+
+// matchExpanding matches the components against v, letting a trailing
+// '*' in components 0–4 take in further colons. Trying every placement of
+// the five component ends costs colons⁵ component matches (a resource
+// ARN of 400 colons took seconds), so values with more colons than any
+// real ARN are matched by dynamic programming over their colons instead.
+func (ap *arnPattern) matchExpanding(v string, ctx *Context) bool {
+	if strings.Count(v, ":") <= maxTriedColons {
+		return ap.tryExpanding(v, 0, 0, ctx)
+	}
+	return ap.expandOverColons(v, ctx)
+}
+
+// tryExpanding matches component i of the pattern against v[from:],
+// trying each colon that may end it.
+func (ap *arnPattern) tryExpanding(v string, i, from int, ctx *Context) bool {
 	if i == 5 {
 		return ap.component[5].match(v[from:], false, ctx)
 	}
 	c := &ap.component[i]
-	trailing := len(c.parts) > 0 && c.parts[len(c.parts)-1].kind == partStar
+	trailing := c.trailingStar()
 	for end := from; end < len(v); end++ {
 		if v[end] != ':' {
 			continue
 		}
-		if c.match(v[from:end], false, ctx) && ap.matchExpanding(v, i+1, end+1, ctx) {
+		if c.match(v[from:end], false, ctx) && ap.tryExpanding(v, i+1, end+1, ctx) {
 			return true
 		}
 		if !trailing {
 			return false
 		}
+	}
+	return false
+}
+
+// expandOverColons is tryExpanding computed level by level, from the
+// last component to the first: ok[k] says whether components i+1..5
+// match v after its k-th colon. A component without a trailing '*' ends
+// at the first colon after its start; one with a trailing '*' matches
+// every longer run once it matches one, so a binary search finds its
+// first possible end and reach (ok of that end or any later one) decides.
+// The cost is O(colons · log colons) component matches.
+func (ap *arnPattern) expandOverColons(v string, ctx *Context) bool {
+	var colons []int
+	for i := 0; i < len(v); i++ {
+		if v[i] == ':' {
+			colons = append(colons, i)
+		}
+	}
+	n := len(colons)
+	ok, cur, reach := make([]bool, n), make([]bool, n), make([]bool, n+1)
+	for k, at := range colons {
+		ok[k] = ap.component[5].match(v[at+1:], false, ctx)
+	}
+	// ends reports whether component c, starting at from, can end at the
+	// colon first (or, with a trailing '*', a later one) with the next
+	// components matching after it.
+	ends := func(c *pattern, from, first int) bool {
+		if first >= n {
+			return false
+		}
+		if !c.trailingStar() {
+			return ok[first] && c.match(v[from:colons[first]], false, ctx)
+		}
+		k := first + sort.Search(n-first, func(d int) bool {
+			return c.match(v[from:colons[first+d]], false, ctx)
+		})
+		return k < n && reach[k]
+	}
+	for i := 4; i >= 0; i-- {
+		reach[n] = false
+		for k := n - 1; k >= 0; k-- {
+			reach[k] = ok[k] || reach[k+1]
+		}
+		c := &ap.component[i]
+		if i == 0 {
+			return ends(c, 0, 0)
+		}
+		for j, at := range colons {
+			cur[j] = ends(c, at+1, j+1)
+		}
+		ok, cur = cur, ok
 	}
 	return false
 }

@@ -267,7 +267,8 @@ func (e *evaluation) set(s *Set, t PolicyType, checkPrincipal bool) setResult {
 		return r
 	}
 	req := e.req
-	for _, c := range s.candidates(e.service, e.name, e.head) {
+	cs := s.candidates(e.service, e.name, e.head)
+	for c, ok := cs.next(); ok; c, ok = cs.next() {
 		ref := &s.refs[c.ref]
 		st := ref.st
 		if !c.actionKnown && !st.actionApplies(e) || !st.resourceApplies(e) {

@@ -411,6 +411,30 @@ func PositionOf(data []byte, offset int) Position {
 	return p
 }
 
+// PositionsOf converts byte offsets of data into lines and columns, as
+// [PositionOf] does for each, in one pass over data.
+func PositionsOf(data []byte, offsets []int) []Position {
+	order := make([]int, len(offsets))
+	for i := range order {
+		order[i] = i
+	}
+	sort.Slice(order, func(a, b int) bool { return offsets[order[a]] < offsets[order[b]] })
+	out := make([]Position, len(offsets))
+	p, at := Position{Line: 1, Column: 1}, 0
+	for _, i := range order {
+		for ; at < offsets[i] && at < len(data); at++ {
+			if data[at] == '\n' {
+				p.Line++
+				p.Column = 1
+			} else {
+				p.Column++
+			}
+		}
+		out[i] = p
+	}
+	return out
+}
+
 // ConditionKeys returns the condition keys the document's statements use,
 // as first spelled, in order of first use; keys differing only in case
 // count once.

@@ -22,7 +22,8 @@ func MissingContextKeys(req *Request, p *Policies) []string {
 		if s == nil {
 			return
 		}
-		for _, c := range s.candidates(e.service, e.name, e.head) {
+		cs := s.candidates(e.service, e.name, e.head)
+		for c, ok := cs.next(); ok; c, ok = cs.next() {
 			st := s.refs[c.ref].st
 			if !c.actionKnown && !st.actionApplies(&e) || !st.resourceApplies(&e) {
 				continue

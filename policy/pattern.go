@@ -135,6 +135,9 @@ func (p *pattern) match(s string, fold bool, ctx *Context) bool {
 			pt := &parts[pi]
 			switch pt.kind {
 			case partStar:
+				if pi == len(parts)-1 {
+					return true // a trailing '*' takes in the rest, whatever it is
+				}
 				starPi, starSi = pi, si
 				pi++
 				continue
@@ -172,6 +175,11 @@ func (p *pattern) match(s string, fold bool, ctx *Context) bool {
 		starSi += w
 		pi, si = starPi+1, starSi
 	}
+}
+
+// trailingStar reports whether the pattern ends with '*'.
+func (p *pattern) trailingStar() bool {
+	return p.all || len(p.parts) > 0 && p.parts[len(p.parts)-1].kind == partStar
 }
 
 func hasPrefix(s, prefix string, fold bool) bool {

@@ -7,10 +7,14 @@ import (
 
 // Set is a compiled group of policies of one type (for example all the
 // identity policies of a user and its groups), indexed so that a decision
-// only visits the statements that can apply: by service prefix, by action
-// name, then by the head of the resource ARN (up to the first '/' of its
-// resource component, e.g. "arn:aws:s3:::bucket"). A Set is immutable and
-// safe for concurrent use.
+// only visits the statements that can apply. Two indexes, each holding
+// every statement once per action name or resource head it names, are
+// intersected when a request is decided: one by service prefix and action
+// name, one by the head of the resource ARN (up to the first '/' of its
+// resource component, e.g. "arn:aws:s3:::bucket"). Building a Set takes
+// time and memory linear in its policies whatever their shape (indexing
+// actions × heads would be quadratic: a few hundred kilobytes of policy
+// would fill gigabytes). A Set is immutable and safe for concurrent use.
 type Set struct {
 	policies []*Policy
 	refs     []stmtRef
@@ -18,7 +22,11 @@ type Set struct {
 	byService map[string]*serviceIndex
 	// global holds the statements that may match any service: "*",
 	// NotAction and wildcard service prefixes.
-	global *bucket
+	global []int32
+	// heads indexes the statements whose resources all have a literal
+	// head; wildHeads holds the others, which may match any resource.
+	heads     map[string][]int32
+	wildHeads []int32
 }
 
 type stmtRef struct {
@@ -27,30 +35,24 @@ type stmtRef struct {
 }
 
 type serviceIndex struct {
-	byAction map[string]*bucket // lower-cased action name → candidates
-	rest     *bucket            // candidates for every other action
+	byAction map[string][]int32 // lower-cased action name → statements naming it literally
+	wide     []int32            // statements with a wildcard action name in the service
 }
 
-// bucket holds the candidate statements for one action, split by the
-// literal head of their resource patterns.
-type bucket struct {
-	heads map[string][]cand // resource head → candidates (incl. wild), sorted
-	wild  []cand            // statements whose resources may match any head
-}
-
-// cand is a candidate statement. actionKnown is set when the index
-// already proves that the statement's Action names the request's action.
-type cand struct {
-	ref         int32
-	actionKnown bool
-}
+// Every list of statement references in a Set is sorted, without
+// duplicates: statements are added in order.
 
 // NewSet builds a Set from compiled policies. Nil policies are skipped.
 func NewSet(policies ...*Policy) *Set {
-	s := &Set{byService: map[string]*serviceIndex{}}
-	exact := map[string]map[string][]int32{}
-	svcWide := map[string][]int32{}
-	var global []int32
+	s := &Set{byService: map[string]*serviceIndex{}, heads: map[string][]int32{}}
+	service := func(name string) *serviceIndex {
+		idx := s.byService[name]
+		if idx == nil {
+			idx = &serviceIndex{byAction: map[string][]int32{}}
+			s.byService[name] = idx
+		}
+		return idx
+	}
 	for _, p := range policies {
 		if p == nil {
 			continue
@@ -61,95 +63,176 @@ func NewSet(policies ...*Policy) *Set {
 			st := &p.statements[i]
 			ref := int32(len(s.refs))
 			s.refs = append(s.refs, stmtRef{policy: pi, st: st})
+			if st.wildHeads {
+				s.wildHeads = append(s.wildHeads, ref)
+			} else {
+				for _, h := range st.heads {
+					s.heads[h] = appendUnique(s.heads[h], ref)
+				}
+			}
 			if st.notAction {
-				global = append(global, ref)
+				s.global = append(s.global, ref)
 				continue
 			}
 			for _, a := range st.actions {
 				switch {
 				case a.all || a.noColon || a.svcWild:
-					global = appendUnique(global, ref)
+					s.global = appendUnique(s.global, ref)
 				case a.name.isLiteral:
-					if exact[a.service] == nil {
-						exact[a.service] = map[string][]int32{}
-					}
-					exact[a.service][a.name.literal] = appendUnique(exact[a.service][a.name.literal], ref)
+					idx := service(a.service)
+					idx.byAction[a.name.literal] = appendUnique(idx.byAction[a.name.literal], ref)
 				default:
-					svcWide[a.service] = appendUnique(svcWide[a.service], ref)
+					idx := service(a.service)
+					idx.wide = appendUnique(idx.wide, ref)
 				}
 			}
 		}
 	}
-	s.global = s.newBucket(global)
-	services := map[string]bool{}
-	for svc := range exact {
-		services[svc] = true
-	}
-	for svc := range svcWide {
-		services[svc] = true
-	}
-	for svc := range services {
-		rest := merge(svcWide[svc], global)
-		idx := &serviceIndex{byAction: map[string]*bucket{}, rest: s.newBucket(rest)}
-		for name, refs := range exact[svc] {
-			b := s.newBucket(merge(refs, rest))
-			b.markKnown(refs, s)
-			idx.byAction[name] = b
-		}
-		s.byService[svc] = idx
-	}
 	return s
 }
 
-func (s *Set) newBucket(refs []int32) *bucket {
-	heads := map[string][]int32{}
-	var wild []int32
-	for _, ref := range refs {
-		st := s.refs[ref].st
-		if st.wildHeads {
-			wild = append(wild, ref)
+// cand is a candidate statement. actionKnown is set when the index
+// proves that the statement's Action names the request's action.
+type cand struct {
+	ref         int32
+	actionKnown bool
+}
+
+// candidates walks, in statement order, the statements that may apply to
+// one action and resource head: those in both the action index (the
+// statements naming the action, those with a wildcard name in its
+// service, the global ones) and the head index (the statements naming the
+// head, the wild ones). It walks the shorter side and tests each of its
+// statements for membership in the other, so a decision costs what the
+// smaller side holds, as if the index had been built for every pair. It
+// lives on the caller's stack: walking allocates nothing.
+type candidates struct {
+	set *Set
+	// byAction walks the action side (exact is lists[0]); otherwise the
+	// head side is walked and the action side's lists are searched, each
+	// from where the previous search left it.
+	byAction            bool
+	lists               [3][]int32
+	exact, wide, global []int32
+	head                string
+}
+
+// candidates returns the walk over the statements that may match action
+// service:name on a resource with the given head.
+func (s *Set) candidates(service, name, head string) candidates {
+	c := candidates{set: s, head: head}
+	var buf [128]byte
+	var idx *serviceIndex
+	var ok bool
+	if b, lowered := lowerInto(buf[:0], service); lowered {
+		idx, ok = s.byService[string(b)] // no allocation: map index of a byte conversion
+	} else {
+		idx, ok = s.byService[service]
+	}
+	if ok {
+		if b, lowered := lowerInto(buf[:0], name); lowered {
+			c.exact = idx.byAction[string(b)]
+		} else {
+			c.exact = idx.byAction[name]
+		}
+		c.wide = idx.wide
+	}
+	c.global = s.global
+	heads := s.heads[head]
+	if len(c.exact)+len(c.wide)+len(s.global) <= len(heads)+len(s.wildHeads) {
+		c.byAction = true
+		c.lists = [3][]int32{c.exact, c.wide, s.global}
+	} else {
+		c.lists = [3][]int32{heads, s.wildHeads}
+	}
+	return c
+}
+
+// next returns the next candidate, or false at the end.
+func (c *candidates) next() (cand, bool) {
+	for {
+		ref, inExact, ok := c.pop()
+		if !ok {
+			return cand{}, false
+		}
+		if c.byAction {
+			st := c.set.refs[ref].st
+			if st.wildHeads || containsHead(st.heads, c.head) {
+				return cand{ref: ref, actionKnown: inExact}, true
+			}
 			continue
 		}
-		for _, h := range st.heads {
-			heads[h] = appendUnique(heads[h], ref)
+		var exact, wide, global bool
+		if len(c.exact) > 0 && c.exact[0] <= ref {
+			c.exact, exact = seek(c.exact, ref)
+		}
+		if len(c.wide) > 0 && c.wide[0] <= ref {
+			c.wide, wide = seek(c.wide, ref)
+		}
+		if len(c.global) > 0 && c.global[0] <= ref {
+			c.global, global = seek(c.global, ref)
+		}
+		if exact || wide || global {
+			return cand{ref: ref, actionKnown: exact}, true
 		}
 	}
-	b := &bucket{heads: make(map[string][]cand, len(heads)), wild: cands(wild)}
-	for h, list := range heads {
-		b.heads[h] = cands(merge(list, wild))
-	}
-	return b
 }
 
-func cands(refs []int32) []cand {
-	out := make([]cand, len(refs))
-	for i, r := range refs {
-		out[i].ref = r
+// seek drops the references of a sorted list that are smaller than ref
+// (galloping: the cost is logarithmic in the number dropped) and reports
+// whether ref is the list's first one then.
+func seek(list []int32, ref int32) ([]int32, bool) {
+	if len(list) == 0 || list[0] >= ref {
+		return list, len(list) > 0 && list[0] == ref
 	}
-	return out
+	if len(list) > 1 && list[1] >= ref { // the next reference: the common case
+		return list[1:], list[1] == ref
+	}
+	lo, step := 0, 1 // list[lo] < ref
+	for lo+step < len(list) && list[lo+step] < ref {
+		lo += step
+		step *= 2
+	}
+	rest := list[lo+1 : min(lo+step+1, len(list))]
+	i, found := slices.BinarySearch(rest, ref)
+	return list[lo+1+i:], found
 }
 
-// markKnown flags the candidates that name the bucket's action literally
-// (and so need no action check).
-func (b *bucket) markKnown(exact []int32, s *Set) {
-	mark := func(list []cand) {
-		for i := range list {
-			if _, found := slices.BinarySearch(exact, list[i].ref); found && !s.refs[list[i].ref].st.notAction {
-				list[i].actionKnown = true
-			}
+// pop removes the smallest reference from the lists (from every list
+// that holds it) and reports whether lists[0] held it.
+func (c *candidates) pop() (ref int32, inFirst, ok bool) {
+	if len(c.lists[1]) == 0 && len(c.lists[2]) == 0 {
+		if l := c.lists[0]; len(l) > 0 {
+			c.lists[0] = l[1:]
+			return l[0], true, true
+		}
+		return 0, false, false
+	}
+	best := -1
+	for i := range c.lists {
+		if l := c.lists[i]; len(l) > 0 && (best < 0 || l[0] < ref) {
+			best, ref = i, l[0]
 		}
 	}
-	mark(b.wild)
-	for _, list := range b.heads {
-		mark(list)
+	if best < 0 {
+		return 0, false, false
 	}
+	for i := range c.lists {
+		if l := c.lists[i]; len(l) > 0 && l[0] == ref {
+			inFirst = inFirst || i == 0
+			c.lists[i] = l[1:]
+		}
+	}
+	return ref, inFirst, true
 }
 
-func (b *bucket) candidates(head string) []cand {
-	if list, ok := b.heads[head]; ok {
-		return list
+func containsHead(heads []string, head string) bool {
+	for _, h := range heads {
+		if h == head {
+			return true
+		}
 	}
-	return b.wild
+	return false
 }
 
 // resourceHead returns the part of an ARN up to the first '/' of its
@@ -188,40 +271,6 @@ func appendUnique(list []int32, v int32) []int32 {
 		return list
 	}
 	return append(list, v)
-}
-
-func merge(a, b []int32) []int32 {
-	out := make([]int32, 0, len(a)+len(b))
-	out = append(out, a...)
-	out = append(out, b...)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-// candidates returns the statements that may match action on a resource
-// with the given head.
-func (s *Set) candidates(service, name, head string) []cand {
-	var buf [128]byte
-	var idx *serviceIndex
-	var ok bool
-	if b, lowered := lowerInto(buf[:0], service); lowered {
-		idx, ok = s.byService[string(b)] // no allocation: map index of a byte conversion
-	} else {
-		idx, ok = s.byService[service]
-	}
-	if !ok {
-		return s.global.candidates(head)
-	}
-	var bk *bucket
-	if b, lowered := lowerInto(buf[:0], name); lowered {
-		bk, ok = idx.byAction[string(b)]
-	} else {
-		bk, ok = idx.byAction[name]
-	}
-	if !ok {
-		bk = idx.rest
-	}
-	return bk.candidates(head)
 }
 
 // lowerInto lower-cases s into buf when s has upper-case ASCII letters and

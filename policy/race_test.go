@@ -1,0 +1,7 @@
+//go:build race
+
+package policy_test
+
+// raceEnabled is set when the race detector is on: timings are not
+// meaningful then.
+const raceEnabled = true
