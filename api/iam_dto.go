@@ -1,7 +1,6 @@
 package api
 
 import (
-
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )

@@ -6,6 +6,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
@@ -110,6 +111,19 @@ func (c *call) simulationSource(in *authz.SimulationInput, source string) error 
 	return err
 }
 
+// checkSimulationDocuments applies the IAM model's length limit of policy
+// documents (iam.MaxPolicyDocumentLength, white space included) to a
+// simulation's inputs, before anything else looks at them.
+func checkSimulationDocuments(policies, boundaries []string, resourcePolicy string) error {
+	if err := iam.CheckDocumentList(policies, "policyInputList"); err != nil {
+		return err
+	}
+	if err := iam.CheckDocumentList(boundaries, "permissionsBoundaryPolicyInputList"); err != nil {
+		return err
+	}
+	return iam.CheckDocumentLength(resourcePolicy, "resourcePolicy")
+}
+
 func simulationResult(results []authz.EvaluationResult, in pageIn) (any, error) {
 	pg, trunc, next, err := page(results, in)
 	if err != nil {
@@ -149,6 +163,9 @@ func simulationOperations() []operation {
 		op("SimulatePrincipalPolicy", opSpec[simulatePrincipalIn]{
 			action:   "iam:SimulatePrincipalPolicy",
 			resource: func(c *call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
+			precheck: func(_ *call, in *simulatePrincipalIn) error {
+				return checkSimulationDocuments(in.PolicyInputList, in.PermissionsBoundaryPolicyInputList, in.ResourcePolicy)
+			},
 			handle: func(c *call, in *simulatePrincipalIn) (any, error) {
 				ctx, err := contextOf(in.ContextEntries)
 				if err != nil {
@@ -169,6 +186,9 @@ func simulationOperations() []operation {
 		}),
 		op("SimulateCustomPolicy", opSpec[simulateCustomIn]{
 			action: "iam:SimulateCustomPolicy",
+			precheck: func(_ *call, in *simulateCustomIn) error {
+				return checkSimulationDocuments(in.PolicyInputList, in.PermissionsBoundaryPolicyInputList, in.ResourcePolicy)
+			},
 			handle: func(c *call, in *simulateCustomIn) (any, error) {
 				ctx, err := contextOf(in.ContextEntries)
 				if err != nil {
@@ -186,6 +206,9 @@ func simulationOperations() []operation {
 		op("GetContextKeysForPrincipalPolicy", opSpec[contextKeysPrincipalIn]{
 			action:   "iam:GetContextKeysForPrincipalPolicy",
 			resource: func(c *call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
+			precheck: func(_ *call, in *contextKeysPrincipalIn) error {
+				return checkSimulationDocuments(in.PolicyInputList, nil, "")
+			},
 			handle: func(c *call, in *contextKeysPrincipalIn) (any, error) {
 				sim := authz.SimulationInput{AccountID: c.account(), PolicyInputs: in.PolicyInputList}
 				if err := c.simulationSource(&sim, in.PolicySourceArn); err != nil {
@@ -204,6 +227,9 @@ func simulationOperations() []operation {
 		}),
 		op("GetContextKeysForCustomPolicy", opSpec[contextKeysCustomIn]{
 			action: "iam:GetContextKeysForCustomPolicy",
+			precheck: func(_ *call, in *contextKeysCustomIn) error {
+				return checkSimulationDocuments(in.PolicyInputList, nil, "")
+			},
 			handle: func(c *call, in *contextKeysCustomIn) (any, error) {
 				keys, err := authz.ContextKeys(in.PolicyInputList)
 				if err != nil {

@@ -106,6 +106,13 @@ func validationError(value, field, constraint string) error {
 		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", value, field, constraint)
 }
 
+// memberError words a constraint failure without echoing the value, as
+// AWS words it for policy documents (whose value may be 128 KiB long).
+func memberError(field, constraint string) error {
+	return gatehouse.Errorf(gatehouse.EValidation,
+		"1 validation error detected: Value at '%s' failed to satisfy constraint: Member must %s", field, constraint)
+}
+
 func checkName(value, field string, max int) error {
 	switch {
 	case value == "":

@@ -150,6 +150,9 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 	if err := checkTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if err := CheckDocumentLength(in.AssumeRolePolicyDocument, "assumeRolePolicyDocument"); err != nil {
+		return nil, err
+	}
 	id, err := s.NewID("AROA")
 	if err != nil {
 		return nil, err
@@ -258,6 +261,9 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, document string) error {
+	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
+		return err
+	}
 	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
 		bindings, err := checkTrustPolicy(tx, document)
 		if err != nil {
