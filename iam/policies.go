@@ -85,7 +85,9 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 	if len(path) > 512 || !policyPathPattern.MatchString(path) {
 		return nil, validationError(path, "path", `satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/`)
 	}
-	if len(in.Description) > 1000 {
+	// policyDescriptionType has a length and no pattern: AWS stores any
+	// character in a managed policy's description.
+	if utf8.RuneCountInString(in.Description) > 1000 {
 		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
 	}
 	if err := checkTags(in.Tags); err != nil {
@@ -764,6 +766,9 @@ func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags
 
 // UntagPolicy removes tags from a customer managed policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, account, policyARN string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
 		return removeTags(have, keys), nil
 	})

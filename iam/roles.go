@@ -137,8 +137,8 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 	if err := checkPath(path, "path"); err != nil {
 		return nil, err
 	}
-	if len(in.Description) > MaxRoleDescriptionSize {
-		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
+	if err := checkDescription(in.Description); err != nil {
+		return nil, err
 	}
 	maxDur := gatehouse.DefaultMaxSessionDuration
 	if in.MaxSessionDuration != nil {
@@ -240,8 +240,10 @@ func (s *Service) updateRole(ctx context.Context, account, name string, change f
 
 // UpdateRole changes a role's description and maximum session duration.
 func (s *Service) UpdateRole(ctx context.Context, account, name string, description *string, maxSessionDuration *int) error {
-	if description != nil && len(*description) > MaxRoleDescriptionSize {
-		return validationError(*description, "description", "have length less than or equal to 1000")
+	if description != nil {
+		if err := checkDescription(*description); err != nil {
+			return err
+		}
 	}
 	if maxSessionDuration != nil {
 		if err := checkMaxSessionDuration(*maxSessionDuration); err != nil {
@@ -303,6 +305,9 @@ func (s *Service) TagRole(ctx context.Context, account, name string, tags []gate
 
 // UntagRole removes tags from a role by key.
 func (s *Service) UntagRole(ctx context.Context, account, name string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
 		r.Tags = removeTags(r.Tags, keys)
 		return nil
