@@ -216,7 +216,7 @@ func lastCode(t testing.TB, h *harness, to string) string {
 	t.Helper()
 	msgs := outbox(t, h)
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if m := codePattern.FindStringSubmatch(msgs[i].Body); m != nil && msgs[i].To == to {
+		if m := codePattern.FindStringSubmatch(msgs[i].Body.Reveal()); m != nil && msgs[i].To == to {
 			return m[1]
 		}
 	}
@@ -252,7 +252,7 @@ func TestChangeRootPassword(t *testing.T) {
 	}
 	msgs := outbox(t, h)
 	if len(msgs) != 2 || msgs[1].To != "root@example.com" || !strings.Contains(msgs[1].Subject, "password was changed") ||
-		strings.Contains(msgs[1].Body, "second password") {
+		strings.Contains(msgs[1].Body.Reveal(), "second password") {
 		t.Errorf("outbox: %+v", msgs)
 	}
 }
@@ -289,7 +289,7 @@ func TestRootEmailUpdate(t *testing.T) {
 	ghFail(t, h.sendGH(t, "ConfirmRootEmailUpdate", rootKey, `{"NewEmail":"new@example.com","Code":"`+code+`"}`), 400, "ValidationException")
 	// Notice to the old address.
 	msgs := outbox(t, h)
-	if last := msgs[len(msgs)-1]; last.To != "root@example.com" || !strings.Contains(last.Body, "new@example.com") {
+	if last := msgs[len(msgs)-1]; last.To != "root@example.com" || !strings.Contains(last.Body.Reveal(), "new@example.com") {
 		t.Errorf("last message %+v", last)
 	}
 

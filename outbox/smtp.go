@@ -224,7 +224,7 @@ func (d *Deliverer) message(m *gatehouse.OutboxMessage) []byte {
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "8bit")
 	b.WriteString("\r\n")
-	body := strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n")
+	body := strings.ReplaceAll(strings.ReplaceAll(m.Body.Reveal(), "\r\n", "\n"), "\n", "\r\n")
 	b.WriteString(body)
 	if !strings.HasSuffix(body, "\r\n") {
 		b.WriteString("\r\n")

@@ -230,9 +230,9 @@ func TestDeliverConfirmationCode(t *testing.T) {
 		t.Fatalf("received %d mails", len(got))
 	}
 	stored := messages(t, st)[0]
-	code := regexp.MustCompile(`\b\d{6}\b`).FindString(stored.Body)
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(stored.Body.Reveal())
 	if code == "" {
-		t.Fatalf("no code in %q", stored.Body)
+		t.Fatalf("no code in %q", stored.Body.Reveal())
 	}
 	m := got[0]
 	if !strings.HasPrefix(m.from, "<no-reply@gatehouse.local>") || m.to != "<new-root@example.com>" {

@@ -304,5 +304,5 @@ func (s *Service) SetIAMBillingAccess(ctx context.Context, accountID string, on 
 
 // send puts a message for to in the outbox, in the caller's transaction.
 func (s *Service) send(tx gatehouse.Tx, a *gatehouse.Account, to, subject, body string) error {
-	return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: a.ID, To: to, Subject: subject, Body: body, CreatedAt: s.now()})
+	return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: a.ID, To: to, Subject: subject, Body: gatehouse.Secret(body), CreatedAt: s.now()})
 }
