@@ -119,8 +119,9 @@ func TestOutboxBodySealedAtRest(t *testing.T) {
 }
 
 // TestOutboxMigrationSealsOldBodies makes a database as it was before
-// migration 0016 (plain bodies, in the file itself), opens it, and checks
-// that every body is sealed and readable, and that the plain text is gone
+// migration 0016 (plain bodies, an SMTP reply stored as a delivery error,
+// in the file itself), opens it, and checks that every body is sealed and
+// readable, that the reply is replaced, and that the plain text is gone
 // from the file once the store is closed.
 func TestOutboxMigrationSealsOldBodies(t *testing.T) {
 	path := tempPath(t)
@@ -150,6 +151,9 @@ func TestOutboxMigrationSealsOldBodies(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if _, err := db.Exec(`UPDATE outbox SET delivery_error = '535 5.7.8 bad credentials mailer smtp-password' WHERE id = 'm1'`); err != nil {
+			t.Fatal(err)
+		}
 		if _, err := db.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
 			t.Fatal(err)
 		}
@@ -167,8 +171,21 @@ func TestOutboxMigrationSealsOldBodies(t *testing.T) {
 	if err := rawDB(t, path).QueryRow(`SELECT COUNT(*) FROM outbox WHERE body != '' OR body_sealed IS NULL`).Scan(&plain); err != nil || plain != 0 {
 		t.Errorf("%d rows not sealed (%v)", plain, err)
 	}
+	mustView(t, s, func(tx gatehouse.Tx) error {
+		msgs, err := tx.OutboxMessages("")
+		for _, m := range msgs {
+			want := ""
+			if m.ID == "m1" {
+				want = "an earlier error (its SMTP reply is not kept)"
+			}
+			if m.Delivery.LastError != want {
+				t.Errorf("%s: last error %q, want %q", m.ID, m.Delivery.LastError, want)
+			}
+		}
+		return err
+	})
 	MustClose(t, s)
-	if found := grepFiles(t, path, "Confirmation code", "Someone asked", "was closed"); found != nil {
+	if found := grepFiles(t, path, "Confirmation code", "Someone asked", "was closed", "smtp-password"); found != nil {
 		t.Errorf("plain text left on disk: %q", found)
 	}
 }

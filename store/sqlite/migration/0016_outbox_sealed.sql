@@ -8,3 +8,9 @@
 -- transaction that applies this migration; then the file is vacuumed, so
 -- no old copy of a plain body is left in its free space.
 ALTER TABLE outbox ADD COLUMN body_sealed BLOB;
+
+-- Delivery errors stored before this migration hold SMTP servers' reply
+-- text, which can echo the credentials sent to them: they are replaced.
+-- From now on the deliverer stores only the stage, the reply code and a
+-- fixed description (outbox.safeError).
+UPDATE outbox SET delivery_error = 'an earlier error (its SMTP reply is not kept)' WHERE delivery_error != '';
