@@ -268,6 +268,8 @@ func safeError(stage string, err error) error {
 		desc = "network error"
 	case clientErrors[err.Error()] != "":
 		desc = clientErrors[err.Error()]
+	case stage == "starttls":
+		desc = "TLS handshake failed"
 	default:
 		desc = "failed"
 	}
