@@ -41,7 +41,11 @@ type OutboxMessage struct {
 	AccountID string
 	To        string
 	Subject   string
-	Body      string
+	// Body is the text of the message. It may carry a confirmation code,
+	// so it is a Secret: stores seal it at rest, and only the SMTP
+	// deliverer and `gatehouse outbox list` reveal it. The subject must
+	// never carry one.
+	Body      Secret
 	CreatedAt time.Time
 	// Delivery is the message's SMTP delivery state.
 	Delivery OutboxDelivery

@@ -46,13 +46,20 @@ type field struct {
 	patternOf string
 }
 
-// Patterns of the service model.
+// Patterns of the service model. The model's patterns are Java's: \s is
+// [ \t\n\x0B\f\r] there (Go's \s lacks \x0B), \w is [a-zA-Z_0-9] in
+// both. Members without a pattern in the model (the contact's names,
+// address lines, city, title...) take any character, as on AWS.
 var (
 	accountNamePattern  = regexp.MustCompile(`^[ -;=?-~]+$`)
-	contactPhonePattern = regexp.MustCompile(`^[+][\s0-9()-]+$`)
-	phonePattern        = regexp.MustCompile(`^[\s0-9()+-]+$`)
-	emailPattern        = regexp.MustCompile(`^[\s]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[\s]*$`)
+	contactPhonePattern = regexp.MustCompile(`^[+][` + javaSpace + `0-9()-]+$`)
+	phonePattern        = regexp.MustCompile(`^[` + javaSpace + `0-9()+-]+$`)
+	emailPattern        = regexp.MustCompile(`^[` + javaSpace + `]*[\w+=.#|!&-]+@[\w.-]+\.[\w]+[` + javaSpace + `]*$`)
 )
+
+// javaSpace is the character class of Java's \s, for a Go bracket
+// expression.
+const javaSpace = `\t\n\x0B\f\r `
 
 // validate checks fields in order and returns a ValidationException
 // listing every failure, worded as AWS's model validation words it. Values

@@ -367,7 +367,7 @@ func TestGolden(t *testing.T) {
 
 	// Users.
 	g.root(t, "", iamForm("CreateUser", "UserName", "alice", "Path", "/eng/",
-		"Tags.member.1.Key", "team", "Tags.member.1.Value", "blue & <green>"))
+		"Tags.member.1.Key", "team", "Tags.member.1.Value", "blue + grün"))
 	g.setup(t, iamForm("CreateUser", "UserName", "bob"))
 	g.iam(t, "error_EntityAlreadyExists", 409, rootKey, iamForm("CreateUser", "UserName", "alice"))
 	g.iam(t, "error_ValidationError", 400, rootKey, iamForm("CreateUser", "Path", "/eng/"))
@@ -774,7 +774,7 @@ func listPage(list string, n int, truncated bool) []expectation {
 // expectations are the key fields an SDK user must find in each golden.
 var expectations = map[string][]expectation{
 	"CreateUser": {eq("User.UserName", "alice"), eq("User.Path", "/eng/"), timestamp("User.CreateDate"),
-		eq("User.Tags.0.Value", "blue & <green>"), absent("User.PermissionsBoundary")},
+		eq("User.Tags.0.Value", "blue + grün"), absent("User.PermissionsBoundary")},
 	"GetUser": {eq("User.UserName", "bob"), eq("User.Arn", "arn:aws:iam::123456789012:user/bob"), timestamp("User.CreateDate"),
 		length("User.Tags", 2), eq("User.PermissionsBoundary.PermissionsBoundaryType", "Policy"),
 		eq("User.PermissionsBoundary.PermissionsBoundaryArn", readOnlyARN)},

@@ -269,7 +269,7 @@ func lastCode(t testing.TB, h *harness, to string) string {
 	t.Helper()
 	msgs := outbox(t, h)
 	for i := len(msgs) - 1; i >= 0; i-- {
-		if m := codePattern.FindStringSubmatch(msgs[i].Body); m != nil && msgs[i].To == to {
+		if m := codePattern.FindStringSubmatch(msgs[i].Body.Reveal()); m != nil && msgs[i].To == to {
 			return m[1]
 		}
 	}
@@ -314,7 +314,7 @@ func TestChangeRootPassword(t *testing.T) {
 			changed = append(changed, m)
 		}
 	}
-	if len(changed) != 2 || changed[1].To != "root@example.com" || strings.Contains(changed[1].Body, "second password") {
+	if len(changed) != 2 || changed[1].To != "root@example.com" || strings.Contains(changed[1].Body.Reveal(), "second password") {
 		t.Errorf("outbox: %+v", changed)
 	}
 }
@@ -356,7 +356,7 @@ func TestRootEmailUpdate(t *testing.T) {
 			last = m // sign-in notices aside
 		}
 	}
-	if last.To != "root@example.com" || !strings.Contains(last.Body, "new@example.com") {
+	if last.To != "root@example.com" || !strings.Contains(last.Body.Reveal(), "new@example.com") {
 		t.Errorf("last message %+v", last)
 	}
 

@@ -147,7 +147,7 @@ func TestRootSignIn(t *testing.T) {
 	}
 	notice := msgs[len(msgs)-1]
 	if notice.To != "root@example.com" || !strings.Contains(notice.Subject, "sign-in") ||
-		!strings.Contains(notice.Body, "127.0.0.1") || strings.Contains(notice.Body, signInPassword) {
+		!strings.Contains(notice.Body.Reveal(), "127.0.0.1") || strings.Contains(notice.Body.Reveal(), signInPassword) {
 		t.Errorf("notice %+v", notice)
 	}
 
@@ -240,7 +240,7 @@ func TestRootSignInMFA(t *testing.T) {
 	if r.status != 200 || !strings.Contains(string(r.body), serial) {
 		t.Errorf("ListMFADevices with the MFA session: HTTP %d %s", r.status, r.body)
 	}
-	if n := len(outbox(t, h)); n != 2 || !strings.Contains(outbox(t, h)[1].Body, "MFA code") {
+	if n := len(outbox(t, h)); n != 2 || !strings.Contains(outbox(t, h)[1].Body.Reveal(), "MFA code") {
 		t.Errorf("outbox after one MFA sign-in: %d messages", n)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 
@@ -47,8 +46,9 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 	if len(spec.ID) != 12 || strings.Trim(spec.ID, "0123456789") != "" {
 		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The account ID %q must be 12 digits.", spec.ID)
 	}
-	if _, err := mail.ParseAddress(spec.Email); err != nil || !strings.Contains(spec.Email, "@") {
-		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The email address %q is not valid.", spec.Email)
+	if !gatehouse.ValidEmail(spec.Email) {
+		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The email address %q is not valid: it must match %s and have at most %d characters.",
+			spec.Email, gatehouse.EmailPattern, gatehouse.MaxEmailLength)
 	}
 	if spec.CreatedAt.IsZero() {
 		spec.CreatedAt = s.now()

@@ -100,10 +100,36 @@ var (
 	policyPathPattern = regexp.MustCompile(`^((/[A-Za-z0-9\.,\+@=_-]+)*)/$`)
 )
 
+// descriptionPatternText is the pattern of the IAM model's
+// roleDescriptionType: tab, line feed, carriage return and the printable
+// characters of Latin-1, no other control character.
+const descriptionPatternText = `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`
+
+var descriptionPattern = regexp.MustCompile(`^[\t\n\r\x{20}-\x{7E}\x{A1}-\x{FF}]*$`)
+
+// checkDescription validates a role description (roleDescriptionType: at
+// most 1000 characters of its pattern).
+func checkDescription(d string) error {
+	switch {
+	case utf8.RuneCountInString(d) > MaxRoleDescriptionSize:
+		return validationError(d, "description", fmt.Sprintf("have length less than or equal to %d", MaxRoleDescriptionSize))
+	case !descriptionPattern.MatchString(d):
+		return validationError(d, "description", "satisfy regular expression pattern: "+descriptionPatternText)
+	}
+	return nil
+}
+
 // validationError words a constraint failure as AWS's Query services do.
 func validationError(value, field, constraint string) error {
 	return gatehouse.Errorf(gatehouse.EValidation,
 		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", value, field, constraint)
+}
+
+// memberError words a constraint failure without echoing the value, as
+// AWS words it for policy documents (whose value may be 128 KiB long).
+func memberError(field, constraint string) error {
+	return gatehouse.Errorf(gatehouse.EValidation,
+		"1 validation error detected: Value at '%s' failed to satisfy constraint: Member must %s", field, constraint)
 }
 
 func checkName(value, field string, max int) error {
@@ -139,17 +165,68 @@ func checkPathPrefix(value string) error {
 	return nil
 }
 
+// Patterns of the IAM model's tagKeyType and tagValueType: letters,
+// separators, numbers and _.:/=+-@ (no control characters).
+const (
+	tagKeyPatternText   = `[\p{L}\p{Z}\p{N}_.:/=+\-@]+`
+	tagValuePatternText = `[\p{L}\p{Z}\p{N}_.:/=+\-@]*`
+)
+
+var (
+	tagKeyPattern   = regexp.MustCompile(`^` + tagKeyPatternText + `$`)
+	tagValuePattern = regexp.MustCompile(`^` + tagValuePatternText + `$`)
+)
+
+// checkTagKey validates a tag key (tagKeyType: 1 to 128 characters of
+// its pattern) named field.
+func checkTagKey(key, field string) error {
+	switch n := utf8.RuneCountInString(key); {
+	case n < 1:
+		return validationError(key, field, "have length greater than or equal to 1")
+	case n > 128:
+		return validationError(key, field, "have length less than or equal to 128")
+	case !tagKeyPattern.MatchString(key):
+		return validationError(key, field, "satisfy regular expression pattern: "+tagKeyPatternText)
+	}
+	return nil
+}
+
+// checkTagKeys validates the keys of an Untag operation (tagKeyListType:
+// at most 50 tagKeyType), worded as AWS words a constraint on the members
+// of a list of strings.
+func checkTagKeys(keys []string) error {
+	if len(keys) > MaxTagsPerResource {
+		return validationError(fmt.Sprint(len(keys)), "tagKeys", fmt.Sprintf("have length less than or equal to %d", MaxTagsPerResource))
+	}
+	value := "[" + strings.Join(keys, ", ") + "]"
+	for _, k := range keys {
+		switch n := utf8.RuneCountInString(k); {
+		case n < 1:
+			return validationError(value, "tagKeys", "satisfy constraint: [Member must have length greater than or equal to 1]")
+		case n > 128:
+			return validationError(value, "tagKeys", "satisfy constraint: [Member must have length less than or equal to 128]")
+		case !tagKeyPattern.MatchString(k):
+			return validationError(value, "tagKeys", "satisfy constraint: [Member must satisfy regular expression pattern: "+tagKeyPatternText+"]")
+		}
+	}
+	return nil
+}
+
 func checkTags(tags []gatehouse.Tag) error {
 	if len(tags) > MaxTagsPerResource {
 		return validationError("tags", "tags", "have length less than or equal to 50")
 	}
 	seen := map[string]bool{}
-	for _, t := range tags {
+	for i, t := range tags {
+		if err := checkTagKey(t.Key, fmt.Sprintf("tags.%d.member.key", i+1)); err != nil {
+			return err
+		}
+		valueField := fmt.Sprintf("tags.%d.member.value", i+1)
 		switch {
-		case t.Key == "" || utf8.RuneCountInString(t.Key) > 128:
-			return validationError(t.Key, "tags.member.key", "have length less than or equal to 128")
 		case utf8.RuneCountInString(t.Value) > 256:
-			return validationError(t.Value, "tags.member.value", "have length less than or equal to 256")
+			return validationError(t.Value, valueField, "have length less than or equal to 256")
+		case !tagValuePattern.MatchString(t.Value):
+			return validationError(t.Value, valueField, "satisfy regular expression pattern: "+tagValuePatternText)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
 			return gatehouse.Errorf(gatehouse.EInvalidInput, "User-defined tags can't start with 'aws:'.")
 		}

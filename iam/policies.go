@@ -6,11 +6,49 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
+
+// MaxPolicyDocumentLength is the longest policy document IAM accepts, in
+// characters, white space included: the maximum of the IAM model's
+// policyDocumentType, which every member carrying a document uses
+// (PolicyDocument, AssumeRolePolicyDocument, the simulator's inputs). The
+// size quotas (MaxManagedPolicySize, MaxInlineUserPolicySize, ...) do not
+// count white space, so without this cap a document within its quota
+// could carry megabytes of padding into the store.
+const MaxPolicyDocumentLength = 131072
+
+// CheckDocumentLength refuses a policy document of more than
+// MaxPolicyDocumentLength characters with the ValidationError of IAM's
+// model validation, naming the member field; the document is not echoed.
+func CheckDocumentLength(doc, field string) error {
+	if !documentTooLong(doc) {
+		return nil
+	}
+	return memberError(field, fmt.Sprintf("have length less than or equal to %d", MaxPolicyDocumentLength))
+}
+
+// CheckDocumentList applies CheckDocumentLength to every document of a
+// list member (the simulator's PolicyInputList), worded as AWS words a
+// constraint on the members of a list; the documents are not echoed.
+func CheckDocumentList(docs []string, field string) error {
+	for _, d := range docs {
+		if documentTooLong(d) {
+			return memberError(field, fmt.Sprintf("satisfy constraint: [Member must have length less than or equal to %d]", MaxPolicyDocumentLength))
+		}
+	}
+	return nil
+}
+
+// documentTooLong counts characters (the model's unit), looking at the
+// runes only when the bytes could be too many.
+func documentTooLong(doc string) bool {
+	return len(doc) > MaxPolicyDocumentLength && utf8.RuneCountInString(doc) > MaxPolicyDocumentLength
+}
 
 // validateDocument applies AWS's write-time checks to an identity policy
 // document and returns the error AWS would return.
@@ -47,10 +85,15 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 	if len(path) > 512 || !policyPathPattern.MatchString(path) {
 		return nil, validationError(path, "path", `satisfy regular expression pattern: ((/[A-Za-z0-9\.,\+@=_-]+)*)/`)
 	}
-	if len(in.Description) > 1000 {
+	// policyDescriptionType has a length and no pattern: AWS stores any
+	// character in a managed policy's description.
+	if utf8.RuneCountInString(in.Description) > 1000 {
 		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
 	}
 	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := CheckDocumentLength(in.PolicyDocument, "policyDocument"); err != nil {
 		return nil, err
 	}
 	if err := validateDocument(in.PolicyDocument, policy.KindIdentity, MaxManagedPolicySize, ""); err != nil {
@@ -273,6 +316,9 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 
 // CreatePolicyVersion adds a version to a customer managed policy.
 func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, document string, setAsDefault bool) (*gatehouse.PolicyVersion, error) {
+	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
+		return nil, err
+	}
 	if err := validateDocument(document, policy.KindIdentity, MaxManagedPolicySize, ""); err != nil {
 		return nil, err
 	}
@@ -624,6 +670,9 @@ func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehou
 	if err := checkName(name, "policyName", 128); err != nil {
 		return err
 	}
+	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
+		return err
+	}
 	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
@@ -717,6 +766,9 @@ func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags
 
 // UntagPolicy removes tags from a customer managed policy by key.
 func (s *Service) UntagPolicy(ctx context.Context, account, policyARN string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
 		return removeTags(have, keys), nil
 	})

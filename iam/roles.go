@@ -187,8 +187,8 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 	if err := checkPath(path, "path"); err != nil {
 		return nil, err
 	}
-	if len(in.Description) > MaxRoleDescriptionSize {
-		return nil, validationError(in.Description, "description", "have length less than or equal to 1000")
+	if err := checkDescription(in.Description); err != nil {
+		return nil, err
 	}
 	maxDur := gatehouse.DefaultMaxSessionDuration
 	if in.MaxSessionDuration != nil {
@@ -198,6 +198,9 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 		maxDur = *in.MaxSessionDuration
 	}
 	if err := checkTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := CheckDocumentLength(in.AssumeRolePolicyDocument, "assumeRolePolicyDocument"); err != nil {
 		return nil, err
 	}
 	id, err := s.NewID("AROA")
@@ -287,8 +290,10 @@ func (s *Service) updateRole(ctx context.Context, account, name string, change f
 
 // UpdateRole changes a role's description and maximum session duration.
 func (s *Service) UpdateRole(ctx context.Context, account, name string, description *string, maxSessionDuration *int) error {
-	if description != nil && len(*description) > MaxRoleDescriptionSize {
-		return validationError(*description, "description", "have length less than or equal to 1000")
+	if description != nil {
+		if err := checkDescription(*description); err != nil {
+			return err
+		}
 	}
 	if maxSessionDuration != nil {
 		if err := checkMaxSessionDuration(*maxSessionDuration); err != nil {
@@ -308,6 +313,9 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 
 // UpdateAssumeRolePolicy replaces a role's trust policy.
 func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, document string) error {
+	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
+		return err
+	}
 	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
 		bindings, err := checkTrustPolicy(tx, document)
 		if err != nil {
@@ -347,6 +355,9 @@ func (s *Service) TagRole(ctx context.Context, account, name string, tags []gate
 
 // UntagRole removes tags from a role by key.
 func (s *Service) UntagRole(ctx context.Context, account, name string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
 		r.Tags = removeTags(r.Tags, keys)
 		return nil

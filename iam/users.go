@@ -198,6 +198,9 @@ func (s *Service) TagUser(ctx context.Context, account, name string, tags []gate
 
 // UntagUser removes tags from a user by key.
 func (s *Service) UntagUser(ctx context.Context, account, name string, keys []string) error {
+	if err := checkTagKeys(keys); err != nil {
+		return err
+	}
 	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
 		u.Tags = removeTags(u.Tags, keys)
 		return nil

@@ -8,13 +8,17 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/smtp"
+	"net/textproto"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -143,7 +147,8 @@ func (d *Deliverer) DeliverDue(ctx context.Context) error {
 }
 
 // send delivers one message: EHLO, STARTTLS when offered, AUTH PLAIN when
-// a user is set, MAIL, RCPT, DATA, QUIT.
+// a user is set, MAIL, RCPT, DATA, QUIT. Its errors are safeError's: the
+// stage and the reply code, never the server's text.
 func (d *Deliverer) send(ctx context.Context, m *gatehouse.OutboxMessage) error {
 	timeout := d.Timeout
 	if timeout <= 0 {
@@ -151,22 +156,22 @@ func (d *Deliverer) send(ctx context.Context, m *gatehouse.OutboxMessage) error 
 	}
 	host, _, err := net.SplitHostPort(d.Addr)
 	if err != nil {
-		return err
+		return safeError("connect", err)
 	}
 	dialer := net.Dialer{Timeout: timeout}
 	conn, err := dialer.DialContext(ctx, "tcp", d.Addr)
 	if err != nil {
-		return err
+		return safeError("connect", err)
 	}
 	conn.SetDeadline(time.Now().Add(timeout))
 	c, err := smtp.NewClient(conn, host)
 	if err != nil {
 		conn.Close()
-		return err
+		return safeError("greeting", err)
 	}
 	defer c.Close()
 	if err := c.Hello("gatehouse.local"); err != nil {
-		return err
+		return safeError("ehlo", err)
 	}
 	if ok, _ := c.Extension("STARTTLS"); ok {
 		cfg := d.TLSConfig
@@ -174,36 +179,160 @@ func (d *Deliverer) send(ctx context.Context, m *gatehouse.OutboxMessage) error 
 			cfg = &tls.Config{ServerName: host}
 		}
 		if err := c.StartTLS(cfg); err != nil {
-			return fmt.Errorf("starttls: %w", err)
+			return safeError("starttls", err)
 		}
 	}
 	if d.User != "" {
 		// PlainAuth refuses to send the password unless the connection
 		// is TLS or the server is localhost.
 		if err := c.Auth(smtp.PlainAuth("", d.User, d.Password.Reveal(), host)); err != nil {
-			return fmt.Errorf("auth: %w", err)
+			return safeError("auth", err)
 		}
 	}
 	if err := c.Mail(d.From); err != nil {
-		return fmt.Errorf("mail from: %w", err)
+		return safeError("mail from", err)
 	}
 	if err := c.Rcpt(m.To); err != nil {
-		return fmt.Errorf("rcpt to: %w", err)
+		return safeError("rcpt to", err)
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("data: %w", err)
+		return safeError("data", err)
 	}
 	if _, err := w.Write(d.message(m)); err != nil {
-		return err
+		return safeError("data", err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("data: %w", err)
+		return safeError("data", err)
 	}
 	if err := c.Quit(); err != nil && !errors.Is(err, net.ErrClosed) {
-		return fmt.Errorf("quit: %w", err)
+		return safeError("quit", err)
 	}
 	return nil
+}
+
+// clientErrors describes net/smtp's own errors, by their fixed texts:
+// refusals of the client, not replies of the server.
+var clientErrors = map[string]string{
+	"unencrypted connection":                 "password not sent over an unencrypted connection (no STARTTLS, not localhost)",
+	"wrong host name":                        "password not sent: server name mismatch",
+	"unexpected server challenge":            "unexpected AUTH challenge from the server",
+	"smtp: server doesn't support AUTH":      "the server does not offer AUTH",
+	"smtp: A line must not contain CR or LF": "an address contains a line break",
+}
+
+// safeError describes a failed delivery step for the message's stored
+// state and the log: the stage, and for an SMTP reply its code with a
+// fixed description of that code. Nothing the server sent is kept: a
+// server's reply text can echo what it was sent, the AUTH credentials
+// included. Other failures are named by their kind (refused, timed out,
+// TLS...), never by their text.
+func safeError(stage string, err error) error {
+	var reply *textproto.Error
+	var protocol textproto.ProtocolError
+	var netErr net.Error
+	var dnsErr *net.DNSError
+	var opErr *net.OpError
+	var unknownCA x509.UnknownAuthorityError
+	var badHost x509.HostnameError
+	var badCert x509.CertificateInvalidError
+	var tlsRecord tls.RecordHeaderError
+	var tlsAlert tls.AlertError
+	var desc string
+	switch {
+	case errors.As(err, &reply):
+		desc = fmt.Sprintf("%d %s", reply.Code, replyDescription(stage, reply.Code))
+	case errors.As(err, &protocol):
+		desc = "malformed reply from the server"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		desc = "connection closed by the server"
+	case errors.Is(err, context.Canceled):
+		desc = "canceled"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		desc = "timed out"
+	case errors.As(err, &unknownCA):
+		desc = "TLS: certificate signed by an unknown authority"
+	case errors.As(err, &badHost):
+		desc = "TLS: certificate not valid for the server's name"
+	case errors.As(err, &badCert):
+		desc = "TLS: certificate not valid"
+	case errors.As(err, &tlsRecord), errors.As(err, &tlsAlert):
+		desc = "TLS handshake failed"
+	case errors.As(err, &dnsErr):
+		desc = "host not found"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		desc = "connection refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		desc = "connection reset by the server"
+	case errors.As(err, &opErr):
+		desc = "network error"
+	case clientErrors[err.Error()] != "":
+		desc = clientErrors[err.Error()]
+	case stage == "starttls":
+		desc = "TLS handshake failed"
+	default:
+		desc = "failed"
+	}
+	return fmt.Errorf("%s: %s", stage, desc)
+}
+
+// replyDescription is a fixed description of an SMTP reply code (RFC 5321
+// section 4.2.3, RFC 3207, RFC 4954).
+func replyDescription(stage string, code int) string {
+	switch code {
+	case 421:
+		return "service not available"
+	case 450:
+		return "mailbox unavailable"
+	case 451:
+		return "local error in processing"
+	case 452:
+		return "insufficient system storage"
+	case 454:
+		if stage == "starttls" {
+			return "TLS not available"
+		}
+		return "temporary authentication failure"
+	case 455:
+		return "unable to accommodate parameters"
+	case 500:
+		return "command not recognized"
+	case 501:
+		return "syntax error in parameters"
+	case 502:
+		return "command not implemented"
+	case 503:
+		return "bad sequence of commands"
+	case 504:
+		return "command parameter not implemented"
+	case 530:
+		return "authentication required"
+	case 534:
+		return "authentication mechanism too weak"
+	case 535:
+		return "authentication failed"
+	case 538:
+		return "encryption required for authentication"
+	case 550:
+		return "rejected"
+	case 551:
+		return "user not local"
+	case 552:
+		return "exceeded storage allocation"
+	case 553:
+		return "mailbox name not allowed"
+	case 554:
+		return "transaction failed"
+	case 555:
+		return "parameters not recognized"
+	}
+	switch code / 100 {
+	case 4:
+		return "temporary failure"
+	case 5:
+		return "permanent failure"
+	}
+	return "unexpected reply"
 }
 
 // message renders m as an RFC 5322 plain-text message.
@@ -224,7 +353,7 @@ func (d *Deliverer) message(m *gatehouse.OutboxMessage) []byte {
 	header("Content-Type", "text/plain; charset=utf-8")
 	header("Content-Transfer-Encoding", "8bit")
 	b.WriteString("\r\n")
-	body := strings.ReplaceAll(strings.ReplaceAll(m.Body, "\r\n", "\n"), "\n", "\r\n")
+	body := strings.ReplaceAll(strings.ReplaceAll(m.Body.Reveal(), "\r\n", "\n"), "\n", "\r\n")
 	b.WriteString(body)
 	if !strings.HasSuffix(body, "\r\n") {
 		b.WriteString("\r\n")

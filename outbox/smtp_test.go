@@ -21,11 +21,12 @@ import (
 )
 
 // smtpServer is a tiny SMTP server: EHLO/HELO, AUTH PLAIN, MAIL FROM,
-// RCPT TO, DATA, RSET, NOOP, QUIT. failMail makes it answer MAIL FROM
-// with a temporary failure.
+// RCPT TO, DATA, RSET, NOOP, QUIT. replies overrides its answer at a
+// stage: "greeting", "ehlo" (EHLO and HELO), "auth", "mail", "rcpt",
+// "data" (the DATA command) or "end" (the end of the message).
 type smtpServer struct {
-	ln       net.Listener
-	failMail bool
+	ln      net.Listener
+	replies map[string]string
 
 	mu       sync.Mutex
 	mails    []mail
@@ -37,18 +38,21 @@ type mail struct {
 	from, to, data string
 }
 
-func startSMTP(t *testing.T, failMail bool) *smtpServer {
+// tempFailMail answers MAIL FROM with a temporary failure.
+var tempFailMail = map[string]string{"mail": "451 4.3.0 try again later"}
+
+func startSMTP(t *testing.T, replies map[string]string) *smtpServer {
 	t.Helper()
-	return startSMTPOn(t, "127.0.0.1:0", failMail)
+	return startSMTPOn(t, "127.0.0.1:0", replies)
 }
 
-func startSMTPOn(t *testing.T, addr string, failMail bool) *smtpServer {
+func startSMTPOn(t *testing.T, addr string, replies map[string]string) *smtpServer {
 	t.Helper()
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &smtpServer{ln: ln, failMail: failMail}
+	s := &smtpServer{ln: ln, replies: replies}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { ln.Close(); wg.Wait() })
 	wg.Add(1)
@@ -74,7 +78,17 @@ func (s *smtpServer) serve(c net.Conn) {
 	s.mu.Unlock()
 	r := bufio.NewReader(c)
 	reply := func(lines ...string) { c.Write([]byte(strings.Join(lines, "\r\n") + "\r\n")) }
-	reply("220 test ESMTP")
+	// override answers with the stage's reply, if one is set.
+	override := func(stage string) bool {
+		r, ok := s.replies[stage]
+		if ok {
+			reply(r)
+		}
+		return ok
+	}
+	if !override("greeting") {
+		reply("220 test ESMTP")
+	}
 	var cur mail
 	for {
 		line, err := r.ReadString('\n')
@@ -84,6 +98,7 @@ func (s *smtpServer) serve(c net.Conn) {
 		line = strings.TrimRight(line, "\r\n")
 		verb := strings.ToUpper(strings.SplitN(line, " ", 2)[0])
 		switch {
+		case (verb == "EHLO" || verb == "HELO") && override("ehlo"):
 		case verb == "EHLO":
 			reply("250-test", "250-AUTH PLAIN", "250 8BITMIME")
 		case verb == "HELO", verb == "NOOP", verb == "RSET":
@@ -95,20 +110,25 @@ func (s *smtpServer) serve(c net.Conn) {
 				s.mu.Lock()
 				s.auths = append(s.auths, string(b))
 				s.mu.Unlock()
-				reply("235 2.7.0 authenticated")
+				if !override("auth") {
+					reply("235 2.7.0 authenticated")
+				}
 			} else {
 				reply("504 unsupported")
 			}
 		case strings.HasPrefix(strings.ToUpper(line), "MAIL FROM:"):
-			if s.failMail {
-				reply("451 4.3.0 try again later")
+			if override("mail") {
 				continue
 			}
 			cur = mail{from: line[len("MAIL FROM:"):]}
 			reply("250 ok")
 		case strings.HasPrefix(strings.ToUpper(line), "RCPT TO:"):
+			if override("rcpt") {
+				continue
+			}
 			cur.to = line[len("RCPT TO:"):]
 			reply("250 ok")
+		case verb == "DATA" && override("data"):
 		case verb == "DATA":
 			reply("354 go ahead")
 			var data strings.Builder
@@ -121,6 +141,9 @@ func (s *smtpServer) serve(c net.Conn) {
 					break
 				}
 				data.WriteString(strings.TrimPrefix(l, "."))
+			}
+			if override("end") {
+				continue
 			}
 			cur.data = data.String()
 			s.mu.Lock()
@@ -209,7 +232,7 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // that the password appears in no log line.
 func TestDeliverConfirmationCode(t *testing.T) {
 	st := newStore(t)
-	srv := startSMTP(t, false)
+	srv := startSMTP(t, nil)
 	var logs syncBuffer
 	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
 		Password: password, Poll: 5 * time.Millisecond,
@@ -230,9 +253,9 @@ func TestDeliverConfirmationCode(t *testing.T) {
 		t.Fatalf("received %d mails", len(got))
 	}
 	stored := messages(t, st)[0]
-	code := regexp.MustCompile(`\b\d{6}\b`).FindString(stored.Body)
+	code := regexp.MustCompile(`\b\d{6}\b`).FindString(stored.Body.Reveal())
 	if code == "" {
-		t.Fatalf("no code in %q", stored.Body)
+		t.Fatalf("no code in %q", stored.Body.Reveal())
 	}
 	m := got[0]
 	if !strings.HasPrefix(m.from, "<no-reply@gatehouse.local>") || m.to != "<new-root@example.com>" {
@@ -259,10 +282,10 @@ func TestDeliverConfirmationCode(t *testing.T) {
 
 // TestDeliveryRetriesThenFails checks that a server refusing every
 // message leads to one attempt per backoff step plus one, then FAILED
-// with the server's answer, never logging the password.
+// with the server's reply code, never logging the password.
 func TestDeliveryRetriesThenFails(t *testing.T) {
 	st := newStore(t)
-	srv := startSMTP(t, true)
+	srv := startSMTP(t, tempFailMail)
 	var logs syncBuffer
 	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
 		Password: password, Backoff: []time.Duration{time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond},
@@ -285,7 +308,7 @@ func TestDeliveryRetriesThenFails(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := messages(t, st)[0]
-	if m.Delivery.Status != gatehouse.DeliveryFailed || m.Delivery.Attempts != 4 || !strings.Contains(m.Delivery.LastError, "451") {
+	if m.Delivery.Status != gatehouse.DeliveryFailed || m.Delivery.Attempts != 4 || m.Delivery.LastError != "mail from: 451 local error in processing" {
 		t.Errorf("final state %+v", m.Delivery)
 	}
 	if err := d.DeliverDue(ctx); err != nil { // a failed message is not retried
@@ -313,7 +336,7 @@ func TestPlainAuthRefusedInClear(t *testing.T) {
 		t.Skip("cannot listen on 127.0.0.2")
 	}
 	ln.Close()
-	srv := startSMTPOn(t, ln.Addr().String(), false)
+	srv := startSMTPOn(t, ln.Addr().String(), nil)
 	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local",
 		User: "mailer", Password: password, Backoff: []time.Duration{}}
 	if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
@@ -327,5 +350,103 @@ func TestPlainAuthRefusedInClear(t *testing.T) {
 	defer srv.mu.Unlock()
 	if m.Delivery.Status != gatehouse.DeliveryFailed || len(srv.auths) != 0 || strings.Contains(m.Delivery.LastError, password) {
 		t.Errorf("state %+v, auths %q", m.Delivery, srv.auths)
+	}
+}
+
+// TestServerRepliesNeverKept has the SMTP server echo the password (and
+// the AUTH credentials) in its reply at each stage of a delivery, and
+// checks that the stored delivery state and the log keep only the stage,
+// the reply code and a fixed description: no text of the server's.
+func TestServerRepliesNeverKept(t *testing.T) {
+	echo := "5.7.8 " + password + " \x00mailer\x00" + password
+	cases := []struct {
+		stage, reply, want string
+	}{
+		{"greeting", "554 " + echo, "greeting: 554 transaction failed"},
+		{"ehlo", "550 " + echo, "ehlo: 550 rejected"},
+		{"auth", "535 " + echo, "auth: 535 authentication failed"},
+		{"auth", "454 " + echo, "auth: 454 temporary authentication failure"},
+		{"mail", "550 " + echo, "mail from: 550 rejected"},
+		{"mail", "421 " + echo, "mail from: 421 service not available"},
+		{"mail", "599 " + echo, "mail from: 599 permanent failure"},
+		{"mail", "garbled " + echo, "mail from: malformed reply from the server"},
+		{"rcpt", "553 " + echo, "rcpt to: 553 mailbox name not allowed"},
+		{"rcpt", "452 " + echo, "rcpt to: 452 insufficient system storage"},
+		{"data", "554 " + echo, "data: 554 transaction failed"},
+		{"end", "552 " + echo, "data: 552 exceeded storage allocation"},
+	}
+	for _, c := range cases {
+		t.Run(c.stage+"/"+c.want, func(t *testing.T) {
+			st := newStore(t)
+			srv := startSMTP(t, map[string]string{c.stage: c.reply})
+			var logs syncBuffer
+			d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
+				Password: password, Backoff: []time.Duration{time.Hour},
+				Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
+			if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.DeliverDue(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			m := messages(t, st)[0]
+			if m.Delivery.Status != gatehouse.DeliveryPending || m.Delivery.Attempts != 1 || m.Delivery.LastError != c.want {
+				t.Errorf("delivery state %+v, want last error %q", m.Delivery, c.want)
+			}
+			l := logs.String()
+			for _, secret := range []string{password, "5.7.8", "mailer\\u0000"} {
+				if strings.Contains(m.Delivery.LastError, secret) || strings.Contains(l, secret) {
+					t.Errorf("%q kept: last error %q, logs:\n%s", secret, m.Delivery.LastError, l)
+				}
+			}
+			if !strings.Contains(l, c.want) {
+				t.Errorf("the log lacks %q:\n%s", c.want, l)
+			}
+		})
+	}
+}
+
+// TestLocalFailuresDescribed checks the descriptions of failures that are
+// not SMTP replies: nothing listens, the server hangs up.
+func TestLocalFailuresDescribed(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := ln.Addr().String()
+	ln.Close()
+	hangUp, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hangUp.Close()
+	go func() {
+		for {
+			c, err := hangUp.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	cases := []struct{ name, addr, want string }{
+		{"refused", closed, "connect: connection refused"},
+		{"hang up", hangUp.Addr().String(), "greeting: connection closed by the server"},
+		{"bad address", "no-port", "connect: failed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			st := newStore(t)
+			d := &outbox.Deliverer{Store: st, Addr: c.addr, From: "no-reply@gatehouse.local", Backoff: []time.Duration{time.Hour}}
+			if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.DeliverDue(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			if got := messages(t, st)[0].Delivery.LastError; got != c.want {
+				t.Errorf("last error %q, want %q", got, c.want)
+			}
+		})
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"net/mail"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -154,19 +153,33 @@ func checkPassword(hash, current string) error {
 	return nil
 }
 
-// validEmail checks an email address as account creation does.
-func validEmail(member, email string) error {
-	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") || len(email) > 254 {
-		return gatehouse.Errorf(EValidation, "The value of %s is not a valid email address.", member)
+// validEmail checks an email address as account creation does
+// (gatehouse.ValidEmail), worded as the Account Management API words a
+// field that fails its model: the address is not echoed.
+func validEmail(field, email string) error {
+	var msg string
+	switch {
+	case email == "":
+		msg = "Member must not be null"
+	case utf8.RuneCountInString(email) > gatehouse.MaxEmailLength:
+		msg = fmt.Sprintf("Member must have length less than or equal to %d", gatehouse.MaxEmailLength)
+	case !gatehouse.ValidEmail(email):
+		msg = "Member must satisfy regular expression pattern: " + gatehouse.EmailPattern
+	default:
+		return nil
 	}
-	return nil
+	return &gatehouse.ValidationError{
+		Err:    gatehouse.Errorf(EValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, msg),
+		Reason: "fieldValidationFailed",
+		Fields: []gatehouse.FieldError{{Name: field, Message: msg}},
+	}
 }
 
 // StartEmailUpdate starts changing the root email address: a 6-digit
 // code goes to the new address, valid for CodeLifetime; a later start
 // replaces an earlier one.
 func (s *Service) StartEmailUpdate(ctx context.Context, accountID, newEmail string) error {
-	if err := validEmail("NewEmail", newEmail); err != nil {
+	if err := validEmail("newEmail", newEmail); err != nil {
 		return err
 	}
 	return s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
@@ -193,7 +206,7 @@ func (s *Service) StartEmailUpdate(ctx context.Context, accountID, newEmail stri
 // ConfirmEmailUpdate completes an email change with the code sent to the
 // new address. The code is single-use; a notice goes to the old address.
 func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, code string) error {
-	if err := validEmail("NewEmail", newEmail); err != nil {
+	if err := validEmail("newEmail", newEmail); err != nil {
 		return err
 	}
 	var expired bool
@@ -291,5 +304,5 @@ func (s *Service) SetIAMBillingAccess(ctx context.Context, accountID string, on 
 
 // send puts a message for to in the outbox, in the caller's transaction.
 func (s *Service) send(tx gatehouse.Tx, a *gatehouse.Account, to, subject, body string) error {
-	return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: a.ID, To: to, Subject: subject, Body: body, CreatedAt: s.now()})
+	return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: a.ID, To: to, Subject: subject, Body: gatehouse.Secret(body), CreatedAt: s.now()})
 }

@@ -98,12 +98,12 @@ func TestSignInNotice(t *testing.T) {
 		t.Fatalf("%d messages", len(msgs))
 	}
 	m := msgs[0]
-	if m.To != "root@example.com" || !strings.Contains(m.Body, "192.0.2.7") || !strings.Contains(m.Body, "an MFA code") ||
-		!strings.Contains(m.Body, "2026-11-29T12:00:00Z") {
+	if m.To != "root@example.com" || !strings.Contains(m.Body.Reveal(), "192.0.2.7") || !strings.Contains(m.Body.Reveal(), "an MFA code") ||
+		!strings.Contains(m.Body.Reveal(), "2026-11-29T12:00:00Z") {
 		t.Errorf("message %+v", m)
 	}
-	if strings.Contains(m.Body, "\nSubject: injected") {
-		t.Errorf("the user agent added a line: %q", m.Body)
+	if strings.Contains(m.Body.Reveal(), "\nSubject: injected") {
+		t.Errorf("the user agent added a line: %q", m.Body.Reveal())
 	}
 }
 

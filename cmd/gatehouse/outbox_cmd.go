@@ -71,7 +71,7 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		out := make([]msgJSON, len(msgs))
 		for i, m := range msgs {
-			out[i] = msgJSON{ID: m.ID, AccountID: m.AccountID, To: m.To, Subject: m.Subject, Body: m.Body, CreatedAt: m.CreatedAt.UTC()}
+			out[i] = msgJSON{ID: m.ID, AccountID: m.AccountID, To: m.To, Subject: m.Subject, Body: m.Body.Reveal(), CreatedAt: m.CreatedAt.UTC()}
 			d := &out[i].Delivery
 			d.Status, d.Attempts, d.LastError = m.Delivery.Status, m.Delivery.Attempts, m.Delivery.LastError
 			d.NextAttempt, d.DeliveredAt = opt(m.Delivery.NextAttempt), opt(m.Delivery.DeliveredAt)
@@ -85,7 +85,7 @@ func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	for _, m := range msgs {
 		fmt.Fprintf(stdout, "Date:    %s\nAccount: %s\nTo:      %s\nSubject: %s\nSMTP:    %s\n\n%s\n", m.CreatedAt.UTC().Format(time.RFC3339),
-			m.AccountID, m.To, m.Subject, deliveryState(m.Delivery), m.Body)
+			m.AccountID, m.To, m.Subject, deliveryState(m.Delivery), m.Body.Reveal())
 	}
 	return exitOK
 }

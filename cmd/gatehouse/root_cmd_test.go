@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -150,8 +151,25 @@ func TestRootCommands(t *testing.T) {
 	if m == nil || msgs[3].To != "new@example.com" {
 		t.Fatalf("no code in %+v", msgs[3])
 	}
-	if code, _, _ = runCLI(t, "", "outbox", "list", "--data", dir); code != 0 {
-		t.Errorf("outbox list (text): %d", code)
+	if code, out, _ = runCLI(t, "", "outbox", "list", "--data", dir); code != 0 || !strings.Contains(out, m[0]) {
+		t.Errorf("outbox list (text): %d, code shown: %v", code, strings.Contains(out, m[0]))
+	}
+	// The outbox list is the only place the code is shown: the message
+	// body is sealed in the data directory's files.
+	files, err := filepath.Glob(filepath.Join(dir, "*"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("data directory: %v %v", files, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, plain := range []string{m[0], "Confirmation code", "Someone asked"} {
+			if bytes.Contains(b, []byte(plain)) {
+				t.Errorf("%s holds %q in plain text", filepath.Base(f), plain)
+			}
+		}
 	}
 	if code, out, errOut = runCLI(t, "", "root", "confirm-email", "--new", "new@example.com", "--code", m[1]); code != 0 {
 		t.Fatalf("confirm-email: %d %s", code, errOut)

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"crypto/cipher"
 	"crypto/rand"
 	"database/sql"
 	"errors"
@@ -12,20 +13,31 @@ import (
 // seal encrypts an access key's secret, binding it to the key's ID so a
 // sealed secret cannot be moved to another key's row.
 func (t *tx) seal(keyID string, secret gatehouse.Secret) ([]byte, error) {
-	nonce := make([]byte, t.aead.NonceSize(), t.aead.NonceSize()+len(secret)+t.aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	return t.aead.Seal(nonce, nonce, []byte(secret.Reveal()), []byte(keyID)), nil
+	return sealWith(t.aead, keyID, secret)
 }
 
 // open decrypts what seal sealed.
 func (t *tx) open(keyID string, sealed []byte) (gatehouse.Secret, error) {
-	n := t.aead.NonceSize()
+	return openWith(t.aead, keyID, sealed)
+}
+
+// sealWith encrypts secret with aead under a random nonce, binding it to
+// aad (the row and column it belongs to); the result is nonce||ciphertext.
+func sealWith(aead cipher.AEAD, aad string, secret gatehouse.Secret) ([]byte, error) {
+	nonce := make([]byte, aead.NonceSize(), aead.NonceSize()+len(secret)+aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return aead.Seal(nonce, nonce, []byte(secret.Reveal()), []byte(aad)), nil
+}
+
+// openWith decrypts what sealWith sealed under the same aad.
+func openWith(aead cipher.AEAD, aad string, sealed []byte) (gatehouse.Secret, error) {
+	n := aead.NonceSize()
 	if len(sealed) < n {
 		return "", errors.New("sealed secret too short")
 	}
-	plain, err := t.aead.Open(nil, sealed[:n], sealed[n:], []byte(keyID))
+	plain, err := aead.Open(nil, sealed[:n], sealed[n:], []byte(aad))
 	if err != nil {
 		// The wrong secret key, or a damaged row.
 		return "", fmt.Errorf("decrypt secret: %w", err)

@@ -268,6 +268,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			return fmt.Errorf("database has migration %s, unknown to this version", name)
 		}
 	}
+	migrated, vacuum := false, false
 	for _, name := range names {
 		if applied[name] {
 			continue
@@ -279,11 +280,50 @@ func (s *Store) migrate(ctx context.Context) error {
 		if _, err := sqlTx.ExecContext(ctx, string(script)); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+		if step := s.migrationSteps()[name]; step != nil {
+			v, err := step(ctx, sqlTx)
+			if err != nil {
+				return fmt.Errorf("migration %s: %w", name, err)
+			}
+			vacuum = vacuum || v
+		}
 		if _, err := sqlTx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
 			return fmt.Errorf("migration %s: %w", name, err)
 		}
+		migrated = true
 	}
-	return sqlTx.Commit()
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	if vacuum {
+		// A step replaced data that must not stay in the file (0016's
+		// plain outbox bodies): SQLite leaves old copies of rows in free
+		// space, so rebuild the file.
+		if _, err := s.write.ExecContext(ctx, `VACUUM`); err != nil {
+			return fmt.Errorf("vacuum after migrations: %w", err)
+		}
+	}
+	if migrated {
+		// Copy the migrated pages into the database file now, over what
+		// they replace, rather than at the next automatic checkpoint.
+		if _, err := s.write.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			return fmt.Errorf("checkpoint after migrations: %w", err)
+		}
+	}
+	return nil
+}
+
+// migrationSteps are the parts of migrations SQL cannot do, run in Go
+// right after the migration's script, in the same transaction. A step
+// that overwrote data which must not linger in the file asks for a VACUUM
+// once the migrations are committed.
+func (s *Store) migrationSteps() map[string]func(context.Context, *sql.Tx) (vacuum bool, err error) {
+	return map[string]func(context.Context, *sql.Tx) (bool, error){
+		"migration/0016_outbox_sealed.sql": func(ctx context.Context, sqlTx *sql.Tx) (bool, error) {
+			n, err := sealOutboxBodies(ctx, sqlTx, s.aead)
+			return n > 0, err
+		},
+	}
 }
 
 // appliedMigrations returns the names recorded in the migrations table.
