@@ -165,7 +165,7 @@ func accountMgmtOperations() []operation {
 					AccountName        string `json:"AccountName"`
 					AccountCreatedDate string `json:"AccountCreatedDate"`
 					AccountState       string `json:"AccountState"`
-				}{a.ID, a.Name, a.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), "ACTIVE"}, nil
+				}{a.ID, a.AccountName(), a.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), "ACTIVE"}, nil
 			},
 		}),
 		accountOp("PutAccountName", func(in *putAccountNameIn) string { return in.AccountId }, opSpec[putAccountNameIn]{

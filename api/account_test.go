@@ -2,11 +2,15 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
 // TestAccountAccess checks that the Account Management operations are
@@ -150,5 +154,52 @@ func TestPrimaryEmailUpdate(t *testing.T) {
 	r = h.sendJSON(t, "GetPrimaryEmail", rootKey, `{"AccountId":"123456789012"}`)
 	if !strings.Contains(string(r.body), "root@example.com") {
 		t.Errorf("GetPrimaryEmail: %s", r.body)
+	}
+}
+
+// TestAccountNameDefault: AWS accounts always have a name. An account
+// created without one is named after its root email's local part, and an
+// account stored without a name (created before that default) is
+// answered with the same default.
+func TestAccountNameDefault(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	err := h.srv.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		a.Name = ""
+		return tx.UpdateAccount(a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.sendJSON(t, "GetAccountInformation", rootKey, `{}`)
+	var info struct{ AccountId, AccountName string }
+	if err := json.Unmarshal(r.body, &info); err != nil || r.status != 200 || info.AccountName != "root" || info.AccountId != accountID {
+		t.Errorf("GetAccountInformation of an account stored without a name: HTTP %d %s", r.status, r.body)
+	}
+	if strings.Contains(string(r.body), `"AccountName":""`) {
+		t.Errorf("empty AccountName: %s", r.body)
+	}
+
+	a, _, err := h.svc.CreateAccount(ctx, iam.AccountSpec{ID: "210987654321", Email: "ops.team+billing@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "ops.team+billing" {
+		t.Errorf("account created without a name is named %q", a.Name)
+	}
+	var stored string
+	h.srv.Store.View(ctx, func(tx gatehouse.Tx) error {
+		a, err := tx.Account("210987654321")
+		if err == nil {
+			stored = a.Name
+		}
+		return err
+	})
+	if stored != "ops.team+billing" {
+		t.Errorf("stored name %q", stored)
 	}
 }
