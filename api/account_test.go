@@ -111,9 +111,10 @@ func TestAccountCLI(t *testing.T) {
 	}
 }
 
-// TestPrimaryEmailUpdate checks Start/AcceptPrimaryEmailUpdate: the
-// model's validation comes first, for any caller, then every request is
-// refused as AWS refuses an account outside an organization, even for an
+// TestPrimaryEmailUpdate checks GetPrimaryEmail and
+// Start/AcceptPrimaryEmailUpdate, which follow one rule: the model's
+// validation comes first, for any caller, then every request is refused
+// as AWS refuses an account outside an organization, even for root or an
 // administrator naming its own account.
 func TestPrimaryEmailUpdate(t *testing.T) {
 	h := newHarness(t, nil)
@@ -141,6 +142,18 @@ func TestPrimaryEmailUpdate(t *testing.T) {
 			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:StartPrimaryEmailUpdate"},
 		{"AcceptPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com","Otp":"abc123"}`, admin, 403,
 			"AccessDeniedException", "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:AcceptPrimaryEmailUpdate"},
+		{"StartPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com"}`, rootKey, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:root is not authorized to perform: account:StartPrimaryEmailUpdate"},
+		{"GetPrimaryEmail", `{}`, admin, 400, "ValidationException",
+			"1 validation error detected: Value at 'accountId' failed to satisfy constraint: Member must not be null"},
+		{"GetPrimaryEmail", `{"AccountId":"1234"}`, rootKey, 400, "ValidationException",
+			"1 validation error detected: Value at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{12}"},
+		{"GetPrimaryEmail", `{"AccountId":"123456789012"}`, rootKey, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:root is not authorized to perform: account:GetPrimaryEmail"},
+		{"GetPrimaryEmail", `{"AccountId":"123456789012"}`, admin, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:GetPrimaryEmail"},
+		{"GetPrimaryEmail", `{"AccountId":"210987654321"}`, admin, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:GetPrimaryEmail"},
 	} {
 		r := h.sendJSON(t, c.op, c.k, c.body)
 		var e struct{ Message string }
@@ -151,9 +164,8 @@ func TestPrimaryEmailUpdate(t *testing.T) {
 		}
 	}
 	// The root email is unchanged.
-	r = h.sendJSON(t, "GetPrimaryEmail", rootKey, `{"AccountId":"123456789012"}`)
-	if !strings.Contains(string(r.body), "root@example.com") {
-		t.Errorf("GetPrimaryEmail: %s", r.body)
+	if a := rootAccount(t, h); a.Email != "root@example.com" || a.PendingEmail != nil {
+		t.Errorf("root email %q, pending %v", a.Email, a.PendingEmail)
 	}
 }
 
