@@ -53,7 +53,7 @@ func statusOf(code string) int {
 // queryError is the Query protocol's error envelope.
 type queryError struct {
 	XMLName   xml.Name `xml:"ErrorResponse"`
-	Xmlns     string   `xml:"xmlns,attr"`
+	Xmlns     string   `xml:"xmlns,attr,omitempty"`
 	Type      string   `xml:"Error>Type"`
 	Code      string   `xml:"Error>Code"`
 	Message   string   `xml:"Error>Message"`
