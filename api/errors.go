@@ -8,7 +8,10 @@ import (
 )
 
 // statusByCode is the one table from AWS error codes to HTTP statuses
-// (aws-reference §5.3). Codes not listed are client errors (400).
+// (aws-reference §5.3) of the Query services. Codes not listed are
+// client errors (400). Every error of the iam and sts botocore models
+// has its model's status here (TestErrorStatusesMatchModels walks the
+// models), including those Gatehouse does not raise yet.
 var statusByCode = map[string]int{
 	gatehouse.ENoSuchEntity:           http.StatusNotFound,
 	gatehouse.EEntityAlreadyExists:    http.StatusConflict,
@@ -40,6 +43,18 @@ var statusByCode = map[string]int{
 	"ReportNotPresent":                http.StatusGone,     // iam.EReportNotPresent
 	"ReportExpired":                   http.StatusGone,     // iam.EReportExpired
 	"ReportInProgress":                http.StatusNotFound, // AWS's CredentialReportNotReady
+	// The models' statuses of errors Gatehouse does not raise yet.
+	"EntityTemporarilyUnmodifiable":                  http.StatusConflict,
+	"DuplicateCertificate":                           http.StatusConflict,
+	"FeatureDisabled":                                http.StatusNotFound,
+	"FeatureEnabled":                                 http.StatusConflict,
+	"NotSupportedService":                            http.StatusNotFound,
+	"PolicyEvaluation":                               http.StatusInternalServerError,
+	"ReportGenerationLimitExceeded":                  http.StatusConflict,
+	"IDPRejectedClaim":                               http.StatusForbidden, // sts
+	"OutboundWebIdentityFederationDisabledException": http.StatusForbidden, // sts
+	"RegionDisabledException":                        http.StatusForbidden, // sts
+	"SessionDurationEscalationException":             http.StatusForbidden, // sts
 }
 
 // statusOf returns the HTTP status of an error code.
