@@ -10,6 +10,7 @@ package gatehouse
 
 import (
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 )
@@ -69,6 +70,44 @@ type Account struct {
 	// Partition is the account's ARN partition: "" for Partition (a
 	// standard account), PartitionGovCloud for a linked GovCloud account.
 	Partition string
+}
+
+// MaxAccountNameLength is the longest account name the Account
+// Management API accepts (AccountName: 1 to 50 characters).
+const MaxAccountNameLength = 50
+
+// DefaultAccountName is the name an account gets when it is created
+// without one, since AWS accounts always have a name: the local part of
+// the root email address (what precedes its last "@"), keeping only the
+// characters the Account API's AccountName pattern allows ([ -;=?-~]:
+// printable ASCII but "<" and ">"), trimmed, at most
+// MaxAccountNameLength characters; the account ID when that leaves
+// nothing (an account without an email, such as a GovCloud account).
+func DefaultAccountName(email, accountID string) string {
+	local := email
+	if i := strings.LastIndexByte(local, '@'); i >= 0 {
+		local = local[:i]
+	}
+	local = strings.Trim(local, `"`) // a quoted local part
+	var b strings.Builder
+	for _, r := range local {
+		if r >= ' ' && r <= '~' && r != '<' && r != '>' && b.Len() < MaxAccountNameLength {
+			b.WriteRune(r)
+		}
+	}
+	if name := strings.TrimSpace(b.String()); name != "" {
+		return name
+	}
+	return accountID
+}
+
+// AccountName returns the account's name, or DefaultAccountName for an
+// account stored without one (created before names were defaulted).
+func (a *Account) AccountName() string {
+	if a.Name != "" {
+		return a.Name
+	}
+	return DefaultAccountName(a.Email, a.ID)
 }
 
 // ARNPartition returns the partition the account's ARNs name.

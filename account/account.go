@@ -127,20 +127,17 @@ func (s *Service) AccountInformation(ctx context.Context, accountID string) (*ga
 	return a, err
 }
 
-// PrimaryEmail returns the root user's email address.
-func (s *Service) PrimaryEmail(ctx context.Context, accountID string) (string, error) {
-	a, err := s.AccountInformation(ctx, accountID)
-	if err != nil {
-		return "", err
-	}
-	return a.Email, nil
-}
-
 // Patterns of the primary email update members.
 var (
 	accountIDPattern = regexp.MustCompile(`^\d{12}$`)
 	otpPattern       = regexp.MustCompile(`^[a-zA-Z0-9]{6}$`)
 )
+
+// ValidateGetPrimaryEmail checks a GetPrimaryEmail request as the
+// service model does: AccountId* (\d{12}).
+func ValidateGetPrimaryEmail(accountID string) error {
+	return validate(primaryEmailUpdateFields(accountID, "")[0])
+}
 
 // ValidateStartPrimaryEmailUpdate checks a StartPrimaryEmailUpdate
 // request as the service model does: AccountId* (\d{12}) and

@@ -137,7 +137,9 @@ func accountMgmtGoldens(t *testing.T, g *goldens) {
 	a.root(t, "ListRegions", "enabled", `{"RegionOptStatusContains":["ENABLED"]}`)
 	a.root(t, "DisableRegion", "", `{"RegionName":"af-south-1"}`)
 	a.fail(t, "ValidationException_region", "EnableRegion", 400, rootKey, `{"RegionName":"us-east-1"}`)
-	a.root(t, "GetPrimaryEmail", "", `{"AccountId":"`+accountID+`"}`)
+	// GetPrimaryEmail follows the same rule as the updates below.
+	a.check(t, "GetPrimaryEmail", "GetPrimaryEmail", 403, g.h.sendJSON(t, "GetPrimaryEmail", rootKey, `{"AccountId":"`+accountID+`"}`))
+	a.fail(t, "ValidationException_get_primary_email", "GetPrimaryEmail", 400, rootKey, `{}`)
 	a.fail(t, "AccessDeniedException_account_id", "GetContactInformation", 403, rootKey, `{"AccountId":"210987654321"}`)
 	// Primary email updates: validated as the model says, then refused
 	// as AWS refuses an account outside an organization (own ID included).
@@ -182,7 +184,6 @@ var accountExpectations = map[string][]expectation{
 		eq("Regions.0.RegionOptStatus", "ENABLED_BY_DEFAULT")},
 	"ListRegions_enabled": {length("Regions", 1), eq("Regions.0.RegionName", "af-south-1"), eq("Regions.0.RegionOptStatus", "ENABLED")},
 	"GetRegionOptStatus":  {eq("RegionName", "af-south-1"), eq("RegionOptStatus", "ENABLED")},
-	"GetPrimaryEmail":     {eq("PrimaryEmail", "root@example.com")},
 }
 
 // accountErrorChecks are the code, reason and message each error golden
@@ -197,6 +198,11 @@ var accountErrorChecks = map[string][]expectation{
 	"error_account_ValidationException_region":          {eq("Error.Code", "ValidationException"), eq("reason", "invalidRegionOptTarget")},
 	"error_account_AccessDeniedException_account_id": {eq("Error.Code", "AccessDeniedException"),
 		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:GetContactInformation")},
+	"GetPrimaryEmail": {eq("Error.Code", "AccessDeniedException"),
+		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:GetPrimaryEmail")},
+	"error_account_ValidationException_get_primary_email": {eq("Error.Code", "ValidationException"),
+		eq("reason", "fieldValidationFailed"), length("fieldList", 1), eq("fieldList.0.name", "accountId"),
+		eq("fieldList.0.message", "Member must not be null")},
 	"StartPrimaryEmailUpdate": {eq("Error.Code", "AccessDeniedException"),
 		eq("Error.Message", "User: arn:aws:iam::123456789012:root is not authorized to perform: account:StartPrimaryEmailUpdate")},
 	"AcceptPrimaryEmailUpdate": {eq("Error.Code", "AccessDeniedException"),

@@ -93,7 +93,7 @@ func accountResource(c *call) string {
 // checkAccountID applies the AccountId rule of a standalone account: it
 // must be omitted (AWS answers AccessDeniedException when an account
 // outside an organization names any account, its own included). allowSelf
-// is for GetPrimaryEmail, whose AccountId is required by the model.
+// lets it name the caller's own account (Tax Settings' accountId).
 func checkAccountID(c *call, action, id string, allowSelf bool) error {
 	if id == "" || allowSelf && id == c.account() {
 		return nil
@@ -122,7 +122,8 @@ func accountIDPattern(id string) error {
 
 // accountOp builds a row of the Account table: action account:<name>
 // on the account resource, with the AccountId check as precheck (after
-// the spec's own precheck, if any, which validates the input). Rows
+// the spec's own precheck, if any, which validates the input): any
+// AccountId, the caller's own included, is refused. Rows
 // whose action the billing mapping lists (aws-reference §3.2) set
 // billing: billingModelOnly, so the account's billing permission model
 // decides them; the IAM billing access switch does not apply to the
@@ -130,7 +131,6 @@ func accountIDPattern(id string) error {
 func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In]) operation {
 	spec.action = "account:" + name
 	spec.resource = func(c *call, _ *In) string { return accountResource(c) }
-	allowSelf := name == "GetPrimaryEmail"
 	validate := spec.precheck
 	spec.precheck = func(c *call, in *In) error {
 		if validate != nil {
@@ -138,7 +138,7 @@ func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In])
 				return err
 			}
 		}
-		return checkAccountID(c, spec.action, accountID(in), allowSelf)
+		return checkAccountID(c, spec.action, accountID(in), false)
 	}
 	return op(name, spec)
 }
@@ -165,7 +165,7 @@ func accountMgmtOperations() []operation {
 					AccountName        string `json:"AccountName"`
 					AccountCreatedDate string `json:"AccountCreatedDate"`
 					AccountState       string `json:"AccountState"`
-				}{a.ID, a.Name, a.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), "ACTIVE"}, nil
+				}{a.ID, a.AccountName(), a.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), "ACTIVE"}, nil
 			},
 		}),
 		accountOp("PutAccountName", func(in *putAccountNameIn) string { return in.AccountId }, opSpec[putAccountNameIn]{
@@ -173,23 +173,17 @@ func accountMgmtOperations() []operation {
 				return nil, c.srv.Account.PutAccountName(c.ctx, c.account(), in.AccountName)
 			},
 		}),
+		// GetPrimaryEmail follows the rule of the primary email updates
+		// below: AWS serves it only to an organization's management (or
+		// delegated admin) account for a member account, and the
+		// management account cannot name itself. After the model's
+		// validation (AccountId is required), every request is refused.
 		accountOp("GetPrimaryEmail", idOf, opSpec[accountIDIn]{
+			precheck: func(_ *call, in *accountIDIn) error {
+				return account.ValidateGetPrimaryEmail(in.AccountId)
+			},
 			handle: func(c *call, in *accountIDIn) (any, error) {
-				if in.AccountId == "" {
-					return nil, &gatehouse.ValidationError{
-						Err: gatehouse.Errorf(account.EValidation,
-							"1 validation error detected: Value at 'accountId' failed to satisfy constraint: Member must not be null"),
-						Reason: account.ReasonFieldValidationFailed,
-						Fields: []gatehouse.FieldError{{Name: "accountId", Message: "Member must not be null"}},
-					}
-				}
-				email, err := c.srv.Account.PrimaryEmail(c.ctx, c.account())
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					PrimaryEmail string `json:"PrimaryEmail"`
-				}{email}, nil
+				return nil, checkAccountID(c, "account:GetPrimaryEmail", in.AccountId, false)
 			},
 		}),
 		accountOp("GetContactInformation", idOf, opSpec[accountIDIn]{
@@ -273,7 +267,8 @@ func accountMgmtOperations() []operation {
 				return nil, c.srv.Account.DisableRegion(c.ctx, c.account(), in.RegionName)
 			},
 		}),
-		// StartPrimaryEmailUpdate and AcceptPrimaryEmailUpdate work in AWS
+		// StartPrimaryEmailUpdate and AcceptPrimaryEmailUpdate (and
+		// GetPrimaryEmail above) work in AWS
 		// only from an organization's management (or delegated admin)
 		// account on a member account, never on the management account
 		// itself; a standalone account's root email is changed by its root

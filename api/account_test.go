@@ -2,11 +2,15 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
 // TestAccountAccess checks that the Account Management operations are
@@ -107,9 +111,10 @@ func TestAccountCLI(t *testing.T) {
 	}
 }
 
-// TestPrimaryEmailUpdate checks Start/AcceptPrimaryEmailUpdate: the
-// model's validation comes first, for any caller, then every request is
-// refused as AWS refuses an account outside an organization, even for an
+// TestPrimaryEmailUpdate checks GetPrimaryEmail and
+// Start/AcceptPrimaryEmailUpdate, which follow one rule: the model's
+// validation comes first, for any caller, then every request is refused
+// as AWS refuses an account outside an organization, even for root or an
 // administrator naming its own account.
 func TestPrimaryEmailUpdate(t *testing.T) {
 	h := newHarness(t, nil)
@@ -137,6 +142,18 @@ func TestPrimaryEmailUpdate(t *testing.T) {
 			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:StartPrimaryEmailUpdate"},
 		{"AcceptPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com","Otp":"abc123"}`, admin, 403,
 			"AccessDeniedException", "User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:AcceptPrimaryEmailUpdate"},
+		{"StartPrimaryEmailUpdate", `{"AccountId":"123456789012","PrimaryEmail":"new@example.com"}`, rootKey, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:root is not authorized to perform: account:StartPrimaryEmailUpdate"},
+		{"GetPrimaryEmail", `{}`, admin, 400, "ValidationException",
+			"1 validation error detected: Value at 'accountId' failed to satisfy constraint: Member must not be null"},
+		{"GetPrimaryEmail", `{"AccountId":"1234"}`, rootKey, 400, "ValidationException",
+			"1 validation error detected: Value at 'accountId' failed to satisfy constraint: Member must satisfy regular expression pattern: \\d{12}"},
+		{"GetPrimaryEmail", `{"AccountId":"123456789012"}`, rootKey, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:root is not authorized to perform: account:GetPrimaryEmail"},
+		{"GetPrimaryEmail", `{"AccountId":"123456789012"}`, admin, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:GetPrimaryEmail"},
+		{"GetPrimaryEmail", `{"AccountId":"210987654321"}`, admin, 403, "AccessDeniedException",
+			"User: arn:aws:iam::123456789012:user/admin is not authorized to perform: account:GetPrimaryEmail"},
 	} {
 		r := h.sendJSON(t, c.op, c.k, c.body)
 		var e struct{ Message string }
@@ -147,8 +164,54 @@ func TestPrimaryEmailUpdate(t *testing.T) {
 		}
 	}
 	// The root email is unchanged.
-	r = h.sendJSON(t, "GetPrimaryEmail", rootKey, `{"AccountId":"123456789012"}`)
-	if !strings.Contains(string(r.body), "root@example.com") {
-		t.Errorf("GetPrimaryEmail: %s", r.body)
+	if a := rootAccount(t, h); a.Email != "root@example.com" || a.PendingEmail != nil {
+		t.Errorf("root email %q, pending %v", a.Email, a.PendingEmail)
+	}
+}
+
+// TestAccountNameDefault: AWS accounts always have a name. An account
+// created without one is named after its root email's local part, and an
+// account stored without a name (created before that default) is
+// answered with the same default.
+func TestAccountNameDefault(t *testing.T) {
+	h := newHarness(t, nil)
+	ctx := context.Background()
+	err := h.srv.Store.Update(ctx, func(tx gatehouse.Tx) error {
+		a, err := tx.Account(accountID)
+		if err != nil {
+			return err
+		}
+		a.Name = ""
+		return tx.UpdateAccount(a)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := h.sendJSON(t, "GetAccountInformation", rootKey, `{}`)
+	var info struct{ AccountId, AccountName string }
+	if err := json.Unmarshal(r.body, &info); err != nil || r.status != 200 || info.AccountName != "root" || info.AccountId != accountID {
+		t.Errorf("GetAccountInformation of an account stored without a name: HTTP %d %s", r.status, r.body)
+	}
+	if strings.Contains(string(r.body), `"AccountName":""`) {
+		t.Errorf("empty AccountName: %s", r.body)
+	}
+
+	a, _, err := h.svc.CreateAccount(ctx, iam.AccountSpec{ID: "210987654321", Email: "ops.team+billing@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Name != "ops.team+billing" {
+		t.Errorf("account created without a name is named %q", a.Name)
+	}
+	var stored string
+	h.srv.Store.View(ctx, func(tx gatehouse.Tx) error {
+		a, err := tx.Account("210987654321")
+		if err == nil {
+			stored = a.Name
+		}
+		return err
+	})
+	if stored != "ops.team+billing" {
+		t.Errorf("stored name %q", stored)
 	}
 }

@@ -160,7 +160,8 @@ func TestTaxBillingGate(t *testing.T) {
 							continue
 						}
 						body := string(r.body)
-						if r.status != 403 || !strings.Contains(body, "AccessDenied") {
+						// 401: the taxsettings model's status of AccessDeniedException.
+						if r.status != 401 || !strings.Contains(body, "AccessDenied") {
 							t.Errorf("%s with %s, %s: HTTP %d %s, want AccessDenied", kind, pol, o.op, r.status, body)
 							continue
 						}

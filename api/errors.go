@@ -8,7 +8,10 @@ import (
 )
 
 // statusByCode is the one table from AWS error codes to HTTP statuses
-// (aws-reference §5.3). Codes not listed are client errors (400).
+// (aws-reference §5.3) of the Query services. Codes not listed are
+// client errors (400). Every error of the iam and sts botocore models
+// has its model's status here (TestErrorStatusesMatchModels walks the
+// models), including those Gatehouse does not raise yet.
 var statusByCode = map[string]int{
 	gatehouse.ENoSuchEntity:           http.StatusNotFound,
 	gatehouse.EEntityAlreadyExists:    http.StatusConflict,
@@ -41,6 +44,17 @@ var statusByCode = map[string]int{
 	"ReportExpired":                   http.StatusGone,                // iam.EReportExpired
 	"ReportInProgress":                http.StatusNotFound,            // AWS's CredentialReportNotReady
 	"PolicyEvaluation":                http.StatusInternalServerError, // authz.EPolicyEvaluation
+	// The models' statuses of errors Gatehouse does not raise yet.
+	"EntityTemporarilyUnmodifiable":                  http.StatusConflict,
+	"DuplicateCertificate":                           http.StatusConflict,
+	"FeatureDisabled":                                http.StatusNotFound,
+	"FeatureEnabled":                                 http.StatusConflict,
+	"NotSupportedService":                            http.StatusNotFound,
+	"ReportGenerationLimitExceeded":                  http.StatusConflict,
+	"IDPRejectedClaim":                               http.StatusForbidden, // sts
+	"OutboundWebIdentityFederationDisabledException": http.StatusForbidden, // sts
+	"RegionDisabledException":                        http.StatusForbidden, // sts
+	"SessionDurationEscalationException":             http.StatusForbidden, // sts
 }
 
 // statusOf returns the HTTP status of an error code.
@@ -54,7 +68,7 @@ func statusOf(code string) int {
 // queryError is the Query protocol's error envelope.
 type queryError struct {
 	XMLName   xml.Name `xml:"ErrorResponse"`
-	Xmlns     string   `xml:"xmlns,attr"`
+	Xmlns     string   `xml:"xmlns,attr,omitempty"`
 	Type      string   `xml:"Error>Type"`
 	Code      string   `xml:"Error>Code"`
 	Message   string   `xml:"Error>Message"`

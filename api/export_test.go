@@ -1,11 +1,17 @@
 package api
 
-import "sort"
+import (
+	"encoding/json"
+	"encoding/xml"
+	"net/http/httptest"
+	"sort"
+	"strings"
+)
 
 // Test hooks for the package api_test tests.
 
 // OperationNames returns the sorted operation names of a service's table
-// ("iam", "sts" or "account").
+// ("iam", "sts", "account", "gatehouse", "tax" or "invoicing").
 func OperationNames(service string) []string {
 	return operationNames(service, func(operation) bool { return true })
 }
@@ -56,4 +62,35 @@ func AddTestOperation(s *Server, service, name string, handle func() (any, error
 	s.services[service].ops[name] = op(name, opSpec[emptyIn]{
 		handle: func(*call, *emptyIn) (any, error) { return handle() },
 	})
+}
+
+// ErrorStatus writes an error with code (as the service's wire spells
+// it, or as Gatehouse's handlers raise it) the way service answers it,
+// and returns the HTTP status and the code a client reads from the
+// response (Query: Error/Code; REST-JSON: x-amzn-ErrorType; JSON:
+// __type after its namespace).
+func ErrorStatus(service, code string) (status int, wireCode string) {
+	s := &Server{}
+	s.init()
+	svc, ok := s.services[service]
+	if !ok {
+		panic("api: no service " + service)
+	}
+	w := httptest.NewRecorder()
+	svc.writeError(w, "00000000-0000-4000-8000-000000000000", code, "message", nil)
+	switch {
+	case w.Header().Get("X-Amzn-Errortype") != "":
+		wireCode = w.Header().Get("X-Amzn-Errortype")
+	case svc.jsonTarget != "":
+		var e struct {
+			Type string `json:"__type"`
+		}
+		json.Unmarshal(w.Body.Bytes(), &e)
+		wireCode = e.Type[strings.LastIndexByte(e.Type, '#')+1:]
+	default:
+		var e queryError
+		xml.Unmarshal(w.Body.Bytes(), &e)
+		wireCode = e.Code
+	}
+	return w.Code, wireCode
 }

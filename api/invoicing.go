@@ -74,10 +74,19 @@ type json10Error struct {
 	FieldList []restJSONFieldIn `json:"fieldList,omitempty"`
 }
 
-// writeJSON10Error writes a JSON 1.0 error: HTTP 500 for
-// InternalServerException, 400 for every other (client) error, as the
-// model declares no HTTP status for its errors.
+// writeJSON10Error writes an Invoicing (JSON 1.0) error.
 func writeJSON10Error(w http.ResponseWriter, requestID, code, message string, err error) {
+	writeJSONError(w, requestID, code, message, err, invoicingErrorNS, "application/x-amz-json-1.0")
+}
+
+// writeJSONError writes an error of the AWS JSON protocols (1.0 and
+// 1.1): HTTP 500 for InternalServerException, 400 for every other
+// (client) error, as the model declares no HTTP status for its errors.
+// The __type is the code after the service's namespace ns (""
+// for none), or after AWS's front end's (com.amazon.coral.service#)
+// for the errors the front end answers: unknown operations and
+// authentication failures.
+func writeJSONError(w http.ResponseWriter, requestID, code, message string, err error, ns, contentType string) {
 	if c, ok := json10Codes[code]; ok {
 		code = c
 	}
@@ -85,7 +94,6 @@ func writeJSON10Error(w http.ResponseWriter, requestID, code, message string, er
 	if code == "InternalServerException" {
 		status = http.StatusInternalServerError
 	}
-	ns := invoicingErrorNS
 	if code == "UnknownOperationException" || strings.HasSuffix(code, "SignatureException") ||
 		code == "UnrecognizedClientException" || code == "MissingAuthenticationTokenException" || code == "ExpiredTokenException" {
 		ns = "com.amazon.coral.service#"
@@ -99,7 +107,7 @@ func writeJSON10Error(w http.ResponseWriter, requestID, code, message string, er
 		}
 	}
 	b, _ := marshalJSON(body)
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
+	w.Header().Set("Content-Type", contentType)
 	w.Header().Set("X-Amzn-Requestid", requestID)
 	w.WriteHeader(status)
 	w.Write(b)

@@ -8,9 +8,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// The wire protocol of a service is chosen by its fields: jsonTarget
-// (AWS JSON 1.0, X-Amz-Target), restJSON (REST-JSON, with errorCode for
-// Tax Settings' error shape), else the Query protocol. These three
+// The wire protocol of a service is chosen by its fields: unserved (a
+// service Gatehouse does not serve, answered in the request's protocol:
+// api/unserved.go), jsonTarget (AWS JSON 1.0, X-Amz-Target), restJSON
+// (REST-JSON, with errorCode for Tax Settings' error shape), else the
+// Query protocol. These three
 // methods are the only places that look at them, so the request path
 // stays the same for every protocol.
 
@@ -24,6 +26,9 @@ var errQueryMethod = gatehouse.Errorf("MethodNotAllowed",
 // input: form holds the Query parameters, decode reads a JSON body.
 func (svc service) operation(r *http.Request, body []byte) (name string, form url.Values, decode func(any) error, err error) {
 	switch {
+	case svc.unserved:
+		name, err = svc.unservedOperation(r, body)
+		return name, nil, nil, err
 	case svc.jsonTarget != "":
 		name, err = json10Operation(svc, r)
 		return name, nil, jsonDecoder(body), err
@@ -46,6 +51,8 @@ func (svc service) operation(r *http.Request, body []byte) (name string, form ur
 // writeError writes an error in the service's envelope.
 func (svc service) writeError(w http.ResponseWriter, requestID, code, message string, err error) {
 	switch {
+	case svc.unserved:
+		svc.writeUnservedError(w, requestID, code, message, err)
 	case svc.jsonTarget != "":
 		writeJSON10Error(w, requestID, code, message, err)
 	case svc.restJSON && svc.errorCode:

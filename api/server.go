@@ -106,6 +106,13 @@ type service struct {
 	// jsonTarget, when set, is the X-Amz-Target prefix of a service on
 	// the AWS JSON 1.0 protocol (api/invoicing.go).
 	jsonTarget string
+	// unserved marks the service that answers requests for a service
+	// Gatehouse does not serve (unservedName, "" when the request names
+	// none), in the protocol proto the request uses (api/unserved.go).
+	unserved        bool
+	unservedName    string
+	proto           wireProtocol
+	jsonContentType string
 }
 
 func (s *Server) now() time.Time {
@@ -212,9 +219,15 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	ctx := gatehouse.WithAudit(r.Context(), rec)
 	log := s.Logger.With("request_id", reqID)
 	// Until the signature is verified, errors use the envelope of the
-	// service the credential scope names (IAM's when it names none).
+	// service the credential scope names (IAM's when it names none, but
+	// for a JSON request); one Gatehouse does not serve answers in the
+	// protocol the request uses (api/unserved.go).
 	svc, ok := s.services[scopeService(r)]
-	if !ok {
+	switch {
+	case ok:
+	case scopeService(r) != "" || r.Header.Get("X-Amz-Target") != "":
+		svc = unservedService(scopeService(r), r, nil)
+	default:
 		svc = s.services["iam"]
 	}
 	var principal, action, svcName, keyID, code string
@@ -243,6 +256,9 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 		fail(bodyError(err, gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes)))
 		return
 	}
+	if svc.unserved { // a Query request may carry its Action in the body
+		svc = unservedService(svc.unservedName, r, body)
+	}
 	rev, err := s.Store.Revision(ctx)
 	if err != nil {
 		fail(err)
@@ -256,9 +272,7 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	keyID, svcName = auth.AccessKeyID, auth.Service
 	if svc, ok = s.services[auth.Service]; !ok {
-		svc = s.services["iam"]
-		fail(gatehouse.Errorf("InvalidAction", "The service %s is not served by this endpoint.", auth.Service))
-		return
+		svc = unservedService(auth.Service, r, body)
 	}
 	var form url.Values
 	var decode func(any) error

@@ -236,13 +236,24 @@ func taxOperations() []operation {
 	}
 }
 
+// taxStatus holds the statuses of the taxsettings model (2018-05-10)
+// that differ from those of the other REST-JSON services
+// (restJSONStatus): its AccessDeniedException is 401, not 403.
+var taxStatus = map[string]int{
+	"AccessDeniedException":              http.StatusUnauthorized,
+	"CaseCreationLimitExceededException": http.StatusRequestEntityTooLarge,
+}
+
 // writeTaxError writes a Tax Settings error: {"errorCode", "message"}
 // and, for ValidationException, "fieldList" of names.
 func writeTaxError(w http.ResponseWriter, requestID, code, message string, err error) {
 	if c, ok := restJSONCodes[code]; ok {
 		code = c
 	}
-	status, ok := restJSONStatus[code]
+	status, ok := taxStatus[code]
+	if !ok {
+		status, ok = restJSONStatus[code]
+	}
 	if !ok {
 		status = statusOf(code)
 	}

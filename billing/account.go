@@ -33,8 +33,13 @@ const (
 // to one account's policies.
 type Report struct {
 	AccountID string `json:"accountId"`
-	// Model is the account's billing permission model at the time of the
-	// run (by creation date; see [EffectiveModel]).
+	// Pinned is the account's stored billing permission model: Auto, or
+	// the model it is pinned to (gatehouse account set
+	// --billing-permissions).
+	Pinned PermissionModel `json:"billingPermissions"`
+	// Model is the billing permission model in force at the time of the
+	// run: the pinned one, or under Auto the one the account's creation
+	// date decides (see [EffectiveModel]).
 	Model PermissionModel `json:"effectiveModel"`
 	Mode  string          `json:"mode"`
 	// Applied reports whether the store was changed.
@@ -63,24 +68,65 @@ type PolicyReport struct {
 	PreviousDefaultVersion string `json:"previousDefaultVersion,omitempty"`
 	NewDefaultVersion      string `json:"newDefaultVersion,omitempty"`
 	// DeletedVersion is a version deleted to stay within the limit of
-	// five versions (the oldest non-default one, on apply) or the
-	// migrated version (on rollback), with its document.
+	// five versions (the oldest non-default one, on apply with
+	// DeleteOldestVersion; in a dry run, the one apply would delete) or
+	// the migrated version (on rollback), with its document.
 	DeletedVersion  string `json:"deletedVersion,omitempty"`
 	DeletedDocument string `json:"deletedDocument,omitempty"`
-	Error           string `json:"error,omitempty"`
+	// RollbackLimit says what a rollback of this migration cannot undo.
+	RollbackLimit string `json:"rollbackLimit,omitempty"`
+	// Unmatched lists the statements that carry the migrator's Sid
+	// prefix but migrate no statement of the policy; migration and
+	// rollback leave them alone (see Migration.Unmatched).
+	Unmatched []string `json:"unmatchedMigratorStatements,omitempty"`
+	Error     string   `json:"error,omitempty"`
+}
+
+// MigrateOptions are the options of [MigrateAccount].
+type MigrateOptions struct {
+	// Apply writes the migrated policies; without it the run is a dry
+	// run that reports what apply would do.
+	Apply bool
+	// DeleteOldestVersion lets apply delete the oldest non-default
+	// version of a managed policy that already has five versions (the
+	// most a managed policy keeps), to make room for the migrated one.
+	// [RollbackAccount] cannot bring that version back, so without
+	// this option such a policy is not migrated and is reported with an
+	// Error that says why.
+	DeleteOldestVersion bool
+}
+
+// reportModels fills the report's stored and effective permission
+// models from the account (an unknown stored value counts as Auto, as
+// the API's authorizer reads it).
+func reportModels(r *Report, a *gatehouse.Account, now time.Time) {
+	pinned, ok := ParsePermissionModel(a.BillingPermissions)
+	if !ok {
+		pinned = Auto
+	}
+	r.Pinned = pinned
+	r.Model = EffectiveModel(a.CreatedAt, pinned, now)
 }
 
 // MigrateAccount runs the migrator over an account's customer managed
 // policies (their default versions) and the inline policies of its
 // users, groups and roles, and reports every policy that uses retired
-// actions. With apply, in one transaction, each migrated managed
-// document becomes a new version set as default (the oldest non-default
-// version is deleted first when the policy already has five; the report
-// records it and the previous default), and each migrated inline policy
-// is replaced. A policy that cannot be migrated (too large, or the
-// result fails validation) is reported with Error and left alone. now
-// decides the reported permission model and stamps new versions.
-func MigrateAccount(ctx context.Context, store gatehouse.Store, accountID string, apply bool, now time.Time) (*Report, error) {
+// actions. With opts.Apply, in one transaction, each migrated managed
+// document becomes a new version set as default (the report records the
+// previous default), and each migrated inline policy is replaced.
+//
+// A managed policy that already has five versions needs one deleted
+// first. [RollbackAccount] could not bring it back, so unless
+// opts.DeleteOldestVersion allows it, such a policy is reported with an
+// Error that names the version and is left alone, in a dry run as on
+// apply; with the option, the oldest non-default version is deleted and
+// the report records it, its document and the RollbackLimit.
+//
+// A policy that cannot be migrated (too large, or the result fails
+// validation) is reported with Error and left alone. now decides the
+// reported permission model and stamps new versions.
+func MigrateAccount(ctx context.Context, store gatehouse.Store, accountID string, opts MigrateOptions, now time.Time) (*Report, error) {
+	apply := opts.Apply
 	r := &Report{AccountID: accountID, Mode: ModeDryRun, Policies: []PolicyReport{}}
 	run := store.View
 	if apply {
@@ -92,12 +138,12 @@ func MigrateAccount(ctx context.Context, store gatehouse.Store, accountID string
 		if err != nil {
 			return err
 		}
-		r.Model = EffectiveModel(a.CreatedAt, Auto, now)
-		if err := migrateManaged(tx, r, apply, now); err != nil {
+		reportModels(r, a, now)
+		if err := migrateManaged(tx, r, opts, now); err != nil {
 			return err
 		}
 		return forEachInline(tx, accountID, func(owner gatehouse.EntityRef, limit int, all []*gatehouse.InlinePolicy) error {
-			return migrateInline(tx, r, owner, limit, all, apply)
+			return migrateInline(tx, r, owner, limit, all, opts.Apply)
 		})
 	})
 	if err != nil {
@@ -133,7 +179,7 @@ func validationError(orig, doc string, limit int) string {
 	return ""
 }
 
-func migrateManaged(tx gatehouse.Tx, r *Report, apply bool, now time.Time) error {
+func migrateManaged(tx gatehouse.Tx, r *Report, opts MigrateOptions, now time.Time) error {
 	policies, err := tx.Policies(r.AccountID)
 	if err != nil {
 		return err
@@ -151,26 +197,42 @@ func migrateManaged(tx gatehouse.Tx, r *Report, apply bool, now time.Time) error
 			continue
 		}
 		pr := PolicyReport{Kind: "managed", ARN: p.ARN(), Name: p.Name, RetiredActions: m.RetiredActions,
-			Statements: m.Statements, Changed: m.Changed, PreviousDefaultVersion: p.DefaultVersionID}
+			Statements: m.Statements, Unmatched: m.Unmatched, Changed: m.Changed, PreviousDefaultVersion: p.DefaultVersionID}
 		if merr != nil {
 			pr.Error = merr.Error()
 		} else if m.Changed {
 			pr.Error = validationError(v.Document, m.Document, maxManagedPolicySize)
 		}
-		if apply && m.Changed && pr.Error == "" {
+		var victim *gatehouse.PolicyVersion
+		if m.Changed && pr.Error == "" {
 			versions, err := tx.PolicyVersions(p.ARN()) // newest first
 			if err != nil {
 				return err
 			}
 			if len(versions) >= maxVersionsPerPolicy {
-				for i := len(versions) - 1; i >= 0; i-- {
-					if old := versions[i]; old.VersionID != p.DefaultVersionID {
-						if err := tx.DeletePolicyVersion(p.ARN(), old.VersionID); err != nil {
-							return err
-						}
-						pr.DeletedVersion, pr.DeletedDocument = old.VersionID, old.Document
-						break
+				for i := len(versions) - 1; i >= 0 && victim == nil; i-- {
+					if versions[i].VersionID != p.DefaultVersionID {
+						victim = versions[i]
 					}
+				}
+			}
+			if victim != nil {
+				if opts.DeleteOldestVersion {
+					pr.DeletedVersion, pr.DeletedDocument = victim.VersionID, victim.Document
+					pr.RollbackLimit = fmt.Sprintf("version %s was deleted to make room (a managed policy keeps at most %d versions); "+
+						"a rollback cannot bring it back: its document is deletedDocument", victim.VersionID, maxVersionsPerPolicy)
+				} else {
+					pr.Error = fmt.Sprintf("not migrated: the policy has %d versions, the most a managed policy keeps, so migrating it "+
+						"would delete version %s (its oldest non-default version), which a rollback cannot bring back; "+
+						"delete a version yourself, or allow the migrator to delete it (--delete-oldest-version)",
+						len(versions), victim.VersionID)
+				}
+			}
+		}
+		if opts.Apply && m.Changed && pr.Error == "" {
+			if victim != nil {
+				if err := tx.DeletePolicyVersion(p.ARN(), victim.VersionID); err != nil {
+					return err
 				}
 			}
 			nv := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v" + strconv.Itoa(p.NextVersion), Document: m.Document, CreatedAt: now}
@@ -246,7 +308,7 @@ func migrateInline(tx gatehouse.Tx, r *Report, owner gatehouse.EntityRef, limit 
 			continue
 		}
 		pr := PolicyReport{Kind: "inline", Owner: string(owner.Kind) + "/" + owner.Name, Name: ip.Name,
-			RetiredActions: m.RetiredActions, Statements: m.Statements, Changed: m.Changed}
+			RetiredActions: m.RetiredActions, Statements: m.Statements, Unmatched: m.Unmatched, Changed: m.Changed}
 		if merr != nil {
 			pr.Error = merr.Error()
 			if strings.Contains(pr.Error, "size limit") {
@@ -269,21 +331,22 @@ func migrateInline(tx gatehouse.Tx, r *Report, owner gatehouse.EntityRef, limit 
 	return nil
 }
 
-// migrated reports whether doc holds statements the migrator appended.
-func migrated(doc string) bool {
-	return strings.Contains(doc, SidPrefix) && Rollback(doc) != doc
-}
-
 // RollbackAccount undoes [MigrateAccount] for an account, in one
-// transaction, from the store alone: every customer managed policy whose
-// default version holds migrator statements gets back the version whose
-// document is that document without them (the newest such version older
-// than the migrated one, which is the previous default when it still
-// exists; otherwise a new version with that document) as default, and
-// the migrated version is deleted; every inline policy holding migrator
-// statements is replaced by its document without them. A version that
-// apply deleted to make room is not brought back (the apply report
-// holds its document).
+// transaction, from the store alone. Only statements that are, by
+// content, the migration of a statement still in the policy are removed
+// (see [Rollback]); others that carry the migrator's Sid prefix stay and
+// are listed in the policy's report (Unmatched). Every customer managed
+// policy whose default version holds migrations gets back, as default,
+// the version whose document is that document without them (the newest
+// such version older than the migrated one, which is the previous
+// default when it still exists; otherwise a new version with that
+// document), and the migrated version is deleted; every inline policy
+// holding migrations is replaced by its document without them.
+//
+// What a rollback cannot undo: a version that apply deleted to make room
+// (MigrateOptions.DeleteOldestVersion; the apply report holds its
+// document), and a previous default version deleted since apply (a new
+// version with its document takes its place, under a new version ID).
 func RollbackAccount(ctx context.Context, store gatehouse.Store, accountID string, now time.Time) (*Report, error) {
 	r := &Report{AccountID: accountID, Mode: ModeRollback, Policies: []PolicyReport{}}
 	err := store.Update(ctx, func(tx gatehouse.Tx) error {
@@ -292,7 +355,7 @@ func RollbackAccount(ctx context.Context, store gatehouse.Store, accountID strin
 		if err != nil {
 			return err
 		}
-		r.Model = EffectiveModel(a.CreatedAt, Auto, now)
+		reportModels(r, a, now)
 		policies, err := tx.Policies(accountID)
 		if err != nil {
 			return err
@@ -307,16 +370,22 @@ func RollbackAccount(ctx context.Context, store gatehouse.Store, accountID strin
 		}
 		return forEachInline(tx, accountID, func(owner gatehouse.EntityRef, _ int, all []*gatehouse.InlinePolicy) error {
 			for _, ip := range all {
-				if !migrated(ip.Document) {
+				if !strings.Contains(ip.Document, SidPrefix) {
 					continue
 				}
-				np := *ip
-				np.Document = Rollback(ip.Document)
-				if err := tx.PutInlinePolicy(&np); err != nil {
-					return err
+				doc, unmatched := RollbackDocument(ip.Document)
+				pr := PolicyReport{Kind: "inline", Owner: string(owner.Kind) + "/" + owner.Name, Name: ip.Name, Unmatched: unmatched}
+				if doc != ip.Document {
+					np := *ip
+					np.Document = doc
+					if err := tx.PutInlinePolicy(&np); err != nil {
+						return err
+					}
+					pr.Changed, pr.Applied = true, true
 				}
-				r.Policies = append(r.Policies, PolicyReport{Kind: "inline", Owner: string(owner.Kind) + "/" + owner.Name,
-					Name: ip.Name, Changed: true, Applied: true})
+				if pr.Changed || len(unmatched) > 0 {
+					r.Policies = append(r.Policies, pr)
+				}
 			}
 			return nil
 		})
@@ -333,10 +402,17 @@ func rollbackManaged(tx gatehouse.Tx, r *Report, p *gatehouse.ManagedPolicy, now
 	if err != nil {
 		return err
 	}
-	if !migrated(cur.Document) {
+	if !strings.Contains(cur.Document, SidPrefix) {
 		return nil
 	}
-	orig := Rollback(cur.Document)
+	orig, unmatched := RollbackDocument(cur.Document)
+	pr := PolicyReport{Kind: "managed", ARN: p.ARN(), Name: p.Name, Unmatched: unmatched}
+	if orig == cur.Document {
+		if len(unmatched) > 0 {
+			r.Policies = append(r.Policies, pr)
+		}
+		return nil
+	}
 	versions, err := tx.PolicyVersions(p.ARN()) // newest first
 	if err != nil {
 		return err
@@ -349,8 +425,8 @@ func rollbackManaged(tx gatehouse.Tx, r *Report, p *gatehouse.ManagedPolicy, now
 			restore = versions[i].VersionID
 		}
 	}
-	pr := PolicyReport{Kind: "managed", ARN: p.ARN(), Name: p.Name, Changed: true, Applied: true,
-		PreviousDefaultVersion: cur.VersionID, DeletedVersion: cur.VersionID, DeletedDocument: cur.Document}
+	pr.Changed, pr.Applied = true, true
+	pr.PreviousDefaultVersion, pr.DeletedVersion, pr.DeletedDocument = cur.VersionID, cur.VersionID, cur.Document
 	if restore == "" {
 		nv := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v" + strconv.Itoa(p.NextVersion), Document: orig, CreatedAt: now}
 		if err := tx.CreatePolicyVersion(nv); err != nil {
@@ -358,6 +434,7 @@ func rollbackManaged(tx gatehouse.Tx, r *Report, p *gatehouse.ManagedPolicy, now
 		}
 		p.NextVersion++
 		restore = nv.VersionID
+		pr.RollbackLimit = "no earlier version holds the document before migration (deleted since apply): it was restored as a new version"
 	}
 	p.DefaultVersionID = restore
 	p.UpdatedAt = now

@@ -162,12 +162,15 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
 	before := snapshot(t, st)
 
-	dry, err := billing.MigrateAccount(ctx, st, acct, false, now)
+	dry, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{DeleteOldestVersion: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dry.Applied || dry.Mode != billing.ModeDryRun || dry.Model != billing.Legacy {
-		t.Errorf("dry run: applied %v mode %s model %s", dry.Applied, dry.Mode, dry.Model)
+	if dry.Applied || dry.Mode != billing.ModeDryRun || dry.Model != billing.Legacy || dry.Pinned != billing.Auto {
+		t.Errorf("dry run: applied %v mode %s model %s pinned %s", dry.Applied, dry.Mode, dry.Model, dry.Pinned)
+	}
+	if fv := find(t, dry, "FiveVersions"); fv.Error != "" || fv.DeletedVersion != "v1" || !strings.Contains(fv.RollbackLimit, "cannot bring it back") {
+		t.Errorf("dry run FiveVersions: %+v", fv)
 	}
 	if got := snapshot(t, st); !reflect.DeepEqual(got, before) {
 		t.Fatal("dry run changed the store")
@@ -180,7 +183,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 		t.Errorf("affected policies = %s, want %s", got, want)
 	}
 
-	r, err := billing.MigrateAccount(ctx, st, acct, true, now)
+	r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true, DeleteOldestVersion: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +195,8 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 		t.Errorf("BillingView: %+v", bv)
 	}
 	fv := find(t, r, "FiveVersions")
-	if !fv.Applied || fv.PreviousDefaultVersion != "v3" || fv.NewDefaultVersion != "v6" || fv.DeletedVersion != "v1" {
+	if !fv.Applied || fv.PreviousDefaultVersion != "v3" || fv.NewDefaultVersion != "v6" || fv.DeletedVersion != "v1" ||
+		fv.DeletedDocument != doc(allow("s3:*")) || fv.RollbackLimit == "" {
 		t.Errorf("FiveVersions: %+v", fv)
 	}
 	if ev := find(t, r, "everything"); !ev.Applied || !ev.Statements[0].Shorthand {
@@ -223,7 +227,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 	}
 
 	// A second apply appends nothing.
-	again, err := billing.MigrateAccount(ctx, st, acct, true, now)
+	again, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -262,7 +266,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 	st := seed(t)
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	before := snapshot(t, st)
-	if _, err := billing.MigrateAccount(ctx, st, acct, true, now); err != nil {
+	if _, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now); err != nil {
 		t.Fatal(err)
 	}
 	// The operator deletes the old default after migrating.
@@ -276,7 +280,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if bv := find(t, r, "BillingView"); bv.NewDefaultVersion != "v3" || bv.DeletedVersion != "v2" {
+	if bv := find(t, r, "BillingView"); bv.NewDefaultVersion != "v3" || bv.DeletedVersion != "v2" || bv.RollbackLimit == "" {
 		t.Errorf("BillingView: %+v", bv)
 	}
 	got := snapshot(t, st)
@@ -290,7 +294,120 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 
 func TestMigrateAccountUnknown(t *testing.T) {
 	st := seed(t)
-	if _, err := billing.MigrateAccount(context.Background(), st, "999999999999", false, time.Now()); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if _, err := billing.MigrateAccount(context.Background(), st, "999999999999", billing.MigrateOptions{}, time.Now()); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestMigrateFiveVersionsRefused: without DeleteOldestVersion a managed
+// policy with five versions is not migrated, in the dry run as on apply,
+// with the reason; everything else is, and rollback then restores the
+// account exactly, versions included.
+func TestMigrateFiveVersionsRefused(t *testing.T) {
+	ctx := context.Background()
+	st := seed(t)
+	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
+	before := snapshot(t, st)
+	for _, apply := range []bool{false, true} {
+		r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: apply}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fv := find(t, r, "FiveVersions")
+		if fv.Applied || fv.DeletedVersion != "" || fv.NewDefaultVersion != "" ||
+			!strings.Contains(fv.Error, "the policy has 5 versions") || !strings.Contains(fv.Error, "would delete version v1") ||
+			!strings.Contains(fv.Error, "a rollback cannot bring back") {
+			t.Errorf("apply=%v FiveVersions: %+v", apply, fv)
+		}
+		if bv := find(t, r, "BillingView"); bv.Applied != apply || bv.Error != "" {
+			t.Errorf("apply=%v BillingView: %+v", apply, bv)
+		}
+	}
+	after := snapshot(t, st)
+	if after["FiveVersions versions"] != before["FiveVersions versions"] || after["FiveVersions default"] != before["FiveVersions default"] {
+		t.Errorf("FiveVersions changed: %s / %s", after["FiveVersions versions"], after["FiveVersions default"])
+	}
+	if _, err := billing.RollbackAccount(ctx, st, acct, now); err != nil {
+		t.Fatal(err)
+	}
+	if got := snapshot(t, st); !reflect.DeepEqual(got, before) {
+		t.Errorf("rollback did not restore the account exactly:\n%v\nwant\n%v", got, before)
+	}
+}
+
+// TestMigrateReportPinnedModel: the report shows the model in force, the
+// pinned one when the account is pinned, whatever its creation date says.
+func TestMigrateReportPinnedModel(t *testing.T) {
+	ctx := context.Background()
+	st := seed(t)
+	now := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC) // after the cut-over: auto is fine-grained
+	for _, tc := range []struct {
+		stored        string
+		pinned, model billing.PermissionModel
+	}{
+		{"", billing.Auto, billing.FineGrained},
+		{"auto", billing.Auto, billing.FineGrained},
+		{"legacy", billing.Legacy, billing.Legacy},
+		{"fine-grained", billing.FineGrained, billing.FineGrained},
+	} {
+		err := st.Update(ctx, func(tx gatehouse.Tx) error {
+			a, err := tx.Account(acct)
+			if err != nil {
+				return err
+			}
+			a.BillingPermissions = tc.stored
+			return tx.UpdateAccount(a)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dry, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb, err := billing.RollbackAccount(ctx, st, acct, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []*billing.Report{dry, rb} {
+			if r.Pinned != tc.pinned || r.Model != tc.model {
+				t.Errorf("stored %q, %s: pinned %s, effectiveModel %s; want %s, %s", tc.stored, r.Mode, r.Pinned, r.Model, tc.pinned, tc.model)
+			}
+		}
+		b, _ := json.Marshal(dry)
+		if want := `"effectiveModel":"` + string(tc.model) + `"`; !strings.Contains(string(b), want) {
+			t.Errorf("report JSON lacks %s: %s", want, b)
+		}
+	}
+}
+
+// TestRollbackAccountKeepsHandWrittenSid: a statement an operator wrote
+// with the migrator's Sid prefix survives rollback and is reported.
+func TestRollbackAccountKeepsHandWrittenSid(t *testing.T) {
+	ctx := context.Background()
+	st := seed(t)
+	mine := `{"Sid":"BillingConsolePolicyMigratorAudit","Effect":"Allow","Action":"cur:DescribeReportDefinitions","Resource":"*"}`
+	ip := &gatehouse.InlinePolicy{AccountID: acct, Owner: gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: "ops"}, Name: "mine",
+		Document: doc(mine, allow("aws-portal:ViewUsage"))}
+	if err := st.Update(ctx, func(tx gatehouse.Tx) error { return tx.PutInlinePolicy(ip) }); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
+	r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := find(t, r, "mine"); !m.Applied || len(m.Unmatched) != 1 || m.Unmatched[0] != "BillingConsolePolicyMigratorAudit" {
+		t.Errorf("apply: %+v", m)
+	}
+	rb, err := billing.RollbackAccount(ctx, st, acct, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := find(t, rb, "mine"); !m.Applied || len(m.Unmatched) != 1 {
+		t.Errorf("rollback: %+v", m)
+	}
+	if got := snapshot(t, st)["role/ops mine"]; got != ip.Document {
+		t.Errorf("after rollback: %s\nwant %s", got, ip.Document)
 	}
 }

@@ -15,11 +15,17 @@ import (
 
 // SidPrefix begins the Sid of every statement the migrator appends, as
 // with AWS's bulk policy migrator (aws-reference §3.4). The rest of the
-// Sid is the index of the original statement it migrates
-// ("BillingConsolePolicyMigrator0"), or "Single" and that index when
-// the document's Statement was a single object that the migrator had to
-// turn into an array ("BillingConsolePolicyMigratorSingle0"), so that
-// [Rollback] can turn it back.
+// Sid is a number, unique in the document: the position of the original
+// statement it migrates when no other statement has that Sid yet, else
+// the next free number ("BillingConsolePolicyMigrator0"), after
+// "Single" when the document's Statement was a single object that the
+// migrator had to turn into an array ("BillingConsolePolicyMigratorSingle0"),
+// so that [Rollback] can turn it back.
+//
+// The Sid only names the statement. The migrator recognises its own
+// statements by content (see [MigrateDocument]): a statement is the
+// migration of an original statement when it carries the prefix and is
+// exactly what the migrator appends for that original.
 const SidPrefix = "BillingConsolePolicyMigrator"
 
 const singleMarker = "Single"
@@ -42,6 +48,12 @@ type Migration struct {
 	// Statements has one entry per original statement that uses retired
 	// actions, in document order.
 	Statements []StatementChange `json:"statements"`
+	// Unmatched lists the Sids of the statements that carry SidPrefix
+	// but are the migration of no statement of the document: written by
+	// hand, or left over from an original statement that was edited or
+	// removed since. The migrator leaves them alone, and so does
+	// [Rollback].
+	Unmatched []string `json:"unmatchedMigratorStatements,omitempty"`
 }
 
 // StatementChange describes what the migrator did for one statement that
@@ -57,6 +69,9 @@ type StatementChange struct {
 	// Sid is the Sid of the appended statement; "" when none was
 	// appended (see Skipped).
 	Sid string `json:"sid,omitempty"`
+	// MigratedBy is, for a statement already migrated, the Sid of the
+	// statement that migrates it.
+	MigratedBy string `json:"migratedBy,omitempty"`
 	// Added is the Action (or NotAction) list of the appended statement.
 	Added []string `json:"added,omitempty"`
 	// Shorthand reports that Added uses the wildcard shorthand of
@@ -73,6 +88,151 @@ const (
 		"but adds nothing while the original stays; review the original and remove it once migration is finished"
 )
 
+// original is a statement of the document that uses retired actions,
+// with what the migrator appends for it.
+type original struct {
+	index   int
+	st      policy.Statement
+	element string // "Action" or "NotAction"
+	retired []string
+	// full and short are the Action (NotAction) list of the appended
+	// statement without and with the wildcard shorthand; both nil when
+	// the statement's own patterns already cover every replacement.
+	full, short []string
+}
+
+// originals returns the statements of d that use retired actions, in
+// document order. Statements whose Sid carries SidPrefix are never
+// originals: they are the migrator's (or look like it).
+func originals(d *policy.Document) []original {
+	var out []original
+	for i, st := range d.Statements {
+		if hasMigratorSid(st) {
+			continue
+		}
+		element, list := "Action", st.Action.List
+		if st.NotAction.Present {
+			element, list = "NotAction", st.NotAction.List
+		}
+		var retired []string
+		for _, p := range list {
+			for _, r := range policy.RetiredActionsMatching(p) {
+				if !slices.Contains(retired, r) {
+					retired = append(retired, r)
+				}
+			}
+		}
+		if len(retired) == 0 {
+			continue
+		}
+		sort.Strings(retired)
+		o := original{index: i, st: st, element: element, retired: retired}
+		repl := replacements(retired)
+		if element == "Action" {
+			if full := uncovered(repl, list); len(full) > 0 {
+				o.full, o.short = full, uncovered(shorthand(repl), list)
+			}
+		} else {
+			o.full = append(slices.Clone(list), uncovered(repl, list)...)
+			o.short = append(slices.Clone(list), uncovered(shorthand(repl), list)...)
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// hasMigratorSid reports whether st's Sid begins with SidPrefix.
+func hasMigratorSid(st policy.Statement) bool {
+	return st.HasSid && strings.HasPrefix(st.Sid, SidPrefix)
+}
+
+// matchMigrations pairs each original with the statement of the
+// document that migrates it, if any: migratedBy[k] is the index in
+// d.Statements of the migration of origs[k], or -1. Each statement
+// migrates at most one original (two identical originals need two
+// migrations). isMigration marks the statements that migrate one.
+func matchMigrations(doc string, d *policy.Document, origs []original) (migratedBy []int, isMigration []bool) {
+	migratedBy = make([]int, len(origs))
+	isMigration = make([]bool, len(d.Statements))
+	for k, o := range origs {
+		migratedBy[k] = -1
+		if o.full == nil {
+			continue
+		}
+		for i, st := range d.Statements {
+			if !isMigration[i] && hasMigratorSid(st) && migrates(doc, st, o) {
+				migratedBy[k], isMigration[i] = i, true
+				break
+			}
+		}
+	}
+	return migratedBy, isMigration
+}
+
+// migrates reports whether statement m is what the migrator appends for
+// o (with or without the wildcard shorthand): the same Effect and
+// element, the Action (NotAction) list the migrator computes (compared
+// without regard to order or case), and the original's Resource,
+// NotResource and Condition (compared as JSON values), and nothing else.
+func migrates(doc string, m policy.Statement, o original) bool {
+	if m.Effect != o.st.Effect {
+		return false
+	}
+	list := m.Action
+	if o.element == "NotAction" {
+		list = m.NotAction
+	}
+	if !list.Present || !(sameActions(list.List, o.full) || sameActions(list.List, o.short)) {
+		return false
+	}
+	var mRaw, oRaw map[string]json.RawMessage
+	if json.Unmarshal([]byte(doc[m.Start:m.End]), &mRaw) != nil || json.Unmarshal([]byte(doc[o.st.Start:o.st.End]), &oRaw) != nil {
+		return false
+	}
+	want := map[string]bool{"Sid": true, "Effect": true, o.element: true}
+	for _, k := range []string{"Resource", "NotResource", "Condition"} {
+		ov, inO := oRaw[k]
+		mv, inM := mRaw[k]
+		if inO != inM || inO && !sameJSON(ov, mv) {
+			return false
+		}
+		want[k] = inO
+	}
+	for k := range mRaw {
+		if !want[k] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameActions reports whether two action lists hold the same actions,
+// without regard to order or case.
+func sameActions(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	la, lb := make([]string, len(a)), make([]string, len(b))
+	for i := range a {
+		la[i], lb[i] = lower(a[i]), lower(b[i])
+	}
+	sort.Strings(la)
+	sort.Strings(lb)
+	return slices.Equal(la, lb)
+}
+
+// sameJSON reports whether two JSON texts hold the same value (object
+// members in any order, any spacing).
+func sameJSON(a, b json.RawMessage) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	ca, _ := json.Marshal(va)
+	cb, _ := json.Marshal(vb)
+	return bytes.Equal(ca, cb)
+}
+
 // pending is a statement to append.
 type pending struct {
 	change  *StatementChange
@@ -86,8 +246,8 @@ type pending struct {
 // identity policy document and returns the document with fine-grained
 // equivalents appended, as AWS's bulk policy migrator did (aws-reference
 // §3.4): nothing is removed, and for each original statement that uses
-// retired actions one statement is appended with Sid SidPrefix+index,
-// the same Effect, Resource or NotResource and Condition, and:
+// retired actions one statement is appended with a Sid that begins with
+// SidPrefix, the same Effect, Resource or NotResource and Condition, and:
 //
 //   - for an Action statement (Allow or Deny), Action = the sorted union
 //     of the §3.2 replacements of the retired actions its patterns cover
@@ -118,75 +278,56 @@ type pending struct {
 // allow more than the explicit list). If the document is still too big
 // the error wraps [ErrTooLarge].
 //
-// A statement is already migrated when the document holds a statement
-// with Sid SidPrefix+its index; such statements are reported with
-// Skipped and not appended again, so migrating twice changes nothing.
-// Documents without retired actions are returned unchanged.
+// A statement is already migrated when the document holds, anywhere, a
+// statement with a SidPrefix Sid whose content is what the migrator
+// appends for it (with or without the shorthand); such statements are
+// reported with Skipped and MigratedBy and not appended again, so
+// migrating twice changes nothing, and inserting, removing or moving
+// statements between runs does not confuse the migrator. A statement
+// whose Sid begins with SidPrefix is never migrated itself; one that
+// migrates no statement is listed in Unmatched. Documents without
+// retired actions are returned unchanged.
 func MigrateDocument(doc string, maxSize int) (Migration, error) {
 	m := Migration{Document: doc, RetiredActions: []string{}, Statements: []StatementChange{}}
 	d, err := policy.Parse([]byte(doc))
 	if err != nil {
 		return m, fmt.Errorf("billing: cannot migrate an invalid policy document: %w", err)
 	}
-	done := map[int]bool{}
-	isMigrator := make([]bool, len(d.Statements))
+	origs := originals(d)
+	migratedBy, isMigration := matchMigrations(doc, d, origs)
+	taken := map[string]bool{}
 	for i, st := range d.Statements {
-		if idx, _, ok := migratorSid(st); ok {
-			isMigrator[i] = true
-			done[idx] = true
+		if st.HasSid {
+			taken[lower(st.Sid)] = true
+		}
+		if hasMigratorSid(st) && !isMigration[i] {
+			m.Unmatched = append(m.Unmatched, st.Sid)
 		}
 	}
 	var todo []*pending
 	found := map[string]bool{}
-	for i, st := range d.Statements {
-		if isMigrator[i] {
-			continue
-		}
-		element, list := "Action", st.Action.List
-		if st.NotAction.Present {
-			element, list = "NotAction", st.NotAction.List
-		}
-		var retired []string
-		for _, p := range list {
-			for _, r := range policy.RetiredActionsMatching(p) {
-				if !slices.Contains(retired, r) {
-					retired = append(retired, r)
-				}
-			}
-		}
-		if len(retired) == 0 {
-			continue
-		}
-		sort.Strings(retired)
-		for _, r := range retired {
+	for k, o := range origs {
+		for _, r := range o.retired {
 			found[r] = true
 		}
 		m.Statements = append(m.Statements, StatementChange{
-			Index: i, OriginalSid: st.Sid, Effect: st.Effect, Element: element, RetiredActions: retired,
+			Index: o.index, OriginalSid: o.st.Sid, Effect: o.st.Effect, Element: o.element, RetiredActions: o.retired,
 		})
 		ch := &m.Statements[len(m.Statements)-1]
-		if done[i] {
-			ch.Skipped = skipMigrated
+		switch {
+		case o.full == nil:
+			ch.Skipped = skipCovered
+			continue
+		case migratedBy[k] >= 0:
+			ch.Skipped, ch.MigratedBy = skipMigrated, d.Statements[migratedBy[k]].Sid
 			continue
 		}
-		repl := replacements(retired)
-		p := &pending{st: st, element: element}
-		if element == "Action" {
-			p.full = uncovered(repl, list)
-			p.short = uncovered(shorthand(repl), list)
-			if len(p.full) == 0 {
-				ch.Skipped = skipCovered
-				continue
-			}
-		} else {
-			p.full = append(slices.Clone(list), uncovered(repl, list)...)
-			p.short = append(slices.Clone(list), uncovered(shorthand(repl), list)...)
+		if o.element == "NotAction" {
 			ch.Note = noteNotAction
+		} else if strings.EqualFold(o.st.Effect, "Deny") {
+			ch.Note = denyNote(o.full, o.retired)
 		}
-		if element == "Action" && strings.EqualFold(st.Effect, "Deny") {
-			ch.Note = denyNote(p.full, retired)
-		}
-		todo = append(todo, p)
+		todo = append(todo, &pending{st: o.st, element: o.element, full: o.full, short: o.short})
 	}
 	for r := range found {
 		m.RetiredActions = append(m.RetiredActions, r)
@@ -203,12 +344,17 @@ func MigrateDocument(doc string, maxSize int) (Migration, error) {
 			j++
 		}
 	}
-	single := !d.StatementIsList
+	prefix := SidPrefix
+	if !d.StatementIsList {
+		prefix += singleMarker
+	}
 	for _, p := range todo {
-		p.change.Sid = SidPrefix + strconv.Itoa(p.change.Index)
-		if single {
-			p.change.Sid = SidPrefix + singleMarker + strconv.Itoa(p.change.Index)
+		n := p.change.Index
+		for taken[lower(prefix+strconv.Itoa(n))] {
+			n++
 		}
+		p.change.Sid = prefix + strconv.Itoa(n)
+		taken[lower(p.change.Sid)] = true
 		p.change.Added = p.full
 	}
 	out, err := assemble(doc, d, todo)
@@ -255,21 +401,6 @@ func denyNote(added, retired []string) string {
 	}
 	return "Deny: " + strings.Join(over, ", ") + " also replace retired actions this statement does not deny; " +
 		"the appended Deny blocks them even where the legacy Deny did not; review"
-}
-
-// migratorSid reports whether st was appended by the migrator, and the
-// index of the original statement it migrates.
-func migratorSid(st policy.Statement) (idx int, single, ok bool) {
-	if !st.HasSid || !strings.HasPrefix(st.Sid, SidPrefix) {
-		return 0, false, false
-	}
-	rest := st.Sid[len(SidPrefix):]
-	rest, single = strings.CutPrefix(rest, singleMarker)
-	n, err := strconv.Atoi(rest)
-	if err != nil || n < 0 {
-		return -1, single, true // a migrator statement, but not one of ours to index
-	}
-	return n, single, true
 }
 
 // replacements returns the sorted union of the retired actions'
@@ -423,28 +554,43 @@ func jsonValue(v any) []byte {
 	return bytes.TrimRight(b.Bytes(), "\n")
 }
 
-// Rollback removes the statements [MigrateDocument] appended (those whose
-// Sid begins with SidPrefix), restoring the document's text byte for
-// byte, including a Statement that was a single object. A document
-// without such statements, or that cannot be parsed, is returned as is.
+// Rollback removes the statements [MigrateDocument] appended, restoring
+// the document's text byte for byte, including a Statement that was a
+// single object. A statement is removed only when it is, by content, the
+// migration of a statement still in the document (see MigrateDocument);
+// a statement that merely carries SidPrefix (written by hand, or left
+// from an original edited since) stays. A document without migrations,
+// or that cannot be parsed, is returned as is.
 func Rollback(doc string) string {
+	out, _ := RollbackDocument(doc)
+	return out
+}
+
+// RollbackDocument is [Rollback] that also returns the Sids of the
+// statements it kept although they carry SidPrefix (as
+// Migration.Unmatched lists them).
+func RollbackDocument(doc string) (out string, unmatched []string) {
 	d, err := policy.Parse([]byte(doc))
 	if err != nil || !d.StatementIsList {
-		return doc
+		return doc, nil
 	}
 	st := d.Statements
-	remove := make([]bool, len(st))
-	single, any, kept := false, false, 0
+	_, remove := matchMigrations(doc, d, originals(d))
+	single, removed, kept := false, false, 0
 	for i, s := range st {
-		if _, sg, ok := migratorSid(s); ok {
-			remove[i], any = true, true
-			single = single || sg
-		} else {
+		switch {
+		case remove[i]:
+			removed = true
+			single = single || strings.HasPrefix(s.Sid, SidPrefix+singleMarker)
+		case hasMigratorSid(s):
+			unmatched = append(unmatched, s.Sid)
+			kept++
+		default:
 			kept++
 		}
 	}
-	if !any || kept == 0 {
-		return doc
+	if !removed || kept == 0 {
+		return doc, unmatched
 	}
 	type span struct{ from, to int }
 	var cut []span
@@ -467,7 +613,7 @@ func Rollback(doc string) string {
 		at = c.to
 	}
 	b.WriteString(doc[at:])
-	out := b.String()
+	out = b.String()
 	if single && kept == 1 {
 		d2, err := policy.Parse([]byte(out))
 		if err == nil && len(d2.Statements) == 1 {
@@ -477,5 +623,5 @@ func Rollback(doc string) string {
 			}
 		}
 	}
-	return out
+	return out, unmatched
 }

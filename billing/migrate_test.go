@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,13 +107,14 @@ func TestMigrateProperties(t *testing.T) {
 				return
 			}
 			// For an already migrated input, rollback goes back to the
-			// document before its first migration.
-			want := c.Input
-			if strings.Contains(c.Input, SidPrefix) {
-				want = Rollback(c.Input)
-				if want == c.Input || strings.Contains(want, SidPrefix) {
-					t.Errorf("Rollback did not remove the migrator statements of the input")
-				}
+			// document before its first migration, keeping only the
+			// statements that carry the prefix but migrate nothing.
+			want, unmatched := RollbackDocument(c.Input)
+			if !slices.Equal(unmatched, m.Unmatched) {
+				t.Errorf("Rollback kept %v, Migrate reported %v unmatched", unmatched, m.Unmatched)
+			}
+			if _, left := RollbackDocument(want); !slices.Equal(left, m.Unmatched) || strings.Count(want, SidPrefix) != len(m.Unmatched) {
+				t.Errorf("Rollback did not remove the migrator statements of the input: %s", want)
 			}
 			if got := Rollback(m.Document); got != want {
 				t.Errorf("Rollback(Migrate(doc)) =\n%q\nwant\n%q", got, want)
@@ -163,6 +165,7 @@ func TestRollbackLeavesOthersAlone(t *testing.T) {
 		}
 	}
 	// A migrator statement the operator moved to the front is removed too.
+	// (It is, by content, the migration of the statement that follows.)
 	doc := `{"Statement":[{"Sid":"BillingConsolePolicyMigrator1","Effect":"Allow","Action":"cur:GetUsageReport","Resource":"*"}, {"Effect":"Allow","Action":"aws-portal:ViewUsage","Resource":"*"}]}`
 	if got, want := Rollback(doc), `{"Statement":[{"Effect":"Allow","Action":"aws-portal:ViewUsage","Resource":"*"}]}`; got != want {
 		t.Errorf("Rollback = %s, want %s", got, want)
@@ -181,5 +184,65 @@ func TestShorthandMatchesAWSExample(t *testing.T) {
 func TestMigrateInvalid(t *testing.T) {
 	if _, err := MigrateDocument(`{"Statement":`, 0); err == nil {
 		t.Error("want an error for invalid JSON")
+	}
+}
+
+// TestMigrateInsertBeforeMigrated inserts a statement with retired
+// actions before an already migrated one: the migrator recognises its
+// statements by content, so the old statement stays migrated once and
+// the new one gets its own statement, under a Sid not yet used.
+func TestMigrateInsertBeforeMigrated(t *testing.T) {
+	usage := `{"Effect":"Allow","Action":"aws-portal:ViewUsage","Resource":"*"}`
+	orders := `{"Effect":"Allow","Action":"purchase-orders:ViewPurchaseOrders","Resource":"*"}`
+	first, err := MigrateDocument(`{"Version":"2012-10-17","Statement":[`+usage+`]}`, 0)
+	if err != nil || !first.Changed || first.Statements[0].Sid != SidPrefix+"0" {
+		t.Fatalf("first migration: %+v %v", first, err)
+	}
+	edited := strings.Replace(first.Document, `[`+usage, `[`+orders+`,`+usage, 1)
+	second, err := MigrateDocument(edited, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(second.Statements) != 2 {
+		t.Fatalf("statements: %+v", second.Statements)
+	}
+	if s := second.Statements[0]; s.Index != 0 || s.Skipped != "" || s.Sid != SidPrefix+"1" || !slices.Contains(s.Added, "purchase-orders:ListPurchaseOrders") {
+		t.Errorf("inserted statement: %+v", s)
+	}
+	if s := second.Statements[1]; s.Index != 1 || s.Skipped != skipMigrated || s.MigratedBy != SidPrefix+"0" || s.Sid != "" {
+		t.Errorf("migrated statement: %+v", s)
+	}
+	if n := strings.Count(second.Document, "cur:GetUsageReport"); n != 1 {
+		t.Errorf("cur:GetUsageReport appears %d times:\n%s", n, second.Document)
+	}
+	if errs := errorSet(second.Document); len(errs) > 0 {
+		t.Errorf("validation errors: %v", errs)
+	}
+	if got, want := Rollback(second.Document), `{"Version":"2012-10-17","Statement":[`+orders+`,`+usage+`]}`; got != want {
+		t.Errorf("Rollback = %s\nwant %s", got, want)
+	}
+	third, err := MigrateDocument(second.Document, 0)
+	if err != nil || third.Changed {
+		t.Errorf("third migration changed the document (%v)", err)
+	}
+}
+
+// TestRollbackKeepsHandWrittenSid: a statement a user wrote with the
+// migrator's Sid prefix is not the migration of any statement, so
+// Rollback keeps it and says so.
+func TestRollbackKeepsHandWrittenSid(t *testing.T) {
+	mine := `{"Sid":"BillingConsolePolicyMigrator0","Effect":"Allow","Action":"cur:GetUsageReport","Resource":"arn:aws:cur:us-east-1:123456789012:definition/mine"}`
+	usage := `{"Effect":"Allow","Action":"aws-portal:ViewUsage","Resource":"*"}`
+	doc := `{"Version":"2012-10-17","Statement":[` + mine + `,` + usage + `]}`
+	m, err := MigrateDocument(doc, 0)
+	if err != nil || !m.Changed || !slices.Equal(m.Unmatched, []string{SidPrefix + "0"}) || m.Statements[0].Sid != SidPrefix+"1" {
+		t.Fatalf("migration: %+v %v", m, err)
+	}
+	got, kept := RollbackDocument(m.Document)
+	if got != doc || !slices.Equal(kept, []string{SidPrefix + "0"}) {
+		t.Errorf("RollbackDocument = %s, kept %v", got, kept)
+	}
+	if got, kept := RollbackDocument(doc); got != doc || len(kept) != 1 {
+		t.Errorf("RollbackDocument(unmigrated) = %s, kept %v", got, kept)
 	}
 }

@@ -14,7 +14,8 @@ import (
 	"github.com/gatehouse-dev/gatehouse/password"
 )
 
-// AccountSpec describes a new account. Empty fields are generated.
+// AccountSpec describes a new account. Empty fields are generated (an
+// empty Name is gatehouse.DefaultAccountName: the email's local part).
 type AccountSpec struct {
 	ID        string
 	Email     string
@@ -52,6 +53,9 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 	}
 	if spec.CreatedAt.IsZero() {
 		spec.CreatedAt = s.now()
+	}
+	if spec.Name == "" {
+		spec.Name = gatehouse.DefaultAccountName(spec.Email, spec.ID)
 	}
 	a := &gatehouse.Account{ID: spec.ID, Email: spec.Email, Name: spec.Name, CreatedAt: spec.CreatedAt.UTC(),
 		IAMBillingAccess: spec.IAMBillingAccess}

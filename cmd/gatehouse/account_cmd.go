@@ -37,7 +37,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var sc storeConfig
 	sc.register(fs)
 	email := fs.String("email", "", "root user email address (required)")
-	name := fs.String("name", "", "account name")
+	name := fs.String("name", "", "account name (default: the root email's local part)")
 	id := fs.String("id", "", "12-digit account ID (default: random)")
 	createdAt := fs.String("created-at", "", "creation time, RFC 3339 (default: now); decides the billing permission model")
 	billingAccess := fs.Bool("iam-billing-access", false, "turn on IAM user and role access to Billing information (default off, as for a standalone AWS account)")
@@ -77,6 +77,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	fmt.Fprintf(stdout, "account id:             %s\n", a.ID)
 	fmt.Fprintf(stdout, "root email:             %s\n", a.Email)
+	fmt.Fprintf(stdout, "account name:           %s\n", a.Name)
 	if a.IAMBillingAccess {
 		fmt.Fprintln(stdout, "IAM billing access:     ALLOW")
 	}
@@ -116,7 +117,7 @@ func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		if email == "" {
 			email = "-" // a GovCloud account's root has no email address
 		}
-		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), email, a.Name)
+		fmt.Fprintf(stdout, "%-12s  %-20s  %-30s  %s\n", a.ID, a.CreatedAt.UTC().Format(time.RFC3339), email, a.AccountName())
 	}
 	return exitOK
 }

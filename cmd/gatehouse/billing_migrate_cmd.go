@@ -39,13 +39,24 @@ var billingUsage = map[string]string{
         show or (as root) change "IAM user and role access to Billing
         information"; signs with AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY /
         AWS_SESSION_TOKEN`,
-	"migrate-policies": `migrate-policies [--data DIR] [--account ID] [--apply | --rollback]
+	"migrate-policies": `migrate-policies [--data DIR] [--account ID] [--apply [--delete-oldest-version] | --rollback]
         find customer managed and inline policies that use the retired
         aws-portal:* / purchase-orders:* actions and print, as JSON, the
         fine-grained statements to append (dry run); --apply appends them
         (new default policy versions), --rollback removes them; all
         accounts unless --account is given; exit status 1 when a policy
-        cannot be migrated`,
+        cannot be migrated. The migrator recognises its statements
+        (Sid BillingConsolePolicyMigrator...) by content, not position.
+        What --rollback cannot undo: a managed policy with five versions
+        (the most it keeps) needs one deleted to migrate; rollback could
+        not bring it back, so such a policy is not migrated (error) unless
+        --delete-oldest-version lets apply delete its oldest non-default
+        version (the report prints that version's document: keep it).
+        Rollback removes only statements that are exactly the migration
+        of a statement still in the policy: statements with the prefix
+        that you wrote, or whose original you edited after --apply, stay
+        (listed as unmatchedMigratorStatements); a previous default
+        version deleted since --apply comes back as a new version`,
 }
 
 func printBillingUsage(w io.Writer) {
@@ -93,12 +104,18 @@ func billingMigratePolicies(ctx context.Context, args []string, stdout, stderr i
 	sc.register(fs)
 	account := fs.String("account", "", "account ID (default: every account)")
 	apply := fs.Bool("apply", false, "append the fine-grained statements (default: dry run)")
+	deleteOldest := fs.Bool("delete-oldest-version", false,
+		"with --apply: to migrate a managed policy that has five versions, delete its oldest non-default version (--rollback cannot bring it back)")
 	rollback := fs.Bool("rollback", false, "remove the statements an earlier --apply appended")
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "usage: gatehouse billing %s\n\nflags:\n", billingUsage["migrate-policies"])
+		fs.PrintDefaults()
+	}
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
-	if fs.NArg() > 0 || (*apply && *rollback) {
-		fmt.Fprintln(stderr, "gatehouse billing migrate-policies: give at most one of --apply and --rollback, and no arguments")
+	if fs.NArg() > 0 || (*apply && *rollback) || (*deleteOldest && !*apply) {
+		fmt.Fprintln(stderr, "gatehouse billing migrate-policies: give at most one of --apply and --rollback, --delete-oldest-version only with --apply, and no arguments")
 		return exitUsage
 	}
 	st, err := sc.open(ctx)
@@ -136,7 +153,7 @@ func billingMigratePolicies(ctx context.Context, args []string, stdout, stderr i
 		if *rollback {
 			r, err = billing.RollbackAccount(ctx, st, id, now)
 		} else {
-			r, err = billing.MigrateAccount(ctx, st, id, *apply, now)
+			r, err = billing.MigrateAccount(ctx, st, id, billing.MigrateOptions{Apply: *apply, DeleteOldestVersion: *deleteOldest}, now)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "gatehouse billing migrate-policies: account %s: %s\n", id, gatehouse.ErrorMessage(err))

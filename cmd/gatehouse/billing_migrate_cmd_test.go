@@ -63,6 +63,7 @@ type migrateJSON struct {
 	Applied  bool   `json:"applied"`
 	Accounts []struct {
 		AccountID string `json:"accountId"`
+		Pinned    string `json:"billingPermissions"`
 		Model     string `json:"effectiveModel"`
 		Applied   bool   `json:"applied"`
 		Policies  []struct {
@@ -74,6 +75,7 @@ type migrateJSON struct {
 			Applied                bool     `json:"applied"`
 			PreviousDefaultVersion string   `json:"previousDefaultVersion"`
 			NewDefaultVersion      string   `json:"newDefaultVersion"`
+			Error                  string   `json:"error"`
 			Statements             []struct {
 				Sid   string   `json:"sid"`
 				Added []string `json:"added"`
@@ -90,7 +92,7 @@ func runMigrate(t *testing.T, wantCode int, args ...string) migrateJSON {
 		t.Fatalf("%v: exit %d, want %d; stderr: %s", args, code, wantCode, stderr.String())
 	}
 	var out migrateJSON
-	if wantCode == exitOK {
+	if wantCode != exitUsage && stdout.Len() > 0 {
 		if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 			t.Fatalf("%v: %v\n%s", args, err, stdout.String())
 		}
@@ -177,5 +179,75 @@ func TestBillingMigratePoliciesUsage(t *testing.T) {
 	}
 	if code := run(context.Background(), []string{"billing", "nope"}, nil, &stdout, &stderr); code != exitUsage {
 		t.Errorf("billing nope: exit %d", code)
+	}
+}
+
+// TestBillingMigratePoliciesPinnedModel: the report shows the model in
+// force for an account pinned with gatehouse account set.
+func TestBillingMigratePoliciesPinnedModel(t *testing.T) {
+	dir := seedMigrateDir(t)
+	// Both accounts were created in 2022: fine-grained by now under auto.
+	out := runMigrate(t, exitOK, "--data", dir, "--account", migAcct1)
+	if a := out.Accounts[0]; a.Pinned != "auto" || a.Model != "fine-grained" {
+		t.Errorf("auto: billingPermissions %s, effectiveModel %s", a.Pinned, a.Model)
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"account", "set", "--data", dir, "--id", migAcct1, "--billing-permissions", "legacy"}, nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("account set: exit %d: %s", code, stderr.String())
+	}
+	for _, args := range [][]string{{"--data", dir}, {"--data", dir, "--rollback"}} {
+		out := runMigrate(t, exitOK, args...)
+		if a := out.Accounts[0]; a.AccountID != migAcct1 || a.Pinned != "legacy" || a.Model != "legacy" {
+			t.Errorf("%v: pinned account: billingPermissions %s, effectiveModel %s", args, a.Pinned, a.Model)
+		}
+		if a := out.Accounts[1]; a.Pinned != "auto" || a.Model != "fine-grained" {
+			t.Errorf("%v: other account: billingPermissions %s, effectiveModel %s", args, a.Pinned, a.Model)
+		}
+	}
+}
+
+// TestBillingMigratePoliciesFiveVersions: a managed policy with five
+// versions is refused (exit status 1, the reason in the report) unless
+// --delete-oldest-version is given; --help states what --rollback
+// cannot undo.
+func TestBillingMigratePoliciesFiveVersions(t *testing.T) {
+	dir := seedMigrateDir(t)
+	st, err := (&storeConfig{dataDir: dir}).open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.Update(context.Background(), func(tx gatehouse.Tx) error {
+		p, err := tx.Policy("arn:aws:iam::" + migAcct1 + ":policy/Usage")
+		if err != nil {
+			return err
+		}
+		for i := 2; i <= 5; i++ {
+			if err := tx.CreatePolicyVersion(&gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v" + string(rune('0'+i)), Document: migDoc}); err != nil {
+				return err
+			}
+		}
+		p.NextVersion = 6
+		return tx.UpdatePolicy(p)
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := runMigrate(t, exitFindings, "--data", dir, "--account", migAcct1, "--apply")
+	if p := out.Accounts[0].Policies[0]; p.Applied || !strings.Contains(p.Error, "would delete version v2") {
+		t.Errorf("apply: %+v", p)
+	}
+	if id, doc := managedDefault(t, dir); id != "v1" || doc != migDoc {
+		t.Errorf("refused policy changed: %s %s", id, doc)
+	}
+	runMigrate(t, exitUsage, "--data", dir, "--delete-oldest-version")
+	out = runMigrate(t, exitOK, "--data", dir, "--account", migAcct1, "--apply", "--delete-oldest-version")
+	if p := out.Accounts[0].Policies[0]; !p.Applied || p.NewDefaultVersion != "v6" {
+		t.Errorf("apply --delete-oldest-version: %+v", p)
+	}
+	var stdout, stderr bytes.Buffer
+	run(context.Background(), []string{"billing", "migrate-policies", "--help"}, nil, &stdout, &stderr)
+	if help := stdout.String() + stderr.String(); !strings.Contains(help, "--rollback cannot undo") || !strings.Contains(help, "-delete-oldest-version") {
+		t.Errorf("--help does not state the rollback limits:\n%s", help)
 	}
 }
