@@ -229,16 +229,16 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// signInMFA checks the MFA code of a root sign-in. Root with no device
-// signs in with the password alone (and must not send a code); root with
-// devices must send a code of one of them. It returns when the code was
-// verified, or the zero time when root has no device.
 // rootHasMFA reports whether the account's root user has an MFA device.
 func (s *Server) rootHasMFA(ctx context.Context, account string) (bool, error) {
 	devices, _, err := s.IAM.MFADevices(ctx, account, gatehouse.RootUserName)
 	return len(devices) > 0, err
 }
 
+// signInMFA checks the MFA code of a root sign-in. Root with no device
+// signs in with the password alone (and must not send a code); root with
+// devices must send a code of one of them. It returns when the code was
+// verified, or the zero time when root has no device.
 func (s *Server) signInMFA(ctx context.Context, a *gatehouse.Account, in signInIn) (time.Time, error) {
 	devices, _, err := s.IAM.MFADevices(ctx, a.ID, gatehouse.RootUserName)
 	if err != nil {

@@ -74,7 +74,12 @@ func TestPasswords(t *testing.T) {
 	awsCLIv1(t, srv, "iam", "delete-login-profile", "--user-name", "pat")
 
 	// The root password is not an IAM user's: the policy does not apply.
-	r := gatehouseCLI(t, rootCreds, rootPassword+"\nshort root pw\n", "root", "change-password", "--endpoint-url="+srv.URL)
+	// Root changes it in a sign-in (a console task); its access key is
+	// refused.
+	cliRefused(t, rootCreds, rootPassword+"\nshort root pw\n", "ChangeRootPassword", "AccessDeniedException", keyRefused("ChangeRootPassword"),
+		"root", "change-password", "--endpoint-url="+srv.URL)
+	console := rootSignIn(t, srv, rootEmail, rootPassword, "")
+	r := gatehouseCLI(t, console, rootPassword+"\nshort root pw\n", "root", "change-password", "--endpoint-url="+srv.URL)
 	if r.Code != 0 {
 		t.Errorf("root change-password under a strict IAM password policy: exit %d %s", r.Code, r.Stderr)
 	}
@@ -83,5 +88,5 @@ func TestPasswords(t *testing.T) {
 	awsCLIv1(t, srv, "iam", "delete-account-password-policy")
 
 	assertNoSecrets(t, map[string]string{"first password": "first-password-1", "second password": "second-password-2",
-		"root password": "short root pw"}, map[string]string{"stdout": srv.stdout.String(), "stderr": srv.stderr.String()}, srv.DataDir)
+		"root password": "short root pw", "sign-in secret access key": console.Secret, "sign-in session token": console.Token}, map[string]string{"stdout": srv.stdout.String(), "stderr": srv.stderr.String()}, srv.DataDir)
 }

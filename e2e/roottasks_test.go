@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -174,6 +175,22 @@ func TestRootTasks(t *testing.T) {
 
 	adminARN, roleSession := userARN("admin"), sessionARN("ops", "admin-ops")
 	var audits []wantAudit
+	// refuseRootKey checks that root's access key is refused a
+	// console-only task: AWS offers these only to a root sign-in.
+	refuseRootKey := func(t *testing.T, stdin, op string, args ...string) {
+		t.Helper()
+		cliRefused(t, rootCreds, stdin, op, "AccessDeniedException", keyRefused(op), append(args, endpoint)...)
+		audits = append(audits, wantAudit{rootARN, "Root", "gatehouse", op, "explicitDeny", "AccessDenied"})
+	}
+	// console is root's sign-in session (gatehouse root sign-in), which
+	// the console-only tasks need.
+	var console creds
+	needConsole := func(t *testing.T) {
+		t.Helper()
+		if console.ID == "" {
+			t.Fatal("no root sign-in session: the ChangePassword subtest failed")
+		}
+	}
 	// refuseIAMPrincipals checks that the admin and the role session are
 	// refused a root-only operation through the CLI.
 	refuseIAMPrincipals := func(t *testing.T, stdin, op string, args ...string) {
@@ -191,44 +208,51 @@ func TestRootTasks(t *testing.T) {
 	const next, newEmail = "e2e-Next-root-passphrase-3", "ops-root@e2e.gatehouse.test"
 	t.Run("ChangePassword", func(t *testing.T) {
 		refuseIAMPrincipals(t, rootPassword+"\n"+next+"\n", "ChangeRootPassword", "root", "change-password")
-		if out := cliOK(t, rootCreds, rootPassword+"\n"+next+"\n", "root", "change-password", endpoint); len(out) != 0 {
+		refuseRootKey(t, rootPassword+"\n"+next+"\n", "ChangeRootPassword", "root", "change-password")
+		console = rootSignIn(t, srv, rootEmail, rootPassword, "")
+		if out := cliOK(t, console, rootPassword+"\n"+next+"\n", "root", "change-password", endpoint); len(out) != 0 {
 			t.Errorf("change-password printed %v, want {}", out)
 		}
 		// The old password is no longer the current one.
-		cliRefused(t, rootCreds, rootPassword+"\nyet-another-passphrase\n", "ChangeRootPassword", "AccessDeniedException",
+		cliRefused(t, console, rootPassword+"\nyet-another-passphrase\n", "ChangeRootPassword", "AccessDeniedException",
 			"The current password is incorrect.", "root", "change-password", endpoint)
 	})
 
 	t.Run("ChangeEmail", func(t *testing.T) {
+		needConsole(t)
 		refuseIAMPrincipals(t, "", "StartRootEmailUpdate", "root", "change-email", "--new", newEmail)
-		if out := cliOK(t, rootCreds, "", "root", "change-email", "--new", newEmail, endpoint); out["Status"] != "PENDING" {
+		refuseRootKey(t, "", "StartRootEmailUpdate", "root", "change-email", "--new", newEmail)
+		if out := cliOK(t, console, "", "root", "change-email", "--new", newEmail, endpoint); out["Status"] != "PENDING" {
 			t.Fatalf("change-email printed %v, want Status PENDING", out)
 		}
 		code := confirmationCode(t, srv.DataDir, newEmail)
 		refuseIAMPrincipals(t, "", "ConfirmRootEmailUpdate", "root", "confirm-email", "--new", newEmail, "--code", code)
-		if out := cliOK(t, rootCreds, "", "root", "confirm-email", "--new", newEmail, "--code", code, endpoint); out["Status"] != "ACCEPTED" {
+		refuseRootKey(t, "", "ConfirmRootEmailUpdate", "root", "confirm-email", "--new", newEmail, "--code", code)
+		if out := cliOK(t, console, "", "root", "confirm-email", "--new", newEmail, "--code", code, endpoint); out["Status"] != "ACCEPTED" {
 			t.Fatalf("confirm-email printed %v, want Status ACCEPTED", out)
 		}
 		// The code works once.
-		r := gatehouseCLI(t, rootCreds, "", "root", "confirm-email", "--new", newEmail, "--code", code, endpoint)
+		r := gatehouseCLI(t, console, "", "root", "confirm-email", "--new", newEmail, "--code", code, endpoint)
 		if r.Code != 1 || !strings.Contains(r.Stderr, "(ValidationException)") {
 			t.Errorf("second confirm-email: exit %d, stderr %s; want a ValidationException", r.Code, r.Stderr)
 		}
 	})
 
 	t.Run("BillingAccess", func(t *testing.T) {
+		needConsole(t)
 		refuseIAMPrincipals(t, "", "UpdateIAMBillingAccess", "billing", "iam-access", "--enable")
+		refuseRootKey(t, "", "UpdateIAMBillingAccess", "billing", "iam-access", "--enable")
 		if out := cliOK(t, admin, "", "billing", "iam-access", endpoint); out["IamUserAccessToBilling"] != "DENY" {
 			t.Errorf("admin's billing iam-access printed %v, want DENY (new accounts start with it off)", out)
 		}
-		if out := cliOK(t, rootCreds, "", "billing", "iam-access", "--enable", endpoint); out["IamUserAccessToBilling"] != "ALLOW" {
+		if out := cliOK(t, console, "", "billing", "iam-access", "--enable", endpoint); out["IamUserAccessToBilling"] != "ALLOW" {
 			t.Fatalf("root's billing iam-access --enable printed %v, want ALLOW", out)
 		}
 		if out := cliOK(t, role, "", "billing", "iam-access", endpoint); out["IamUserAccessToBilling"] != "ALLOW" {
 			t.Errorf("role's billing iam-access printed %v, want ALLOW", out)
 		}
 		// Back to the default for the billing gate below.
-		if out := cliOK(t, rootCreds, "", "billing", "iam-access", "--disable", endpoint); out["IamUserAccessToBilling"] != "DENY" {
+		if out := cliOK(t, console, "", "billing", "iam-access", "--disable", endpoint); out["IamUserAccessToBilling"] != "DENY" {
 			t.Fatalf("root's billing iam-access --disable printed %v, want DENY", out)
 		}
 	})
@@ -274,7 +298,9 @@ func TestRootTasks(t *testing.T) {
 		must(rootIAM.CreateUser(ctx, &iam.CreateUserInput{UserName: aws.String("survivor")}))(t)
 		refuseIAMPrincipals(t, "", "CloseAccount", "root", "close-account")
 		refuseIAMPrincipals(t, "", "ReopenAccount", "root", "reopen-account")
-		out := cliOK(t, rootCreds, "", "root", "close-account", endpoint)
+		needConsole(t)
+		refuseRootKey(t, "", "CloseAccount", "root", "close-account")
+		out := cliOK(t, console, "", "root", "close-account", endpoint)
 		if out["AccountState"] != "CLOSED" {
 			t.Fatalf("close-account printed %v, want AccountState CLOSED", out)
 		}
@@ -322,6 +348,7 @@ func TestRootTasks(t *testing.T) {
 		if out := cliOK(t, signedIn, "", "root", "reopen-account", endpoint); out["AccountState"] != "ACTIVE" {
 			t.Fatalf("reopen-account printed %v, want ACTIVE", out)
 		}
+		console = signedIn
 		notice := false
 		for _, m := range outboxMessages(t, srv.DataDir) {
 			notice = notice || m.To == newEmail && strings.Contains(m.Subject, "Root user sign-in")
@@ -377,7 +404,8 @@ func TestRootTasks(t *testing.T) {
 		}
 
 		// Switch ALLOW.
-		cliOK(t, rootCreds, "", "billing", "iam-access", "--enable", endpoint)
+		needConsole(t)
+		cliOK(t, console, "", "billing", "iam-access", "--enable", endpoint)
 		if ids := must(list(admin))(t); !slices.Equal(ids, both) {
 			t.Errorf("admin lists %v with the switch on, want %v", ids, both)
 		}
@@ -394,7 +422,14 @@ func TestRootTasks(t *testing.T) {
 		// (docs/invoicing.md, Authorization 3; docs/architecture.md: root
 		// rules and gates decide), so its refusal is audited as a deny.
 		audits = append(audits, wantAudit{adminARN, "IAMUser", "invoicing", "GetInvoicePDF", "explicitDeny", "AccessDenied"})
-		pdf = must(srv.invoicing(t, rootCreds).GetInvoicePDF(ctx, &invoicing.GetInvoicePDFInput{InvoiceId: aws.String(invoiceInc)}))(t)
+		// Root's key downloads the VAT invoice, but AWS Inc.'s tax invoice
+		// only in a sign-in (the console's Bills page).
+		pdf = must(srv.invoicing(t, rootCreds).GetInvoicePDF(ctx, &invoicing.GetInvoicePDFInput{InvoiceId: aws.String(invoiceEMEA)}))(t)
+		wantPDF(t, aws.ToString(pdf.InvoicePDF.DocumentUrl))
+		_, err = srv.invoicing(t, rootCreds).GetInvoicePDF(ctx, &invoicing.GetInvoicePDFInput{InvoiceId: aws.String(invoiceInc)})
+		wantErrMessage(t, err, "AccessDeniedException", http.StatusBadRequest, consoleDenied(rootARN, "invoicing:GetInvoicePDF", "*", msgSignInNeeded))
+		audits = append(audits, wantAudit{rootARN, "Root", "invoicing", "GetInvoicePDF", "explicitDeny", "AccessDenied"})
+		pdf = must(srv.invoicing(t, console).GetInvoicePDF(ctx, &invoicing.GetInvoicePDFInput{InvoiceId: aws.String(invoiceInc)}))(t)
 		wantPDF(t, aws.ToString(pdf.InvoicePDF.DocumentUrl))
 	})
 
@@ -413,15 +448,36 @@ func TestRootTasks(t *testing.T) {
 				if used[i] || r.PrincipalARN != w.principalARN || r.Service != w.service || r.Action != w.action || r.ErrorCode != w.errorCode {
 					continue
 				}
-				if r.PrincipalType == w.principalType && r.Decision == w.decision && r.AccountID == accountID {
+				// Every refusal listed is of an access key or an STS
+				// session, none of a sign-in.
+				if r.PrincipalType == w.principalType && r.Decision == w.decision && r.AccountID == accountID && !r.SignIn && !r.MFA {
 					used[i], found = true, true
 					break
 				}
-				near = append(near, "principalType "+r.PrincipalType+", decision "+r.Decision+", account "+r.AccountID)
+				near = append(near, fmt.Sprintf("principalType %s, decision %s, account %s, signIn %v, mfa %v", r.PrincipalType, r.Decision, r.AccountID, r.SignIn, r.MFA))
 			}
 			if !found {
 				t.Errorf("no audit record of %s refused %s:%s (%s) with principalType %s, decision %q; records of it: %v",
 					w.principalARN, w.service, w.action, w.errorCode, w.principalType, w.decision, near)
+			}
+		}
+		// Each console-only task root did was done in a sign-in (root
+		// has no MFA device here), and root's key was refused each.
+		consoleOnly := []string{"ChangeRootPassword", "StartRootEmailUpdate", "ConfirmRootEmailUpdate", "UpdateIAMBillingAccess", "CloseAccount", "ReopenAccount"}
+		done := map[string]int{}
+		for _, r := range recs {
+			if r.Service != "gatehouse" || !slices.Contains(consoleOnly, r.Action) || r.Decision != "allowed" {
+				continue
+			}
+			done[r.Action]++
+			if r.PrincipalARN != rootARN || !r.SignIn || r.MFA || !strings.HasPrefix(r.AccessKeyID, "ASIA") {
+				t.Errorf("audit record %d: %s allowed to %s (key %s, signIn %v, mfa %v); want root's sign-in session without MFA",
+					r.Seq, r.Action, r.PrincipalARN, r.AccessKeyID, r.SignIn, r.MFA)
+			}
+		}
+		for _, op := range consoleOnly {
+			if done[op] == 0 {
+				t.Errorf("no audit record of root's %s allowed", op)
 			}
 		}
 	})

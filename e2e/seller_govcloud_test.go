@@ -44,6 +44,9 @@ func TestSellerAndGovCloud(t *testing.T) {
 	must(rootIAM.PutUserPolicy(ctx, &iam.PutUserPolicyInput{UserName: aws.String("seller-reader"), PolicyName: aws.String("profile"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"gatehouse:GetMarketplaceSellerProfile","Resource":"*"}]}`)}))(t)
 	adminARN := userARN("admin")
+	// Registration and the GovCloud tasks are console tasks: root does
+	// them in a sign-in, and its access key is refused.
+	console := rootSignIn(t, srv, rootEmail, rootPassword, "")
 
 	// Secrets whose full value must never leave the server.
 	secrets := map[string]string{
@@ -51,6 +54,8 @@ func TestSellerAndGovCloud(t *testing.T) {
 		"routing number":          sellerRouting,
 		"tax ID":                  sellerTaxID,
 		"tax ID without its dash": strings.ReplaceAll(sellerTaxID, "-", ""),
+		"root sign-in secret":     console.Secret,
+		"root sign-in token":      console.Token,
 	}
 
 	t.Run("Seller", func(t *testing.T) {
@@ -76,7 +81,8 @@ func TestSellerAndGovCloud(t *testing.T) {
 				t.Errorf("%s: RegisteredAt %v: %v", who, out["RegisteredAt"], err)
 			}
 		}
-		wantMasked("root's seller register", cliOK(t, rootCreds, stdin, register...))
+		cliRefused(t, rootCreds, stdin, "RegisterMarketplaceSeller", "AccessDeniedException", keyRefused("RegisterMarketplaceSeller"), register...)
+		wantMasked("root's seller register", cliOK(t, console, stdin, register...))
 		wantMasked("root's seller profile", cliOK(t, rootCreds, "", "seller", "profile", endpoint))
 		wantMasked("reader's seller profile", cliOK(t, reader, "", "seller", "profile", endpoint))
 	})
@@ -91,7 +97,8 @@ func TestSellerAndGovCloud(t *testing.T) {
 		}
 
 		cliRefused(t, admin, "", "SignUpGovCloud", "AccessDeniedException", rootOnlyDenied(adminARN, "SignUpGovCloud"), "govcloud", "sign-up", endpoint)
-		out := cliOK(t, rootCreds, "", "govcloud", "sign-up", endpoint)
+		cliRefused(t, rootCreds, "", "SignUpGovCloud", "AccessDeniedException", keyRefused("SignUpGovCloud"), "govcloud", "sign-up", endpoint)
+		out := cliOK(t, console, "", "govcloud", "sign-up", endpoint)
 		govID = stringOf(out["GovCloudAccountId"])
 		if !regexp.MustCompile(`^[0-9]{12}$`).MatchString(govID) || govID == accountID {
 			t.Fatalf("sign-up printed GovCloudAccountId %q, want a new 12-digit ID", govID)
@@ -115,7 +122,8 @@ func TestSellerAndGovCloud(t *testing.T) {
 		}
 
 		cliRefused(t, admin, "", "RequestGovCloudRootAccessKeys", "AccessDeniedException", rootOnlyDenied(adminARN, "RequestGovCloudRootAccessKeys"), "govcloud", "request-root-keys", endpoint)
-		c := cliOK(t, rootCreds, "", "govcloud", "request-root-keys", endpoint)
+		cliRefused(t, rootCreds, "", "RequestGovCloudRootAccessKeys", "AccessDeniedException", keyRefused("RequestGovCloudRootAccessKeys"), "govcloud", "request-root-keys", endpoint)
+		c := cliOK(t, console, "", "govcloud", "request-root-keys", endpoint)
 		caseID = stringOf(c["CaseId"])
 		if !regexp.MustCompile(`^case-`+accountID+`-[0-9]{10}$`).MatchString(caseID) || c["Status"] != "OPEN" || c["Kind"] != "GOVCLOUD_ROOT_ACCESS_KEYS" {
 			t.Fatalf("request-root-keys printed %v", c)
@@ -206,9 +214,11 @@ func TestSellerAndGovCloud(t *testing.T) {
 		// The accounts are apart: the standard root does not see the GovCloud user.
 		_, err = rootIAM.GetUser(ctx, &iam.GetUserInput{UserName: aws.String("gov-ops")})
 		wantErr(t, err, "NoSuchEntity", http.StatusNotFound)
-		// A GovCloud account does not sign up for GovCloud.
-		cliRefused(t, govRoot, "", "SignUpGovCloud", "ValidationException",
-			"The account "+govID+" is an AWS GovCloud (US) account: GovCloud sign-up is for standard accounts.", "govcloud", "sign-up", endpoint)
+		// A GovCloud account does not sign up for GovCloud: sign-up is a
+		// console task, and the GovCloud root user has only its access key
+		// (no email address, so no sign-in), which is refused.
+		cliRefused(t, govRoot, "", "SignUpGovCloud", "AccessDeniedException",
+			consoleDenied(govARN("root"), "gatehouse:SignUpGovCloud", govARN("root"), msgSignInNeeded), "govcloud", "sign-up", endpoint)
 	})
 
 	t.Run("NoSecrets", func(t *testing.T) {

@@ -584,6 +584,8 @@ type auditRec struct {
 	PrincipalType string    `json:"principalType"`
 	Root          bool      `json:"root"`
 	AccessKeyID   string    `json:"accessKeyId"`
+	SignIn        bool      `json:"signIn"`
+	MFA           bool      `json:"mfa"`
 	Service       string    `json:"service"`
 	Action        string    `json:"action"`
 	Resource      string    `json:"resource"`
@@ -608,6 +610,10 @@ func (r auditRec) field(name string) any {
 		return r.Root
 	case "accessKeyId":
 		return r.AccessKeyID
+	case "signIn":
+		return r.SignIn
+	case "mfa":
+		return r.MFA
 	case "service":
 		return r.Service
 	case "action":
