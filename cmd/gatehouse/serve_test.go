@@ -39,6 +39,7 @@ func TestHTTPTimeouts(t *testing.T) {
 	}
 	t.Cleanup(func() { st.Close() })
 	srv := &api.Server{Store: st, IAM: &iam.Service{Store: st}, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	t.Cleanup(func() { srv.Close() }) // before the store closes: the audit writer flushes into it
 	hs := newHTTPServer(srv.Handler(), httpTimeouts{
 		readHeader: 300 * time.Millisecond, read: 500 * time.Millisecond, write: 5 * time.Second, idle: 300 * time.Millisecond,
 	})
