@@ -354,7 +354,7 @@ func needTargetUser(c *call, userName string) error {
 func (c *call) userARN(userName string) string {
 	name, err := c.targetUser(userName)
 	if err != nil {
-		return "arn:" + c.caller.Account.Partition + ":iam::" + c.account() + ":invalid-principal"
+		return "arn:" + c.caller.Account.ARNPartition() + ":iam::" + c.account() + ":invalid-principal"
 	}
 	if name == "" {
 		return c.caller.Account.RootARN()
