@@ -115,8 +115,15 @@ func TestTrustPolicyBindsUniqueIDs(t *testing.T) {
 			first := b.user("ops", allowAll)
 			b.ok(rootKey, "iam", iamForm("CreateRole", "RoleName", "admin", "AssumeRolePolicyDocument", trusting(opsARN)))
 			b.assume(first, roleARN, "legit") // the named user may
+			opsID := field(t, b.ok(rootKey, "iam", iamForm("GetUser", "UserName", "ops")), "UserId")
 			attacker := tc.replace(b, first)
 			b.refused(attacker, "sts", stsForm("AssumeRole", "RoleArn", roleARN, "RoleSessionName", "takeover"), 403, "AccessDenied")
+			// As on AWS, the trust policy now shows the unique ID the
+			// principal was bound to.
+			shown, err := url.QueryUnescape(field(t, b.ok(rootKey, "iam", iamForm("GetRole", "RoleName", "admin")), "AssumeRolePolicyDocument"))
+			if err != nil || !strings.Contains(shown, `"`+opsID+`"`) || strings.Contains(shown, opsARN) {
+				t.Errorf("GetRole shows %s (%v), want the unique ID %s in place of %s", shown, err, opsID, opsARN)
+			}
 			// Writing the trust policy again binds the name's new holder.
 			b.ok(rootKey, "iam", iamForm("UpdateAssumeRolePolicy", "RoleName", "admin", "PolicyDocument", trusting(opsARN)))
 			b.assume(attacker, roleARN, "rebound")

@@ -109,7 +109,7 @@ func boundaryOf(arn string) *boundaryXML {
 
 // authDetailsOf pages the details into their wire form for a caller in
 // partition.
-func authDetailsOf(d *iam.AuthorizationDetails, in pageIn, partition string) (*authDetailsXML, error) {
+func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition string) (*authDetailsXML, error) {
 	var items []any
 	for _, u := range d.Users {
 		items = append(items, u)
@@ -146,7 +146,10 @@ func authDetailsOf(d *iam.AuthorizationDetails, in pageIn, partition string) (*a
 				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 			})
 		case iam.RoleDetail:
-			r := toRoleXML(x.Role, true)
+			r, err := c.roleXML(x.Role, true)
+			if err != nil {
+				return nil, err
+			}
 			out.RoleDetailList = append(out.RoleDetailList, roleDetailXML{
 				Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, Arn: r.Arn, CreateDate: r.CreateDate,
 				AssumeRolePolicyDocument: r.AssumeRolePolicyDocument, InstanceProfileList: members[struct{}]{},
@@ -207,7 +210,7 @@ func authDetailsOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return authDetailsOf(d, in.pageIn, c.caller.Account.ARNPartition())
+				return authDetailsOf(c, d, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
 	}

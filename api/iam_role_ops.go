@@ -25,6 +25,15 @@ type roleLastUsed struct {
 	Region       string   `xml:"Region,omitempty"`
 }
 
+// roleXML returns a role as the role operations answer it, its trust
+// policy as AWS shows it (iam.Service.ShownTrustPolicy).
+func (c *call) roleXML(r *gatehouse.Role, full bool) (roleXML, error) {
+	x := toRoleXML(r, full)
+	doc, err := c.srv.IAM.ShownTrustPolicy(c.ctx, r)
+	x.AssumeRolePolicyDocument = encodePolicyDocument(doc)
+	return x, err
+}
+
 func toRoleXML(r *gatehouse.Role, full bool) roleXML {
 	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: awsTime(r.CreatedAt),
 		AssumeRolePolicyDocument: encodePolicyDocument(r.AssumeRolePolicy), Description: r.Description,
@@ -159,7 +168,8 @@ func roleOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return roleResult{toRoleXML(r, true)}, nil
+				x, err := c.roleXML(r, true)
+				return roleResult{x}, err
 			},
 		}),
 		op("ListRoles", opSpec[listRolesIn]{
@@ -179,7 +189,11 @@ func roleOperations() []operation {
 					Marker      string           `xml:"Marker,omitempty"`
 				}{Roles: members[roleXML]{}, IsTruncated: trunc, Marker: next}
 				for _, r := range pg {
-					out.Roles = append(out.Roles, toRoleXML(r, false))
+					x, err := c.roleXML(r, false)
+					if err != nil {
+						return nil, err
+					}
+					out.Roles = append(out.Roles, x)
 				}
 				return out, nil
 			},

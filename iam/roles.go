@@ -139,6 +139,29 @@ func (s *Service) BindTrustPolicies(ctx context.Context) error {
 	})
 }
 
+// ShownTrustPolicy returns a role's trust policy as AWS shows it: a
+// principal whose bound user or role is gone (deleted, or the name now
+// another entity's) appears as the unique ID it was bound to.
+func (s *Service) ShownTrustPolicy(ctx context.Context, r *gatehouse.Role) (string, error) {
+	if len(r.TrustBindings) == 0 {
+		return r.AssumeRolePolicy, nil
+	}
+	doc := r.AssumeRolePolicy
+	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+		for arn, id := range r.TrustBindings {
+			now, _, err := principalID(tx, arn)
+			if err != nil && gatehouse.ErrorCode(err) != gatehouse.EMalformedPolicy {
+				return err
+			}
+			if now != id {
+				doc = strings.ReplaceAll(doc, `"`+arn+`"`, `"`+id+`"`)
+			}
+		}
+		return nil
+	})
+	return doc, err
+}
+
 // principalID returns the unique ID of the IAM user or role principal
 // names, and whether it names one in an account of this server.
 func principalID(tx gatehouse.Tx, principal string) (string, bool, error) {
