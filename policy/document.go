@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -78,6 +79,9 @@ type ConditionEntry struct {
 type SyntaxError struct {
 	Path   string
 	Detail string
+	// Offset is the byte of the document where the JSON broke off; -1
+	// when the JSON is well formed and Path locates the fault.
+	Offset int
 }
 
 func (e *SyntaxError) Error() string { return MsgSyntax }
@@ -88,7 +92,12 @@ func (e *SyntaxError) Error() string { return MsgSyntax }
 func Parse(data []byte) (*Document, error) {
 	root, err := parseJSON(data)
 	if err != nil {
-		return nil, syntaxf("", "invalid JSON")
+		se := &SyntaxError{Detail: "invalid JSON", Offset: 0}
+		var je *jsonError
+		if errors.As(err, &je) {
+			se.Offset = je.offset
+		}
+		return nil, se
 	}
 	top, err := members(root, "")
 	if err != nil {
@@ -359,7 +368,7 @@ func prefixPath(err error, prefix string) error {
 		if se.Path != "" {
 			p += "." + se.Path
 		}
-		return &SyntaxError{Path: p, Detail: se.Detail}
+		return &SyntaxError{Path: p, Detail: se.Detail, Offset: se.Offset}
 	}
 	return err
 }
@@ -368,7 +377,7 @@ func syntaxf(path, format string, args ...any) error {
 	if len(path) > 0 && path[0] == '.' {
 		path = path[1:]
 	}
-	return &SyntaxError{Path: path, Detail: fmt.Sprintf(format, args...)}
+	return &SyntaxError{Path: path, Detail: fmt.Sprintf(format, args...), Offset: -1}
 }
 
 func equalFoldASCII(a, b string) bool {

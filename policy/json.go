@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -46,15 +47,23 @@ func parseJSON(data []byte) (jvalue, error) {
 	p := jparser{data: data}
 	p.space()
 	v, err := p.value(0)
-	if err != nil {
-		return jvalue{}, err
+	if err == nil {
+		p.space()
+		if p.pos != len(p.data) {
+			err = errJSON
+		}
 	}
-	p.space()
-	if p.pos != len(p.data) {
-		return jvalue{}, errJSON
+	if err != nil {
+		return jvalue{}, &jsonError{offset: min(p.pos, len(p.data))}
 	}
 	return v, nil
 }
+
+// jsonError is a document that is not JSON; offset is the byte where the
+// parser found it out.
+type jsonError struct{ offset int }
+
+func (e *jsonError) Error() string { return fmt.Sprintf("invalid JSON at byte %d", e.offset) }
 
 type jparser struct {
 	data []byte

@@ -90,13 +90,19 @@ type Finding struct {
 	Code string
 	// Message is AWS's message for errors, an explanation for warnings.
 	Message string
-	// Path locates the fault, e.g. "Statement[1].Action[0]".
-	Path string
+	// Path locates the fault, e.g. "Statement[1].Action[0]"; Line and
+	// Column (1-based; 0 when unknown) locate a document that is not
+	// JSON.
+	Path         string
+	Line, Column int
 }
 
 func (f Finding) String() string {
 	s := f.Severity.String() + " " + f.Code + ": " + f.Message
-	if f.Path != "" {
+	switch {
+	case f.Line > 0:
+		s += fmt.Sprintf(" (at line %d, column %d)", f.Line, f.Column)
+	case f.Path != "":
 		s += " (at " + f.Path + ")"
 	}
 	return s
@@ -237,6 +243,11 @@ func (v *validator) checkSyntax(data []byte) {
 			path = se.Path
 		}
 		v.malformed(MsgSyntax, path)
+		if se != nil && se.Offset >= 0 {
+			pos := PositionOf(data, se.Offset)
+			f := &v.errors[len(v.errors)-1]
+			f.Line, f.Column = pos.Line, pos.Column
+		}
 		return
 	}
 	v.doc = doc

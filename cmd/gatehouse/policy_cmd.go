@@ -37,6 +37,8 @@ type findingJSON struct {
 	Code     string `json:"code"`
 	Message  string `json:"message"`
 	Path     string `json:"path,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
 }
 
 func policyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -71,7 +73,8 @@ func policyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 			code = exitFindings
 		}
 		for _, f := range findings {
-			all = append(all, findingJSON{File: name, Severity: f.Severity.String(), Code: f.Code, Message: f.Message, Path: f.Path})
+			all = append(all, findingJSON{File: name, Severity: f.Severity.String(), Code: f.Code, Message: f.Message, Path: f.Path,
+				Line: f.Line, Column: f.Column})
 		}
 		if *asJSON {
 			continue
