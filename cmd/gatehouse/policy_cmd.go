@@ -99,6 +99,7 @@ func policySimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	fs := flag.NewFlagSet("gatehouse policy simulate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	input := fs.String("input", "", "the case file (JSON; - for standard input); see docs/policy.md")
+	raw := fs.Bool("raw", false, "evaluate the policies as given, without validating them as AWS would when they are written")
 	if err := fs.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -129,6 +130,19 @@ func policySimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 	outs := make([]*simulation.Output, 0, len(cases))
 	for i := range cases {
 		c := &cases[i]
+		if !*raw {
+			errs, warnings := validateCase(c)
+			for _, w := range warnings {
+				fmt.Fprintf(stderr, "gatehouse policy simulate: %s: %swarning %s\n", *input, caseLabel(c, len(cases)), w)
+			}
+			if len(errs) > 0 {
+				for _, e := range errs {
+					fmt.Fprintf(stderr, "gatehouse policy simulate: %s: %s%s\n", *input, caseLabel(c, len(cases)), e)
+				}
+				fmt.Fprintln(stderr, "gatehouse policy simulate: AWS would refuse these policies; --raw evaluates them anyway")
+				return exitFindings
+			}
+		}
 		out, err := c.Run()
 		if err != nil {
 			fmt.Fprintf(stderr, "gatehouse policy simulate: %s: %s%v\n", *input, caseLabel(c, len(cases)), err)
@@ -149,6 +163,50 @@ func policySimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		enc.Encode(outs[0])
 	}
 	return code
+}
+
+// validateCase validates every policy of a case as AWS does when the
+// policy is written, each as its kind (the resource policy as a trust
+// policy when the case says it is one), and checks the request's action
+// against the catalog. It returns the errors and the warnings, each
+// naming the policy.
+func validateCase(c *simulation.Case) (errs, warnings []string) {
+	check := func(what string, kind policy.Kind, docs []simulation.Doc) {
+		for i, d := range docs {
+			name := fmt.Sprintf("%s policy %d", what, i+1)
+			if d.ID != "" {
+				name = fmt.Sprintf("%s policy %q", what, d.ID)
+			}
+			for _, f := range policy.Validate(d.Document, policy.ValidateOptions{Kind: kind, Catalog: catalog.Default()}) {
+				if f.Severity == policy.SeverityError {
+					errs = append(errs, name+": "+f.String())
+				} else {
+					warnings = append(warnings, name+": "+f.String())
+				}
+			}
+		}
+	}
+	p := &c.Policies
+	check("identity", policy.KindIdentity, p.Identity)
+	check("boundary", policy.KindBoundary, p.Boundary)
+	check("session", policy.KindSession, p.Session)
+	resourceKind := policy.KindResource
+	if p.ResourceType == "trust" {
+		resourceKind = policy.KindTrust
+	}
+	check("resource", resourceKind, p.Resource)
+	for i, level := range p.SCP {
+		check(fmt.Sprintf("SCP level %d", i+1), policy.KindSCP, level)
+	}
+	for i, level := range p.RCP {
+		check(fmt.Sprintf("RCP level %d", i+1), policy.KindRCP, level)
+	}
+	if a := c.Request.Action; a != "" {
+		if _, ok := catalog.Default().Action(a); !ok {
+			warnings = append(warnings, fmt.Sprintf("request: the action %s is not an AWS action (UNKNOWN_ACTION)", a))
+		}
+	}
+	return errs, warnings
 }
 
 func caseLabel(c *simulation.Case, n int) string {
