@@ -8,6 +8,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -60,6 +62,8 @@ type Server struct {
 	// Reset, when set, is exposed as POST /_gatehouse/reset and wipes all
 	// state; nil answers 404. The request must carry ResetHeader: 1.
 	Reset func(ctx context.Context) error
+	// Version is the build's version, shown by GET /_gatehouse/health.
+	Version string
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
 	// (api/invoicing.go); nil means a random key made at start.
 	URLKey []byte
@@ -161,10 +165,7 @@ func opTable(ops []operation) map[string]operation {
 func (s *Server) Handler() http.Handler {
 	s.init()
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /_gatehouse/health", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		io.WriteString(w, `{"status":"ok"}`+"\n")
-	})
+	mux.HandleFunc("GET /_gatehouse/health", s.serveHealth)
 	mux.HandleFunc("POST /_gatehouse/reset", func(w http.ResponseWriter, r *http.Request) {
 		if s.Reset == nil {
 			http.NotFound(w, r)
@@ -212,8 +213,9 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // serveAWS handles one AWS API request.
-func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	start := s.now()
+	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
 	ctx := gatehouse.WithAudit(r.Context(), rec)
@@ -232,8 +234,10 @@ func (s *Server) serveAWS(w http.ResponseWriter, r *http.Request) {
 	}
 	var principal, action, svcName, keyID, code string
 	defer func() {
+		elapsed := s.now().Sub(start)
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
-			"principal", principal, "access_key", keyID, "error", code, "duration", s.now().Sub(start))
+			"principal", principal, "access_key", keyID, "status", w.status, "error", code,
+			"latency_ms", float64(elapsed.Microseconds())/1000, "duration", elapsed)
 		s.finishAudit(ctx, r, rec, svcName, action, keyID, code)
 	}()
 	fail := func(err error) {
@@ -418,4 +422,52 @@ func (k keyLookup) SecretKey(ctx context.Context, id string) (string, error) {
 		return "", err
 	}
 	return key.secret, nil
+}
+
+// statusWriter remembers the status code a handler answered with, for
+// the request's log line.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// health is the answer of GET /_gatehouse/health.
+type health struct {
+	Status   string   `json:"status"` // "ok", or "unavailable" when the store does not answer
+	Version  string   `json:"version,omitempty"`
+	Services []string `json:"services"` // the signing names served
+	Store    string   `json:"store"`    // "ok" or "unavailable"
+}
+
+// serveHealth answers GET /_gatehouse/health: 200 when the store answers,
+// 503 when it does not, with the version and the services served.
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
+	h := health{Status: "ok", Version: s.Version, Store: "ok"}
+	for name := range s.services {
+		h.Services = append(h.Services, name)
+	}
+	sort.Strings(h.Services)
+	status := http.StatusOK
+	err := s.Store.View(r.Context(), func(tx gatehouse.Tx) error {
+		_, err := tx.Account("000000000000") // a read that reaches the database
+		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		s.Logger.WarnContext(r.Context(), "health: store unavailable", "err", err)
+		h.Status, h.Store, status = "unavailable", "unavailable", http.StatusServiceUnavailable
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(h)
 }

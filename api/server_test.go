@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"log/slog"
 	"net/http"
@@ -74,10 +75,17 @@ func (h *harness) signer(service string) sigv4.Signer {
 }
 
 func TestHealth(t *testing.T) {
-	h := newHarness(t, nil)
+	h := newHarness(t, func(s *api.Server) { s.Version = "v1.2.3 (abc123)" })
 	r := h.raw(t, "GET", "/_gatehouse/health", "", nil)
-	if r.status != 200 || string(r.body) != "{\"status\":\"ok\"}\n" || r.header.Get("Content-Type") != "application/json" {
+	want := `{"status":"ok","version":"v1.2.3 (abc123)","services":["account","gatehouse","iam","invoicing","sts","tax"],"store":"ok"}` + "\n"
+	if r.status != 200 || string(r.body) != want || r.header.Get("Content-Type") != "application/json" {
 		t.Errorf("health: HTTP %d %q %q", r.status, r.header.Get("Content-Type"), r.body)
+	}
+	// A store that does not answer makes the server unhealthy.
+	h.srv.Store.Close()
+	r = h.raw(t, "GET", "/_gatehouse/health", "", nil)
+	if r.status != 503 || !strings.Contains(string(r.body), `"status":"unavailable"`) || !strings.Contains(string(r.body), `"store":"unavailable"`) {
+		t.Errorf("health with the store closed: HTTP %d %s", r.status, r.body)
 	}
 }
 
@@ -356,5 +364,45 @@ func TestPanic(t *testing.T) {
 		if r := h.send(t, "iam", rootKey, iamForm("ListUsers")); r.status != 200 {
 			t.Fatalf("after a panic: HTTP %d %s", r.status, r.body)
 		}
+	}
+}
+
+// TestRequestLogLine: every AWS request's log line carries the HTTP
+// status, the AWS error code sent and the latency in milliseconds, and no
+// secret.
+func TestRequestLogLine(t *testing.T) {
+	var buf syncBuffer
+	h := newHarness(t, func(s *api.Server) {
+		s.Logger = slog.New(slog.NewJSONHandler(&buf, nil))
+	})
+	h.send(t, "iam", rootKey, iamForm("ListUsers"))
+	h.send(t, "iam", key{id: rootKeyID, secret: "wrong"}, iamForm("ListUsers"))
+	var lines []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line %q: %v", l, err)
+		}
+		if m["msg"] == "request" {
+			lines = append(lines, m)
+		}
+	}
+	if len(lines) != 2 {
+		t.Fatalf("%d request lines: %s", len(lines), buf.String())
+	}
+	for i, want := range []struct {
+		status float64
+		code   string
+	}{{200, ""}, {403, "SignatureDoesNotMatch"}} {
+		m := lines[i]
+		if m["status"] != want.status || m["error"] != want.code {
+			t.Errorf("line %d: status %v error %v, want %v %q", i, m["status"], m["error"], want.status, want.code)
+		}
+		if ms, ok := m["latency_ms"].(float64); !ok || ms < 0 {
+			t.Errorf("line %d: latency_ms %v", i, m["latency_ms"])
+		}
+	}
+	if strings.Contains(buf.String(), rootSecret) {
+		t.Error("the log holds the root secret")
 	}
 }
