@@ -50,7 +50,8 @@ commands:
         (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL, GATEHOUSE_ROOT_PASSWORD,
         GATEHOUSE_ROOT_ACCESS_KEY_ID, GATEHOUSE_ROOT_SECRET_ACCESS_KEY)
   account create --email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]
-        create an account and print its root credentials once
+        create an account in an existing store and print its root
+        credentials once
   account list [--data DIR]
         list the accounts
   account set --id ID --billing-permissions legacy|fine-grained|auto [--data DIR]
@@ -77,6 +78,10 @@ commands:
         decide one request offline and print the decision as JSON
   version
         print the version
+
+The commands with --data (default ./gatehouse-data) work on the store that
+gatehouse serve created there, whether the server runs or not; only serve
+creates a store.
 `
 
 // run dispatches a command line; it is main without the process.

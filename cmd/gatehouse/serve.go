@@ -45,6 +45,11 @@ const (
 type storeConfig struct {
 	dataDir   string
 	ephemeral bool
+	// create lets open make the data directory, the store and its key
+	// when they do not exist: gatehouse serve only. Every other command
+	// works on an existing store, so that a mistyped --data is an error
+	// rather than a new empty store.
+	create bool
 	// key is the server key open loaded (or made, for an ephemeral store).
 	key []byte
 }
@@ -53,28 +58,63 @@ func (c *storeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data", "./gatehouse-data", "directory of the embedded store")
 }
 
+// Files of a data directory.
+const (
+	storeFile = "gatehouse.db"
+	keyFile   = "secret.key"
+)
+
 // open opens the store: a SQLite file in the data directory, with the
-// secret-encryption key beside it (created on first use, mode 0600), or
-// an in-memory store.
+// secret-encryption key beside it, or an in-memory store. Unless
+// c.create is set, the directory must hold a store already, and open
+// creates nothing.
 func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 	if c.ephemeral {
 		c.key = make([]byte, 32)
 		rand.Read(c.key)
 		return sqlite.Open(ctx, ":memory:", sqlite.Options{SecretKey: c.key})
 	}
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+	dbPath, keyPath := filepath.Join(c.dataDir, storeFile), filepath.Join(c.dataDir, keyFile)
+	if !c.create {
+		if err := c.checkExists(dbPath, keyPath); err != nil {
+			return nil, err
+		}
+	} else if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	key, err := loadOrCreateKey(filepath.Join(c.dataDir, "secret.key"))
+	key, err := loadOrCreateKey(keyPath, c.create)
 	if err != nil {
 		return nil, err
 	}
 	c.key = key
-	return sqlite.Open(ctx, filepath.Join(c.dataDir, "gatehouse.db"), sqlite.Options{SecretKey: key})
+	return sqlite.Open(ctx, dbPath, sqlite.Options{SecretKey: key})
 }
 
-// loadOrCreateKey reads the 32-byte server key, creating it if missing.
-func loadOrCreateKey(path string) ([]byte, error) {
+// checkExists reports an error naming the data directory unless it holds
+// a store and its key.
+func (c *storeConfig) checkExists(dbPath, keyPath string) error {
+	dir := c.dataDir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no Gatehouse data directory at %s (start one with gatehouse serve --data DIR)", dir)
+		}
+		return err
+	}
+	if _, err := os.Stat(keyPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the Gatehouse data directory %s has no %s: without it the store's secrets cannot be read", dir, keyFile)
+		}
+		return err
+	}
+	return nil
+}
+
+// loadOrCreateKey reads the 32-byte server key, creating it if missing
+// and create is set.
+func loadOrCreateKey(path string, create bool) ([]byte, error) {
 	key, err := os.ReadFile(path)
 	if err == nil {
 		if len(key) != 32 {
@@ -82,7 +122,7 @@ func loadOrCreateKey(path string) ([]byte, error) {
 		}
 		return key, nil
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	if !errors.Is(err, fs.ErrNotExist) || !create {
 		return nil, err
 	}
 	key = make([]byte, 32)
@@ -107,7 +147,7 @@ func loadOrCreateKey(path string) ([]byte, error) {
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("gatehouse serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var sc storeConfig
+	sc := storeConfig{create: true}
 	sc.register(fs)
 	addr := fs.String("addr", defaultAddr, "listen address")
 	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
