@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -174,18 +174,27 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return exitUsage
 		}
 		if *current == "" && *next == "" {
-			// Two lines on stdin: the current password (empty when root
-			// has none), then the new one.
-			sc := bufio.NewScanner(stdin)
-			var lines []string
-			for len(lines) < 2 && sc.Scan() {
-				lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+			// The current password (empty when root has none), then the
+			// new one: asked for at a terminal (the new one twice), else
+			// two lines on stdin.
+			prompts := []string{"Current root password: ", "New root password: "}
+			_, tty := terminal(stdin)
+			if tty {
+				prompts = append(prompts, "Retype the new root password: ")
 			}
-			if len(lines) < 2 {
+			pws, err := readPasswords(stdin, stderr, prompts...)
+			switch {
+			case errors.Is(err, errShortInput):
 				fmt.Fprintf(stderr, "%s: give the current and the new password as two lines on stdin (or --current and --new)\n", name)
 				return exitUsage
+			case err != nil:
+				fmt.Fprintf(stderr, "%s: %v\n", name, err)
+				return exitUsage
+			case tty && pws[1] != pws[2]:
+				fmt.Fprintf(stderr, "%s: the new passwords do not match\n", name)
+				return exitUsage
 			}
-			*current, *next = lines[0], lines[1]
+			*current, *next = pws[0], pws[1]
 		}
 		op, in = "ChangeRootPassword", struct{ CurrentPassword, NewPassword string }{*current, *next}
 	case "change-email", "confirm-email":
@@ -232,11 +241,13 @@ AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, sent to
 
 commands:
   sign-in --email EMAIL [--mfa-code CODE] [--mfa-serial ARN] [--format json|env]
-        sign in as root with the password (first line of stdin) and get
-        temporary root credentials for one hour; needs no credentials
+        sign in as root with the password (asked for without echo at a
+        terminal, else the first line of stdin) and get temporary root
+        credentials for one hour; needs no credentials
   change-password [--current P --new P]
-        change the root password; reads the current and the new password
-        as two lines on stdin unless given as flags
+        change the root password; asks for the current and the new
+        password at a terminal, else reads them as two lines on stdin,
+        unless given as flags
   change-email --new EMAIL
         send a confirmation code to EMAIL (see gatehouse outbox list)
   confirm-email --new EMAIL --code CODE
