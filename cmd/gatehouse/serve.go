@@ -145,8 +145,7 @@ func loadOrCreateKey(path string, create bool) ([]byte, error) {
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("serve", stderr)
 	sc := storeConfig{create: true}
 	sc.register(fs)
 	addr := fs.String("addr", defaultAddr, "listen address")
@@ -156,8 +155,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
 	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -216,7 +215,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stopMail()
 	hs := newHTTPServer(srv.Handler(), defaultHTTPTimeouts)
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
-	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", Version, ln.Addr())
+	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", version(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -27,8 +27,8 @@ func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *st
 	mfaCode := fs.String("mfa-code", "", "a code of root's MFA device (required when root has one)")
 	mfaSerial := fs.String("mfa-serial", "", "the serial number (ARN) of root's MFA device, when root has several")
 	format := fs.String("format", "json", "output: json, or env for export lines of AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
