@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -16,7 +15,7 @@ import (
 // directory directly, whether the server runs or not.
 func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, groupUsage("account"))
 		return exitUsage
 	}
 	switch args[0] {
@@ -27,13 +26,12 @@ func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	case "set":
 		return accountSet(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "gatehouse account: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprint(stderr, groupUsage("account"))
 	return exitUsage
 }
 
 func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse account create", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("account create", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	email := fs.String("email", "", "root user email address (required)")
@@ -41,8 +39,8 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 	id := fs.String("id", "", "12-digit account ID (default: random)")
 	createdAt := fs.String("created-at", "", "creation time, RFC 3339 (default: now); decides the billing permission model")
 	billingAccess := fs.Bool("iam-billing-access", false, "turn on IAM user and role access to Billing information (default off, as for a standalone AWS account)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if *email == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "gatehouse account create: --email is required")
@@ -89,12 +87,11 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 }
 
 func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse account list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("account list", stderr)
 	var sc storeConfig
 	sc.register(fs)
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	st, err := sc.open(ctx)
 	if err != nil {
@@ -127,14 +124,13 @@ func accountList(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // fine-grained to rehearse the transition, or auto (decided by the
 // account's creation date, as AWS did).
 func accountSet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse account set", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("account set", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	id := fs.String("id", "", "12-digit account ID (required)")
 	perms := fs.String("billing-permissions", "", "billing permission model: legacy, fine-grained or auto (by creation date)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if *id == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "gatehouse account set: --id is required")

@@ -8,8 +8,23 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-func TestAccountSetBillingPermissions(t *testing.T) {
+// newDataDir returns a data directory with an empty store, as gatehouse
+// serve creates it.
+func newDataDir(t *testing.T) string {
+	t.Helper()
 	dir := t.TempDir()
+	st, err := (&storeConfig{dataDir: dir, create: true}).open(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestAccountSetBillingPermissions(t *testing.T) {
+	dir := newDataDir(t)
 	const id = "333333333333"
 	if code, _, errOut := runCLI(t, "", "account", "create", "--data", dir, "--email", "r@example.com", "--id", id,
 		"--created-at", "2023-01-01T00:00:00Z"); code != 0 {

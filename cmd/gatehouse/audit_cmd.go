@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -21,14 +20,14 @@ const defaultAuditLimit = 100
 // the data directory directly, whether the server runs or not.
 func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, groupUsage("audit"))
 		return exitUsage
 	}
 	switch args[0] {
 	case "list":
 		return auditList(ctx, args[1:], time.Now, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "gatehouse audit: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprint(stderr, groupUsage("audit"))
 	return exitUsage
 }
 
@@ -56,8 +55,7 @@ type auditRecordJSON struct {
 // auditList prints the most recent audit records, newest first. now
 // anchors a --since given as a duration.
 func auditList(ctx context.Context, args []string, now func() time.Time, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse audit list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("audit list", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	var f gatehouse.AuditFilter
@@ -66,8 +64,8 @@ func auditList(ctx context.Context, args []string, now func() time.Time, stdout,
 	since := fs.String("since", "", "only the requests since this time: RFC 3339, or a duration back from now (24h)")
 	fs.IntVar(&f.Limit, "limit", defaultAuditLimit, "at most this many records; 0 for all")
 	asJSON := fs.Bool("json", false, "print the records as a JSON array")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gatehouse audit list: unexpected argument %q\n", fs.Arg(0))

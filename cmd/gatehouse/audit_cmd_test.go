@@ -22,7 +22,7 @@ var auditBase = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
 func seedAuditDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	sc := storeConfig{dataDir: dir}
+	sc := storeConfig{dataDir: dir, create: true}
 	st, err := sc.open(context.Background())
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,16 +18,15 @@ type importOutput struct {
 }
 
 func billingImport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse billing import", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("billing import", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	account := fs.String("account", "", "account ID the invoices are issued to (required)")
 	// Accept the flags after the file too: gatehouse billing import FILE --account ID.
 	var files []string
 	for rest := args; ; {
-		if err := fs.Parse(rest); err != nil {
-			return exitUsage
+		if code, ok := parseFlags(fs, rest, stdout); !ok {
+			return code
 		}
 		if fs.NArg() == 0 {
 			break

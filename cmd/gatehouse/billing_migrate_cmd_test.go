@@ -23,7 +23,7 @@ const (
 func seedMigrateDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	st, err := (&storeConfig{dataDir: dir}).open(context.Background())
+	st, err := (&storeConfig{dataDir: dir, create: true}).open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,7 +212,7 @@ func TestBillingMigratePoliciesPinnedModel(t *testing.T) {
 // cannot undo.
 func TestBillingMigratePoliciesFiveVersions(t *testing.T) {
 	dir := seedMigrateDir(t)
-	st, err := (&storeConfig{dataDir: dir}).open(context.Background())
+	st, err := (&storeConfig{dataDir: dir, create: true}).open(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,7 @@
 // Command gatehouse is the Gatehouse server and its operator tools.
 //
-// Usage:
-//
-//	gatehouse serve [--addr ADDR] [--data DIR | --ephemeral] [--enable-reset]
-//	gatehouse account create --email E [--name N] [--id ID] [--created-at T] [--iam-billing-access]
-//	gatehouse root change-password|change-email|confirm-email|close-account|reopen-account|status
-//	gatehouse billing iam-access [--enable|--disable]
-//	gatehouse outbox list [--account ID] [--json]
-//	gatehouse account list
-//	gatehouse account set --id ID --billing-permissions legacy|fine-grained|auto
-//	gatehouse audit list [--account ID] [--root-only] [--since T] [--limit N] [--json]
-//	gatehouse policy validate [--kind KIND] [--json] FILE...
-//	gatehouse policy simulate --input CASE.json
-//	gatehouse version
+// Run gatehouse --help for the commands (help.go lists them), and
+// gatehouse COMMAND --help for one command's flags.
 package main
 
 import (
@@ -21,12 +10,9 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
-
-// Version is the release version, set at build time with
-// -ldflags "-X main.Version=...".
-var Version = "dev"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -42,48 +28,25 @@ const (
 	exitUsage    = 2 // bad arguments or unreadable input
 )
 
-const usage = `usage: gatehouse <command> [arguments]
-
-commands:
-  serve [--addr 127.0.0.1:4590] [--data ./gatehouse-data | --ephemeral] [--enable-reset]
-        run the server; the first start on an empty store creates an account
-        (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL, GATEHOUSE_ROOT_PASSWORD,
-        GATEHOUSE_ROOT_ACCESS_KEY_ID, GATEHOUSE_ROOT_SECRET_ACCESS_KEY)
-  account create --email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]
-        create an account and print its root credentials once
-  account list [--data DIR]
-        list the accounts
-  account set --id ID --billing-permissions legacy|fine-grained|auto [--data DIR]
-        pin the account's billing permission model (auto: by creation date)
-  root change-password | change-email --new E | confirm-email --new E --code C |
-       close-account | reopen-account | status   [--endpoint-url URL]
-        root-only account tasks, signed with the AWS_* credential variables
-        (docs/root-tasks.md)
-  billing iam-access [--enable | --disable] [--endpoint-url URL]
-        show or change IAM user and role access to Billing information
-  seller register --legal-name N | profile   [--endpoint-url URL]
-        RI Marketplace seller registration (bank details and tax ID on stdin)
-  govcloud sign-up | request-root-keys | case --id CASE   [--endpoint-url URL]
-        sign up for AWS GovCloud (US) and request its root access keys
-  support fulfill --case ID [--data DIR]
-        operator: fulfil a GovCloud root key request, printing the secret once
-  outbox list [--data DIR] [--account ID] [--json]
-        print what Gatehouse would have emailed (confirmation codes, notices)
-  audit list [--data DIR] [--account ID] [--root-only] [--since RFC3339|DURATION] [--limit 100] [--json]
-        print recent audit records, newest first (root requests show TYPE ROOT)
-  policy validate [--kind identity|resource|trust|boundary|scp|rcp|session] [--json] FILE...
-        check policy documents as AWS does when they are written
-  policy simulate --input CASE.json
-        decide one request offline and print the decision as JSON
-  version
-        print the version
-`
-
 // run dispatches a command line; it is main without the process.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
+	}
+	if isGroup(args[0]) {
+		switch {
+		case len(args) == 1:
+			fmt.Fprint(stderr, groupUsage(args[0]))
+			return exitUsage
+		case isHelpArg(args[1]):
+			fmt.Fprint(stdout, groupUsage(args[0]))
+			return exitOK
+		}
+		if _, ok := lookup(args[0] + " " + args[1]); !ok {
+			fmt.Fprintf(stderr, "gatehouse %s: unknown command %q\n\n%s", args[0], args[1], groupUsage(args[0]))
+			return exitUsage
+		}
 	}
 	switch args[0] {
 	case "serve":
@@ -107,12 +70,35 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "support":
 		return runSupport(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
-		fmt.Fprintln(stdout, "gatehouse", Version)
+		if code, ok := parseFlags(newFlagSet("version", stderr), args[1:], stdout); !ok {
+			return code
+		}
+		fmt.Fprintln(stdout, "gatehouse", version())
 		return exitOK
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return exitOK
+	case "help", "-h", "-help", "--help":
+		return help(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "gatehouse: unknown command %q\n\n%s", args[0], usage)
+	return exitUsage
+}
+
+// help is gatehouse help [COMMAND...]: the top-level help, a group's or
+// a command's.
+func help(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	path := strings.Join(args, " ")
+	switch _, leaf := lookup(path); {
+	case path == "":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	case path == "help" || len(args) == 1 && isHelpArg(args[0]):
+		printCommandHelp(stdout, "help", nil)
+		return exitOK
+	case isGroup(path):
+		fmt.Fprint(stdout, groupUsage(path))
+		return exitOK
+	case leaf:
+		return run(ctx, append(args, "--help"), stdin, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "gatehouse help: unknown command %q\n\n%s", path, usage)
 	return exitUsage
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -15,17 +14,16 @@ import (
 // directly, whether the server runs or not.
 func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "list" {
-		fmt.Fprint(stderr, "usage: gatehouse outbox list [--data DIR] [--account ID] [--json]\n")
+		fmt.Fprint(stderr, groupUsage("outbox"))
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("gatehouse outbox list", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("outbox list", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	account := fs.String("account", "", "only the messages of this account")
 	asJSON := fs.Bool("json", false, "print the messages as a JSON array")
-	if err := fs.Parse(args[1:]); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "gatehouse outbox list: unexpected argument %q\n", fs.Arg(0))

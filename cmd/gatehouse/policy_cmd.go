@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -17,7 +16,7 @@ import (
 
 func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, groupUsage("policy"))
 		return exitUsage
 	}
 	switch args[0] {
@@ -26,7 +25,7 @@ func runPolicy(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "simulate":
 		return policySimulate(args[1:], stdin, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "gatehouse policy: unknown command %q\n\n%s", args[0], usage)
+	fmt.Fprint(stderr, groupUsage("policy"))
 	return exitUsage
 }
 
@@ -42,13 +41,12 @@ type findingJSON struct {
 }
 
 func policyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse policy validate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("policy validate", stderr)
 	kindName := fs.String("kind", "identity", "policy kind: identity, resource, trust, boundary, scp, rcp or session")
 	asJSON := fs.Bool("json", false, "print findings as a JSON array")
 	maxSize := fs.Int("max-size", 0, "size quota in characters, white space not counted (default: the kind's AWS quota)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	kind, ok := policy.ParseKind(*kindName)
 	if !ok {
@@ -96,12 +94,11 @@ func policyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 }
 
 func policySimulate(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse policy simulate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("policy simulate", stderr)
 	input := fs.String("input", "", "the case file (JSON; - for standard input); see docs/policy.md")
 	raw := fs.Bool("raw", false, "evaluate the policies as given, without validating them as AWS would when they are written")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if *input == "" || fs.NArg() > 0 {
 		fmt.Fprintln(stderr, "gatehouse policy simulate: want exactly --input CASE.json")

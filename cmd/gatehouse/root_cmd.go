@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -157,12 +156,11 @@ func printJSON(w io.Writer, out []byte) {
 // runRoot dispatches "gatehouse root" subcommands.
 func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, rootUsage)
+		fmt.Fprint(stderr, groupUsage("root"))
 		return exitUsage
 	}
 	name := "gatehouse root " + args[0]
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("root "+args[0], stderr)
 	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
 	var op string
 	var in any = struct{}{}
@@ -170,29 +168,41 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	case "change-password":
 		current := fs.String("current", "", "current root password (prefer stdin: flags end up in shell history)")
 		next := fs.String("new", "", "new root password (prefer stdin)")
-		if err := fs.Parse(args[1:]); err != nil {
-			return exitUsage
+		if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+			return code
 		}
 		if *current == "" && *next == "" {
-			// Two lines on stdin: the current password (empty when root
-			// has none), then the new one.
-			sc := bufio.NewScanner(stdin)
-			var lines []string
-			for len(lines) < 2 && sc.Scan() {
-				lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+			// The current password (empty when root has none), then the
+			// new one: asked for at a terminal (the new one twice), else
+			// two lines on stdin.
+			prompts := []string{"Current root password: ", "New root password: "}
+			_, tty := terminal(stdin)
+			if tty {
+				prompts = append(prompts, "Retype the new root password: ")
 			}
-			if len(lines) < 2 {
+			pws, err := readPasswords(stdin, stderr, prompts...)
+			switch {
+			case errors.Is(err, errShortInput):
 				fmt.Fprintf(stderr, "%s: give the current and the new password as two lines on stdin (or --current and --new)\n", name)
 				return exitUsage
+			case err != nil:
+				fmt.Fprintf(stderr, "%s: %v\n", name, err)
+				return exitUsage
+			case tty && pws[1] != pws[2]:
+				fmt.Fprintf(stderr, "%s: the new passwords do not match\n", name)
+				return exitUsage
 			}
-			*current, *next = lines[0], lines[1]
+			*current, *next = pws[0], pws[1]
 		}
 		op, in = "ChangeRootPassword", struct{ CurrentPassword, NewPassword string }{*current, *next}
 	case "change-email", "confirm-email":
 		email := fs.String("new", "", "the new root email address (required)")
-		code := fs.String("code", "", "the confirmation code sent to the new address")
-		if err := fs.Parse(args[1:]); err != nil {
-			return exitUsage
+		code := new(string)
+		if args[0] == "confirm-email" {
+			code = fs.String("code", "", "the confirmation code sent to the new address (required)")
+		}
+		if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+			return code
 		}
 		if *email == "" || (args[0] == "confirm-email") != (*code != "") {
 			fmt.Fprintf(stderr, "%s: --new is required; --code is required by confirm-email only\n", name)
@@ -204,17 +214,14 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			op, in = "ConfirmRootEmailUpdate", struct{ NewEmail, Code string }{*email, *code}
 		}
 	case "close-account", "reopen-account", "status":
-		if err := fs.Parse(args[1:]); err != nil {
-			return exitUsage
+		if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+			return code
 		}
 		op = map[string]string{"close-account": "CloseAccount", "reopen-account": "ReopenAccount", "status": "GetAccountStatus"}[args[0]]
 	case "sign-in":
 		return rootSignIn(ctx, name, fs, endpoint, args[1:], stdin, stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, rootUsage)
-		return exitOK
 	default:
-		fmt.Fprintf(stderr, "gatehouse root: unknown command %q\n\n%s", args[0], rootUsage)
+		fmt.Fprint(stderr, groupUsage("root"))
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
@@ -224,41 +231,15 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	return clientCommand(ctx, name, *endpoint, op, in, stdout, stderr)
 }
 
-const rootUsage = `usage: gatehouse root <command> [--endpoint-url URL] [arguments]
-
-Root-only account tasks (docs/root-tasks.md). Requests are signed with
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, sent to
---endpoint-url, AWS_ENDPOINT_URL or ` + defaultEndpoint + `.
-
-commands:
-  sign-in --email EMAIL [--mfa-code CODE] [--mfa-serial ARN] [--format json|env]
-        sign in as root with the password (first line of stdin) and get
-        temporary root credentials for one hour; needs no credentials
-  change-password [--current P --new P]
-        change the root password; reads the current and the new password
-        as two lines on stdin unless given as flags
-  change-email --new EMAIL
-        send a confirmation code to EMAIL (see gatehouse outbox list)
-  confirm-email --new EMAIL --code CODE
-        complete the email change
-  close-account
-        close the account (root can reopen it within 90 days)
-  reopen-account
-        reopen a closed account
-  status
-        print the account state
-`
-
 // billingIAMAccess is "gatehouse billing iam-access".
 func billingIAMAccess(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const name = "gatehouse billing iam-access"
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("billing iam-access", stderr)
 	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
 	enable := fs.Bool("enable", false, "activate IAM user and role access to Billing information (root only)")
 	disable := fs.Bool("disable", false, "deactivate it (root only)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 0 || *enable && *disable {
 		fmt.Fprintf(stderr, "%s: give --enable, --disable or neither\n", name)

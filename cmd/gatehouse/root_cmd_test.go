@@ -32,7 +32,7 @@ func cliServer(t *testing.T) (dir, url string) {
 	t.Helper()
 	ctx := context.Background()
 	dir = t.TempDir()
-	sc := storeConfig{dataDir: dir}
+	sc := storeConfig{dataDir: dir, create: true}
 	st, err := sc.open(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -220,7 +220,7 @@ func TestRootCommands(t *testing.T) {
 }
 
 func TestAccountCreateBillingAccess(t *testing.T) {
-	dir := t.TempDir()
+	dir := newDataDir(t)
 	for _, tc := range []struct {
 		id   string
 		args []string

@@ -45,6 +45,11 @@ const (
 type storeConfig struct {
 	dataDir   string
 	ephemeral bool
+	// create lets open make the data directory, the store and its key
+	// when they do not exist: gatehouse serve only. Every other command
+	// works on an existing store, so that a mistyped --data is an error
+	// rather than a new empty store.
+	create bool
 	// key is the server key open loaded (or made, for an ephemeral store).
 	key []byte
 }
@@ -53,28 +58,63 @@ func (c *storeConfig) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.dataDir, "data", "./gatehouse-data", "directory of the embedded store")
 }
 
+// Files of a data directory.
+const (
+	storeFile = "gatehouse.db"
+	keyFile   = "secret.key"
+)
+
 // open opens the store: a SQLite file in the data directory, with the
-// secret-encryption key beside it (created on first use, mode 0600), or
-// an in-memory store.
+// secret-encryption key beside it, or an in-memory store. Unless
+// c.create is set, the directory must hold a store already, and open
+// creates nothing.
 func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 	if c.ephemeral {
 		c.key = make([]byte, 32)
 		rand.Read(c.key)
 		return sqlite.Open(ctx, ":memory:", sqlite.Options{SecretKey: c.key})
 	}
-	if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
+	dbPath, keyPath := filepath.Join(c.dataDir, storeFile), filepath.Join(c.dataDir, keyFile)
+	if !c.create {
+		if err := c.checkExists(dbPath, keyPath); err != nil {
+			return nil, err
+		}
+	} else if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	key, err := loadOrCreateKey(filepath.Join(c.dataDir, "secret.key"))
+	key, err := loadOrCreateKey(keyPath, c.create)
 	if err != nil {
 		return nil, err
 	}
 	c.key = key
-	return sqlite.Open(ctx, filepath.Join(c.dataDir, "gatehouse.db"), sqlite.Options{SecretKey: key})
+	return sqlite.Open(ctx, dbPath, sqlite.Options{SecretKey: key})
 }
 
-// loadOrCreateKey reads the 32-byte server key, creating it if missing.
-func loadOrCreateKey(path string) ([]byte, error) {
+// checkExists reports an error naming the data directory unless it holds
+// a store and its key.
+func (c *storeConfig) checkExists(dbPath, keyPath string) error {
+	dir := c.dataDir
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if _, err := os.Stat(dbPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("no Gatehouse data directory at %s (start one with gatehouse serve --data DIR)", dir)
+		}
+		return err
+	}
+	if _, err := os.Stat(keyPath); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("the Gatehouse data directory %s has no %s: without it the store's secrets cannot be read", dir, keyFile)
+		}
+		return err
+	}
+	return nil
+}
+
+// loadOrCreateKey reads the 32-byte server key, creating it if missing
+// and create is set.
+func loadOrCreateKey(path string, create bool) ([]byte, error) {
 	key, err := os.ReadFile(path)
 	if err == nil {
 		if len(key) != 32 {
@@ -82,7 +122,7 @@ func loadOrCreateKey(path string) ([]byte, error) {
 		}
 		return key, nil
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
+	if !errors.Is(err, fs.ErrNotExist) || !create {
 		return nil, err
 	}
 	key = make([]byte, 32)
@@ -105,9 +145,8 @@ func loadOrCreateKey(path string) ([]byte, error) {
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("gatehouse serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var sc storeConfig
+	fs := newFlagSet("serve", stderr)
+	sc := storeConfig{create: true}
 	sc.register(fs)
 	addr := fs.String("addr", defaultAddr, "listen address")
 	fs.BoolVar(&sc.ephemeral, "ephemeral", false, "keep everything in memory")
@@ -116,8 +155,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
 	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -147,7 +186,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Account: &account.Service{Store: st},
-		Authz: &authz.Authorizer{Store: st}, Logger: logger}
+		Authz: &authz.Authorizer{Store: st}, Logger: logger, Version: version()}
 	// Invoice document URLs stay valid across restarts: their key is
 	// derived from the server key, never used for anything else.
 	mac := hmac.New(sha256.New, sc.key)
@@ -176,7 +215,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stopMail()
 	hs := newHTTPServer(srv.Handler(), defaultHTTPTimeouts)
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
-	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", Version, ln.Addr())
+	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", version(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,17 +18,17 @@ import (
 const signInPath = "/_gatehouse/signin"
 
 // rootSignIn is "gatehouse root sign-in": it sends the root email
-// address, the password (first line of stdin, or --password) and an MFA
-// code, and prints the temporary root credentials it gets, as JSON or as
-// shell export lines.
+// address, the password (--password, else asked for at a terminal, else
+// the first line of stdin) and an MFA code, and prints the temporary root
+// credentials it gets, as JSON or as shell export lines.
 func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	email := fs.String("email", "", "the root user's email address (required)")
 	pw := fs.String("password", "", "the root password (prefer stdin: flags end up in shell history)")
 	mfaCode := fs.String("mfa-code", "", "a code of root's MFA device (required when root has one)")
 	mfaSerial := fs.String("mfa-serial", "", "the serial number (ARN) of root's MFA device, when root has several")
 	format := fs.String("format", "json", "output: json, or env for export lines of AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN")
-	if err := fs.Parse(args); err != nil {
-		return exitUsage
+	if code, ok := parseFlags(fs, args, stdout); !ok {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
@@ -39,12 +39,15 @@ func rootSignIn(ctx context.Context, name string, fs *flag.FlagSet, endpoint *st
 		return exitUsage
 	}
 	if *pw == "" {
-		sc := bufio.NewScanner(stdin)
-		if !sc.Scan() {
+		pws, err := readPasswords(stdin, stderr, "Root password: ")
+		if errors.Is(err, errShortInput) {
 			fmt.Fprintf(stderr, "%s: give the root password as the first line of stdin (or --password)\n", name)
 			return exitUsage
+		} else if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", name, err)
+			return exitUsage
 		}
-		*pw = strings.TrimRight(sc.Text(), "\r")
+		*pw = pws[0]
 	}
 	body, err := json.Marshal(struct {
 		Email, Password string

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -18,32 +17,26 @@ import (
 // root"; "gatehouse support fulfill" is the operator's side of a support
 // case and works on the data directory.
 
-const sellerUsage = `usage: gatehouse seller register --legal-name NAME [--endpoint-url URL]
-           (reads the bank account number, routing number and tax ID from stdin, one a line)
-       gatehouse seller profile [--endpoint-url URL]
-`
-
-const govCloudUsage = `usage: gatehouse govcloud sign-up | request-root-keys | case --id CASE   [--endpoint-url URL]
-`
-
-const supportUsage = `usage: gatehouse support fulfill --case ID [--data DIR]
-`
-
 // runSeller handles "gatehouse seller".
 func runSeller(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, sellerUsage)
+		fmt.Fprint(stderr, groupUsage("seller"))
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("gatehouse seller "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint-url", "", "the Gatehouse endpoint")
-	legalName := fs.String("legal-name", "", "the seller's legal name")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		fmt.Fprint(stderr, sellerUsage)
-		return exitUsage
+	fs := newFlagSet("seller "+args[0], stderr)
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	var legalName *string
+	if args[0] == "register" {
+		legalName = fs.String("legal-name", "", "the seller's legal name")
 	}
 	name := "gatehouse seller " + args[0]
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return exitUsage
+	}
 	switch args[0] {
 	case "register":
 		// Secrets come from stdin, never from arguments (visible to ps).
@@ -61,25 +54,30 @@ func runSeller(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	case "profile":
 		return clientCommand(ctx, name, *endpoint, "GetMarketplaceSellerProfile", struct{}{}, stdout, stderr)
 	}
-	fmt.Fprint(stderr, sellerUsage)
+	fmt.Fprint(stderr, groupUsage("seller"))
 	return exitUsage
 }
 
 // runGovCloud handles "gatehouse govcloud".
 func runGovCloud(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, govCloudUsage)
+		fmt.Fprint(stderr, groupUsage("govcloud"))
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("gatehouse govcloud "+args[0], flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	endpoint := fs.String("endpoint-url", "", "the Gatehouse endpoint")
-	id := fs.String("id", "", "the support case ID")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 {
-		fmt.Fprint(stderr, govCloudUsage)
-		return exitUsage
+	fs := newFlagSet("govcloud "+args[0], stderr)
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	var id *string
+	if args[0] == "case" {
+		id = fs.String("id", "", "the support case ID")
 	}
 	name := "gatehouse govcloud " + args[0]
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", name, fs.Arg(0))
+		return exitUsage
+	}
 	switch args[0] {
 	case "sign-up":
 		return clientCommand(ctx, name, *endpoint, "SignUpGovCloud", struct{}{}, stdout, stderr)
@@ -88,7 +86,7 @@ func runGovCloud(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	case "case":
 		return clientCommand(ctx, name, *endpoint, "GetSupportCase", map[string]string{"CaseId": *id}, stdout, stderr)
 	}
-	fmt.Fprint(stderr, govCloudUsage)
+	fmt.Fprint(stderr, groupUsage("govcloud"))
 	return exitUsage
 }
 
@@ -97,16 +95,18 @@ func runGovCloud(ctx context.Context, args []string, stdout, stderr io.Writer) i
 // key and prints the secret once.
 func runSupport(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] != "fulfill" {
-		fmt.Fprint(stderr, supportUsage)
+		fmt.Fprint(stderr, groupUsage("support"))
 		return exitUsage
 	}
-	fs := flag.NewFlagSet("gatehouse support fulfill", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("support fulfill", stderr)
 	var sc storeConfig
 	sc.register(fs)
 	caseID := fs.String("case", "", "the support case ID")
-	if err := fs.Parse(args[1:]); err != nil || fs.NArg() > 0 || *caseID == "" {
-		fmt.Fprint(stderr, supportUsage)
+	if code, ok := parseFlags(fs, args[1:], stdout); !ok {
+		return code
+	}
+	if fs.NArg() > 0 || *caseID == "" {
+		fmt.Fprintln(stderr, "gatehouse support fulfill: --case is required, and no arguments")
 		return exitUsage
 	}
 	st, err := sc.open(ctx)
