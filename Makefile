@@ -6,12 +6,18 @@ BIN     := bin/gatehouse
 
 all: build
 
-build:
-	$(GO) build -o $(BIN) ./cmd/gatehouse
+# The version gatehouse version and /_gatehouse/health show: the git
+# description of the checkout (the build info's VCS fields are not always
+# recorded, e.g. with GOFLAGS=-buildvcs=false).
+VERSION ?= $(shell git describe --always --dirty 2>/dev/null)
 
-# Start Gatehouse on its embedded store (data in ./gatehouse-data).
+build:
+	$(GO) build -ldflags "-X main.Version=$(VERSION)" -o $(BIN) ./cmd/gatehouse
+
+# Start Gatehouse on its embedded store (data in ./gatehouse-data);
+# ARGS='--addr 127.0.0.1:4591 --ephemeral' passes flags to serve.
 run: build
-	./$(BIN) serve
+	./$(BIN) serve $(ARGS)
 
 # Every test: vet, unit, corpus and end-to-end tests (with the race
 # detector), and a short fixed run of each fuzz target.
