@@ -230,19 +230,11 @@ func compileUnbound(policyID, document, arn, id string) (*policy.Policy, error) 
 	if err != nil {
 		return nil, fmt.Errorf("compile stored policy %s: %w", policyID, err)
 	}
-	for i := range doc.Statements {
-		st := &doc.Statements[i]
-		for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
-			if p == nil {
-				continue
-			}
-			for j, v := range p.AWS {
-				if v == arn {
-					p.AWS[j] = id
-				}
-			}
+	doc.EachAWSPrincipal(func(v *string) {
+		if *v == arn {
+			*v = id
 		}
-	}
+	})
 	return policy.Compile(policyID, doc)
 }
 

@@ -65,28 +65,30 @@ func checkTrustPolicy(tx gatehouse.Tx, doc string) (map[string]string, error) {
 // accounts this server does not host are not bound. The ARN must be the
 // entity's own, path included.
 func BindPrincipals(tx gatehouse.Tx, doc *policy.Document) (map[string]string, error) {
+	return bindPrincipals(tx, doc, false)
+}
+
+// bindPrincipals is BindPrincipals; lenient leaves a principal that does
+// not exist unbound instead of refusing the document.
+func bindPrincipals(tx gatehouse.Tx, doc *policy.Document, lenient bool) (map[string]string, error) {
 	var bindings map[string]string
-	for _, st := range doc.Statements {
-		for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
-			if p == nil {
-				continue
-			}
-			for _, a := range p.AWS {
-				id, bound, err := principalID(tx, a)
-				if err != nil {
-					return nil, err
-				}
-				if !bound {
-					continue
-				}
-				if bindings == nil {
-					bindings = map[string]string{}
-				}
-				bindings[a] = id
-			}
+	var failed error
+	doc.EachAWSPrincipal(func(v *string) {
+		if failed != nil {
+			return
 		}
-	}
-	return bindings, nil
+		id, bound, err := principalID(tx, *v)
+		switch {
+		case err != nil && !(lenient && gatehouse.ErrorCode(err) == gatehouse.EMalformedPolicy):
+			failed = err
+		case bound:
+			if bindings == nil {
+				bindings = map[string]string{}
+			}
+			bindings[*v] = id
+		}
+	})
+	return bindings, failed
 }
 
 // BindTrustPolicies binds the trust policies written before Gatehouse
@@ -113,18 +115,9 @@ func (s *Service) BindTrustPolicies(ctx context.Context) error {
 				if err != nil {
 					continue
 				}
-				bindings := map[string]string{}
-				for _, st := range doc.Statements {
-					for _, p := range []*policy.Principals{st.Principal, st.NotPrincipal} {
-						if p == nil {
-							continue
-						}
-						for _, arn := range p.AWS {
-							if id, bound, err := principalID(tx, arn); err == nil && bound {
-								bindings[arn] = id
-							}
-						}
-					}
+				bindings, err := bindPrincipals(tx, doc, true)
+				if err != nil {
+					return err
 				}
 				if len(bindings) == 0 {
 					continue

@@ -444,6 +444,23 @@ func PositionsOf(data []byte, offsets []int) []Position {
 	return out
 }
 
+// EachAWSPrincipal calls fn with every "AWS" principal value of the
+// document's Principal and NotPrincipal elements, in order; fn may change
+// the value in place.
+func (d *Document) EachAWSPrincipal(fn func(v *string)) {
+	for i := range d.Statements {
+		st := &d.Statements[i]
+		for _, p := range []*Principals{st.Principal, st.NotPrincipal} {
+			if p == nil {
+				continue
+			}
+			for j := range p.AWS {
+				fn(&p.AWS[j])
+			}
+		}
+	}
+}
+
 // ConditionKeys returns the condition keys the document's statements use,
 // as first spelled, in order of first use; keys differing only in case
 // count once.
