@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,23 +94,87 @@ type server struct {
 	// client (see sdkHTTP): no connection is ever shared with an earlier
 	// server that listened on the same port.
 	httpOnce   sync.Once
-	httpClient *awshttp.BuildableClient
+	httpClient *readRetryClient
 }
 
 // sdkHTTP returns the HTTP client the SDK clients of this server use.
-// It keeps no idle connections: under the race detector with every
-// package's tests running at once, a pooled connection was once closed by
-// the client's transport while a response was being read
-// ("deserialization failed ... use of closed network connection", a
-// client-side race known from aws-sdk-go-v2#2737, with the server's
-// answer complete and logged). A connection per request on loopback costs
-// little and takes the pool out of the tests.
-func (s *server) sdkHTTP() *awshttp.BuildableClient {
+//
+// Under the race detector with every package's tests running at once, the
+// Go transport has twice closed the client's end of a connection while the
+// SDK read a complete, logged answer ("deserialization failed ... use of
+// closed network connection", the client-side race of aws-sdk-go-v2#1825
+// and #2737; keeping no idle connections did not remove it). The client
+// reads each answer whole before handing it to the SDK, and when that read
+// fails so, sends a read-only request (Get*, List*, Describe*, Simulate*)
+// once more. A write is never sent twice: its failure stays a failure.
+func (s *server) sdkHTTP() *readRetryClient {
 	s.httpOnce.Do(func() {
-		s.httpClient = awshttp.NewBuildableClient().WithTimeout(60 * time.Second).
-			WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })
+		s.httpClient = &readRetryClient{next: awshttp.NewBuildableClient().WithTimeout(60 * time.Second).
+			WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })}
 	})
 	return s.httpClient
+}
+
+// readRetryClient is an SDK HTTP client that buffers answers and resends a
+// read-only request whose answer the transport cut off on the client side.
+type readRetryClient struct {
+	next interface {
+		Do(*http.Request) (*http.Response, error)
+	}
+}
+
+// Do sends req, reads the answer whole, and retries reads cut off by a
+// closed client connection.
+func (c *readRetryClient) Do(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.Body != nil {
+		b, err := io.ReadAll(req.Body)
+		req.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		body = b
+	}
+	for attempt := 0; ; attempt++ {
+		r := req.Clone(req.Context())
+		if req.Body != nil {
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+		}
+		resp, err := c.next.Do(r)
+		if err != nil {
+			return resp, err
+		}
+		answer, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err == nil {
+			resp.Body = io.NopCloser(bytes.NewReader(answer))
+			return resp, nil
+		}
+		if attempt > 0 || !errors.Is(err, net.ErrClosed) || !readOnlyRequest(req, body) {
+			return nil, err
+		}
+	}
+}
+
+// readOnlyRequest reports whether an AWS request (Query Action or JSON
+// X-Amz-Target) only reads.
+func readOnlyRequest(req *http.Request, body []byte) bool {
+	op := req.Header.Get("X-Amz-Target")
+	if i := strings.LastIndexByte(op, '.'); i >= 0 {
+		op = op[i+1:]
+	}
+	if op == "" {
+		if q, err := url.ParseQuery(string(body)); err == nil {
+			op = q.Get("Action")
+		}
+	}
+	for _, p := range []string{"Get", "List", "Describe", "Simulate"} {
+		if strings.HasPrefix(op, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // fixedEnv is the GATEHOUSE_* environment of a known server.
