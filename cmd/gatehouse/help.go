@@ -99,6 +99,10 @@ number, routing number and tax ID from stdin, one a line)`},
 		text: "check policy documents as AWS does when they are written (docs/policy.md)"},
 	{path: "policy simulate", args: "[--raw] --input CASE.json",
 		text: "decide one request offline and print the decision as JSON (docs/policy.md)"},
+	{path: "env", args: "[--endpoint-url URL] [--region R] [--format sh|profile] [--profile NAME]",
+		text: `print the export lines (eval "$(gatehouse env)"), or the
+~/.aws/config profile, that point AWS clients at a server, and
+which clients read them`},
 	{path: "version", text: "print the version"},
 	{path: "help", args: "[COMMAND...]", text: "print this help, or a command's"},
 }
@@ -106,8 +110,10 @@ number, routing number and tax ID from stdin, one a line)`},
 // groupNotes are said once in a group's help.
 var groupNotes = map[string]string{
 	"root": `Root-only account tasks (docs/root-tasks.md). Requests are signed with
-AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or
-AWS_PROFILE), sent to --endpoint-url, AWS_ENDPOINT_URL or ` + defaultEndpoint + `.
+the AWS configuration the aws CLI reads (AWS_* variables, AWS_PROFILE,
+~/.aws/config and ~/.aws/credentials) and sent to --endpoint-url, else
+the configured endpoint (AWS_ENDPOINT_URL_GATEHOUSE, AWS_ENDPOINT_URL,
+the profile's endpoint_url), else ` + defaultEndpoint + `.
 All but sign-in and status are console tasks: they need a root sign-in
 session (eval "$(gatehouse root sign-in --email EMAIL --format env)").`,
 	"billing": `iam-access is a client of the server, signed like gatehouse root;

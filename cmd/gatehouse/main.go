@@ -69,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return runGovCloud(ctx, args[1:], stdout, stderr)
 	case "support":
 		return runSupport(ctx, args[1:], stdout, stderr)
+	case "env":
+		return runEnv(args[1:], stdout, stderr)
 	case "version", "--version":
 		if code, ok := parseFlags(newFlagSet("version", stderr), args[1:], stdout); !ok {
 			return code

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 	"time"
 
@@ -21,7 +20,7 @@ import (
 // does, and print the JSON result.
 
 // defaultEndpoint is where the client commands send requests unless
-// --endpoint-url or AWS_ENDPOINT_URL says otherwise.
+// --endpoint-url or the AWS configuration says otherwise.
 const defaultEndpoint = "http://127.0.0.1:4590"
 
 // client calls the gatehouse service.
@@ -31,39 +30,17 @@ type client struct {
 	http     *http.Client
 }
 
-// endpointURL is the endpoint a client command sends to: the
-// --endpoint-url flag, else AWS_ENDPOINT_URL, else defaultEndpoint.
-func endpointURL(flag string) string {
-	if flag == "" {
-		flag = os.Getenv("AWS_ENDPOINT_URL")
-	}
-	if flag == "" {
-		flag = defaultEndpoint
-	}
-	return strings.TrimSuffix(flag, "/")
-}
-
-// newClient reads the credentials from the environment.
-func newClient(endpoint string) (*client, error) {
-	endpoint = endpointURL(endpoint)
-	id, secret, token := os.Getenv("AWS_ACCESS_KEY_ID"), os.Getenv("AWS_SECRET_ACCESS_KEY"), os.Getenv("AWS_SESSION_TOKEN")
-	if id == "" || secret == "" {
-		var err error
-		if id, secret, token, err = profileCredentials(); err != nil {
-			return nil, err
-		}
-	}
-	region := os.Getenv("AWS_REGION")
-	if region == "" {
-		region = os.Getenv("AWS_DEFAULT_REGION")
-	}
-	if region == "" {
-		region = "us-east-1"
+// newClient loads the AWS configuration (awsconfig.go) for a signed
+// client command.
+func newClient(ctx context.Context, endpoint string) (*client, error) {
+	endpoint, cfg, creds, err := clientSettings(ctx, endpoint, true)
+	if err != nil {
+		return nil, err
 	}
 	return &client{
 		endpoint: endpoint,
-		signer: sigv4.Signer{AccessKeyID: id, SecretAccessKey: secret, SessionToken: token,
-			Region: region, Service: "gatehouse"},
+		signer: sigv4.Signer{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey,
+			SessionToken: creds.SessionToken, Region: cfg.Region, Service: "gatehouse"},
 		http: &http.Client{Timeout: 30 * time.Second},
 	}, nil
 }
@@ -124,7 +101,7 @@ func doRequest(hc *http.Client, r *http.Request) ([]byte, error) {
 // clientCommand runs one gatehouse operation for a command and prints the
 // result as indented JSON.
 func clientCommand(ctx context.Context, name, endpoint, op string, in any, stdout, stderr io.Writer) int {
-	c, err := newClient(endpoint)
+	c, err := newClient(ctx, endpoint)
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 1
@@ -161,7 +138,7 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	name := "gatehouse root " + args[0]
 	fs := newFlagSet("root "+args[0], stderr)
-	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default: the configured endpoint, else "+defaultEndpoint+")")
 	var op string
 	var in any = struct{}{}
 	switch args[0] {
@@ -235,7 +212,7 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 func billingIAMAccess(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const name = "gatehouse billing iam-access"
 	fs := newFlagSet("billing iam-access", stderr)
-	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default: the configured endpoint, else "+defaultEndpoint+")")
 	enable := fs.Bool("enable", false, "activate IAM user and role access to Billing information (root only)")
 	disable := fs.Bool("disable", false, "deactivate it (root only)")
 	if code, ok := parseFlags(fs, args, stdout); !ok {

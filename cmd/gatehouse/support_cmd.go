@@ -24,7 +24,7 @@ func runSeller(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 		return exitUsage
 	}
 	fs := newFlagSet("seller "+args[0], stderr)
-	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default: the configured endpoint, else "+defaultEndpoint+")")
 	var legalName *string
 	if args[0] == "register" {
 		legalName = fs.String("legal-name", "", "the seller's legal name")
@@ -65,7 +65,7 @@ func runGovCloud(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		return exitUsage
 	}
 	fs := newFlagSet("govcloud "+args[0], stderr)
-	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default $AWS_ENDPOINT_URL or "+defaultEndpoint+")")
+	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default: the configured endpoint, else "+defaultEndpoint+")")
 	var id *string
 	if args[0] == "case" {
 		id = fs.String("id", "", "the support case ID")
