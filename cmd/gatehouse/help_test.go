@@ -21,6 +21,7 @@ var commandPaths = []string{
 	"outbox list",
 	"audit list",
 	"policy validate", "policy simulate",
+	"env",
 	"version",
 	"help",
 }
