@@ -23,13 +23,15 @@ run: build
 # detector), and a short fixed run of each fuzz target.
 test: deps vet unit fuzz
 
-# The end-to-end tests drive Gatehouse with both aws CLIs (v1 on PATH, v2
-# at /usr/bin/aws from Debian's awscli package), boto3 and botocore;
+# The end-to-end and docs tests drive Gatehouse with both aws CLIs (v1 on
+# PATH, v2 at /usr/bin/aws from Debian's awscli package), boto3 and botocore
+# (Debian's, for /usr/bin/python3, and any on PATH), and the docs use jq;
 # install what the machine lacks.
 deps:
-	@if [ ! -x /usr/bin/aws ] || ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, botocore' >/dev/null 2>&1; then \
-		echo "installing awscli and python3-boto3 (needed by the end-to-end tests)"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 python3-botocore; \
+	@if [ ! -x /usr/bin/aws ] || ! command -v aws >/dev/null 2>&1 || ! python3 -c 'import boto3, botocore' >/dev/null 2>&1 \
+		|| ! /usr/bin/python3 -c 'import boto3, botocore' >/dev/null 2>&1 || ! command -v jq >/dev/null 2>&1; then \
+		echo "installing awscli, python3-boto3 and jq (needed by the end-to-end and docs tests)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 python3-botocore jq; \
 	fi
 
 vet:
