@@ -75,11 +75,14 @@ func TestDataCommandsNeedTheKey(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, keyFile)); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runCLI(t, "", "account", "list", "--data", dir)
-	if code != 1 || !strings.Contains(errOut, dir) || !strings.Contains(errOut, "has no secret.key") {
-		t.Errorf("exit %d, stderr %q", code, errOut)
-	}
-	if _, err := os.Stat(filepath.Join(dir, keyFile)); !os.IsNotExist(err) {
-		t.Errorf("secret.key after the command: %v", err)
+	// serve too: it creates a store, never a key for an existing one.
+	for _, args := range [][]string{{"account", "list"}, {"serve", "--addr", "127.0.0.1:0"}} {
+		code, _, errOut := runCLI(t, "", append(args, "--data", dir)...)
+		if code != 1 || !strings.Contains(errOut, dir) || !strings.Contains(errOut, "has no secret.key") {
+			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, keyFile)); !os.IsNotExist(err) {
+			t.Errorf("%v: secret.key after the command: %v", args, err)
+		}
 	}
 }

@@ -81,6 +81,12 @@ func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 		}
 	} else if err := os.MkdirAll(c.dataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
+	} else if _, err := os.Stat(dbPath); err == nil {
+		// An existing store whose key is gone: a new key could not read
+		// its secrets and would seal new ones beside them.
+		if err := c.checkExists(dbPath, keyPath); err != nil {
+			return nil, err
+		}
 	}
 	key, err := loadOrCreateKey(keyPath, c.create)
 	if err != nil {
