@@ -38,6 +38,23 @@ credentials once`},
 		text: `sign in as root with the password (asked for without echo at a
 terminal, else the first line of stdin) and get temporary root
 credentials for one hour; needs no credentials`},
+	{path: "root forgot-password", args: "--email EMAIL [--endpoint-url URL]",
+		text: `lost root password: send a one-time reset code to the root
+email address (see gatehouse outbox list); valid 1 hour, once;
+the answer is the same for any address; needs no credentials`},
+	{path: "root reset-password", args: "--email EMAIL --code CODE [--endpoint-url URL]",
+		text: `set a new root password with the reset code; the new password
+is asked for without echo at a terminal, else read as the first
+line of stdin; root's MFA devices stay; needs no credentials`},
+	{path: "root reset-credentials", args: "--account ID [--access-key [--delete-access-keys]] [--remove-mfa] [--data DIR]",
+		text: `operator: give an account's root user a new random password
+(and with --access-key a new access key), printed once; audited
+as an operator action; works on the data directory`,
+		more: `Root may hold two access keys: with two, --access-key needs
+--delete-access-keys, which deletes root's keys (and the sessions
+made with them) first. --remove-mfa removes root's MFA devices. The
+reset ends root's sign-in sessions, voids a pending reset code and
+sends a notice to the root email address (docs/root-tasks.md).`},
 	{path: "root change-password", args: "[--current P --new P] [--endpoint-url URL]",
 		text: `change the root password; asks for the current and the new
 password at a terminal, else reads them as two lines on stdin,
@@ -109,7 +126,9 @@ var groupNotes = map[string]string{
 AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN (or
 AWS_PROFILE), sent to --endpoint-url, AWS_ENDPOINT_URL or ` + defaultEndpoint + `.
 All but sign-in and status are console tasks: they need a root sign-in
-session (eval "$(gatehouse root sign-in --email EMAIL --format env)").`,
+session (eval "$(gatehouse root sign-in --email EMAIL --format env)").
+forgot-password and reset-password need no credentials;
+reset-credentials is the operator's and works on the data directory.`,
 	"billing": `iam-access is a client of the server, signed like gatehouse root;
 import and migrate-policies work on the data directory.`,
 	"seller":   `Signed like gatehouse root, in a root sign-in session (docs/root-tasks.md).`,
