@@ -26,8 +26,9 @@ var commands = []cmdHelp{
 		text: `run the server; the first start on an empty store creates the
 store and an account (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL,
 GATEHOUSE_ROOT_PASSWORD, GATEHOUSE_ROOT_ACCESS_KEY_ID,
-GATEHOUSE_ROOT_SECRET_ACCESS_KEY); --smtp-addr also delivers the
-outbox by SMTP (password in $` + envSMTPPassword + `)`},
+GATEHOUSE_ROOT_SECRET_ACCESS_KEY); a later start lists the
+accounts served and how to recover a lost root user; --smtp-addr
+also delivers the outbox by SMTP (password in $` + envSMTPPassword + `)`},
 	{path: "account create", args: "--email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]",
 		text: `create an account in an existing store and print its root
 credentials once`},
