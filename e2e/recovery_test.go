@@ -124,6 +124,7 @@ func TestLostRootCredentials(t *testing.T) {
 	}
 
 	// Second start: the accounts and the ways back, no credentials.
+	first := srv
 	if err := srv.stop(t); err != nil {
 		t.Fatalf("stop: %v", err)
 	}
@@ -180,4 +181,11 @@ func TestLostRootCredentials(t *testing.T) {
 	if count["PasswordRecoveryRequested"] != 2 || count["PasswordRecoveryCompleted"] != 3 || count["ResetRootCredentials"] != 3 {
 		t.Errorf("audit actions: %v", count)
 	}
+	if err := srv.stop(t); err != nil {
+		t.Fatalf("stop: %v", err)
+	}
+	assertNoSecrets(t, map[string]string{"reset code": code, "reset password": newPassword, "operator's password": running,
+		"operator's password (stopped)": stopped, "operator's secret access key": secret[1]},
+		map[string]string{"first run's stdout": first.stdout.String(), "first run's stderr": first.stderr.String(),
+			"second run's stdout": srv.stdout.String(), "second run's stderr": srv.stderr.String(), "audit list --json": r.Stdout}, srv.DataDir)
 }
