@@ -66,6 +66,7 @@ FUZZ_TARGETS := \
 	./api:FuzzQueryDecode:50000x \
 	./api:FuzzQueryForm:25000x \
 	./api:FuzzSignIn:30000x \
+	./api:FuzzRecovery:12000x \
 	./api:FuzzJSONServices:20000x \
 	./sigv4:FuzzParseAuthorization:200000x \
 	./sigv4:FuzzVerify:120000x \

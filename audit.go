@@ -14,6 +14,11 @@ const (
 	// PrincipalAnonymous is a caller that did not prove an identity: its
 	// request failed authentication.
 	PrincipalAnonymous = "Anonymous"
+	// PrincipalOperator is whoever runs the server, acting on its data
+	// directory with an operator command (gatehouse root
+	// reset-credentials), as AWS Support acts on an account: no AWS
+	// principal. Its records name the OS user and host.
+	PrincipalOperator = "GatehouseOperator"
 )
 
 // Audit decisions: the policy engine's outcomes as they are stored.
@@ -37,7 +42,7 @@ type AuditRecord struct {
 	AccountID    string
 	PrincipalARN string
 	// PrincipalType is PrincipalRoot, PrincipalIAMUser,
-	// PrincipalAssumedRole or PrincipalAnonymous.
+	// PrincipalAssumedRole, PrincipalAnonymous or PrincipalOperator.
 	PrincipalType string
 	// Root flags the account's root user, with its long-term keys or a
 	// root session.

@@ -22,8 +22,9 @@ type Store interface {
 	// Revision returns a number that grows with every committed Update
 	// that changes something a cache may hold, so caches can tell whether
 	// anything changed. An Update whose only writes add new rows that no
-	// cache holds (audit records, sessions, outbox messages) does not move
-	// it: issuing a session does not empty every cache.
+	// cache holds (audit records, sessions, outbox messages) or change
+	// pending root password resets does not move it: issuing a session
+	// does not empty every cache.
 	Revision(ctx context.Context) (int64, error)
 	Close() error
 }
@@ -46,6 +47,7 @@ type Tx interface {
 	PaymentPreferencesTx
 	LoginProfileTx
 	CredentialReportTx
+	RootPasswordResetTx
 }
 
 // AccountTx covers accounts and their aliases.
@@ -159,4 +161,9 @@ type SessionTx interface {
 	// DeleteSessionsBefore deletes sessions that expired before t and
 	// returns how many it deleted.
 	DeleteSessionsBefore(t time.Time) (int, error)
+	// DeleteRootSessions deletes the temporary credentials of the
+	// account's root user (its sign-in sessions only, when signInOnly)
+	// and returns how many it deleted. Unlike creating a session, this
+	// moves the revision: caches must forget the deleted sessions.
+	DeleteRootSessions(accountID string, signInOnly bool) (int, error)
 }

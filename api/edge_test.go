@@ -498,6 +498,9 @@ func TestBodyReadErrors(t *testing.T) {
 		{"AWS request, body broken off", "/", "IncompleteBody", "The request body could not be read in full.", io.ErrUnexpectedEOF, 400},
 		{"sign-in, read timeout", "/_gatehouse/signin", "RequestTimeout",
 			"Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", timeoutError{}, 400},
+		{"forgot password, read timeout", "/_gatehouse/forgot-password", "RequestTimeout",
+			"Your socket connection to the server was not read from or written to within the timeout period. Idle connections will be closed.", timeoutError{}, 400},
+		{"reset password, body broken off", "/_gatehouse/reset-password", "IncompleteBody", "The request body could not be read in full.", io.ErrUnexpectedEOF, 400},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := httptest.NewRequest("POST", tc.path, nil)

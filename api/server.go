@@ -77,7 +77,10 @@ type Server struct {
 	cache    identityCache
 	keyUse   sync.Map // access key ID → time its use was last recorded
 	audit    auditWriter
-	signIns  signInThrottle // failed root sign-ins per source address
+	signIns  signInThrottle // failed root sign-ins (and password reset codes) per source address and target
+	// resetRequests counts root password reset requests per source
+	// address and target address.
+	resetRequests signInThrottle
 }
 
 // keyUseInterval is how often the use of one access key is written to
@@ -190,6 +193,8 @@ func (s *Server) Handler() http.Handler {
 	})
 	mux.HandleFunc("GET "+invoicePDFPath+"{file}", s.serveInvoicePDF)
 	mux.HandleFunc("POST "+signInPath, s.serveSignIn)
+	mux.HandleFunc("POST "+forgotPasswordPath, s.serveForgotPassword)
+	mux.HandleFunc("POST "+resetPasswordPath, s.serveResetPassword)
 	mux.HandleFunc("/", s.serveAWS)
 	return s.recoverPanics(mux)
 }

@@ -129,6 +129,10 @@ func (s *Service) ChangeRootPassword(ctx context.Context, accountID, current, ne
 			return err
 		}
 		a.RootPasswordHash = h
+		// A reset code requested before no longer works.
+		if err := tx.DeleteRootPasswordReset(a.ID); err != nil {
+			return err
+		}
 		return s.send(tx, a, a.Email, "Your Gatehouse root user password was changed",
 			"The password of the root user of account "+a.ID+" was changed at "+s.now().Format(time.RFC3339)+".\n"+
 				"If you did not make this change, sign in as root and secure the account.\n")
@@ -227,6 +231,11 @@ func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, c
 		}
 		old := a.Email
 		a.Email, a.PendingEmail = p.Email, nil
+		// A password reset code went to the old address: it no longer
+		// works (its hash names that address too).
+		if err := tx.DeleteRootPasswordReset(a.ID); err != nil {
+			return err
+		}
 		return s.send(tx, a, old, "Your Gatehouse root email address was changed",
 			"The root user email address of account "+a.ID+" was changed from "+old+" to "+a.Email+".\n")
 	})

@@ -50,17 +50,9 @@ func (s *Service) dummyHash() string {
 func (s *Service) CheckRootSignIn(ctx context.Context, email, pw string) (*gatehouse.Account, error) {
 	var found *gatehouse.Account
 	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
-		accounts, err := tx.Accounts()
-		if err != nil {
-			return err
-		}
-		for _, a := range accounts {
-			if strings.EqualFold(a.Email, strings.TrimSpace(email)) {
-				found = a
-				return nil
-			}
-		}
-		return nil
+		var err error
+		found, err = rootByEmail(tx, email)
+		return err
 	})
 	if err != nil {
 		return nil, err

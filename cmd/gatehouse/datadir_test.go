@@ -23,6 +23,7 @@ func TestDataCommandsNeedAStore(t *testing.T) {
 		"outbox list":              {"outbox", "list"},
 		"audit list":               {"audit", "list"},
 		"support fulfill":          {"support", "fulfill", "--case", "case-1"},
+		"root reset-credentials":   {"root", "reset-credentials", "--account", "123456789012"},
 		"billing import":           {"billing", "import", "--account", "123456789012", invoices},
 		"billing migrate-policies": {"billing", "migrate-policies"},
 	}

@@ -26,8 +26,9 @@ var commands = []cmdHelp{
 		text: `run the server; the first start on an empty store creates the
 store and an account (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL,
 GATEHOUSE_ROOT_PASSWORD, GATEHOUSE_ROOT_ACCESS_KEY_ID,
-GATEHOUSE_ROOT_SECRET_ACCESS_KEY); --smtp-addr also delivers the
-outbox by SMTP (password in $` + envSMTPPassword + `)`},
+GATEHOUSE_ROOT_SECRET_ACCESS_KEY); a later start lists the
+accounts served and how to recover a lost root user; --smtp-addr
+also delivers the outbox by SMTP (password in $` + envSMTPPassword + `)`},
 	{path: "account create", args: "--email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]",
 		text: `create an account in an existing store and print its root
 credentials once`},
@@ -38,6 +39,23 @@ credentials once`},
 		text: `sign in as root with the password (asked for without echo at a
 terminal, else the first line of stdin) and get temporary root
 credentials for one hour; needs no credentials`},
+	{path: "root forgot-password", args: "--email EMAIL [--endpoint-url URL]",
+		text: `lost root password: send a one-time reset code to the root
+email address (see gatehouse outbox list); valid 1 hour, once;
+the answer is the same for any address; needs no credentials`},
+	{path: "root reset-password", args: "--email EMAIL --code CODE [--endpoint-url URL]",
+		text: `set a new root password with the reset code; the new password
+is asked for without echo at a terminal, else read as the first
+line of stdin; root's MFA devices stay; needs no credentials`},
+	{path: "root reset-credentials", args: "--account ID [--access-key [--delete-access-keys]] [--remove-mfa] [--data DIR]",
+		text: `operator: give an account's root user a new random password
+(and with --access-key a new access key), printed once; audited
+as an operator action; works on the data directory`,
+		more: `Root may hold two access keys: with two, --access-key needs
+--delete-access-keys, which deletes root's keys (and the sessions
+made with them) first. --remove-mfa removes root's MFA devices. The
+reset ends root's sign-in sessions, voids a pending reset code and
+sends a notice to the root email address (docs/root-tasks.md).`},
 	{path: "root change-password", args: "[--current P --new P] [--endpoint-url URL]",
 		text: `change the root password; asks for the current and the new
 password at a terminal, else reads them as two lines on stdin,
@@ -115,7 +133,9 @@ the AWS configuration the aws CLI reads (AWS_* variables, AWS_PROFILE,
 the configured endpoint (AWS_ENDPOINT_URL_GATEHOUSE, AWS_ENDPOINT_URL,
 the profile's endpoint_url), else ` + defaultEndpoint + `.
 All but sign-in and status are console tasks: they need a root sign-in
-session (eval "$(gatehouse root sign-in --email EMAIL --format env)").`,
+session (eval "$(gatehouse root sign-in --email EMAIL --format env)").
+forgot-password and reset-password need no credentials;
+reset-credentials is the operator's and works on the data directory.`,
 	"billing": `iam-access is a client of the server, signed like gatehouse root;
 import and migrate-policies work on the data directory.`,
 	"seller":   `Signed like gatehouse root, in a root sign-in session (docs/root-tasks.md).`,

@@ -12,7 +12,8 @@ import (
 var commandPaths = []string{
 	"serve",
 	"account create", "account list", "account set",
-	"root sign-in", "root change-password", "root change-email", "root confirm-email",
+	"root sign-in", "root forgot-password", "root reset-password", "root reset-credentials",
+	"root change-password", "root change-email", "root confirm-email",
 	"root close-account", "root reopen-account", "root status",
 	"billing iam-access", "billing import", "billing migrate-policies",
 	"seller register", "seller profile",

@@ -136,6 +136,9 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprint(stderr, groupUsage("root"))
 		return exitUsage
 	}
+	if args[0] == "reset-credentials" { // the operator's: the data directory, not the server
+		return rootResetCredentials(ctx, args[1:], stdout, stderr)
+	}
 	name := "gatehouse root " + args[0]
 	fs := newFlagSet("root "+args[0], stderr)
 	endpoint := fs.String("endpoint-url", "", "Gatehouse endpoint (default: the configured endpoint, else "+defaultEndpoint+")")
@@ -197,6 +200,10 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		op = map[string]string{"close-account": "CloseAccount", "reopen-account": "ReopenAccount", "status": "GetAccountStatus"}[args[0]]
 	case "sign-in":
 		return rootSignIn(ctx, name, fs, endpoint, args[1:], stdin, stdout, stderr)
+	case "forgot-password":
+		return rootForgotPassword(ctx, name, fs, endpoint, args[1:], stdout, stderr)
+	case "reset-password":
+		return rootResetPassword(ctx, name, fs, endpoint, args[1:], stdin, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, groupUsage("root"))
 		return exitUsage

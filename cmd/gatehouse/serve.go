@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -185,7 +186,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if err := svc.BindTrustPolicies(ctx); err != nil {
 			return err
 		}
-		return bootstrapAccount(ctx, svc, st, stdout)
+		return bootstrapAccount(ctx, svc, st, stdout, sc.dataDir)
 	}
 	if err := bootstrap(ctx); err != nil {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
@@ -291,16 +292,20 @@ func (c *storeConfig) describe() string {
 
 // bootstrapAccount creates the first account on an empty store from the
 // GATEHOUSE_* environment, generating and printing once what is not given.
-func bootstrapAccount(ctx context.Context, svc *iam.Service, st gatehouse.Store, stdout io.Writer) error {
-	var n int
+// On a store that has accounts it prints them instead, and how to get
+// back to a root user whose credentials are lost (dataDir is the --data
+// the hints name).
+func bootstrapAccount(ctx context.Context, svc *iam.Service, st gatehouse.Store, stdout io.Writer, dataDir string) error {
+	var accounts []*gatehouse.Account
 	if err := st.View(ctx, func(tx gatehouse.Tx) error {
-		accounts, err := tx.Accounts()
-		n = len(accounts)
+		var err error
+		accounts, err = tx.Accounts()
 		return err
 	}); err != nil {
 		return err
 	}
-	if n > 0 {
+	if len(accounts) > 0 {
+		printServedAccounts(stdout, accounts, dataDir)
 		return nil
 	}
 	spec := iam.AccountSpec{
@@ -336,4 +341,42 @@ func bootstrapAccount(ctx context.Context, svc *iam.Service, st gatehouse.Store,
 	}
 	fmt.Fprintln(stdout, "These are shown once. As on AWS, use the root user only to create an IAM administrator, then delete the root access key.")
 	return nil
+}
+
+// maxListedAccounts caps the accounts a start lists.
+const maxListedAccounts = 10
+
+// printServedAccounts is what a start on an existing store prints: the
+// accounts served (the first maxListedAccounts, then a count) and the two
+// ways back to a root user whose credentials are lost.
+func printServedAccounts(w io.Writer, accounts []*gatehouse.Account, dataDir string) {
+	data := dataDir
+	if data == "" || strings.ContainsAny(data, " \t\n'\"$`\\;&|<>()*?[]#~") {
+		data = shellQuote(data)
+	}
+	email := func(a *gatehouse.Account) string {
+		if a.Email == "" {
+			return "(no root email address)"
+		}
+		return a.Email
+	}
+	if len(accounts) == 1 {
+		a := accounts[0]
+		fmt.Fprintf(w, "Serving 1 account: %s %q (root user %s).\n", a.ID, a.Name, email(a))
+		if a.Email != "" {
+			fmt.Fprintf(w, "Lost the root password? gatehouse root forgot-password --email %s sends a reset code to that address (gatehouse outbox list --data %s shows it).\n", a.Email, data)
+		}
+		fmt.Fprintf(w, "On this machine, gatehouse root reset-credentials --account %s --data %s gives root new credentials.\n", a.ID, data)
+		return
+	}
+	fmt.Fprintf(w, "Serving %d accounts:\n", len(accounts))
+	for i, a := range accounts {
+		if i == maxListedAccounts {
+			fmt.Fprintf(w, "  ... and %d more (gatehouse account list --data %s)\n", len(accounts)-i, data)
+			break
+		}
+		fmt.Fprintf(w, "  %s  root user %s  %q\n", a.ID, email(a), a.Name)
+	}
+	fmt.Fprintf(w, "Lost a root password? gatehouse root forgot-password --email EMAIL sends a reset code to that address (gatehouse outbox list --data %s shows it).\n", data)
+	fmt.Fprintf(w, "On this machine, gatehouse root reset-credentials --account ID --data %s gives root new credentials.\n", data)
 }

@@ -135,3 +135,15 @@ func (t *tx) DeleteSessionsBefore(before time.Time) (int, error) {
 	}
 	return int(n), nil
 }
+
+// DeleteRootSessions deletes the account's root sessions (sign-in
+// sessions only, when signInOnly) and returns how many it deleted. It
+// moves the revision, so the server's caches forget them.
+func (t *tx) DeleteRootSessions(accountID string, signInOnly bool) (int, error) {
+	n, err := t.execCount(`DELETE FROM sessions WHERE account_id = ? AND kind = ? AND user_name = '' AND (sign_in != 0 OR ? = 0)`,
+		accountID, string(gatehouse.SessionUser), signInOnly)
+	if err != nil {
+		return 0, fmt.Errorf("delete root sessions of %s: %w", accountID, err)
+	}
+	return int(n), nil
+}

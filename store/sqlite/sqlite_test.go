@@ -161,6 +161,10 @@ func populate(tb testing.TB, s gatehouse.Store) {
 			func() error {
 				return tx.PutCredentialReport(&gatehouse.CredentialReport{AccountID: acct, Content: []byte("user,arn\n")})
 			},
+			func() error {
+				return tx.PutRootPasswordReset(&gatehouse.RootPasswordReset{AccountID: acct, CodeHash: "hash",
+					ExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)})
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

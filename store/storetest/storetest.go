@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("Invoice", func(t *testing.T) { runTests(t, open, invoiceTests()) })
 	t.Run("LoginProfile", func(t *testing.T) { runTests(t, open, loginProfileTests()) })
 	t.Run("CredentialReport", func(t *testing.T) { runTests(t, open, credentialReportTests()) })
+	t.Run("RootPasswordReset", func(t *testing.T) { runTests(t, open, rootPasswordResetTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.
