@@ -116,7 +116,7 @@ func originals(d *policy.Document) []original {
 		}
 		var retired []string
 		for _, p := range list {
-			for _, r := range policy.RetiredActionsMatching(p) {
+			for _, r := range RetiredActionsMatching(p) {
 				if !slices.Contains(retired, r) {
 					retired = append(retired, r)
 				}
@@ -408,7 +408,7 @@ func denyNote(added, retired []string) string {
 func replacements(retired []string) []string {
 	var out []string
 	for _, r := range retired {
-		for _, a := range policy.RetiredBillingActions[r] {
+		for _, a := range RetiredBillingActions[r] {
 			if !slices.Contains(out, a) {
 				out = append(out, a)
 			}

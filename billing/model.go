@@ -9,8 +9,6 @@ import (
 	"slices"
 	"sort"
 	"time"
-
-	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
 // PermissionModel says which actions authorize billing operations in an
@@ -71,7 +69,7 @@ func EffectiveModel(createdAt time.Time, pinned PermissionModel, now time.Time) 
 // actions whose official mapping contains it.
 var legacyFor = func() map[string][]string {
 	m := map[string][]string{}
-	for retired, repl := range policy.RetiredBillingActions {
+	for retired, repl := range RetiredBillingActions {
 		for _, a := range repl {
 			k := lower(a)
 			if !slices.Contains(m[k], retired) {
@@ -88,7 +86,7 @@ var legacyFor = func() map[string][]string {
 // RequiredActions returns the actions that authorize the fine-grained
 // billing, account or invoicing action under the model: under
 // FineGrained (and Auto) the action itself; under Legacy the retired
-// actions whose mapping (aws-reference §3.2, policy.RetiredBillingActions)
+// actions whose mapping (aws-reference §3.2, RetiredBillingActions)
 // contains it, sorted — any one of them authorizes it. An action that
 // no retired action maps to (one AWS introduced without a legacy
 // equivalent) requires itself under either model.

@@ -94,14 +94,12 @@ func (v *validator) lintActions(st *Statement, path string) {
 	}
 	for j, a := range list {
 		p := fmt.Sprintf("%s.%s[%d]", path, name, j)
-		if retired := RetiredActionsMatching(a); len(retired) > 0 {
-			var repl []string
-			for _, r := range retired {
-				repl = append(repl, RetiredBillingActions[r]...)
+		if v.opts.Retired != nil {
+			if retired, repl := v.opts.Retired.RetiredMatching(a); len(retired) > 0 {
+				v.warn(WarnRetiredAction, fmt.Sprintf("%s uses retired billing actions (%s), which AWS stopped honouring in July 2023 and never honours for accounts created on or after 2023-03-06; add their fine-grained replacements: %s.",
+					a, strings.Join(retired, ", "), strings.Join(dedupe(repl), ", ")), p)
+				continue
 			}
-			v.warn(WarnRetiredAction, fmt.Sprintf("%s uses retired billing actions (%s), which AWS stopped honouring in July 2023 and never honours for accounts created on or after 2023-03-06; add their fine-grained replacements: %s.",
-				a, strings.Join(retired, ", "), strings.Join(dedupe(repl), ", ")), p)
-			continue
 		}
 		v.lintKnownAction(a, p)
 	}

@@ -119,6 +119,16 @@ type ValidateOptions struct {
 	// Catalog, when set, enables warnings about unknown services,
 	// actions and condition keys.
 	Catalog Catalog
+	// Retired, when set, enables warnings about the billing actions AWS
+	// retired (billing.Retired implements it).
+	Retired RetiredActions
+}
+
+// RetiredActions is what validation needs to know about retired actions.
+type RetiredActions interface {
+	// RetiredMatching returns the retired actions an action pattern
+	// covers, sorted, and the actions that replace them.
+	RetiredMatching(pattern string) (retired, replacements []string)
 }
 
 // Catalog is what validation needs to know about AWS's services. The

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/gatehouse-dev/gatehouse/billing"
 	"github.com/gatehouse-dev/gatehouse/policy"
 	"github.com/gatehouse-dev/gatehouse/policy/catalog"
 )
@@ -75,7 +76,7 @@ func TestValidationCorpus(t *testing.T) {
 			if c.Cite == "" {
 				t.Error("case needs a cite")
 			}
-			findings := policy.Validate(c.text(t), policy.ValidateOptions{Kind: kind, Catalog: cat})
+			findings := policy.Validate(c.text(t), policy.ValidateOptions{Kind: kind, Catalog: cat, Retired: billing.Retired{}})
 			first, hasErr := policy.FirstError(findings)
 			if wantErr {
 				if c.Error == nil {

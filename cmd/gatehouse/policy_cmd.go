@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/gatehouse-dev/gatehouse/billing"
 	"github.com/gatehouse-dev/gatehouse/policy"
 	"github.com/gatehouse-dev/gatehouse/policy/catalog"
 	"github.com/gatehouse-dev/gatehouse/policy/simulation"
@@ -57,7 +58,7 @@ func policyValidate(args []string, stdin io.Reader, stdout, stderr io.Writer) in
 		fmt.Fprintln(stderr, "gatehouse policy validate: name at least one FILE (or - for standard input)")
 		return exitUsage
 	}
-	opts := policy.ValidateOptions{Kind: kind, MaxSize: *maxSize, Catalog: catalog.Default()}
+	opts := policy.ValidateOptions{Kind: kind, MaxSize: *maxSize, Catalog: catalog.Default(), Retired: billing.Retired{}}
 	code := exitOK
 	all := []findingJSON{}
 	for _, name := range fs.Args() {
@@ -174,7 +175,7 @@ func validateCase(c *simulation.Case) (errs, warnings []string) {
 			if d.ID != "" {
 				name = fmt.Sprintf("%s policy %q", what, d.ID)
 			}
-			for _, f := range policy.Validate(d.Document, policy.ValidateOptions{Kind: kind, Catalog: catalog.Default()}) {
+			for _, f := range policy.Validate(d.Document, policy.ValidateOptions{Kind: kind, Catalog: catalog.Default(), Retired: billing.Retired{}}) {
 				if f.Severity == policy.SeverityError {
 					errs = append(errs, name+": "+f.String())
 				} else {

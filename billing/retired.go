@@ -1,4 +1,4 @@
-package policy
+package billing
 
 import (
 	"sort"
@@ -93,4 +93,26 @@ func RetiredActionsMatching(pattern string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// Retired is the table of retired billing actions as the policy
+// validator asks for it (policy.ValidateOptions.Retired): it warns about
+// a policy that still uses them.
+type Retired struct{}
+
+// RetiredMatching returns the retired billing actions the action pattern
+// covers and their fine-grained replacements, each list without
+// duplicates.
+func (Retired) RetiredMatching(pattern string) (retired, replacements []string) {
+	retired = RetiredActionsMatching(pattern)
+	seen := map[string]bool{}
+	for _, r := range retired {
+		for _, a := range RetiredBillingActions[r] {
+			if !seen[a] {
+				seen[a] = true
+				replacements = append(replacements, a)
+			}
+		}
+	}
+	return retired, replacements
 }
