@@ -123,9 +123,6 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }
 
-// Registry returns the registry the metrics are in.
-func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
-
 // ObserveRequest counts one answered AWS API request and its latency.
 // code is the AWS error code sent, "" on success.
 func (m *Metrics) ObserveRequest(service, operation, code string, root bool, elapsed time.Duration) {
