@@ -32,7 +32,7 @@ want '{{json .Config.Healthcheck.Test}}' '["CMD","/gatehouse","health","--addr",
 cid=$($PODMAN create "$IMAGE")
 $PODMAN cp "$cid:/gatehouse" "$dir/gatehouse"
 # A static binary: it runs on scratch, with no loader or libc.
-if file "$dir/gatehouse" 2>/dev/null | grep -q 'dynamically linked'; then
+if ldd "$dir/gatehouse" >/dev/null 2>&1; then
 	echo "image-test: the image's binary is dynamically linked" >&2
 	exit 1
 fi
