@@ -87,11 +87,13 @@ type Server struct {
 // the request path, concurrently: they must be quick and safe for
 // concurrent use.
 type Observer interface {
-	// ObserveRequest is called once per AWS request, when it has been
-	// answered. service and operation are empty unless the request named
-	// an operation of a service Gatehouse serves (so no request can make
-	// up a value); code is the AWS error code sent, "" on success; root
-	// reports whether the caller was an account's root user.
+	// ObserveRequest is called once per AWS request, and per root
+	// sign-in (service "signin", operation "ConsoleLogin"), when it has
+	// been answered. service and operation are empty unless the request
+	// named an operation of a service Gatehouse serves (so no request can
+	// make up a value); code is the AWS error code sent, "" on success;
+	// root reports whether the caller was an account's root user (for a
+	// sign-in: whether the email was a root user's).
 	ObserveRequest(service, operation, code string, root bool, elapsed time.Duration)
 	// ObserveCache is called on each lookup in the identity cache, with
 	// the cache's name ("access_keys", "users") and whether it hit.

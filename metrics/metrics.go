@@ -82,7 +82,7 @@ func New() *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
 	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: RequestsTotal,
-		Help: "AWS API requests answered, by service, operation and the AWS error code sent (empty on success). " +
+		Help: "AWS API requests and root sign-ins answered, by service, operation and the AWS error code sent (empty on success). " +
 			"Service and operation are empty when the request named none that Gatehouse serves.",
 	}, []string{"service", "operation", "error_code"})
 	m.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{
@@ -92,7 +92,7 @@ func New() *Metrics {
 	}, []string{"service", "operation"})
 	m.rootRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: RootRequestsTotal,
-		Help: "AWS API requests made by an account's root user (its access keys or a root session), by service and operation.",
+		Help: "AWS API requests made by an account's root user (its access keys or a root session) and root sign-ins, by service and operation.",
 	}, []string{"service", "operation"})
 	decisions := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: DecisionsTotal,

@@ -223,6 +223,20 @@ func TestMetrics(t *testing.T) {
 	wantCode("AccessDenied")(alice(url.Values{"Action": {"ListGroups"}}))
 	// An operation IAM does not have: no service or operation label.
 	wantCode("InvalidAction")(root(url.Values{"Action": {"NoSuchOperation"}}))
+	// Root sign-ins, with the right password and a wrong one, and one
+	// for an address that is no root user's.
+	signIn := func(email, password string) (int, []byte) {
+		r, _ := http.NewRequest("POST", p.url+"/_gatehouse/signin", strings.NewReader(`{"Email":"`+email+`","Password":"`+password+`"}`))
+		r.Header.Set("Content-Type", "application/json")
+		return get(t, r)
+	}
+	mustOK(signIn("root@gatehouse.local", "serve test root password"))
+	if status, body := signIn("root@gatehouse.local", "wrong password"); status == 200 {
+		t.Errorf("sign-in with a wrong password: HTTP %d %s", status, body)
+	}
+	if status, body := signIn("nobody@example.com", "wrong password"); status == 200 {
+		t.Errorf("sign-in of nobody: HTTP %d %s", status, body)
+	}
 
 	f := scrape(t, p.url+"/metrics")
 	const requests = "gatehouse_requests_total"
@@ -243,19 +257,25 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s{service=%q,operation=%q,error_code=%q} = %v, want %v", requests, c.service, c.op, c.code, got, c.want)
 		}
 	}
-	if got := total(f, requests); got != 9 {
-		t.Errorf("%s: %v requests in all, want 9", requests, got)
+	if got := counter(f, requests, "service", "signin", "operation", "ConsoleLogin", "error_code", ""); got != 1 {
+		t.Errorf("%s: %v successful sign-ins, want 1", requests, got)
+	}
+	if got := total(f, requests); got != 12 {
+		t.Errorf("%s: %v requests in all, want 12", requests, got)
 	}
 	// Root made five requests that named an operation (InvalidAction's
-	// caller is not looked up).
+	// caller is not looked up) and two sign-ins.
+	if got := counter(f, "gatehouse_root_requests_total", "service", "signin", "operation", "ConsoleLogin"); got != 2 {
+		t.Errorf("root sign-ins: %v, want 2 (the attempt for an unknown address is not root's)", got)
+	}
 	const rootRequests = "gatehouse_root_requests_total"
 	for op, want := range map[string]float64{"ListUsers": 1, "GetUser": 1, "CreateUser": 1, "PutUserPolicy": 1, "CreateAccessKey": 1} {
 		if got := counter(f, rootRequests, "service", "iam", "operation", op); got != want {
 			t.Errorf("%s{operation=%q} = %v, want %v", rootRequests, op, got, want)
 		}
 	}
-	if got := total(f, rootRequests); got != 5 {
-		t.Errorf("%s: %v in all, want 5", rootRequests, got)
+	if got := total(f, rootRequests); got != 7 {
+		t.Errorf("%s: %v in all, want 7", rootRequests, got)
 	}
 	h := sample(f, "gatehouse_request_duration_seconds", "service", "iam", "operation", "ListUsers").GetHistogram()
 	if h.GetSampleCount() != 2 || h.GetSampleSum() <= 0 || len(h.GetBucket()) == 0 {
