@@ -28,6 +28,8 @@ func TestDeps(t *testing.T) {
 		"account":           {""},
 		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"outbox":            {""},
+		"metrics":           {"", "policy", "arn", "wildcard", "github.com/prometheus", "github.com/beorn7", "github.com/cespare", "github.com/munnerz", "github.com/pandatix", "golang.org/x/sys", "google.golang.org/protobuf"},
+		"api":               {"", "policy", "arn", "wildcard", "sigv4", "authz", "iam", "sts", "account", "billing", "roottask", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}
 	for pkg, ok := range allowed {

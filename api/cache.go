@@ -44,6 +44,7 @@ func (s *Server) key(ctx context.Context, rev int64, id string) (*cachedKey, err
 	s.cache.at(rev)
 	k, ok := s.cache.keys[id]
 	s.cache.mu.Unlock()
+	s.observeCache("access_keys", ok)
 	if ok {
 		return k, nil
 	}
@@ -84,6 +85,7 @@ func (s *Server) cachedUser(ctx context.Context, rev int64, account, name string
 	s.cache.at(rev)
 	u, ok := s.cache.users[id]
 	s.cache.mu.Unlock()
+	s.observeCache("users", ok)
 	if ok {
 		return u, nil
 	}
@@ -97,4 +99,10 @@ func (s *Server) cachedUser(ctx context.Context, rev int64, account, name string
 	}
 	s.cache.mu.Unlock()
 	return u, nil
+}
+
+func (s *Server) observeCache(cache string, hit bool) {
+	if s.Observer != nil {
+		s.Observer.ObserveCache(cache, hit)
+	}
 }

@@ -67,6 +67,9 @@ type Server struct {
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
 	// (api/invoicing.go); nil means a random key made at start.
 	URLKey []byte
+	// Observer, when set, is told of every AWS request answered and every
+	// identity cache lookup (cmd/gatehouse passes the Prometheus metrics).
+	Observer Observer
 
 	urlKeyOnce sync.Once
 	urlKeyVal  []byte
@@ -81,6 +84,23 @@ type Server struct {
 	// resetRequests counts root password reset requests per source
 	// address and target address.
 	resetRequests signInThrottle
+}
+
+// Observer receives what the server measures. Its methods are called on
+// the request path, concurrently: they must be quick and safe for
+// concurrent use.
+type Observer interface {
+	// ObserveRequest is called once per AWS request, and per root
+	// sign-in (service "signin", operation "ConsoleLogin"), when it has
+	// been answered. service and operation are empty unless the request
+	// named an operation of a service Gatehouse serves (so no request can
+	// make up a value); code is the AWS error code sent, "" on success;
+	// root reports whether the caller was an account's root user (for a
+	// sign-in: whether the email was a root user's).
+	ObserveRequest(service, operation, code string, root bool, elapsed time.Duration)
+	// ObserveCache is called on each lookup in the identity cache, with
+	// the cache's name ("access_keys", "users") and whether it hit.
+	ObserveCache(cache string, hit bool)
 }
 
 // keyUseInterval is how often the use of one access key is written to
@@ -238,12 +258,23 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		svc = s.services["iam"]
 	}
 	var principal, action, svcName, keyID, code string
+	// The operation as the metrics name it: set once the request names an
+	// operation of a served service; root once the caller is known.
+	var served *operation
+	var root bool
 	defer func() {
 		elapsed := s.now().Sub(start)
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
-			"principal", principal, "access_key", keyID, "status", w.status, "error", code,
+			"principal", principal, "access_key", keyID, "status", w.status, "error_code", code,
 			"latency_ms", float64(elapsed.Microseconds())/1000, "duration", elapsed)
 		s.finishAudit(ctx, r, rec, svcName, action, keyID, code)
+		if s.Observer != nil {
+			var service, operation string
+			if served != nil {
+				service, operation = svcName, served.name
+			}
+			s.Observer.ObserveRequest(service, operation, code, root, elapsed)
+		}
 	}()
 	fail := func(err error) {
 		code = gatehouse.ErrorCode(err)
@@ -294,12 +325,14 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		fail(gatehouse.Errorf("InvalidAction", "Could not find operation %s for version %s", action, form.Get("Version")))
 		return
 	}
+	served = &o
 	k, err := s.key(ctx, rev, auth.AccessKeyID)
 	if err != nil {
 		fail(err)
 		return
 	}
 	caller := k.caller
+	root = caller.IsRoot()
 	// The signing region must be one of the caller's partition: it is
 	// aws:RequestedRegion, which the region in the scope must not forge.
 	if err := checkRegion(caller.Account, auth.Region); err != nil {

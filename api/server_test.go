@@ -395,8 +395,8 @@ func TestRequestLogLine(t *testing.T) {
 		code   string
 	}{{200, ""}, {403, "SignatureDoesNotMatch"}} {
 		m := lines[i]
-		if m["status"] != want.status || m["error"] != want.code {
-			t.Errorf("line %d: status %v error %v, want %v %q", i, m["status"], m["error"], want.status, want.code)
+		if m["status"] != want.status || m["error_code"] != want.code {
+			t.Errorf("line %d: status %v error_code %v, want %v %q", i, m["status"], m["error_code"], want.status, want.code)
 		}
 		if ms, ok := m["latency_ms"].(float64); !ok || ms < 0 {
 			t.Errorf("line %d: latency_ms %v", i, m["latency_ms"])

@@ -136,8 +136,9 @@ func (t *signInThrottle) succeeded(key string) {
 }
 
 // serveSignIn handles POST /_gatehouse/signin.
-func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
+func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	start := s.now()
+	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
 	rec.Service, rec.Action, rec.PrincipalType = "signin", "ConsoleLogin", gatehouse.PrincipalAnonymous
@@ -146,9 +147,15 @@ func (s *Server) serveSignIn(w http.ResponseWriter, r *http.Request) {
 	svc := s.services["gatehouse"]
 	var code, account string
 	defer func() {
+		elapsed := s.now().Sub(start)
 		s.Logger.InfoContext(ctx, "request", "request_id", reqID, "method", r.Method, "service", "signin",
-			"action", "ConsoleLogin", "account", account, "error", code, "duration", s.now().Sub(start))
+			"action", "ConsoleLogin", "account", account, "status", w.status, "error_code", code,
+			"latency_ms", float64(elapsed.Microseconds())/1000, "duration", elapsed)
 		s.finishAudit(ctx, r, rec, "signin", "ConsoleLogin", "", code)
+		if s.Observer != nil {
+			// Only an address that is a root user's counts as root's.
+			s.Observer.ObserveRequest("signin", "ConsoleLogin", code, account != "", elapsed)
+		}
 	}()
 	throttleKeys := []string{signInAddressKey(ip)}
 	fail := func(err error) {

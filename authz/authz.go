@@ -112,11 +112,34 @@ type Authorizer struct {
 	Store gatehouse.Store
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
+	// Observer, when set, is told of every decision Authorize makes and
+	// every lookup in the authorizer's caches (cmd/gatehouse passes the
+	// Prometheus metrics).
+	Observer Observer
 
 	mu       sync.Mutex
 	rev      int64
 	compiled map[[32]byte]*policy.Policy // by document text
 	sets     map[string]*principalSets   // by principal ARN
+}
+
+// Observer receives what the authorizer measures. Its methods are called
+// on the request path, concurrently: they must be quick and safe for
+// concurrent use.
+type Observer interface {
+	// ObserveDecision is called with the result of each decision
+	// Authorize makes and the type of policy that decided it.
+	ObserveDecision(result policy.Result, by policy.PolicyType)
+	// ObserveCache is called on each lookup in the authorizer's caches,
+	// with the cache's name ("policy_sets": a principal's compiled
+	// policies; "compiled_policies": by document) and whether it hit.
+	ObserveCache(cache string, hit bool)
+}
+
+func (a *Authorizer) observeCache(cache string, hit bool) {
+	if a.Observer != nil {
+		a.Observer.ObserveCache(cache, hit)
+	}
 }
 
 type principalSets struct {
@@ -195,6 +218,9 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		ps.Resource = policy.NewSet(p)
 	}
 	d := policy.Decide(req, ps)
+	if a.Observer != nil {
+		a.Observer.ObserveDecision(d.Result, d.DecidedBy)
+	}
 	if d.Result != policy.Allowed {
 		return d, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
 	}
@@ -329,11 +355,12 @@ func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gath
 	if rev != a.rev || a.sets == nil {
 		a.rev, a.sets = rev, map[string]*principalSets{}
 	}
-	if s, ok := a.sets[key]; ok {
-		a.mu.Unlock()
+	s, ok := a.sets[key]
+	a.mu.Unlock()
+	a.observeCache("policy_sets", ok)
+	if ok {
 		return s, nil
 	}
-	a.mu.Unlock()
 
 	var docs []namedDoc
 	var boundary *namedDoc
@@ -345,7 +372,7 @@ func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gath
 	if err != nil {
 		return nil, err
 	}
-	s := &principalSets{}
+	s = &principalSets{}
 	var identity []*policy.Policy
 	for _, d := range docs {
 		p, err := a.compile(d)
@@ -484,6 +511,7 @@ func (a *Authorizer) compile(d namedDoc) (*policy.Policy, error) {
 	a.mu.Lock()
 	p, ok := a.compiled[key]
 	a.mu.Unlock()
+	a.observeCache("compiled_policies", ok)
 	if ok {
 		return p, nil
 	}

@@ -6,21 +6,34 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/metrics"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 )
 
 // BenchmarkInProcessGetUser runs the same workload through an in-process
-// server on a file store, so that `go test -cpuprofile` sees the server.
+// server on a file store, so that `go test -cpuprofile` sees the server;
+// "metrics" wires the Prometheus metrics as gatehouse serve does, to show
+// what measuring costs.
 func BenchmarkInProcessGetUser(b *testing.B) {
+	b.Run("no-metrics", func(b *testing.B) { benchInProcessGetUser(b, nil) })
+	b.Run("metrics", func(b *testing.B) { benchInProcessGetUser(b, metrics.New()) })
+}
+
+func benchInProcessGetUser(b *testing.B, m *metrics.Metrics) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, b.TempDir()+"/g.db", sqlite.Options{SecretKey: make([]byte, 32)})
+	sqlStore, err := sqlite.Open(ctx, b.TempDir()+"/g.db", sqlite.Options{SecretKey: make([]byte, 32)})
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer st.Close()
+	defer sqlStore.Close()
+	var st gatehouse.Store = sqlStore
+	if m != nil {
+		st = m.WrapStore(sqlStore)
+	}
 	svc := &iam.Service{Store: st}
 	if err := svc.SeedManagedPolicies(ctx); err != nil {
 		b.Fatal(err)
@@ -29,6 +42,9 @@ func BenchmarkInProcessGetUser(b *testing.B) {
 		b.Fatal(err)
 	}
 	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: st}}
+	if m != nil {
+		srv.Observer, srv.Authz.Observer = m, m
+	}
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	key, secret := setup(b, hs.URL)

@@ -22,13 +22,20 @@ type cmdHelp struct {
 // each command's --help come from it.
 var commands = []cmdHelp{
 	{path: "serve", args: "[--addr 127.0.0.1:4590] [--data ./gatehouse-data | --ephemeral] [--enable-reset]\n" +
-		"      [--log-level debug|info|warn|error] [--smtp-addr HOST:PORT [--smtp-from ADDR] [--smtp-user USER]]",
+		"      [--log-level debug|info|warn|error] [--smtp-addr HOST:PORT [--smtp-from ADDR] [--smtp-user USER]]\n" +
+		"      [--metrics-addr HOST:PORT | --metrics-addr off]",
 		text: `run the server; the first start on an empty store creates the
 store and an account (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL,
 GATEHOUSE_ROOT_PASSWORD, GATEHOUSE_ROOT_ACCESS_KEY_ID,
 GATEHOUSE_ROOT_SECRET_ACCESS_KEY); a later start lists the
 accounts served and how to recover a lost root user; --smtp-addr
-also delivers the outbox by SMTP (password in $` + envSMTPPassword + `)`},
+also delivers the outbox by SMTP (password in $` + envSMTPPassword + `)`,
+		more: `Prometheus metrics (no signature needed) are served at GET /metrics
+on --addr, or on a listener of their own with --metrics-addr
+HOST:PORT; --metrics-addr off turns them off (README, Operating).`},
+	{path: "health", args: "[--addr 127.0.0.1:4590] [--timeout 5s]",
+		text: `check a running server: GET /_gatehouse/health, exit 0 when it
+answers 200, else 1 (the container image's health check)`},
 	{path: "account create", args: "--email E [--name N] [--id 12-digit] [--created-at RFC3339] [--iam-billing-access] [--data DIR]",
 		text: `create an account in an existing store and print its root
 credentials once`},

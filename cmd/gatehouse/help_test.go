@@ -10,7 +10,7 @@ import (
 
 // commandPaths is every command path of gatehouse.
 var commandPaths = []string{
-	"serve",
+	"serve", "health",
 	"account create", "account list", "account set",
 	"root sign-in", "root forgot-password", "root reset-password", "root reset-credentials",
 	"root change-password", "root change-email", "root confirm-email",
@@ -56,7 +56,7 @@ func TestHelpCommands(t *testing.T) {
 				t.Fatalf("gatehouse --help does not list %q", path)
 			}
 			if path == "serve" { // its synopsis takes two lines
-				entry = usage[strings.Index(usage, "  serve "):strings.Index(usage, "  account create")]
+				entry = usage[strings.Index(usage, "  serve "):strings.Index(usage, "  health")]
 			}
 			_, flags, _ := strings.Cut(out, "\nflags:\n")
 			for _, m := range flagLine.FindAllStringSubmatch(flags, -1) {

@@ -23,6 +23,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/metrics"
 	"github.com/gatehouse-dev/gatehouse/outbox"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 	"github.com/gatehouse-dev/gatehouse/sts"
@@ -162,8 +163,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
 	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
+	metricsAddr := fs.String("metrics-addr", "", `serve Prometheus metrics at /metrics on this address (HOST:PORT) instead of on --addr; "off" turns metrics off`)
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return code
+	}
+	mode, err := parseMetricsAddr(*metricsAddr)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: --metrics-addr: %v\n", err)
+		return exitUsage
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -172,12 +179,19 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	st, err := sc.open(ctx)
+	sqlStore, err := sc.open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
-	defer st.Close()
+	defer sqlStore.Close()
+	// Every service meets the store through st: measured when metrics are on.
+	var st gatehouse.Store = sqlStore
+	var m *metrics.Metrics
+	if mode != metricsOff {
+		m = metrics.New()
+		st = m.WrapStore(sqlStore)
+	}
 	svc := &iam.Service{Store: st}
 	bootstrap := func(ctx context.Context) error {
 		if err := svc.SeedManagedPolicies(ctx); err != nil {
@@ -194,6 +208,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Account: &account.Service{Store: st},
 		Authz: &authz.Authorizer{Store: st}, Logger: logger, Version: version()}
+	if m != nil {
+		srv.Observer, srv.Authz.Observer = m, m
+	}
 	// Invoice document URLs stay valid across restarts: their key is
 	// derived from the server key, never used for anything else.
 	mac := hmac.New(sha256.New, sc.key)
@@ -201,7 +218,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv.URLKey = mac.Sum(nil)
 	if *enableReset {
 		srv.Reset = func(ctx context.Context) error {
-			if err := st.Reset(ctx); err != nil {
+			if err := sqlStore.Reset(ctx); err != nil {
 				return err
 			}
 			return bootstrap(ctx)
@@ -220,27 +237,80 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		logger.Info("outbox delivery by SMTP", "smtp", *smtpAddr, "from", *smtpFrom, "user", *smtpUser)
 	}
 	defer stopMail()
-	hs := newHTTPServer(srv.Handler(), defaultHTTPTimeouts)
+	handler := srv.Handler()
+	servers := []*http.Server{}
+	errc := make(chan error, 2)
+	switch mode {
+	case metricsMain:
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		mux.Handle("/", handler)
+		handler = mux
+	case metricsOwn:
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			fmt.Fprintf(stderr, "gatehouse serve: --metrics-addr: %v\n", err)
+			return 1
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", m.Handler())
+		ms := newHTTPServer(mux, defaultHTTPTimeouts)
+		servers = append(servers, ms)
+		go func() { errc <- ms.Serve(mln) }()
+		logger.Info("metrics listening", "addr", mln.Addr().String())
+		fmt.Fprintf(stdout, "Metrics on http://%s/metrics\n", mln.Addr())
+	}
+	hs := newHTTPServer(handler, defaultHTTPTimeouts)
+	servers = append(servers, hs)
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
 	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", version(), ln.Addr())
-	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		for _, s := range servers {
+			s.Close()
+		}
 		return 1
 	case <-ctx.Done():
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
-		logger.Error("shutdown", "err", err)
+	for _, s := range servers {
+		if err := s.Shutdown(shutdown); err != nil {
+			logger.Error("shutdown", "err", err)
+		}
 	}
 	if err := srv.Close(); err != nil { // writes the queued audit records
 		logger.Error("write audit records", "err", err)
 	}
 	logger.Info("gatehouse stopped")
 	return exitOK
+}
+
+// metricsMode says where gatehouse serve serves its metrics.
+type metricsMode int
+
+const (
+	metricsMain metricsMode = iota // at /metrics on --addr
+	metricsOff                     // not at all: nothing is measured
+	metricsOwn                     // at /metrics on a listener of their own
+)
+
+// parseMetricsAddr reads --metrics-addr: "" for the main listener, "off"
+// (or "none") for no metrics, else a HOST:PORT of their own.
+func parseMetricsAddr(addr string) (metricsMode, error) {
+	switch addr {
+	case "":
+		return metricsMain, nil
+	case "off", "none":
+		return metricsOff, nil
+	}
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		return 0, fmt.Errorf(`want HOST:PORT or "off": %v`, err)
+	}
+	return metricsOwn, nil
 }
 
 // httpTimeouts bound how long one connection may hold the server, so
