@@ -102,8 +102,10 @@ type AuditFilter struct {
 type AuditTx interface {
 	// AppendAudit stores r and sets r.Seq.
 	AppendAudit(r *AuditRecord) error
-	// AuditRecords returns the records f selects, the most recently
-	// appended first.
+	// AuditRecords returns the records f selects, the newest first: by
+	// Time (the request's), then by Seq. Records of reads are appended in
+	// batches a little after the writes that follow them; Time keeps the
+	// order in which the requests came.
 	AuditRecords(f AuditFilter) ([]*AuditRecord, error)
 }
 

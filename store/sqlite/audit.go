@@ -47,8 +47,8 @@ func (t *tx) AppendAudit(r *gatehouse.AuditRecord) error {
 	return nil
 }
 
-// AuditRecords returns the records f selects, the most recently appended
-// (highest Seq) first.
+// AuditRecords returns the records f selects, the newest (by Time, then
+// Seq) first.
 func (t *tx) AuditRecords(f gatehouse.AuditFilter) ([]*gatehouse.AuditRecord, error) {
 	var where []string
 	var args []any
@@ -65,7 +65,7 @@ func (t *tx) AuditRecords(f gatehouse.AuditFilter) ([]*gatehouse.AuditRecord, er
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	query += ` ORDER BY seq DESC LIMIT ?`
+	query += ` ORDER BY time DESC, seq DESC LIMIT ?`
 	limit := int64(-1) // no limit
 	if f.Limit > 0 {
 		limit = int64(f.Limit)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -81,6 +82,31 @@ func normAudit(r *gatehouse.AuditRecord) gatehouse.AuditRecord {
 
 func auditTests() []test {
 	return []test{
+		{"NewestByTime", func(t *testing.T, s gatehouse.Store) {
+			// A batch of read records appended after a write that came
+			// later: the list follows the requests' times.
+			write := newAudit("w", acct1, true, 5)
+			reads := []*gatehouse.AuditRecord{newAudit("r-a", acct1, false, 3), newAudit("r-b", acct1, false, 4)}
+			same := newAudit("same", acct1, false, 5)
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				for _, r := range append([]*gatehouse.AuditRecord{write}, append(reads, same)...) {
+					if err := tx.AppendAudit(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			var ids []string
+			for _, r := range auditRecords(t, s, gatehouse.AuditFilter{AccountID: acct1}) {
+				ids = append(ids, r.RequestID)
+			}
+			if got, want := strings.Join(ids, " "), "same w r-b r-a"; got != want {
+				t.Errorf("order %q, want %q (time, then append order, newest first)", got, want)
+			}
+			if got := auditRecords(t, s, gatehouse.AuditFilter{AccountID: acct1, Limit: 2}); len(got) != 2 || got[1].RequestID != "w" {
+				t.Errorf("the newest two: %v", got)
+			}
+		}},
 		{"AppendAndList", func(t *testing.T, s gatehouse.Store) {
 			recs := seedAudit(t, s)
 			for i := 1; i < len(recs); i++ {
