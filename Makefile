@@ -34,10 +34,15 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq awscli python3-boto3 python3-botocore jq; \
 	fi
 
+# staticcheck (honnef.co/go/tools) at a pinned version, built from the
+# module proxy on first use and cached by go run afterwards.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 vet:
 	$(GO) vet ./...
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) run $(STATICCHECK) ./...
 
 # internal/testprogress runs go test -json and prints a line as each
 # package starts and finishes and as each top-level test finishes, the

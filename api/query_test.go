@@ -26,7 +26,8 @@ type decodeTarget struct {
 	Entries      []entryIn
 	Renamed      string `query:"Other"`
 	Ignored      string `query:"-"`
-	unexported   string
+	//lint:ignore U1000 the decoder must skip an unexported field
+	unexported string
 }
 
 // entryIn is a list element with a list in it, like SimulateCustomPolicy's

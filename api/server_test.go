@@ -28,8 +28,6 @@ type queryErr struct {
 	RequestID string   `xml:"RequestId"`
 }
 
-const iamNS = "https://iam.amazonaws.com/doc/2010-05-08/"
-
 // wantError checks that r is an ErrorResponse with the given status,
 // code and (when not empty) message.
 func wantError(t *testing.T, r response, status int, code, message string) queryErr {

@@ -177,9 +177,13 @@ func TestRootCommands(t *testing.T) {
 	wantJSON(t, out, "Status", "ACCEPTED")
 
 	// Billing access.
-	code, out, _ = runCLI(t, "", "billing", "iam-access")
+	if code, out, errOut = runCLI(t, "", "billing", "iam-access"); code != 0 {
+		t.Errorf("billing iam-access: %d %s", code, errOut)
+	}
 	wantJSON(t, out, "IamUserAccessToBilling", "DENY")
-	code, out, _ = runCLI(t, "", "billing", "iam-access", "--enable")
+	if code, out, errOut = runCLI(t, "", "billing", "iam-access", "--enable"); code != 0 {
+		t.Errorf("billing iam-access --enable: %d %s", code, errOut)
+	}
 	wantJSON(t, out, "IamUserAccessToBilling", "ALLOW")
 	if code, _, _ = runCLI(t, "", "billing", "iam-access", "--enable", "--disable"); code != exitUsage {
 		t.Errorf("--enable --disable: exit %d", code)
@@ -209,7 +213,9 @@ func TestRootCommands(t *testing.T) {
 	for _, m := range regexp.MustCompile(`(?m)^export (AWS_[A-Z_]+)='([^']*)'$`).FindAllStringSubmatch(out, -1) {
 		t.Setenv(m[1], m[2])
 	}
-	code, out, _ = runCLI(t, "", "root", "reopen-account")
+	if code, out, errOut = runCLI(t, "", "root", "reopen-account"); code != 0 {
+		t.Errorf("reopen-account: %d %s", code, errOut)
+	}
 	wantJSON(t, out, "AccountState", "ACTIVE")
 
 	// No credentials.
