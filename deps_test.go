@@ -28,6 +28,7 @@ func TestDeps(t *testing.T) {
 		"account":           {""},
 		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"outbox":            {""},
+		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}
 	for pkg, ok := range allowed {

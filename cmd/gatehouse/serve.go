@@ -21,6 +21,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/outbox"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
@@ -165,17 +166,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	st, err := sc.open(ctx)
+	db, err := sc.open(ctx)
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
-	defer st.Close()
+	defer db.Close()
+	// AWS managed policies are served from the binary, in front of the
+	// database, which keeps only their attachments.
+	st := awsmanaged.Wrap(db, nil)
 	svc := &iam.Service{Store: st}
 	bootstrap := func(ctx context.Context) error {
-		if err := svc.SeedManagedPolicies(ctx); err != nil {
-			return err
-		}
 		if err := svc.BindTrustPolicies(ctx); err != nil {
 			return err
 		}
@@ -194,7 +195,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv.URLKey = mac.Sum(nil)
 	if *enableReset {
 		srv.Reset = func(ctx context.Context) error {
-			if err := st.Reset(ctx); err != nil {
+			if err := db.Reset(ctx); err != nil {
 				return err
 			}
 			return bootstrap(ctx)
