@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 )
@@ -21,14 +22,12 @@ func BenchmarkInProcessGetUser(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	svc := &iam.Service{Store: st}
-	if err := svc.SeedManagedPolicies(ctx); err != nil {
-		b.Fatal(err)
-	}
+	ws := awsmanaged.Wrap(st, nil)
+	svc := &iam.Service{Store: ws}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: accountID, Email: "r@example.com", RootAccessKeyID: rootKey, RootSecretAccessKey: rootSecret}); err != nil {
 		b.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: ws, IAM: svc, Authz: &authz.Authorizer{Store: ws}}
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()
 	key, secret := setup(b, hs.URL)
