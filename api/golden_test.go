@@ -822,7 +822,7 @@ var expectations = map[string][]expectation{
 		absent("Versions.0.Document"), eq("Versions.0.IsDefaultVersion", true)),
 	"ListPolicies": append(listPage("Policies", 1, false), eq("Policies.0.AttachmentCount", 2),
 		absent("Policies.0.Tags"), absent("Policies.0.Description")),
-	"ListPolicies_aws":          append(listPage("Policies", 3, true), eq("Policies.0.Arn", "arn:aws:iam::aws:policy/AWSAccountManagementFullAccess"), eq("Policies.0.IsAttachable", true)),
+	"ListPolicies_aws":          append(listPage("Policies", 3, true), eq("Policies.0.Arn", "arn:aws:iam::aws:policy/AIDevOpsAgentAccessPolicy"), eq("Policies.0.IsAttachable", true)),
 	"ListAttachedUserPolicies":  append(listPage("AttachedPolicies", 2, false), eq("AttachedPolicies.0.PolicyArn", appPolicyARN)),
 	"ListAttachedGroupPolicies": append(listPage("AttachedPolicies", 1, false), eq("AttachedPolicies.0.PolicyName", "app-bucket-read")),
 	"ListEntitiesForPolicy": append(listPage("PolicyUsers", 1, false), length("PolicyGroups", 1), length("PolicyRoles", 0),

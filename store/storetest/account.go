@@ -41,10 +41,10 @@ func accountTests() []test {
 			wantEqual(t, "policy ARN", p.ARN(), "arn:aws-us-gov:iam::"+gov+":policy/gov-policy")
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				for arn, want := range map[string]string{
-					"arn:aws-us-gov:iam::" + gov + ":policy/gov-policy":   "",
-					"arn:aws:iam::" + gov + ":policy/gov-policy":          gatehouse.ENoSuchEntity,
+					"arn:aws-us-gov:iam::" + gov + ":policy/gov-policy": "",
+					"arn:aws:iam::" + gov + ":policy/gov-policy":        gatehouse.ENoSuchEntity,
 					// The store holds no AWS managed policy (see AWSManagedAttachments).
-					"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess": gatehouse.ENoSuchEntity,
+					"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess":       gatehouse.ENoSuchEntity,
 					"arn:aws-us-gov:iam::" + acct1 + ":policy/gov-policy": gatehouse.ENoSuchEntity,
 				} {
 					_, err := tx.Policy(arn)
