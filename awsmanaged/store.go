@@ -42,18 +42,23 @@ var _ gatehouse.Store = (*Store)(nil)
 
 // Update runs fn in a write transaction of the wrapped store.
 func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
-	return s.Store.Update(ctx, func(t gatehouse.Tx) error { return fn(&tx{Tx: t, set: s.set()}) })
+	return s.Store.Update(ctx, func(t gatehouse.Tx) error { return fn(&tx{Tx: t, store: s}) })
 }
 
 // View runs fn in a read-only transaction of the wrapped store.
 func (s *Store) View(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
-	return s.Store.View(ctx, func(t gatehouse.Tx) error { return fn(&tx{Tx: t, set: s.set()}) })
+	return s.Store.View(ctx, func(t gatehouse.Tx) error { return fn(&tx{Tx: t, store: s}) })
 }
 
+// tx asks its store for the set only when it meets an AWS managed
+// policy, so that transactions that never do (most of them, and all of
+// those at start-up) leave the embedded set undecoded.
 type tx struct {
 	gatehouse.Tx
-	set *Set
+	store *Store
 }
+
+func (t *tx) set() *Set { return t.store.set() }
 
 // isAWS reports whether arn names a policy of account "aws", in any
 // partition; such an ARN never reaches the wrapped store's policy reads.
@@ -75,7 +80,7 @@ func (t *tx) Policy(arn string) (*gatehouse.ManagedPolicy, error) {
 	if !isAWS(arn) {
 		return t.Tx.Policy(arn)
 	}
-	p, ok := t.set.Policy(arn)
+	p, ok := t.set().Policy(arn)
 	if !ok {
 		return nil, noSuchPolicy(arn)
 	}
@@ -84,7 +89,7 @@ func (t *tx) Policy(arn string) (*gatehouse.ManagedPolicy, error) {
 
 func (t *tx) Policies(accountID string) ([]*gatehouse.ManagedPolicy, error) {
 	if accountID == gatehouse.AWSManagedAccount {
-		return t.set.Policies(), nil
+		return t.set().Policies(), nil
 	}
 	return t.Tx.Policies(accountID)
 }
@@ -93,12 +98,12 @@ func (t *tx) PolicyVersion(arn, versionID string) (*gatehouse.PolicyVersion, err
 	if !isAWS(arn) {
 		return t.Tx.PolicyVersion(arn, versionID)
 	}
-	v, ok, err := t.set.Version(arn, versionID)
+	v, ok, err := t.set().Version(arn, versionID)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		if _, known := t.set.lookup(arn); !known {
+		if _, known := t.set().lookup(arn); !known {
 			return nil, noSuchPolicy(arn)
 		}
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
@@ -110,7 +115,7 @@ func (t *tx) PolicyVersions(arn string) ([]*gatehouse.PolicyVersion, error) {
 	if !isAWS(arn) {
 		return t.Tx.PolicyVersions(arn)
 	}
-	vs, ok, err := t.set.Versions(arn)
+	vs, ok, err := t.set().Versions(arn)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +128,7 @@ func (t *tx) PolicyVersions(arn string) ([]*gatehouse.PolicyVersion, error) {
 // canonical returns the ARN of the AWS managed policy arn names, in the
 // standard partition and the set's spelling, or ENoSuchEntity.
 func (t *tx) canonical(arn string) (string, error) {
-	p, ok := t.set.Policy(arn)
+	p, ok := t.set().Policy(arn)
 	if !ok {
 		return "", noSuchPolicy(arn)
 	}
