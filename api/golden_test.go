@@ -113,6 +113,10 @@ func newHarness(t testing.TB, configure func(*api.Server)) *harness {
 	if configure != nil {
 		configure(h.srv)
 	}
+	// Cleanups run last first: stop serving, then write the queued audit
+	// records, then close the database (a record written after the close
+	// is a data race on the store).
+	t.Cleanup(func() { h.srv.Close() })
 	ts := httptest.NewServer(h.srv.Handler())
 	t.Cleanup(ts.Close)
 	h.url = ts.URL
