@@ -1,14 +1,19 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/xml"
+	"io"
+	"net/http"
 	"net/url"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/awsmanaged"
+	"github.com/gatehouse-dev/gatehouse/sigv4"
 )
 
 // policyMember is a Policy element of GetPolicy and ListPolicies.
@@ -46,6 +51,49 @@ func decodeXML(t *testing.T, what string, r response, want int, v any) {
 	}
 }
 
+// sendAt is h.send for IAM without moving the harness clock.
+func (h *harness) sendAt(t testing.TB, k key, f url.Values) response {
+	t.Helper()
+	body := []byte(f.Encode())
+	r, err := http.NewRequest("POST", h.url+"/", bytes.NewReader(body))
+	if err != nil {
+		t.Error(err)
+		return response{}
+	}
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")
+	s := sigv4.Signer{AccessKeyID: k.id, SecretAccessKey: k.secret, Region: "us-east-1", Service: "iam", Now: h.clock}
+	if err := s.Sign(r, body); err != nil {
+		t.Error(err)
+		return response{}
+	}
+	resp, err := http.DefaultClient.Do(r)
+	if err != nil {
+		t.Error(err)
+		return response{}
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Error(err)
+	}
+	return response{resp.StatusCode, resp.Header, b}
+}
+
+// parallel runs fn(0), ..., fn(n-1), eight at a time, and waits for them.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			fn(i)
+		}()
+	}
+	wg.Wait()
+}
+
 // listAllPolicies walks every page of ListPolicies with the given
 // parameters, pageSize policies a page.
 func listAllPolicies(t *testing.T, send func(url.Values) response, pageSize int, kv ...string) []policyMember {
@@ -77,7 +125,9 @@ func listAllPolicies(t *testing.T, send func(url.Values) response, pageSize int,
 func TestAWSManagedPoliciesWalk(t *testing.T) {
 	h := newHarness(t, nil)
 	set := awsmanaged.Default()
-	send := func(f url.Values) response { return h.send(t, "iam", rootKey, f) }
+	// Requests go several at a time, so the clock stays put: h.send moves
+	// it a minute a request, which would age signatures in flight.
+	send := func(f url.Values) response { return h.sendAt(t, rootKey, f) }
 
 	list := listAllPolicies(t, send, 100, "Scope", "AWS")
 	if len(list) != set.Len() || len(list) < 1000 {
@@ -117,63 +167,94 @@ func TestAWSManagedPoliciesWalk(t *testing.T) {
 		}
 	}
 
+	// Five roles take ten policies each (the PoliciesPerRole quota) per
+	// round; each round's requests go eight at a time.
+	const roles, perRole = 5, 10
 	trust := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}`
-	if r := send(iamForm("CreateRole", "RoleName", "walker", "AssumeRolePolicyDocument", trust)); r.status != 200 {
-		t.Fatalf("CreateRole: %d %s", r.status, r.body)
+	for i := range roles {
+		if r := send(iamForm("CreateRole", "RoleName", "walker"+strconv.Itoa(i), "AssumeRolePolicyDocument", trust)); r.status != 200 {
+			t.Fatalf("CreateRole: %d %s", r.status, r.body)
+		}
 	}
+	var mu sync.Mutex
 	attached, refused := 0, 0
-	for start := 0; start < len(list); start += 10 {
-		batch := list[start:min(start+10, len(list))]
-		var ok []policyMember
-		for _, p := range batch {
-			r := send(iamForm("AttachRolePolicy", "RoleName", "walker", "PolicyArn", p.Arn))
+	for start := 0; start < len(list); start += roles * perRole {
+		round := list[start:min(start+roles*perRole, len(list))]
+		role := func(i int) string { return "walker" + strconv.Itoa(i/perRole) }
+		ok := make([]bool, len(round))
+		parallel(len(round), func(i int) {
+			p := round[i]
+			r := send(iamForm("AttachRolePolicy", "RoleName", role(i), "PolicyArn", p.Arn))
 			if p.Path == "/root-task/" {
 				// Root-task policies exist only for root sessions.
 				var e errorXML
-				decodeXML(t, "AttachRolePolicy "+p.Arn, r, 400, &e)
-				if e.Code != "PolicyNotAttachable" || p.IsAttachable {
-					t.Errorf("AttachRolePolicy %s: %s %q (IsAttachable %v)", p.Arn, e.Code, e.Message, p.IsAttachable)
+				xml.Unmarshal(r.body, &e)
+				if r.status != 400 || e.Code != "PolicyNotAttachable" || p.IsAttachable {
+					t.Errorf("AttachRolePolicy %s: %d %s %q (IsAttachable %v)", p.Arn, r.status, e.Code, e.Message, p.IsAttachable)
 				}
+				mu.Lock()
 				refused++
-				continue
+				mu.Unlock()
+				return
 			}
 			if r.status != 200 || !p.IsAttachable {
-				t.Fatalf("AttachRolePolicy %s: %d %s (IsAttachable %v)", p.Arn, r.status, r.body, p.IsAttachable)
+				t.Errorf("AttachRolePolicy %s: %d %s (IsAttachable %v)", p.Arn, r.status, r.body, p.IsAttachable)
+				return
 			}
-			ok = append(ok, p)
-		}
+			ok[i] = true
+		})
 		if start == 0 {
 			only := listAllPolicies(t, send, 100, "Scope", "AWS", "OnlyAttached", "true")
-			if len(only) != len(ok) {
-				t.Errorf("OnlyAttached: %d policies, want %d", len(only), len(ok))
+			n := 0
+			for _, a := range ok {
+				if a {
+					n++
+				}
+			}
+			if len(only) != n {
+				t.Errorf("OnlyAttached: %d policies, want %d", len(only), n)
 			}
 		}
-		for _, p := range ok {
+		parallel(len(round), func(i int) {
+			if !ok[i] {
+				return
+			}
+			p := round[i]
 			var got struct {
 				Policy policyMember `xml:"GetPolicyResult>Policy"`
 			}
-			decodeXML(t, "GetPolicy "+p.Arn, send(iamForm("GetPolicy", "PolicyArn", p.Arn)), 200, &got)
-			if got.Policy.Arn != p.Arn || got.Policy.AttachmentCount != 1 || got.Policy.DefaultVersionId != p.DefaultVersionId {
-				t.Errorf("GetPolicy %s: %+v", p.Arn, got.Policy)
+			r := send(iamForm("GetPolicy", "PolicyArn", p.Arn))
+			if err := xml.Unmarshal(r.body, &got); r.status != 200 || err != nil || got.Policy.Arn != p.Arn ||
+				got.Policy.AttachmentCount != 1 || got.Policy.DefaultVersionId != p.DefaultVersionId {
+				t.Errorf("GetPolicy %s: %d %+v (%v)", p.Arn, r.status, got.Policy, err)
 			}
 			var v struct {
 				Document  string `xml:"GetPolicyVersionResult>PolicyVersion>Document"`
 				VersionId string `xml:"GetPolicyVersionResult>PolicyVersion>VersionId"`
 				IsDefault bool   `xml:"GetPolicyVersionResult>PolicyVersion>IsDefaultVersion"`
 			}
-			decodeXML(t, "GetPolicyVersion "+p.Arn, send(iamForm("GetPolicyVersion", "PolicyArn", p.Arn, "VersionId", p.DefaultVersionId)), 200, &v)
+			r = send(iamForm("GetPolicyVersion", "PolicyArn", p.Arn, "VersionId", p.DefaultVersionId))
+			xerr := xml.Unmarshal(r.body, &v)
 			doc, err := url.QueryUnescape(v.Document)
 			wantV, _, verr := set.Version(p.Arn, p.DefaultVersionId)
-			if err != nil || verr != nil || doc != wantV.Document || v.VersionId != p.DefaultVersionId || !v.IsDefault {
-				t.Errorf("GetPolicyVersion %s %s: %s %v (%v, %v)", p.Arn, p.DefaultVersionId, v.VersionId, v.IsDefault, err, verr)
+			if r.status != 200 || xerr != nil || err != nil || verr != nil || doc != wantV.Document || v.VersionId != p.DefaultVersionId || !v.IsDefault {
+				t.Errorf("GetPolicyVersion %s %s: %d %s %v (%v, %v, %v)", p.Arn, p.DefaultVersionId, r.status, v.VersionId, v.IsDefault, xerr, err, verr)
 			}
-		}
-		for _, p := range ok {
-			if r := send(iamForm("DetachRolePolicy", "RoleName", "walker", "PolicyArn", p.Arn)); r.status != 200 {
-				t.Fatalf("DetachRolePolicy %s: %d %s", p.Arn, r.status, r.body)
+		})
+		parallel(len(round), func(i int) {
+			if !ok[i] {
+				return
 			}
+			if r := send(iamForm("DetachRolePolicy", "RoleName", role(i), "PolicyArn", round[i].Arn)); r.status != 200 {
+				t.Errorf("DetachRolePolicy %s: %d %s", round[i].Arn, r.status, r.body)
+			}
+			mu.Lock()
+			attached++
+			mu.Unlock()
+		})
+		if t.Failed() {
+			t.FailNow()
 		}
-		attached += len(ok)
 	}
 	if attached+refused != set.Len() || refused == 0 {
 		t.Errorf("attached %d, refused %d, of %d", attached, refused, set.Len())
@@ -190,14 +271,14 @@ func TestAWSManagedPoliciesWalk(t *testing.T) {
 		t.Errorf("ListPolicyVersions %s: %d versions (first %v), want %d (%v)", ro, len(versions.IDs), versions.IDs[:min(1, len(versions.IDs))], len(wantVersions), err)
 	}
 	// ListEntitiesForPolicy sees an attachment.
-	if r := send(iamForm("AttachRolePolicy", "RoleName", "walker", "PolicyArn", ro)); r.status != 200 {
+	if r := send(iamForm("AttachRolePolicy", "RoleName", "walker0", "PolicyArn", ro)); r.status != 200 {
 		t.Fatalf("AttachRolePolicy: %d %s", r.status, r.body)
 	}
 	var entities struct {
 		Roles []string `xml:"ListEntitiesForPolicyResult>PolicyRoles>member>RoleName"`
 	}
 	decodeXML(t, "ListEntitiesForPolicy", send(iamForm("ListEntitiesForPolicy", "PolicyArn", ro)), 200, &entities)
-	if len(entities.Roles) != 1 || entities.Roles[0] != "walker" {
+	if len(entities.Roles) != 1 || entities.Roles[0] != "walker0" {
 		t.Errorf("ListEntitiesForPolicy %s: %v", ro, entities.Roles)
 	}
 }
