@@ -8,7 +8,7 @@ import (
 )
 
 // TestAWSManagedMigrationKeepsAttachments makes a database as it was
-// before migration 0017 (AWS managed policies seeded as rows of account
+// before migration 0018 (AWS managed policies seeded as rows of account
 // "aws" with their versions, attached by policy ID), opens it, and checks
 // that every attachment is kept, now by ARN, that the customer managed
 // policy's attachments are untouched, and that no AWS managed policy or
@@ -25,7 +25,7 @@ func TestAWSManagedMigrationKeepsAttachments(t *testing.T) {
 			`DROP TABLE user_aws_policies`,
 			`DROP TABLE group_aws_policies`,
 			`DROP TABLE role_aws_policies`,
-			`DELETE FROM migrations WHERE name = 'migration/0017_aws_managed_attachments.sql'`,
+			`DELETE FROM migrations WHERE name = 'migration/0018_aws_managed_attachments.sql'`,
 			`INSERT INTO policies (id, account_id, name, name_key, path, arn, description, default_version_id, next_version, created_at, updated_at, tags)
 				VALUES ('ANPAREADONLY', 'aws', 'ReadOnlyAccess', 'readonlyaccess', '/', '` + awsPolicyARN + `', '', 'v2', 1, 1, 1, '[]')`,
 			`INSERT INTO policies (id, account_id, name, name_key, path, arn, description, default_version_id, next_version, created_at, updated_at, tags)

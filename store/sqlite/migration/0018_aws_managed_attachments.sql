@@ -1,4 +1,4 @@
--- 0017_aws_managed_attachments: AWS managed policies are no longer stored.
+-- 0018_aws_managed_attachments: AWS managed policies are no longer stored.
 --
 -- They are global, read-only data that the server embeds (package
 -- awsmanaged, in front of the store), so the store keeps only which
