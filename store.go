@@ -95,6 +95,12 @@ type GroupTx interface {
 
 // PolicyTx covers customer managed policies and their versions, policy
 // attachments, and inline policies.
+//
+// A database store holds no AWS managed policy (account AWSManagedAccount):
+// they are global, read-only data served in front of it (package
+// awsmanaged). It keeps only their attachments, by the policy's ARN in
+// the standard partition (either partition's spelling is accepted), and
+// does not check that such a policy exists; it refuses to create one.
 type PolicyTx interface {
 	// CreatePolicy stores a policy with its first version.
 	CreatePolicy(p *ManagedPolicy, v *PolicyVersion) error
@@ -118,6 +124,10 @@ type PolicyTx interface {
 	// PolicyAttachments lists the entities of an account a policy is
 	// attached to, sorted by kind then name.
 	PolicyAttachments(accountID, policyARN string) ([]EntityRef, error)
+	// AttachmentCounts maps the ARN (as AttachedPolicies lists it) of
+	// every policy attached to one of the account's users, groups or roles
+	// to the number of them it is attached to.
+	AttachmentCounts(accountID string) (map[string]int, error)
 
 	// PutInlinePolicy creates or replaces an inline policy.
 	PutInlinePolicy(p *InlinePolicy) error

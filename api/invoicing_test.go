@@ -15,7 +15,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
-	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 )
 
 // sendInv POSTs an Invoicing (JSON 1.0) request signed by k.
@@ -70,10 +69,7 @@ func updateAccount(t testing.TB, h *harness, fn func(a *gatehouse.Account)) {
 func recreateAccount(t testing.TB, h *harness, createdAt time.Time) {
 	t.Helper()
 	ctx := t.Context()
-	if err := h.srv.Store.(*sqlite.Store).Reset(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := h.svc.SeedManagedPolicies(ctx); err != nil {
+	if err := h.db.Reset(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := h.svc.CreateAccount(ctx, iam.AccountSpec{

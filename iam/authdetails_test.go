@@ -5,15 +5,14 @@ import (
 	"testing"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
 func TestAuthorizationDetails(t *testing.T) {
 	env := newPasswordEnv(t) // account acct with user pat
 	ctx := context.Background()
-	if err := env.svc.SeedManagedPolicies(ctx); err != nil {
-		t.Fatal(err)
-	}
+	env.svc.Store = awsmanaged.Wrap(env.svc.Store, nil)
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	local, err := env.svc.CreatePolicy(ctx, acct, iam.CreatePolicyInput{PolicyName: "local", PolicyDocument: doc})
 	if err != nil {

@@ -2,9 +2,6 @@ package iam
 
 import (
 	"context"
-	"crypto/sha256"
-	"embed"
-	"encoding/json"
 	"fmt"
 	"math/big"
 	"strings"
@@ -123,67 +120,4 @@ func randInt(r interface{ Read([]byte) (int, error) }, max int64) (int64, error)
 	}
 	n := new(big.Int).SetBytes(b)
 	return n.Mod(n, big.NewInt(max)).Int64(), nil
-}
-
-//go:embed managed/*.json
-var managedFS embed.FS
-
-// managedEntry is one row of managed/index.json.
-type managedEntry struct {
-	Name        string `json:"name"`
-	Path        string `json:"path"`
-	VersionID   string `json:"versionId"`
-	Description string `json:"description"`
-	File        string `json:"file"`
-	Source      string `json:"source"`
-	Attachable  bool   `json:"attachable"`
-}
-
-// SeedManagedPolicies stores the built-in AWS managed policies (account
-// "aws"), updating a policy whose shipped document changed. It is safe to
-// run at every start.
-func (s *Service) SeedManagedPolicies(ctx context.Context) error {
-	raw, err := managedFS.ReadFile("managed/index.json")
-	if err != nil {
-		return fmt.Errorf("managed policies: %w", err)
-	}
-	var entries []managedEntry
-	if err := json.Unmarshal(raw, &entries); err != nil {
-		return fmt.Errorf("managed policies index: %w", err)
-	}
-	epoch := time.Date(2015, 2, 6, 18, 39, 46, 0, time.UTC)
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
-		for _, e := range entries {
-			doc, err := managedFS.ReadFile("managed/" + e.File)
-			if err != nil {
-				return fmt.Errorf("managed policy %s: %w", e.Name, err)
-			}
-			sum := sha256.Sum256([]byte(e.Name))
-			p := &gatehouse.ManagedPolicy{
-				AccountID: gatehouse.AWSManagedAccount, Name: e.Name, Path: e.Path, Description: e.Description,
-				ID: "ANPA" + strings.ToUpper(idEncoding.EncodeToString(sum[:]))[:17], DefaultVersionID: e.VersionID,
-				NextVersion: 1, CreatedAt: epoch, UpdatedAt: epoch,
-			}
-			have, err := tx.Policy(p.ARN())
-			switch {
-			case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
-				v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: e.VersionID, Document: string(doc), CreatedAt: epoch}
-				if err := tx.CreatePolicy(p, v); err != nil {
-					return err
-				}
-			case err != nil:
-				return err
-			case have.DefaultVersionID != e.VersionID:
-				v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: e.VersionID, Document: string(doc), CreatedAt: s.now()}
-				if err := tx.CreatePolicyVersion(v); err != nil {
-					return err
-				}
-				have.DefaultVersionID, have.UpdatedAt = e.VersionID, s.now()
-				if err := tx.UpdatePolicy(have); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
 }

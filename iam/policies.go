@@ -192,19 +192,39 @@ func PolicyARNIn(p *gatehouse.ManagedPolicy, partition string) string {
 	return arn
 }
 
-func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
-	refs, err := tx.PolicyAttachments(account, p.ARN())
+// policyKey returns the ARN a policy's usage is counted under: its own,
+// and for an AWS managed policy the standard partition's spelling, under
+// which the store keeps its attachments.
+func policyKey(policyARN string) string {
+	if rest, ok := strings.CutPrefix(policyARN, "arn:"+gatehouse.PartitionGovCloud+":iam::"+gatehouse.AWSManagedAccount+":"); ok {
+		return "arn:" + gatehouse.Partition + ":iam::" + gatehouse.AWSManagedAccount + ":" + rest
+	}
+	return policyARN
+}
+
+// usage counts, by policyKey, the account's entities each managed policy
+// is attached to and the users and roles that have it as their
+// permissions boundary: three reads, whatever the number of policies.
+type usage struct {
+	attached, boundaries map[string]int
+}
+
+func readUsage(tx gatehouse.Tx, account string) (*usage, error) {
+	counts, err := tx.AttachmentCounts(account)
 	if err != nil {
 		return nil, err
 	}
-	info := &PolicyInfo{ManagedPolicy: p, AttachmentCount: len(refs)}
+	u := &usage{attached: map[string]int{}, boundaries: map[string]int{}}
+	for arn, n := range counts {
+		u.attached[policyKey(arn)] += n
+	}
 	users, err := tx.Users(account)
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range users {
-		if u.PermissionsBoundary == p.ARN() {
-			info.PermissionsBoundaryUsageCount++
+	for _, x := range users {
+		if x.PermissionsBoundary != "" {
+			u.boundaries[policyKey(x.PermissionsBoundary)]++
 		}
 	}
 	roles, err := tx.Roles(account)
@@ -212,11 +232,45 @@ func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPoli
 		return nil, err
 	}
 	for _, r := range roles {
-		if r.PermissionsBoundary == p.ARN() {
-			info.PermissionsBoundaryUsageCount++
+		if r.PermissionsBoundary != "" {
+			u.boundaries[policyKey(r.PermissionsBoundary)]++
 		}
 	}
-	return info, nil
+	return u, nil
+}
+
+func (u *usage) info(p *gatehouse.ManagedPolicy) *PolicyInfo {
+	key := policyKey(p.ARN())
+	return &PolicyInfo{ManagedPolicy: p, AttachmentCount: u.attached[key], PermissionsBoundaryUsageCount: u.boundaries[key]}
+}
+
+func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
+	u, err := readUsage(tx, account)
+	if err != nil {
+		return nil, err
+	}
+	return u.info(p), nil
+}
+
+// refuseAWSManaged refuses a change to an AWS managed policy (an ARN of
+// account "aws", whether or not such a policy exists) as AWS does:
+// AccessDenied, "Cannot <verb> a policy outside your own account."
+func refuseAWSManaged(policyARN, verb string) error {
+	if a, err := arn.Parse(policyARN); err == nil && a.Account == gatehouse.AWSManagedAccount {
+		return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot %s a policy outside your own account.", verb)
+	}
+	return nil
+}
+
+// awsARNIn spells the ARN under which the store lists an attached AWS
+// managed policy (the standard partition's) as an account in partition
+// does; any other ARN is returned unchanged.
+func awsARNIn(policyARN, partition string) string {
+	prefix := "arn:" + gatehouse.Partition + ":iam::" + gatehouse.AWSManagedAccount + ":"
+	if rest, ok := strings.CutPrefix(policyARN, prefix); ok && partition != gatehouse.Partition {
+		return "arn:" + partition + ":iam::" + gatehouse.AWSManagedAccount + ":" + rest
+	}
+	return policyARN
 }
 
 // Policy returns a managed policy with its usage counts.
@@ -261,14 +315,15 @@ func (s *Service) Policies(ctx context.Context, account string, in ListPoliciesI
 			all = append(all, local...)
 		}
 		sort.SliceStable(all, func(i, j int) bool { return all[i].Name < all[j].Name })
+		u, err := readUsage(tx, account)
+		if err != nil {
+			return err
+		}
 		for _, p := range all {
 			if !strings.HasPrefix(p.Path, orSlash(in.PathPrefix)) {
 				continue
 			}
-			info, err := s.info(tx, account, p)
-			if err != nil {
-				return err
-			}
+			info := u.info(p)
 			if in.OnlyAttached && info.AttachmentCount == 0 && info.PermissionsBoundaryUsageCount == 0 {
 				continue
 			}
@@ -288,13 +343,13 @@ func (s *Service) Policies(ctx context.Context, account string, in ListPoliciesI
 // DeletePolicy deletes a customer managed policy that is not attached
 // and has no versions besides the default.
 func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) error {
+	if err := refuseAWSManaged(policyARN, "delete"); err != nil {
+		return err
+	}
 	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
-		}
-		if p.AccountID == gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.EInvalidInput, "Cannot delete AWS managed policy %s.", policyARN)
 		}
 		info, err := s.info(tx, account, p)
 		if err != nil {
@@ -322,14 +377,14 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, d
 	if err := validateDocument(document, policy.KindIdentity, MaxManagedPolicySize, ""); err != nil {
 		return nil, err
 	}
+	if err := refuseAWSManaged(policyARN, "modify"); err != nil {
+		return nil, err
+	}
 	var v *gatehouse.PolicyVersion
 	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
-		}
-		if p.AccountID == gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
 		}
 		versions, err := tx.PolicyVersions(p.ARN())
 		if err != nil {
@@ -399,13 +454,13 @@ func (s *Service) PolicyVersions(ctx context.Context, account, policyARN string)
 
 // DeletePolicyVersion deletes a non-default version.
 func (s *Service) DeletePolicyVersion(ctx context.Context, account, policyARN, versionID string) error {
+	if err := refuseAWSManaged(policyARN, "modify"); err != nil {
+		return err
+	}
 	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
-		}
-		if p.AccountID == gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
 		}
 		if _, err := getVersion(tx, p.ARN(), versionID); err != nil {
 			return err
@@ -419,13 +474,13 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, account, policyARN, v
 
 // SetDefaultPolicyVersion makes a version the policy's default.
 func (s *Service) SetDefaultPolicyVersion(ctx context.Context, account, policyARN, versionID string) error {
+	if err := refuseAWSManaged(policyARN, "modify"); err != nil {
+		return err
+	}
 	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
-		}
-		if p.AccountID == gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
 		}
 		if _, err := getVersion(tx, p.ARN(), versionID); err != nil {
 			return err
@@ -478,8 +533,9 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
+		partition := gatehouse.PartitionOf(account)
 		for _, a := range attached {
-			if a == policyARN {
+			if awsARNIn(a, partition) == policyARN {
 				return nil
 			}
 		}
@@ -508,8 +564,9 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
+		partition := gatehouse.PartitionOf(account)
 		for _, a := range attached {
-			if a == policyARN {
+			if awsARNIn(a, partition) == policyARN {
 				return tx.DetachPolicy(account, ref, policyARN)
 			}
 		}
@@ -759,7 +816,7 @@ func (s *Service) TagPolicy(ctx context.Context, account, policyARN string, tags
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
+	return s.updateTags(ctx, account, policyARN, "tag", func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
 		return addTags(have, tags)
 	})
 }
@@ -769,19 +826,19 @@ func (s *Service) UntagPolicy(ctx context.Context, account, policyARN string, ke
 	if err := checkTagKeys(keys); err != nil {
 		return err
 	}
-	return s.updateTags(ctx, account, policyARN, func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
+	return s.updateTags(ctx, account, policyARN, "untag", func(have []gatehouse.Tag) ([]gatehouse.Tag, error) {
 		return removeTags(have, keys), nil
 	})
 }
 
-func (s *Service) updateTags(ctx context.Context, account, policyARN string, change func([]gatehouse.Tag) ([]gatehouse.Tag, error)) error {
+func (s *Service) updateTags(ctx context.Context, account, policyARN, verb string, change func([]gatehouse.Tag) ([]gatehouse.Tag, error)) error {
+	if err := refuseAWSManaged(policyARN, verb); err != nil {
+		return err
+	}
 	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
-		}
-		if p.AccountID == gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.EUnmodifiableEntity, "Cannot modify AWS managed policy %s.", policyARN)
 		}
 		if p.Tags, err = change(p.Tags); err != nil {
 			return err

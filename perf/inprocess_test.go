@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/metrics"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
@@ -30,14 +31,11 @@ func benchInProcessGetUser(b *testing.B, m *metrics.Metrics) {
 		b.Fatal(err)
 	}
 	defer sqlStore.Close()
-	var st gatehouse.Store = sqlStore
+	var st gatehouse.Store = awsmanaged.Wrap(sqlStore, nil)
 	if m != nil {
-		st = m.WrapStore(sqlStore)
+		st = m.WrapStore(st)
 	}
 	svc := &iam.Service{Store: st}
-	if err := svc.SeedManagedPolicies(ctx); err != nil {
-		b.Fatal(err)
-	}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: accountID, Email: "r@example.com", RootAccessKeyID: rootKey, RootSecretAccessKey: rootSecret}); err != nil {
 		b.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/billing"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
@@ -61,7 +62,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	defer st.Close()
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: awsmanaged.Wrap(st, nil)}
 	pw, err := svc.NewSecretAccessKey()
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse account create: %v\n", err)

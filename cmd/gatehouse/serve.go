@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/awsmanaged"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/metrics"
 	"github.com/gatehouse-dev/gatehouse/outbox"
@@ -185,18 +186,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer sqlStore.Close()
-	// Every service meets the store through st: measured when metrics are on.
-	var st gatehouse.Store = sqlStore
+	// Every service meets the store through st: AWS managed policies are
+	// served from the binary, in front of the database, which keeps only
+	// their attachments; measured when metrics are on.
+	var st gatehouse.Store = awsmanaged.Wrap(sqlStore, nil)
 	var m *metrics.Metrics
 	if mode != metricsOff {
 		m = metrics.New()
-		st = m.WrapStore(sqlStore)
+		st = m.WrapStore(st)
 	}
 	svc := &iam.Service{Store: st}
 	bootstrap := func(ctx context.Context) error {
-		if err := svc.SeedManagedPolicies(ctx); err != nil {
-			return err
-		}
 		if err := svc.BindTrustPolicies(ctx); err != nil {
 			return err
 		}

@@ -104,6 +104,9 @@ func (t *tx) policy(arn string) (*gatehouse.ManagedPolicy, error) {
 // nil; v.PolicyARN is set to the policy's ARN. Zero CreatedAt times are
 // set to the transaction's time, and a zero UpdatedAt to CreatedAt.
 func (t *tx) CreatePolicy(p *gatehouse.ManagedPolicy, v *gatehouse.PolicyVersion) error {
+	if p.AccountID == gatehouse.AWSManagedAccount {
+		return fmt.Errorf("create policy %q: AWS managed policies are not stored", p.Name)
+	}
 	p.CreatedAt = t.stamp(p.CreatedAt)
 	if p.UpdatedAt.IsZero() {
 		p.UpdatedAt = p.CreatedAt

@@ -83,6 +83,10 @@ func roleRef(name string) gatehouse.EntityRef {
 // policyARN is the managed policy populate creates.
 const policyARN = "arn:aws:iam::123456789012:policy/p"
 
+// awsPolicyARN is an AWS managed policy: the store keeps only its
+// attachments.
+const awsPolicyARN = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+
 // sessionExpiration is when the session populate creates expires.
 var sessionExpiration = time.Date(2030, 1, 2, 3, 4, 5, 6, time.UTC)
 
@@ -108,6 +112,7 @@ func populate(tb testing.TB, s gatehouse.Store) {
 				return tx.CreatePolicy(p, &gatehouse.PolicyVersion{VersionID: "v1", Document: "{}"})
 			},
 			func() error { return tx.AttachPolicy(acct, groupRef("dev"), policyARN) },
+			func() error { return tx.AttachPolicy(acct, groupRef("dev"), awsPolicyARN) },
 			func() error {
 				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct,
 					Owner: gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: "alice"}, Name: "inline", Document: `{"a":1}`})
@@ -117,6 +122,7 @@ func populate(tb testing.TB, s gatehouse.Store) {
 					Status: gatehouse.KeyActive, Secret: "alice-secret"})
 			},
 			func() error { return tx.AttachPolicy(acct, userRef("alice"), policyARN) },
+			func() error { return tx.AttachPolicy(acct, userRef("alice"), awsPolicyARN) },
 			func() error {
 				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct, Owner: groupRef("dev"), Name: "inline", Document: `{"g":1}`})
 			},
@@ -126,6 +132,7 @@ func populate(tb testing.TB, s gatehouse.Store) {
 					AssumeRolePolicy: "{}", MaxSessionDuration: 3600, Tags: []gatehouse.Tag{{Key: "k", Value: "v"}}, LastUsed: &lastUsed})
 			},
 			func() error { return tx.AttachPolicy(acct, roleRef("deploy"), policyARN) },
+			func() error { return tx.AttachPolicy(acct, roleRef("deploy"), awsPolicyARN) },
 			func() error {
 				return tx.PutInlinePolicy(&gatehouse.InlinePolicy{AccountID: acct, Owner: roleRef("deploy"), Name: "inline", Document: `{"r":1}`})
 			},
@@ -194,7 +201,7 @@ func checkPopulated(tb testing.TB, s gatehouse.Store) {
 		if v, err := tx.PolicyVersion("arn:aws:iam::123456789012:policy/p", "v1"); err != nil || v.Document != "{}" {
 			tb.Errorf("policy version: %v, %v", v, err)
 		}
-		if arns, err := tx.AttachedPolicies(acct, gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: "dev"}); err != nil || len(arns) != 1 {
+		if arns, err := tx.AttachedPolicies(acct, gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: "dev"}); err != nil || len(arns) != 2 {
 			tb.Errorf("attached: %v, %v", arns, err)
 		}
 		if p, err := tx.InlinePolicy(acct, gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: "alice"}, "inline"); err != nil || p.Document != `{"a":1}` {
@@ -203,7 +210,7 @@ func checkPopulated(tb testing.TB, s gatehouse.Store) {
 		if k, err := tx.AccessKey("AKIAALICE"); err != nil || k.Secret.Reveal() != "alice-secret" {
 			tb.Errorf("access key: %v, %v", k, err)
 		}
-		if arns, err := tx.AttachedPolicies(acct, userRef("alice")); err != nil || len(arns) != 1 {
+		if arns, err := tx.AttachedPolicies(acct, userRef("alice")); err != nil || len(arns) != 2 {
 			tb.Errorf("attached to user: %v, %v", arns, err)
 		}
 		if p, err := tx.InlinePolicy(acct, groupRef("dev"), "inline"); err != nil || p.Document != `{"g":1}` {

@@ -72,15 +72,56 @@ func attachmentTests() []test {
 			wantAttachments(t, s, a, []gatehouse.EntityRef{groupRef("dev"), userRef("Alice"), userRef("bob")})
 		}},
 		{"AWSManagedPolicy", func(t *testing.T, s gatehouse.Store) {
+			// The store keeps attachments of AWS managed policies without
+			// holding the policies (nor checking that they exist).
+			const arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
 			seedUsers(t, s, acct1, "alice")
 			seedUsers(t, s, acct2, "alice")
-			p := newPolicy(gatehouse.AWSManagedAccount, "ReadOnlyAccess")
-			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreatePolicy(p, firstVersion(p)) })
-			attach(t, s, []gatehouse.EntityRef{userRef("alice")}, p.ARN())
-			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct2, userRef("alice"), p.ARN()) })
-			wantAttached(t, s, userRef("alice"), []string{p.ARN()})
+			seedGroups(t, s, acct1, "dev")
+			own := seedPolicies(t, s, acct1, "own")[0]
+			attach(t, s, []gatehouse.EntityRef{userRef("alice"), groupRef("dev")}, arn, own.ARN())
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct2, userRef("alice"), arn) })
+			wantAttached(t, s, userRef("alice"), []string{own.ARN(), arn})
 			// Each account sees only its own entities.
-			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{userRef("alice")})
+			wantAttachments(t, s, arn, []gatehouse.EntityRef{groupRef("dev"), userRef("alice")})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				counts, err := tx.AttachmentCounts(acct1)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "attachment counts", counts, map[string]int{arn: 2, own.ARN(): 2})
+				counts, err = tx.AttachmentCounts(acct2)
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "other account's counts", counts, map[string]int{arn: 1})
+				_, err = tx.Policy(arn)
+				wantCode(t, err, gatehouse.ENoSuchEntity)
+				return nil
+			})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, userRef("ALICE"), arn) })
+			wantAttached(t, s, userRef("alice"), []string{own.ARN()})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				wantCode(t, tx.DetachPolicy(acct1, userRef("alice"), arn), gatehouse.ENoSuchEntity)
+				return nil
+			})
+			// Deleting the entity removes its attachments.
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteGroup(acct1, "dev") })
+			wantAttachments(t, s, arn, []gatehouse.EntityRef{})
+		}},
+		{"AWSManagedPolicyGovCloud", func(t *testing.T, s gatehouse.Store) {
+			// Either partition's spelling names the same attachment, kept
+			// and listed under the standard partition's ARN.
+			const std, gov = "arn:aws:iam::aws:policy/job-function/Billing", "arn:aws-us-gov:iam::aws:policy/job-function/Billing"
+			seedUsers(t, s, acct1, "alice")
+			attach(t, s, []gatehouse.EntityRef{userRef("alice")}, gov, std)
+			wantAttached(t, s, userRef("alice"), []string{std})
+			wantAttachments(t, s, gov, []gatehouse.EntityRef{userRef("alice")})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				wantCode(t, tx.AttachPolicy(acct1, userRef("alice"), "arn:aws-cn:iam::aws:policy/job-function/Billing"), gatehouse.ENoSuchEntity)
+				return tx.DetachPolicy(acct1, userRef("alice"), gov)
+			})
+			wantAttached(t, s, userRef("alice"), []string{})
 		}},
 		{"Detach", func(t *testing.T, s gatehouse.Store) {
 			seedUsers(t, s, acct1, "alice")
@@ -163,11 +204,12 @@ func attachmentTests() []test {
 		}},
 		{"RoleAWSManagedPolicy", func(t *testing.T, s gatehouse.Store) {
 			seedRoles(t, s, acct1, "admin")
-			p := newPolicy(gatehouse.AWSManagedAccount, "AdministratorAccess")
-			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreatePolicy(p, firstVersion(p)) })
-			attach(t, s, []gatehouse.EntityRef{roleRef("admin")}, p.ARN())
-			wantAttached(t, s, roleRef("admin"), []string{p.ARN()})
-			wantAttachments(t, s, p.ARN(), []gatehouse.EntityRef{roleRef("admin")})
+			const arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+			attach(t, s, []gatehouse.EntityRef{roleRef("admin")}, arn)
+			wantAttached(t, s, roleRef("admin"), []string{arn})
+			wantAttachments(t, s, arn, []gatehouse.EntityRef{roleRef("admin")})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteRole(acct1, "admin") })
+			wantAttachments(t, s, arn, []gatehouse.EntityRef{})
 		}},
 		{"RoleRenameKeepsAttachments", func(t *testing.T, s gatehouse.Store) {
 			seedRoles(t, s, acct1, "deploy")
