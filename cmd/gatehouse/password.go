@@ -55,3 +55,29 @@ func readPasswords(stdin io.Reader, stderr io.Writer, prompts ...string) ([]stri
 	}
 	return pws, nil
 }
+
+// errPasswordsDiffer: a new password and its retyping at a terminal differ.
+var errPasswordsDiffer = errors.New("the new passwords do not match")
+
+// readNewPassword reads what the earlier prompts ask for, then a new root
+// password: asked for twice at a terminal (errPasswordsDiffer when the two
+// differ), else one more line of stdin. It returns one value per earlier
+// prompt and the new password last.
+func readNewPassword(stdin io.Reader, stderr io.Writer, earlier ...string) ([]string, error) {
+	prompts := append(earlier[:len(earlier):len(earlier)], "New root password: ")
+	_, tty := terminal(stdin)
+	if tty {
+		prompts = append(prompts, "Retype the new root password: ")
+	}
+	pws, err := readPasswords(stdin, stderr, prompts...)
+	if err != nil {
+		return nil, err
+	}
+	if tty {
+		if pws[len(pws)-1] != pws[len(pws)-2] {
+			return nil, errPasswordsDiffer
+		}
+		pws = pws[:len(pws)-1]
+	}
+	return pws, nil
+}

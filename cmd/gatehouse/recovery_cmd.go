@@ -78,21 +78,13 @@ func rootResetPassword(ctx context.Context, name string, fs *flag.FlagSet, endpo
 		fmt.Fprintf(stderr, "%s: --email and --code are required, and no arguments\n", name)
 		return exitUsage
 	}
-	prompts := []string{"New root password: "}
-	_, tty := terminal(stdin)
-	if tty {
-		prompts = append(prompts, "Retype the new root password: ")
-	}
-	pws, err := readPasswords(stdin, stderr, prompts...)
+	pws, err := readNewPassword(stdin, stderr)
 	switch {
 	case errors.Is(err, errShortInput):
 		fmt.Fprintf(stderr, "%s: give the new password as the first line of stdin\n", name)
 		return exitUsage
 	case err != nil:
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
-		return exitUsage
-	case tty && pws[0] != pws[1]:
-		fmt.Fprintf(stderr, "%s: the new passwords do not match\n", name)
 		return exitUsage
 	}
 	return unsignedCommand(ctx, name, *endpoint, resetPasswordPath, "ResetPassword",

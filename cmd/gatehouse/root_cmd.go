@@ -155,21 +155,13 @@ func runRoot(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			// The current password (empty when root has none), then the
 			// new one: asked for at a terminal (the new one twice), else
 			// two lines on stdin.
-			prompts := []string{"Current root password: ", "New root password: "}
-			_, tty := terminal(stdin)
-			if tty {
-				prompts = append(prompts, "Retype the new root password: ")
-			}
-			pws, err := readPasswords(stdin, stderr, prompts...)
+			pws, err := readNewPassword(stdin, stderr, "Current root password: ")
 			switch {
 			case errors.Is(err, errShortInput):
 				fmt.Fprintf(stderr, "%s: give the current and the new password as two lines on stdin (or --current and --new)\n", name)
 				return exitUsage
 			case err != nil:
 				fmt.Fprintf(stderr, "%s: %v\n", name, err)
-				return exitUsage
-			case tty && pws[1] != pws[2]:
-				fmt.Fprintf(stderr, "%s: the new passwords do not match\n", name)
 				return exitUsage
 			}
 			*current, *next = pws[0], pws[1]
