@@ -3,6 +3,7 @@ package gatehouse
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 )
 
 // Principal types of audit records: the words of CloudTrail's
@@ -126,4 +127,23 @@ func WithAudit(ctx context.Context, rec *AuditRecord) context.Context {
 func AuditFrom(ctx context.Context) *AuditRecord {
 	rec, _ := ctx.Value(auditKey{}).(*AuditRecord)
 	return rec
+}
+
+// Bounds of the audit fields that come from the request as sent.
+const (
+	MaxAuditAction    = 128
+	MaxAuditResource  = 2048 // the longest ARN AWS accepts
+	MaxAuditUserAgent = 512
+)
+
+// ClipAudit cuts s to at most n bytes on a character boundary, for an
+// audit field bounded by one of the MaxAudit limits.
+func ClipAudit(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -21,7 +21,7 @@ func TestDeps(t *testing.T) {
 		"sigv4":             {},
 		"totp":              {},
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
-		"authz":             {"", "policy", "arn", "wildcard"},
+		"authz":             {"", "policy", "arn", "wildcard", "billing"},
 		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"sts":               {""},
 		"billing":           {"", "policy", "arn", "wildcard"},
@@ -29,7 +29,8 @@ func TestDeps(t *testing.T) {
 		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"outbox":            {""},
 		"metrics":           {"", "policy", "arn", "wildcard", "github.com/prometheus", "github.com/beorn7", "github.com/cespare", "github.com/munnerz", "github.com/pandatix", "golang.org/x/sys", "google.golang.org/protobuf"},
-		"api":               {"", "policy", "arn", "wildcard", "sigv4", "authz", "iam", "sts", "account", "billing", "roottask", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api":               {"api", "", "policy", "arn", "wildcard", "sigv4", "authz", "iam", "sts", "account", "billing", "roottask", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api/op":            {"", "authz", "billing", "policy", "arn", "wildcard"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

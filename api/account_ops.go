@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/account"
+	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
@@ -125,7 +126,7 @@ func accountIDPattern(id string) error {
 // the spec's own precheck, if any, which validates the input): any
 // AccountId, the caller's own included, is refused. Rows
 // whose action the billing mapping lists (aws-reference §3.2) set
-// billing: billingModelOnly, so the account's billing permission model
+// billing: authz.BillingModel, so the account's billing permission model
 // decides them; the IAM billing access switch does not apply to the
 // Account API (docs/invoicing.md).
 func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In]) operation {
@@ -140,7 +141,7 @@ func accountOp[In any](name string, accountID func(*In) string, spec opSpec[In])
 		}
 		return checkAccountID(c, spec.action, accountID(in), false)
 	}
-	return op(name, spec)
+	return legacyOp(name, spec)
 }
 
 // accountMgmtOperations is the Account Management operation table.
@@ -154,7 +155,7 @@ func accountMgmtOperations() []operation {
 	}
 	return []operation{
 		accountOp("GetAccountInformation", idOf, opSpec[accountIDIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			handle: func(c *call, in *accountIDIn) (any, error) {
 				a, err := c.srv.Account.AccountInformation(c.ctx, c.account())
 				if err != nil {
@@ -187,7 +188,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("GetContactInformation", idOf, opSpec[accountIDIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			handle: func(c *call, in *accountIDIn) (any, error) {
 				ci, err := c.srv.Account.ContactInformation(c.ctx, c.account())
 				if err != nil {
@@ -199,7 +200,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("PutContactInformation", func(in *putContactInformationIn) string { return in.AccountId }, opSpec[putContactInformationIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			handle: func(c *call, in *putContactInformationIn) (any, error) {
 				var ci *gatehouse.ContactInformation
 				if in.ContactInformation != nil {
@@ -210,7 +211,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("GetAlternateContact", func(in *alternateContactTypeIn) string { return in.AccountId }, opSpec[alternateContactTypeIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			context: typeContext,
 			handle: func(c *call, in *alternateContactTypeIn) (any, error) {
 				ac, err := c.srv.Account.AlternateContact(c.ctx, c.account(), gatehouse.AlternateContactType(in.AlternateContactType))
@@ -224,7 +225,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("PutAlternateContact", func(in *putAlternateContactIn) string { return in.AccountId }, opSpec[putAlternateContactIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			context: func(_ *call, in *putAlternateContactIn, ctx *policy.Context) {
 				ctx.Set("account:AlternateContactTypes", in.AlternateContactType)
 			},
@@ -236,7 +237,7 @@ func accountMgmtOperations() []operation {
 			},
 		}),
 		accountOp("DeleteAlternateContact", func(in *alternateContactTypeIn) string { return in.AccountId }, opSpec[alternateContactTypeIn]{
-			billing: billingModelOnly,
+			billing: authz.BillingModel,
 			context: typeContext,
 			handle: func(c *call, in *alternateContactTypeIn) (any, error) {
 				return nil, c.srv.Account.DeleteAlternateContact(c.ctx, c.account(), gatehouse.AlternateContactType(in.AlternateContactType))

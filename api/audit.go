@@ -6,11 +6,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/authz"
-	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
 // The audit trail: every AWS API request leaves one
@@ -46,13 +44,6 @@ const (
 	auditMaxQueue = 64 * 1024
 )
 
-// Bounds of the audit fields that come from the request as sent.
-const (
-	maxAuditAction    = 128
-	maxAuditResource  = 2048 // the longest ARN AWS accepts
-	maxAuditUserAgent = 512
-)
-
 // auditWriter queues audit records and appends them in batches. Its zero
 // value is ready; the goroutine starts with the first record.
 type auditWriter struct {
@@ -71,13 +62,13 @@ type auditWriter struct {
 // newAuditRecord starts the record of request r, received at start.
 func newAuditRecord(start time.Time, requestID string, r *http.Request) *gatehouse.AuditRecord {
 	return &gatehouse.AuditRecord{Time: start, RequestID: requestID, SourceIP: sourceIP(r),
-		UserAgent: clip(r.UserAgent(), maxAuditUserAgent)}
+		UserAgent: gatehouse.ClipAudit(r.UserAgent(), gatehouse.MaxAuditUserAgent)}
 }
 
 // auditCaller records the authenticated caller and the operation, before
 // the operation runs (and possibly commits the record with its change).
 func auditCaller(rec *gatehouse.AuditRecord, c *authz.Caller, service, action string) {
-	rec.Service, rec.Action = service, clip(action, maxAuditAction)
+	rec.Service, rec.Action = service, gatehouse.ClipAudit(action, gatehouse.MaxAuditAction)
 	rec.AccountID, rec.PrincipalARN, rec.AccessKeyID = c.Account.ID, c.ARN(), c.AccessKeyID
 	if s := c.Session; s != nil {
 		rec.SignIn, rec.MFA = s.SignIn, s.MFAAuthenticated
@@ -89,20 +80,6 @@ func auditCaller(rec *gatehouse.AuditRecord, c *authz.Caller, service, action st
 		rec.PrincipalType = gatehouse.PrincipalIAMUser
 	default:
 		rec.PrincipalType, rec.Root = gatehouse.PrincipalRoot, true
-	}
-}
-
-// auditDecision records the resource and the outcome of an authorization
-// on the request's record; an error other than AccessDenied means no
-// decision was made.
-func auditDecision(ctx context.Context, resource string, d policy.Decision, err error) {
-	rec := gatehouse.AuditFrom(ctx)
-	if rec == nil {
-		return
-	}
-	rec.Resource = clip(resource, maxAuditResource)
-	if err == nil || gatehouse.ErrorCode(err) == gatehouse.EAccessDenied {
-		rec.Decision = d.Result.String()
 	}
 }
 
@@ -125,7 +102,7 @@ func (s *Server) finishAudit(ctx context.Context, r *http.Request, rec *gatehous
 		if keyID == "" {
 			keyID, service = sentCredential(r)
 		}
-		rec.Service, rec.Action, rec.AccessKeyID = service, clip(action, maxAuditAction), keyID
+		rec.Service, rec.Action, rec.AccessKeyID = service, gatehouse.ClipAudit(action, gatehouse.MaxAuditAction), keyID
 		rec.AccountID = s.cachedKeyAccount(ctx, keyID)
 	}
 	s.queueAudit(rec)
@@ -335,15 +312,4 @@ func (s *Server) Close() error {
 	}
 	s.init() // the Logger, for a Server that never served
 	return s.flushAudit()
-}
-
-// clip cuts s to at most n bytes, on a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n]
 }

@@ -101,23 +101,6 @@ func TestAuditWriterKeepsRecordsWhenStoreFails(t *testing.T) {
 	}
 }
 
-func TestClip(t *testing.T) {
-	for _, tc := range []struct {
-		in   string
-		n    int
-		want string
-	}{
-		{"abc", 5, "abc"},
-		{"abcdef", 3, "abc"},
-		{"aé", 2, "a"}, // é is two bytes: not cut in half
-		{"", 0, ""},
-	} {
-		if got := clip(tc.in, tc.n); got != tc.want {
-			t.Errorf("clip(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
-		}
-	}
-}
-
 func TestSentCredential(t *testing.T) {
 	for _, tc := range []struct {
 		name, header, query string

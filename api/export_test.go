@@ -59,9 +59,9 @@ func operationNames(service string, keep func(operation) bool) []string {
 // handler that panics). Call it before s serves its first request.
 func AddTestOperation(s *Server, service, name string, handle func() (any, error)) {
 	s.init()
-	s.services[service].ops[name] = op(name, opSpec[emptyIn]{
+	s.services[service].ops[name] = s.legacyRows([]operation{legacyOp(name, opSpec[emptyIn]{
 		handle: func(*call, *emptyIn) (any, error) { return handle() },
-	})
+	})})[0]
 }
 
 // ErrorStatus writes an error with code (as the service's wire spells

@@ -176,7 +176,7 @@ func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition st
 
 func authDetailsOperations() []operation {
 	return []operation{
-		op("GenerateCredentialReport", opSpec[emptyIn]{
+		legacyOp("GenerateCredentialReport", opSpec[emptyIn]{
 			action: "iam:GenerateCredentialReport",
 			handle: func(c *call, in *emptyIn) (any, error) {
 				state, desc, err := c.srv.IAM.GenerateCredentialReport(c.ctx, c.account())
@@ -189,7 +189,7 @@ func authDetailsOperations() []operation {
 				}{state, desc}, nil
 			},
 		}),
-		op("GetCredentialReport", opSpec[emptyIn]{
+		legacyOp("GetCredentialReport", opSpec[emptyIn]{
 			action: "iam:GetCredentialReport",
 			handle: func(c *call, in *emptyIn) (any, error) {
 				r, err := c.srv.IAM.CredentialReport(c.ctx, c.account())
@@ -203,7 +203,7 @@ func authDetailsOperations() []operation {
 				}{base64.StdEncoding.EncodeToString(r.Content), "text/csv", awsTime(r.GeneratedAt)}, nil
 			},
 		}),
-		op("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{
+		legacyOp("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{
 			action: "iam:GetAccountAuthorizationDetails",
 			handle: func(c *call, in *authDetailsIn) (any, error) {
 				d, err := c.srv.IAM.AuthorizationDetails(c.ctx, c.account(), in.Filter)

@@ -41,7 +41,7 @@ type groupList struct {
 func groupOperations() []operation {
 	groupARN := func(c *call, in *groupNameIn) string { return c.groupARN(in.GroupName) }
 	return []operation{
-		op("CreateGroup", opSpec[createGroupIn]{
+		legacyOp("CreateGroup", opSpec[createGroupIn]{
 			action: "iam:CreateGroup",
 			resource: func(c *call, in *createGroupIn) string {
 				return entityARN(c, "group", in.Path, in.GroupName)
@@ -54,7 +54,7 @@ func groupOperations() []operation {
 				return groupResult{toGroupXML(g)}, nil
 			},
 		}),
-		op("GetGroup", opSpec[getGroupIn]{
+		legacyOp("GetGroup", opSpec[getGroupIn]{
 			action:   "iam:GetGroup",
 			resource: func(c *call, in *getGroupIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *getGroupIn) (any, error) {
@@ -78,7 +78,7 @@ func groupOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("ListGroups", opSpec[listGroupsIn]{
+		legacyOp("ListGroups", opSpec[listGroupsIn]{
 			action: "iam:ListGroups",
 			handle: func(c *call, in *listGroupsIn) (any, error) {
 				groups, err := c.srv.IAM.Groups(c.ctx, c.account(), in.PathPrefix)
@@ -96,7 +96,7 @@ func groupOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("UpdateGroup", opSpec[updateGroupIn]{
+		legacyOp("UpdateGroup", opSpec[updateGroupIn]{
 			action:   "iam:UpdateGroup",
 			resource: func(c *call, in *updateGroupIn) string { return c.groupARN(in.GroupName) },
 			also: func(c *call, in *updateGroupIn) []string {
@@ -106,28 +106,28 @@ func groupOperations() []operation {
 				return nil, c.srv.IAM.UpdateGroup(c.ctx, c.account(), in.GroupName, in.NewGroupName, in.NewPath)
 			},
 		}),
-		op("DeleteGroup", opSpec[groupNameIn]{
+		legacyOp("DeleteGroup", opSpec[groupNameIn]{
 			action:   "iam:DeleteGroup",
 			resource: groupARN,
 			handle: func(c *call, in *groupNameIn) (any, error) {
 				return nil, c.srv.IAM.DeleteGroup(c.ctx, c.account(), in.GroupName)
 			},
 		}),
-		op("AddUserToGroup", opSpec[groupUserIn]{
+		legacyOp("AddUserToGroup", opSpec[groupUserIn]{
 			action:   "iam:AddUserToGroup",
 			resource: func(c *call, in *groupUserIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *groupUserIn) (any, error) {
 				return nil, c.srv.IAM.AddUserToGroup(c.ctx, c.account(), in.GroupName, in.UserName)
 			},
 		}),
-		op("RemoveUserFromGroup", opSpec[groupUserIn]{
+		legacyOp("RemoveUserFromGroup", opSpec[groupUserIn]{
 			action:   "iam:RemoveUserFromGroup",
 			resource: func(c *call, in *groupUserIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *groupUserIn) (any, error) {
 				return nil, c.srv.IAM.RemoveUserFromGroup(c.ctx, c.account(), in.GroupName, in.UserName)
 			},
 		}),
-		op("ListGroupsForUser", opSpec[listGroupsForUserIn]{
+		legacyOp("ListGroupsForUser", opSpec[listGroupsForUserIn]{
 			action:   "iam:ListGroupsForUser",
 			resource: func(c *call, in *listGroupsForUserIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *listGroupsForUserIn) (any, error) {

@@ -2,7 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
-	"github.com/gatehouse-dev/gatehouse/policy"
+	"github.com/gatehouse-dev/gatehouse/authz"
 )
 
 // Inputs of the access-key and account operations.
@@ -34,7 +34,7 @@ type (
 // are the root access keys: no IAM principal can ever reach those.
 func keyOperations() []operation {
 	return []operation{
-		op("CreateAccessKey", opSpec[optionalUserIn]{
+		legacyOp("CreateAccessKey", opSpec[optionalUserIn]{
 			action:   "iam:CreateAccessKey",
 			precheck: func(c *call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
@@ -53,7 +53,7 @@ func keyOperations() []operation {
 					SecretAccessKey: k.Secret.Reveal(), CreateDate: awsTime(k.CreatedAt)}}, nil
 			},
 		}),
-		op("ListAccessKeys", opSpec[listAccessKeysIn]{
+		legacyOp("ListAccessKeys", opSpec[listAccessKeysIn]{
 			action:   "iam:ListAccessKeys",
 			precheck: func(c *call, in *listAccessKeysIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *listAccessKeysIn) string { return c.userARN(in.UserName) },
@@ -81,7 +81,7 @@ func keyOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("UpdateAccessKey", opSpec[updateAccessKeyIn]{
+		legacyOp("UpdateAccessKey", opSpec[updateAccessKeyIn]{
 			action:   "iam:UpdateAccessKey",
 			precheck: func(c *call, in *updateAccessKeyIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *updateAccessKeyIn) string { return c.userARN(in.UserName) },
@@ -93,7 +93,7 @@ func keyOperations() []operation {
 				return nil, c.srv.IAM.UpdateAccessKey(c.ctx, c.account(), user, in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
 			},
 		}),
-		op("DeleteAccessKey", opSpec[deleteAccessKeyIn]{
+		legacyOp("DeleteAccessKey", opSpec[deleteAccessKeyIn]{
 			action:   "iam:DeleteAccessKey",
 			precheck: func(c *call, in *deleteAccessKeyIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *deleteAccessKeyIn) string { return c.userARN(in.UserName) },
@@ -105,7 +105,7 @@ func keyOperations() []operation {
 				return nil, c.srv.IAM.DeleteAccessKey(c.ctx, c.account(), user, in.AccessKeyId)
 			},
 		}),
-		op("GetAccessKeyLastUsed", opSpec[accessKeyIDIn]{
+		legacyOp("GetAccessKeyLastUsed", opSpec[accessKeyIDIn]{
 			action: "iam:GetAccessKeyLastUsed",
 			// Authorized against the key's owner: the user, or the root
 			// user for root's keys, which no IAM principal may read
@@ -115,10 +115,7 @@ func keyOperations() []operation {
 				if err != nil || k.UserName != "" || c.caller.IsRoot() {
 					return nil // an unknown key is reported after authorization
 				}
-				err = gatehouse.Errorf(gatehouse.EAccessDenied, "%s",
-					rootOnlyMessage(c.caller.ARN(), "iam:GetAccessKeyLastUsed", c.caller.Account.RootARN()))
-				auditDecision(c.ctx, c.caller.Account.RootARN(), policy.Decision{Result: policy.ExplicitDeny}, err)
-				return err
+				return authz.DenyRootOnly(c.ctx, c.caller, "iam:GetAccessKeyLastUsed", c.caller.Account.RootARN())
 			},
 			resource: func(c *call, in *accessKeyIDIn) string {
 				k, err := c.srv.IAM.AccessKeyLastUsed(c.ctx, c.account(), in.AccessKeyId)
@@ -154,19 +151,19 @@ func keyOperations() []operation {
 // accountOperations covers the account alias and summary.
 func accountOperations() []operation {
 	return []operation{
-		op("CreateAccountAlias", opSpec[aliasIn]{
+		legacyOp("CreateAccountAlias", opSpec[aliasIn]{
 			action: "iam:CreateAccountAlias",
 			handle: func(c *call, in *aliasIn) (any, error) {
 				return nil, c.srv.IAM.CreateAccountAlias(c.ctx, c.account(), in.AccountAlias)
 			},
 		}),
-		op("DeleteAccountAlias", opSpec[aliasIn]{
+		legacyOp("DeleteAccountAlias", opSpec[aliasIn]{
 			action: "iam:DeleteAccountAlias",
 			handle: func(c *call, in *aliasIn) (any, error) {
 				return nil, c.srv.IAM.DeleteAccountAlias(c.ctx, c.account(), in.AccountAlias)
 			},
 		}),
-		op("ListAccountAliases", opSpec[pageIn]{
+		legacyOp("ListAccountAliases", opSpec[pageIn]{
 			action: "iam:ListAccountAliases",
 			handle: func(c *call, in *pageIn) (any, error) {
 				alias, err := c.srv.IAM.AccountAlias(c.ctx, c.account())
@@ -188,7 +185,7 @@ func accountOperations() []operation {
 				}{append(members[string]{}, items...), truncated, next}, nil
 			},
 		}),
-		op("GetAccountSummary", opSpec[emptyIn]{
+		legacyOp("GetAccountSummary", opSpec[emptyIn]{
 			action: "iam:GetAccountSummary",
 			handle: func(c *call, in *emptyIn) (any, error) {
 				m, err := c.srv.IAM.AccountSummary(c.ctx, c.account())

@@ -89,7 +89,7 @@ func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {
 // mfaOperations is the MFA part of the IAM table.
 func mfaOperations() []operation {
 	return []operation{
-		op("CreateVirtualMFADevice", opSpec[createVirtualMFADeviceIn]{
+		legacyOp("CreateVirtualMFADevice", opSpec[createVirtualMFADeviceIn]{
 			action: "iam:CreateVirtualMFADevice",
 			resource: func(c *call, in *createVirtualMFADeviceIn) string {
 				return gatehouse.MFADeviceARN(c.account(), orSlash(in.Path), in.VirtualMFADeviceName)
@@ -111,7 +111,7 @@ func mfaOperations() []operation {
 				}}, nil
 			},
 		}),
-		op("EnableMFADevice", opSpec[mfaCodesIn]{
+		legacyOp("EnableMFADevice", opSpec[mfaCodesIn]{
 			action:   "iam:EnableMFADevice",
 			precheck: func(c *call, in *mfaCodesIn) error { _, err := c.mfaUser(in.UserName); return err },
 			resource: func(c *call, in *mfaCodesIn) string { return c.userARN(in.UserName) },
@@ -125,7 +125,7 @@ func mfaOperations() []operation {
 					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
 			},
 		}),
-		op("ResyncMFADevice", opSpec[mfaCodesIn]{
+		legacyOp("ResyncMFADevice", opSpec[mfaCodesIn]{
 			action:   "iam:ResyncMFADevice",
 			precheck: func(c *call, in *mfaCodesIn) error { _, err := c.mfaUser(in.UserName); return err },
 			resource: func(c *call, in *mfaCodesIn) string { return c.userARN(in.UserName) },
@@ -139,7 +139,7 @@ func mfaOperations() []operation {
 					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
 			},
 		}),
-		op("DeactivateMFADevice", opSpec[deactivateMFADeviceIn]{
+		legacyOp("DeactivateMFADevice", opSpec[deactivateMFADeviceIn]{
 			action:   "iam:DeactivateMFADevice",
 			precheck: func(c *call, in *deactivateMFADeviceIn) error { _, err := c.mfaUser(in.UserName); return err },
 			resource: func(c *call, in *deactivateMFADeviceIn) string { return c.userARN(in.UserName) },
@@ -151,7 +151,7 @@ func mfaOperations() []operation {
 				return nil, c.srv.IAM.DeactivateMFADevice(c.ctx, c.account(), user, in.SerialNumber, c.caller.IsRoot())
 			},
 		}),
-		op("DeleteVirtualMFADevice", opSpec[serialNumberIn]{
+		legacyOp("DeleteVirtualMFADevice", opSpec[serialNumberIn]{
 			action: "iam:DeleteVirtualMFADevice",
 			// A virtual device's serial number is its ARN.
 			resource: func(c *call, in *serialNumberIn) string { return in.SerialNumber },
@@ -159,7 +159,7 @@ func mfaOperations() []operation {
 				return nil, c.srv.IAM.DeleteVirtualMFADevice(c.ctx, c.account(), in.SerialNumber, c.caller.IsRoot())
 			},
 		}),
-		op("ListMFADevices", opSpec[listMFADevicesIn]{
+		legacyOp("ListMFADevices", opSpec[listMFADevicesIn]{
 			action:   "iam:ListMFADevices",
 			precheck: func(c *call, in *listMFADevicesIn) error { _, err := c.mfaUser(in.UserName); return err },
 			resource: func(c *call, in *listMFADevicesIn) string { return c.userARN(in.UserName) },
@@ -187,7 +187,7 @@ func mfaOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("ListVirtualMFADevices", opSpec[listVirtualMFADevicesIn]{
+		legacyOp("ListVirtualMFADevices", opSpec[listVirtualMFADevicesIn]{
 			action: "iam:ListVirtualMFADevices",
 			handle: func(c *call, in *listVirtualMFADevicesIn) (any, error) {
 				devices, err := c.srv.IAM.VirtualMFADevices(c.ctx, c.account(), in.AssignmentStatus)

@@ -106,7 +106,7 @@ type (
 func userOperations() []operation {
 	userARN := func(c *call, in *userNameIn) string { return c.userARN(in.UserName) }
 	return []operation{
-		op("CreateUser", opSpec[createUserIn]{
+		legacyOp("CreateUser", opSpec[createUserIn]{
 			action: "iam:CreateUser",
 			resource: func(c *call, in *createUserIn) string {
 				return gatehouse.EntityARN(c.account(), "user", orSlash(in.Path), in.UserName)
@@ -126,7 +126,7 @@ func userOperations() []operation {
 				return userResult{toUserXML(u, true)}, nil
 			},
 		}),
-		op("GetUser", opSpec[optionalUserIn]{
+		legacyOp("GetUser", opSpec[optionalUserIn]{
 			action:   "iam:GetUser",
 			precheck: func(c *call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
@@ -148,7 +148,7 @@ func userOperations() []operation {
 				return userResult{toUserXML(u, true)}, nil
 			},
 		}),
-		op("ListUsers", opSpec[listUsersIn]{
+		legacyOp("ListUsers", opSpec[listUsersIn]{
 			action: "iam:ListUsers",
 			handle: func(c *call, in *listUsersIn) (any, error) {
 				users, err := c.srv.IAM.Users(c.ctx, c.account(), in.PathPrefix)
@@ -170,7 +170,7 @@ func userOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("UpdateUser", opSpec[updateUserIn]{
+		legacyOp("UpdateUser", opSpec[updateUserIn]{
 			action:   "iam:UpdateUser",
 			resource: func(c *call, in *updateUserIn) string { return c.userARN(in.UserName) },
 			also: func(c *call, in *updateUserIn) []string {
@@ -180,14 +180,14 @@ func userOperations() []operation {
 				return nil, c.srv.IAM.UpdateUser(c.ctx, c.account(), in.UserName, in.NewUserName, in.NewPath)
 			},
 		}),
-		op("DeleteUser", opSpec[userNameIn]{
+		legacyOp("DeleteUser", opSpec[userNameIn]{
 			action:   "iam:DeleteUser",
 			resource: userARN,
 			handle: func(c *call, in *userNameIn) (any, error) {
 				return nil, c.srv.IAM.DeleteUser(c.ctx, c.account(), in.UserName)
 			},
 		}),
-		op("TagUser", opSpec[tagUserIn]{
+		legacyOp("TagUser", opSpec[tagUserIn]{
 			action:   "iam:TagUser",
 			resource: func(c *call, in *tagUserIn) string { return c.userARN(in.UserName) },
 			context:  func(c *call, in *tagUserIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
@@ -195,7 +195,7 @@ func userOperations() []operation {
 				return nil, c.srv.IAM.TagUser(c.ctx, c.account(), in.UserName, toTags(in.Tags))
 			},
 		}),
-		op("UntagUser", opSpec[untagUserIn]{
+		legacyOp("UntagUser", opSpec[untagUserIn]{
 			action:   "iam:UntagUser",
 			resource: func(c *call, in *untagUserIn) string { return c.userARN(in.UserName) },
 			context: func(c *call, in *untagUserIn, ctx *policy.Context) {
@@ -207,7 +207,7 @@ func userOperations() []operation {
 				return nil, c.srv.IAM.UntagUser(c.ctx, c.account(), in.UserName, in.TagKeys)
 			},
 		}),
-		op("ListUserTags", opSpec[listUserTagsIn]{
+		legacyOp("ListUserTags", opSpec[listUserTagsIn]{
 			action:   "iam:ListUserTags",
 			resource: func(c *call, in *listUserTagsIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *listUserTagsIn) (any, error) {
@@ -218,7 +218,7 @@ func userOperations() []operation {
 				return tagListOf(u.Tags, in.pageIn)
 			},
 		}),
-		op("PutUserPermissionsBoundary", opSpec[userBoundaryIn]{
+		legacyOp("PutUserPermissionsBoundary", opSpec[userBoundaryIn]{
 			action:   "iam:PutUserPermissionsBoundary",
 			resource: func(c *call, in *userBoundaryIn) string { return c.userARN(in.UserName) },
 			context: func(c *call, in *userBoundaryIn, ctx *policy.Context) {
@@ -228,7 +228,7 @@ func userOperations() []operation {
 				return nil, c.srv.IAM.PutUserPermissionsBoundary(c.ctx, c.account(), in.UserName, in.PermissionsBoundary)
 			},
 		}),
-		op("DeleteUserPermissionsBoundary", opSpec[userNameIn]{
+		legacyOp("DeleteUserPermissionsBoundary", opSpec[userNameIn]{
 			action:   "iam:DeleteUserPermissionsBoundary",
 			resource: userARN,
 			handle: func(c *call, in *userNameIn) (any, error) {

@@ -72,30 +72,18 @@ func (c *call) loginProfileUser(userName string) (string, error) {
 	return name, err
 }
 
-// allowedByPasswordPolicy reports whether the account's password policy
-// lets every IAM user change its own password (AllowUsersToChangePassword),
-// which grants the calling user iam:ChangePassword on itself and
-// iam:GetAccountPasswordPolicy without a policy that allows them.
-func (c *call) allowedByPasswordPolicy() bool {
-	if c.caller.User == nil || c.caller.Role != nil {
-		return false
-	}
-	p, err := c.srv.IAM.PasswordPolicy(c.ctx, c.account())
-	return err == nil && p.AllowUsersToChangePassword
-}
-
 // passwordOperations is the console password part of the IAM table.
 func passwordOperations() []operation {
 	return []operation{
-		op("UpdateAccountPasswordPolicy", opSpec[passwordPolicyIn]{
+		legacyOp("UpdateAccountPasswordPolicy", opSpec[passwordPolicyIn]{
 			action: "iam:UpdateAccountPasswordPolicy",
 			handle: func(c *call, in *passwordPolicyIn) (any, error) {
 				return nil, c.srv.IAM.UpdatePasswordPolicy(c.ctx, c.account(), iam.PasswordPolicyInput(*in))
 			},
 		}),
-		op("GetAccountPasswordPolicy", opSpec[emptyIn]{
-			action:         "iam:GetAccountPasswordPolicy",
-			grantedToUsers: func(c *call, _ *emptyIn) bool { return c.allowedByPasswordPolicy() },
+		legacyOp("GetAccountPasswordPolicy", opSpec[emptyIn]{
+			action:    "iam:GetAccountPasswordPolicy",
+			selfGrant: true,
 			handle: func(c *call, in *emptyIn) (any, error) {
 				p, err := c.srv.IAM.PasswordPolicy(c.ctx, c.account())
 				if err != nil {
@@ -112,13 +100,13 @@ func passwordOperations() []operation {
 				}}, nil
 			},
 		}),
-		op("DeleteAccountPasswordPolicy", opSpec[emptyIn]{
+		legacyOp("DeleteAccountPasswordPolicy", opSpec[emptyIn]{
 			action: "iam:DeleteAccountPasswordPolicy",
 			handle: func(c *call, in *emptyIn) (any, error) {
 				return nil, c.srv.IAM.DeletePasswordPolicy(c.ctx, c.account())
 			},
 		}),
-		op("CreateLoginProfile", opSpec[createLoginProfileIn]{
+		legacyOp("CreateLoginProfile", opSpec[createLoginProfileIn]{
 			action:   "iam:CreateLoginProfile",
 			resource: func(c *call, in *createLoginProfileIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *createLoginProfileIn) error { _, err := c.loginProfileUser(in.UserName); return err },
@@ -135,7 +123,7 @@ func passwordOperations() []operation {
 				return toLoginProfileXML(p), nil
 			},
 		}),
-		op("GetLoginProfile", opSpec[optionalUserIn]{
+		legacyOp("GetLoginProfile", opSpec[optionalUserIn]{
 			action:   "iam:GetLoginProfile",
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
@@ -151,14 +139,14 @@ func passwordOperations() []operation {
 				return toLoginProfileXML(p), nil
 			},
 		}),
-		op("UpdateLoginProfile", opSpec[updateLoginProfileIn]{
+		legacyOp("UpdateLoginProfile", opSpec[updateLoginProfileIn]{
 			action:   "iam:UpdateLoginProfile",
 			resource: func(c *call, in *updateLoginProfileIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *updateLoginProfileIn) (any, error) {
 				return nil, c.srv.IAM.UpdateLoginProfile(c.ctx, c.account(), in.UserName, in.Password, in.PasswordResetRequired)
 			},
 		}),
-		op("DeleteLoginProfile", opSpec[optionalUserIn]{
+		legacyOp("DeleteLoginProfile", opSpec[optionalUserIn]{
 			action:   "iam:DeleteLoginProfile",
 			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
 			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
@@ -172,7 +160,7 @@ func passwordOperations() []operation {
 		}),
 		// ChangePassword changes the calling IAM user's own password;
 		// the root user's is never affected (aws-reference §1.2 A1).
-		op("ChangePassword", opSpec[changePasswordIn]{
+		legacyOp("ChangePassword", opSpec[changePasswordIn]{
 			action:   "iam:ChangePassword",
 			resource: func(c *call, _ *changePasswordIn) string { return c.caller.ARN() },
 			precheck: func(c *call, _ *changePasswordIn) error {
@@ -182,7 +170,7 @@ func passwordOperations() []operation {
 				}
 				return nil
 			},
-			grantedToUsers: func(c *call, _ *changePasswordIn) bool { return c.allowedByPasswordPolicy() },
+			selfGrant: true,
 			handle: func(c *call, in *changePasswordIn) (any, error) {
 				return nil, c.srv.IAM.ChangePassword(c.ctx, c.account(), c.caller.User.Name, in.OldPassword, in.NewPassword)
 			},

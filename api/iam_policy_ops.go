@@ -133,7 +133,7 @@ type inlinePolicyXML struct {
 func policyOperations() []operation {
 	policyARN := func(c *call, in *policyArnIn) string { return in.PolicyArn }
 	return []operation{
-		op("CreatePolicy", opSpec[createPolicyIn]{
+		legacyOp("CreatePolicy", opSpec[createPolicyIn]{
 			action:   "iam:CreatePolicy",
 			resource: func(c *call, in *createPolicyIn) string { return entityARN(c, "policy", in.Path, in.PolicyName) },
 			context:  func(c *call, in *createPolicyIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
@@ -147,7 +147,7 @@ func policyOperations() []operation {
 				return policyResult{toPolicyXML(p, true, c.caller.Account.ARNPartition())}, nil
 			},
 		}),
-		op("GetPolicy", opSpec[policyArnIn]{
+		legacyOp("GetPolicy", opSpec[policyArnIn]{
 			action:   "iam:GetPolicy",
 			resource: policyARN,
 			handle: func(c *call, in *policyArnIn) (any, error) {
@@ -158,7 +158,7 @@ func policyOperations() []operation {
 				return policyResult{toPolicyXML(p, true, c.caller.Account.ARNPartition())}, nil
 			},
 		}),
-		op("ListPolicies", opSpec[listPoliciesIn]{
+		legacyOp("ListPolicies", opSpec[listPoliciesIn]{
 			action: "iam:ListPolicies",
 			handle: func(c *call, in *listPoliciesIn) (any, error) {
 				if in.Scope != "" && in.Scope != "All" && in.Scope != "AWS" && in.Scope != "Local" {
@@ -187,14 +187,14 @@ func policyOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("DeletePolicy", opSpec[policyArnIn]{
+		legacyOp("DeletePolicy", opSpec[policyArnIn]{
 			action:   "iam:DeletePolicy",
 			resource: policyARN,
 			handle: func(c *call, in *policyArnIn) (any, error) {
 				return nil, c.srv.IAM.DeletePolicy(c.ctx, c.account(), in.PolicyArn)
 			},
 		}),
-		op("CreatePolicyVersion", opSpec[createPolicyVersionIn]{
+		legacyOp("CreatePolicyVersion", opSpec[createPolicyVersionIn]{
 			action:   "iam:CreatePolicyVersion",
 			resource: func(c *call, in *createPolicyVersionIn) string { return in.PolicyArn },
 			handle: func(c *call, in *createPolicyVersionIn) (any, error) {
@@ -206,7 +206,7 @@ func policyOperations() []operation {
 				return versionResult{policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: def, CreateDate: awsTime(v.CreatedAt)}}, nil
 			},
 		}),
-		op("GetPolicyVersion", opSpec[policyVersionIn]{
+		legacyOp("GetPolicyVersion", opSpec[policyVersionIn]{
 			action:   "iam:GetPolicyVersion",
 			resource: func(c *call, in *policyVersionIn) string { return in.PolicyArn },
 			handle: func(c *call, in *policyVersionIn) (any, error) {
@@ -217,7 +217,7 @@ func policyOperations() []operation {
 				return versionResult{policyVersionXML{encodePolicyDocument(v.Document), v.VersionID, isDefault, awsTime(v.CreatedAt)}}, nil
 			},
 		}),
-		op("ListPolicyVersions", opSpec[listPolicyVersionsIn]{
+		legacyOp("ListPolicyVersions", opSpec[listPolicyVersionsIn]{
 			action:   "iam:ListPolicyVersions",
 			resource: func(c *call, in *listPolicyVersionsIn) string { return in.PolicyArn },
 			handle: func(c *call, in *listPolicyVersionsIn) (any, error) {
@@ -240,21 +240,21 @@ func policyOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("DeletePolicyVersion", opSpec[policyVersionIn]{
+		legacyOp("DeletePolicyVersion", opSpec[policyVersionIn]{
 			action:   "iam:DeletePolicyVersion",
 			resource: func(c *call, in *policyVersionIn) string { return in.PolicyArn },
 			handle: func(c *call, in *policyVersionIn) (any, error) {
 				return nil, c.srv.IAM.DeletePolicyVersion(c.ctx, c.account(), in.PolicyArn, in.VersionId)
 			},
 		}),
-		op("SetDefaultPolicyVersion", opSpec[policyVersionIn]{
+		legacyOp("SetDefaultPolicyVersion", opSpec[policyVersionIn]{
 			action:   "iam:SetDefaultPolicyVersion",
 			resource: func(c *call, in *policyVersionIn) string { return in.PolicyArn },
 			handle: func(c *call, in *policyVersionIn) (any, error) {
 				return nil, c.srv.IAM.SetDefaultPolicyVersion(c.ctx, c.account(), in.PolicyArn, in.VersionId)
 			},
 		}),
-		op("AttachUserPolicy", opSpec[attachUserIn]{
+		legacyOp("AttachUserPolicy", opSpec[attachUserIn]{
 			action:   "iam:AttachUserPolicy",
 			resource: func(c *call, in *attachUserIn) string { return c.userARN(in.UserName) },
 			context:  func(c *call, in *attachUserIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -262,7 +262,7 @@ func policyOperations() []operation {
 				return nil, c.srv.IAM.AttachPolicy(c.ctx, c.account(), userRef(in.UserName), in.PolicyArn)
 			},
 		}),
-		op("DetachUserPolicy", opSpec[attachUserIn]{
+		legacyOp("DetachUserPolicy", opSpec[attachUserIn]{
 			action:   "iam:DetachUserPolicy",
 			resource: func(c *call, in *attachUserIn) string { return c.userARN(in.UserName) },
 			context:  func(c *call, in *attachUserIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -270,7 +270,7 @@ func policyOperations() []operation {
 				return nil, c.srv.IAM.DetachPolicy(c.ctx, c.account(), userRef(in.UserName), in.PolicyArn)
 			},
 		}),
-		op("AttachGroupPolicy", opSpec[attachGroupIn]{
+		legacyOp("AttachGroupPolicy", opSpec[attachGroupIn]{
 			action:   "iam:AttachGroupPolicy",
 			resource: func(c *call, in *attachGroupIn) string { return c.groupARN(in.GroupName) },
 			context:  func(c *call, in *attachGroupIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -278,7 +278,7 @@ func policyOperations() []operation {
 				return nil, c.srv.IAM.AttachPolicy(c.ctx, c.account(), groupRef(in.GroupName), in.PolicyArn)
 			},
 		}),
-		op("DetachGroupPolicy", opSpec[attachGroupIn]{
+		legacyOp("DetachGroupPolicy", opSpec[attachGroupIn]{
 			action:   "iam:DetachGroupPolicy",
 			resource: func(c *call, in *attachGroupIn) string { return c.groupARN(in.GroupName) },
 			context:  func(c *call, in *attachGroupIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -286,7 +286,7 @@ func policyOperations() []operation {
 				return nil, c.srv.IAM.DetachPolicy(c.ctx, c.account(), groupRef(in.GroupName), in.PolicyArn)
 			},
 		}),
-		op("ListAttachedUserPolicies", opSpec[listAttachedUserIn]{
+		legacyOp("ListAttachedUserPolicies", opSpec[listAttachedUserIn]{
 			action:   "iam:ListAttachedUserPolicies",
 			resource: func(c *call, in *listAttachedUserIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *listAttachedUserIn) (any, error) {
@@ -297,7 +297,7 @@ func policyOperations() []operation {
 				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
-		op("ListAttachedGroupPolicies", opSpec[listAttachedGroupIn]{
+		legacyOp("ListAttachedGroupPolicies", opSpec[listAttachedGroupIn]{
 			action:   "iam:ListAttachedGroupPolicies",
 			resource: func(c *call, in *listAttachedGroupIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *listAttachedGroupIn) (any, error) {
@@ -308,7 +308,7 @@ func policyOperations() []operation {
 				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
-		op("ListEntitiesForPolicy", opSpec[listEntitiesIn]{
+		legacyOp("ListEntitiesForPolicy", opSpec[listEntitiesIn]{
 			action:   "iam:ListEntitiesForPolicy",
 			resource: func(c *call, in *listEntitiesIn) string { return in.PolicyArn },
 			handle: func(c *call, in *listEntitiesIn) (any, error) {
@@ -320,14 +320,14 @@ func policyOperations() []operation {
 				return policyEntitiesOf(es, in.pageIn)
 			},
 		}),
-		op("PutUserPolicy", opSpec[putUserPolicyIn]{
+		legacyOp("PutUserPolicy", opSpec[putUserPolicyIn]{
 			action:   "iam:PutUserPolicy",
 			resource: func(c *call, in *putUserPolicyIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *putUserPolicyIn) (any, error) {
 				return nil, c.srv.IAM.PutInlinePolicy(c.ctx, c.account(), userRef(in.UserName), in.PolicyName, in.PolicyDocument)
 			},
 		}),
-		op("GetUserPolicy", opSpec[userPolicyIn]{
+		legacyOp("GetUserPolicy", opSpec[userPolicyIn]{
 			action:   "iam:GetUserPolicy",
 			resource: func(c *call, in *userPolicyIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *userPolicyIn) (any, error) {
@@ -338,7 +338,7 @@ func policyOperations() []operation {
 				return inlinePolicyXML{UserName: p.Owner.Name, PolicyName: p.Name, PolicyDocument: encodePolicyDocument(p.Document)}, nil
 			},
 		}),
-		op("ListUserPolicies", opSpec[listUserPoliciesIn]{
+		legacyOp("ListUserPolicies", opSpec[listUserPoliciesIn]{
 			action:   "iam:ListUserPolicies",
 			resource: func(c *call, in *listUserPoliciesIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *listUserPoliciesIn) (any, error) {
@@ -349,21 +349,21 @@ func policyOperations() []operation {
 				return policyNameListOf(names, in.pageIn)
 			},
 		}),
-		op("DeleteUserPolicy", opSpec[userPolicyIn]{
+		legacyOp("DeleteUserPolicy", opSpec[userPolicyIn]{
 			action:   "iam:DeleteUserPolicy",
 			resource: func(c *call, in *userPolicyIn) string { return c.userARN(in.UserName) },
 			handle: func(c *call, in *userPolicyIn) (any, error) {
 				return nil, c.srv.IAM.DeleteInlinePolicy(c.ctx, c.account(), userRef(in.UserName), in.PolicyName)
 			},
 		}),
-		op("PutGroupPolicy", opSpec[putGroupPolicyIn]{
+		legacyOp("PutGroupPolicy", opSpec[putGroupPolicyIn]{
 			action:   "iam:PutGroupPolicy",
 			resource: func(c *call, in *putGroupPolicyIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *putGroupPolicyIn) (any, error) {
 				return nil, c.srv.IAM.PutInlinePolicy(c.ctx, c.account(), groupRef(in.GroupName), in.PolicyName, in.PolicyDocument)
 			},
 		}),
-		op("GetGroupPolicy", opSpec[groupPolicyIn]{
+		legacyOp("GetGroupPolicy", opSpec[groupPolicyIn]{
 			action:   "iam:GetGroupPolicy",
 			resource: func(c *call, in *groupPolicyIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *groupPolicyIn) (any, error) {
@@ -374,7 +374,7 @@ func policyOperations() []operation {
 				return inlinePolicyXML{GroupName: p.Owner.Name, PolicyName: p.Name, PolicyDocument: encodePolicyDocument(p.Document)}, nil
 			},
 		}),
-		op("ListGroupPolicies", opSpec[listGroupPoliciesIn]{
+		legacyOp("ListGroupPolicies", opSpec[listGroupPoliciesIn]{
 			action:   "iam:ListGroupPolicies",
 			resource: func(c *call, in *listGroupPoliciesIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *listGroupPoliciesIn) (any, error) {
@@ -385,7 +385,7 @@ func policyOperations() []operation {
 				return policyNameListOf(names, in.pageIn)
 			},
 		}),
-		op("DeleteGroupPolicy", opSpec[groupPolicyIn]{
+		legacyOp("DeleteGroupPolicy", opSpec[groupPolicyIn]{
 			action:   "iam:DeleteGroupPolicy",
 			resource: func(c *call, in *groupPolicyIn) string { return c.groupARN(in.GroupName) },
 			handle: func(c *call, in *groupPolicyIn) (any, error) {
@@ -413,7 +413,7 @@ type (
 
 func policyTagOperations() []operation {
 	return []operation{
-		op("TagPolicy", opSpec[tagPolicyIn]{
+		legacyOp("TagPolicy", opSpec[tagPolicyIn]{
 			action:   "iam:TagPolicy",
 			resource: func(c *call, in *tagPolicyIn) string { return in.PolicyArn },
 			context:  func(c *call, in *tagPolicyIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
@@ -421,7 +421,7 @@ func policyTagOperations() []operation {
 				return nil, c.srv.IAM.TagPolicy(c.ctx, c.account(), in.PolicyArn, toTags(in.Tags))
 			},
 		}),
-		op("UntagPolicy", opSpec[untagPolicyIn]{
+		legacyOp("UntagPolicy", opSpec[untagPolicyIn]{
 			action:   "iam:UntagPolicy",
 			resource: func(c *call, in *untagPolicyIn) string { return in.PolicyArn },
 			context: func(c *call, in *untagPolicyIn, ctx *policy.Context) {
@@ -433,7 +433,7 @@ func policyTagOperations() []operation {
 				return nil, c.srv.IAM.UntagPolicy(c.ctx, c.account(), in.PolicyArn, in.TagKeys)
 			},
 		}),
-		op("ListPolicyTags", opSpec[listPolicyTagsIn]{
+		legacyOp("ListPolicyTags", opSpec[listPolicyTagsIn]{
 			action:   "iam:ListPolicyTags",
 			resource: func(c *call, in *listPolicyTagsIn) string { return in.PolicyArn },
 			handle: func(c *call, in *listPolicyTagsIn) (any, error) {

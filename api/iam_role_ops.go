@@ -138,7 +138,7 @@ type roleResult struct {
 func roleOperations() []operation {
 	roleARN := func(c *call, in *roleNameIn) string { return c.roleARN(in.RoleName) }
 	return []operation{
-		op("CreateRole", opSpec[createRoleIn]{
+		legacyOp("CreateRole", opSpec[createRoleIn]{
 			action:   "iam:CreateRole",
 			resource: func(c *call, in *createRoleIn) string { return entityARN(c, "role", in.Path, in.RoleName) },
 			context: func(c *call, in *createRoleIn, ctx *policy.Context) {
@@ -160,7 +160,7 @@ func roleOperations() []operation {
 				return roleResult{x}, nil
 			},
 		}),
-		op("GetRole", opSpec[roleNameIn]{
+		legacyOp("GetRole", opSpec[roleNameIn]{
 			action:   "iam:GetRole",
 			resource: roleARN,
 			handle: func(c *call, in *roleNameIn) (any, error) {
@@ -172,7 +172,7 @@ func roleOperations() []operation {
 				return roleResult{x}, err
 			},
 		}),
-		op("ListRoles", opSpec[listRolesIn]{
+		legacyOp("ListRoles", opSpec[listRolesIn]{
 			action: "iam:ListRoles",
 			handle: func(c *call, in *listRolesIn) (any, error) {
 				roles, err := c.srv.IAM.Roles(c.ctx, c.account(), in.PathPrefix)
@@ -198,28 +198,28 @@ func roleOperations() []operation {
 				return out, nil
 			},
 		}),
-		op("UpdateRole", opSpec[updateRoleIn]{
+		legacyOp("UpdateRole", opSpec[updateRoleIn]{
 			action:   "iam:UpdateRole",
 			resource: func(c *call, in *updateRoleIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *updateRoleIn) (any, error) {
 				return struct{}{}, c.srv.IAM.UpdateRole(c.ctx, c.account(), in.RoleName, in.Description, in.MaxSessionDuration)
 			},
 		}),
-		op("UpdateAssumeRolePolicy", opSpec[updateAssumeRolePolicyIn]{
+		legacyOp("UpdateAssumeRolePolicy", opSpec[updateAssumeRolePolicyIn]{
 			action:   "iam:UpdateAssumeRolePolicy",
 			resource: func(c *call, in *updateAssumeRolePolicyIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *updateAssumeRolePolicyIn) (any, error) {
 				return nil, c.srv.IAM.UpdateAssumeRolePolicy(c.ctx, c.account(), in.RoleName, in.PolicyDocument)
 			},
 		}),
-		op("DeleteRole", opSpec[roleNameIn]{
+		legacyOp("DeleteRole", opSpec[roleNameIn]{
 			action:   "iam:DeleteRole",
 			resource: roleARN,
 			handle: func(c *call, in *roleNameIn) (any, error) {
 				return nil, c.srv.IAM.DeleteRole(c.ctx, c.account(), in.RoleName)
 			},
 		}),
-		op("TagRole", opSpec[tagRoleIn]{
+		legacyOp("TagRole", opSpec[tagRoleIn]{
 			action:   "iam:TagRole",
 			resource: func(c *call, in *tagRoleIn) string { return c.roleARN(in.RoleName) },
 			context:  func(c *call, in *tagRoleIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
@@ -227,7 +227,7 @@ func roleOperations() []operation {
 				return nil, c.srv.IAM.TagRole(c.ctx, c.account(), in.RoleName, toTags(in.Tags))
 			},
 		}),
-		op("UntagRole", opSpec[untagRoleIn]{
+		legacyOp("UntagRole", opSpec[untagRoleIn]{
 			action:   "iam:UntagRole",
 			resource: func(c *call, in *untagRoleIn) string { return c.roleARN(in.RoleName) },
 			context: func(c *call, in *untagRoleIn, ctx *policy.Context) {
@@ -239,7 +239,7 @@ func roleOperations() []operation {
 				return nil, c.srv.IAM.UntagRole(c.ctx, c.account(), in.RoleName, in.TagKeys)
 			},
 		}),
-		op("ListRoleTags", opSpec[listRoleTagsIn]{
+		legacyOp("ListRoleTags", opSpec[listRoleTagsIn]{
 			action:   "iam:ListRoleTags",
 			resource: func(c *call, in *listRoleTagsIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *listRoleTagsIn) (any, error) {
@@ -250,7 +250,7 @@ func roleOperations() []operation {
 				return tagListOf(r.Tags, in.pageIn)
 			},
 		}),
-		op("PutRolePermissionsBoundary", opSpec[roleBoundaryIn]{
+		legacyOp("PutRolePermissionsBoundary", opSpec[roleBoundaryIn]{
 			action:   "iam:PutRolePermissionsBoundary",
 			resource: func(c *call, in *roleBoundaryIn) string { return c.roleARN(in.RoleName) },
 			context: func(c *call, in *roleBoundaryIn, ctx *policy.Context) {
@@ -260,14 +260,14 @@ func roleOperations() []operation {
 				return nil, c.srv.IAM.PutRolePermissionsBoundary(c.ctx, c.account(), in.RoleName, in.PermissionsBoundary)
 			},
 		}),
-		op("DeleteRolePermissionsBoundary", opSpec[roleNameIn]{
+		legacyOp("DeleteRolePermissionsBoundary", opSpec[roleNameIn]{
 			action:   "iam:DeleteRolePermissionsBoundary",
 			resource: roleARN,
 			handle: func(c *call, in *roleNameIn) (any, error) {
 				return nil, c.srv.IAM.DeleteRolePermissionsBoundary(c.ctx, c.account(), in.RoleName)
 			},
 		}),
-		op("AttachRolePolicy", opSpec[attachRoleIn]{
+		legacyOp("AttachRolePolicy", opSpec[attachRoleIn]{
 			action:   "iam:AttachRolePolicy",
 			resource: func(c *call, in *attachRoleIn) string { return c.roleARN(in.RoleName) },
 			context:  func(c *call, in *attachRoleIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -275,7 +275,7 @@ func roleOperations() []operation {
 				return nil, c.srv.IAM.AttachPolicy(c.ctx, c.account(), roleRef(in.RoleName), in.PolicyArn)
 			},
 		}),
-		op("DetachRolePolicy", opSpec[attachRoleIn]{
+		legacyOp("DetachRolePolicy", opSpec[attachRoleIn]{
 			action:   "iam:DetachRolePolicy",
 			resource: func(c *call, in *attachRoleIn) string { return c.roleARN(in.RoleName) },
 			context:  func(c *call, in *attachRoleIn, ctx *policy.Context) { ctx.Set("iam:PolicyARN", in.PolicyArn) },
@@ -283,7 +283,7 @@ func roleOperations() []operation {
 				return nil, c.srv.IAM.DetachPolicy(c.ctx, c.account(), roleRef(in.RoleName), in.PolicyArn)
 			},
 		}),
-		op("ListAttachedRolePolicies", opSpec[listAttachedRoleIn]{
+		legacyOp("ListAttachedRolePolicies", opSpec[listAttachedRoleIn]{
 			action:   "iam:ListAttachedRolePolicies",
 			resource: func(c *call, in *listAttachedRoleIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *listAttachedRoleIn) (any, error) {
@@ -294,14 +294,14 @@ func roleOperations() []operation {
 				return attachedListOf(ps, in.pageIn, c.caller.Account.ARNPartition())
 			},
 		}),
-		op("PutRolePolicy", opSpec[putRolePolicyIn]{
+		legacyOp("PutRolePolicy", opSpec[putRolePolicyIn]{
 			action:   "iam:PutRolePolicy",
 			resource: func(c *call, in *putRolePolicyIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *putRolePolicyIn) (any, error) {
 				return nil, c.srv.IAM.PutInlinePolicy(c.ctx, c.account(), roleRef(in.RoleName), in.PolicyName, in.PolicyDocument)
 			},
 		}),
-		op("GetRolePolicy", opSpec[rolePolicyIn]{
+		legacyOp("GetRolePolicy", opSpec[rolePolicyIn]{
 			action:   "iam:GetRolePolicy",
 			resource: func(c *call, in *rolePolicyIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *rolePolicyIn) (any, error) {
@@ -316,7 +316,7 @@ func roleOperations() []operation {
 				}{p.Owner.Name, p.Name, encodePolicyDocument(p.Document)}, nil
 			},
 		}),
-		op("ListRolePolicies", opSpec[listRolePoliciesIn]{
+		legacyOp("ListRolePolicies", opSpec[listRolePoliciesIn]{
 			action:   "iam:ListRolePolicies",
 			resource: func(c *call, in *listRolePoliciesIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *listRolePoliciesIn) (any, error) {
@@ -327,7 +327,7 @@ func roleOperations() []operation {
 				return policyNameListOf(names, in.pageIn)
 			},
 		}),
-		op("DeleteRolePolicy", opSpec[rolePolicyIn]{
+		legacyOp("DeleteRolePolicy", opSpec[rolePolicyIn]{
 			action:   "iam:DeleteRolePolicy",
 			resource: func(c *call, in *rolePolicyIn) string { return c.roleARN(in.RoleName) },
 			handle: func(c *call, in *rolePolicyIn) (any, error) {

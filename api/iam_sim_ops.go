@@ -201,7 +201,7 @@ func contextKeysResult(keys []string) any {
 
 func simulationOperations() []operation {
 	return []operation{
-		op("SimulatePrincipalPolicy", opSpec[simulatePrincipalIn]{
+		legacyOp("SimulatePrincipalPolicy", opSpec[simulatePrincipalIn]{
 			action:   "iam:SimulatePrincipalPolicy",
 			resource: func(c *call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
 			precheck: func(c *call, in *simulatePrincipalIn) error {
@@ -223,7 +223,7 @@ func simulationOperations() []operation {
 				return c.simulate(sim, in.pageIn)
 			},
 		}),
-		op("SimulateCustomPolicy", opSpec[simulateCustomIn]{
+		legacyOp("SimulateCustomPolicy", opSpec[simulateCustomIn]{
 			action: "iam:SimulateCustomPolicy",
 			precheck: func(c *call, in *simulateCustomIn) error {
 				var v constraints
@@ -240,7 +240,7 @@ func simulationOperations() []operation {
 				return c.simulate(sim, in.pageIn)
 			},
 		}),
-		op("GetContextKeysForPrincipalPolicy", opSpec[contextKeysPrincipalIn]{
+		legacyOp("GetContextKeysForPrincipalPolicy", opSpec[contextKeysPrincipalIn]{
 			action:   "iam:GetContextKeysForPrincipalPolicy",
 			resource: func(c *call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
 			precheck: func(c *call, in *contextKeysPrincipalIn) error {
@@ -265,7 +265,7 @@ func simulationOperations() []operation {
 				return contextKeysResult(keys), nil
 			},
 		}),
-		op("GetContextKeysForCustomPolicy", opSpec[contextKeysCustomIn]{
+		legacyOp("GetContextKeysForCustomPolicy", opSpec[contextKeysCustomIn]{
 			action: "iam:GetContextKeysForCustomPolicy",
 			precheck: func(c *call, in *contextKeysCustomIn) error {
 				var v constraints

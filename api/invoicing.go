@@ -16,8 +16,6 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/authz"
-	"github.com/gatehouse-dev/gatehouse/billing"
-	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
 // The AWS Invoicing API (invoicing/2024-12-01) on AWS's JSON 1.0
@@ -38,95 +36,6 @@ const (
 	// invoicePDFPath is where presigned invoice documents are served.
 	invoicePDFPath = "/_gatehouse/invoices/"
 )
-
-// json10Operation returns the operation an AWS JSON 1.0 request calls:
-// POST / with X-Amz-Target: <prefix>.<Op>.
-func json10Operation(svc service, r *http.Request) (string, error) {
-	target := r.Header.Get("X-Amz-Target")
-	prefix, name, ok := strings.Cut(target, ".")
-	if _, known := svc.ops[name]; !ok || !known || prefix != svc.jsonTarget || r.Method != http.MethodPost {
-		return "", gatehouse.Errorf("UnknownOperationException", "The operation %q is not supported by this service.", target)
-	}
-	return name, nil
-}
-
-// json10Codes turns Gatehouse's codes into JSON 1.0 exception names.
-var json10Codes = map[string]string{
-	gatehouse.EAccessDenied:           "AccessDeniedException",
-	gatehouse.ENoSuchEntity:           "ResourceNotFoundException",
-	gatehouse.EValidation:             "ValidationException",
-	gatehouse.EInvalidInput:           "ValidationException",
-	gatehouse.EServiceFailure:         "InternalServerException",
-	"InvalidClientTokenId":            "UnrecognizedClientException",
-	"SignatureDoesNotMatch":           "InvalidSignatureException",
-	"IncompleteSignature":             "IncompleteSignatureException",
-	"MissingAuthenticationToken":      "MissingAuthenticationTokenException",
-	"ExpiredToken":                    "ExpiredTokenException",
-	"RequestEntityTooLarge":           "ValidationException",
-	gatehouse.EConcurrentModification: "ThrottlingException",
-}
-
-// json10Error is the body of a JSON 1.0 error.
-type json10Error struct {
-	Type      string            `json:"__type"`
-	Message   string            `json:"message"`
-	Reason    string            `json:"reason,omitempty"`
-	FieldList []restJSONFieldIn `json:"fieldList,omitempty"`
-}
-
-// writeJSON10Error writes an Invoicing (JSON 1.0) error.
-func writeJSON10Error(w http.ResponseWriter, requestID, code, message string, err error) {
-	writeJSONError(w, requestID, code, message, err, invoicingErrorNS, "application/x-amz-json-1.0")
-}
-
-// writeJSONError writes an error of the AWS JSON protocols (1.0 and
-// 1.1): HTTP 500 for InternalServerException, 400 for every other
-// (client) error, as the model declares no HTTP status for its errors.
-// The __type is the code after the service's namespace ns (""
-// for none), or after AWS's front end's (com.amazon.coral.service#)
-// for the errors the front end answers: unknown operations and
-// authentication failures.
-func writeJSONError(w http.ResponseWriter, requestID, code, message string, err error, ns, contentType string) {
-	if c, ok := json10Codes[code]; ok {
-		code = c
-	}
-	status := http.StatusBadRequest
-	if code == "InternalServerException" {
-		status = http.StatusInternalServerError
-	}
-	if code == "UnknownOperationException" || strings.HasSuffix(code, "SignatureException") ||
-		code == "UnrecognizedClientException" || code == "MissingAuthenticationTokenException" || code == "ExpiredTokenException" {
-		ns = "com.amazon.coral.service#"
-	}
-	body := json10Error{Type: ns + code, Message: message}
-	var ve *gatehouse.ValidationError
-	if code == "ValidationException" && errors.As(err, &ve) {
-		body.Reason = ve.Reason
-		for _, f := range ve.Fields {
-			body.FieldList = append(body.FieldList, restJSONFieldIn(f))
-		}
-	}
-	b, _ := marshalJSON(body)
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.WriteHeader(status)
-	w.Write(b)
-}
-
-// writeJSON10Result writes a successful JSON 1.0 response; nil is {}.
-func writeJSON10Result(w http.ResponseWriter, requestID string, result any) error {
-	b := []byte("{}")
-	if result != nil {
-		var err error
-		if b, err = marshalJSON(result); err != nil {
-			return err
-		}
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.0")
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.Write(b)
-	return nil
-}
 
 // epochTime is a JSON 1.0 timestamp: epoch seconds, as a number.
 type epochTime struct{ time.Time }
@@ -244,81 +153,13 @@ func billingOp[In any](name, action string, handle func(c *call, in *In) (any, e
 		if err := c.decode(in); err != nil {
 			return nil, err
 		}
-		if err := c.authorizeBilling(action, "*"); err != nil {
+		o := authz.Operation{Request: authz.Request{Action: action, Resource: "*", Revision: c.rev}, Billing: authz.BillingGated, Time: c.srv.now()}
+		c.globalContext(&o.Context)
+		if err := c.srv.Authz.Check(c.ctx, c.caller, &o); err != nil {
 			return nil, err
 		}
 		return handle(c, in)
 	}}
-}
-
-// billingModel returns the billing permission model in force for the
-// caller's account: its pinned model (Account.BillingPermissions), or
-// under auto ("" or "auto") the one its creation date decides
-// (billing.EffectiveModel). An unknown stored value counts as auto.
-func (c *call) billingModel() billing.PermissionModel {
-	pinned, _ := billing.ParsePermissionModel(c.caller.Account.BillingPermissions)
-	return billing.EffectiveModel(c.caller.Account.CreatedAt, pinned, c.srv.now())
-}
-
-// billingAccessMessage words the denial of a billing operation to an IAM
-// principal while the account's "IAM user and role access to Billing
-// information" switch is off. The wording is Gatehouse's (AWS documents
-// the switch in console terms only, aws-reference §2).
-func billingAccessMessage(principalARN, action, resource, accountID string) string {
-	return "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource +
-		" because IAM user and role access to Billing information is not activated for account " + accountID +
-		" (only the root user can activate it)"
-}
-
-// authorizeBilling is the one place billing operations are authorized.
-// fineGrained is the operation's fine-grained action (invoicing:...).
-// It applies the IAM billing access switch and the permission model;
-// see authorizeBillingRequest.
-func (c *call) authorizeBilling(fineGrained, resource string) error {
-	req := &authz.Request{Action: fineGrained, Resource: resource, Revision: c.rev}
-	c.globalContext(&req.Context)
-	return c.authorizeBillingRequest(req, true)
-}
-
-// authorizeBillingRequest authorizes a billing-family request whose
-// Action is the operation's fine-grained action and whose Resource,
-// Context and resource policy are filled in (the op runner calls it for
-// opSpec.billing operations; authorizeBilling for the invoicing table).
-//
-//   - With gate, while the account's IAM billing access switch is off,
-//     every IAM user and role session is denied whatever its policies
-//     (billingAccessMessage); root is unaffected.
-//   - Otherwise the request is authorized against billing.RequiredActions
-//     of the account's model: the fine-grained action itself, or under the
-//     legacy model the retired actions whose mapping contains it. Each
-//     candidate is decided by the authz engine; the request is allowed if
-//     any is, and denied with the first candidate's message otherwise.
-func (c *call) authorizeBillingRequest(req *authz.Request, gate bool) error {
-	candidates := billing.RequiredActions(c.billingModel(), req.Action)
-	if gate && !c.caller.IsRoot() && !c.caller.Account.IAMBillingAccess {
-		err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", billingAccessMessage(c.caller.ARN(), candidates[0], req.Resource, c.account()))
-		auditDecision(c.ctx, req.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
-		return err
-	}
-	var firstErr error
-	var firstDecision policy.Decision
-	for i, action := range candidates {
-		r := *req
-		r.Action = action
-		d, err := c.srv.Authz.Authorize(c.ctx, c.caller, &r)
-		if err == nil {
-			auditDecision(c.ctx, r.Resource, d, nil)
-			return nil
-		}
-		if gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
-			return err
-		}
-		if i == 0 {
-			firstErr, firstDecision = err, d
-		}
-	}
-	auditDecision(c.ctx, req.Resource, firstDecision, firstErr)
-	return firstErr
 }
 
 // invoiceEntityMessage words the denial of a root-only tax invoice
@@ -466,11 +307,9 @@ func getInvoicePDF(c *call, in *getInvoicePDFIn) (any, error) {
 			resource = rec.Resource
 		}
 		if !c.caller.IsRoot() {
-			err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", invoiceEntityMessage(c.caller.ARN(), inv))
-			auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
-			return nil, err
+			return nil, authz.Deny(c.ctx, resource, invoiceEntityMessage(c.caller.ARN(), inv))
 		}
-		if err := c.requireConsoleSignIn("invoicing:GetInvoicePDF", resource); err != nil {
+		if err := c.srv.Authz.RequireConsoleSignIn(c.ctx, c.caller, "invoicing:GetInvoicePDF", resource); err != nil {
 			return nil, err
 		}
 	}

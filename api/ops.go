@@ -77,36 +77,16 @@ type opSpec[In any] struct {
 	// its console, behind the root password and MFA, never to an access
 	// key (docs/root-tasks.md).
 	consoleOnly bool
-	// billing makes action a billing-family action: the op runner
-	// authorizes it through authorizeBilling (the account's billing
-	// permission model, and with billingGated the IAM billing access
-	// switch) instead of plain Authorize.
-	billing billingAuth
-	// grantedToUsers, when set and true for a request that no policy
-	// allows (an implicit deny; an explicit deny still refuses), allows
-	// it: the account's password policy grants IAM users some actions on
-	// themselves (AllowUsersToChangePassword).
-	grantedToUsers func(c *call, in *In) bool
-	handle         func(c *call, in *In) (any, error)
+	// billing makes action a billing-family action (authz.Operation.Billing).
+	billing authz.BillingGate
+	// selfGrant lets the account's password policy allow the action to
+	// an IAM user (authz.Operation.SelfGrant).
+	selfGrant bool
+	handle    func(c *call, in *In) (any, error)
 }
 
-// billingAuth says how an operation takes part in billing authorization.
-type billingAuth int
-
-const (
-	// notBilling: authorized for its action alone.
-	notBilling billingAuth = iota
-	// billingModelOnly: authorized for the actions the account's billing
-	// permission model requires (billing.RequiredActions), without the
-	// IAM billing access switch (Account API operations, docs/invoicing.md).
-	billingModelOnly
-	// billingGated: the IAM billing access switch, then the permission
-	// model (billing console data: invoicing, tax settings).
-	billingGated
-)
-
-// op builds an operation row from a typed spec: decode, authorize, handle.
-func op[In any](name string, spec opSpec[In]) operation {
+// legacyOp builds an operation row from a typed spec: decode, authorize, handle.
+func legacyOp[In any](name string, spec opSpec[In]) operation {
 	return operation{name: name, rootOnly: spec.rootOnly, consoleOnly: spec.consoleOnly, run: func(c *call) (any, error) {
 		in := new(In)
 		var err error
@@ -124,105 +104,36 @@ func op[In any](name string, spec opSpec[In]) operation {
 			}
 		}
 		if spec.action != "" {
-			req := &authz.Request{Action: spec.action, Resource: "*", Revision: c.rev}
+			o := authz.Operation{
+				Request:     authz.Request{Action: spec.action, Resource: "*", Revision: c.rev},
+				RootOnly:    spec.rootOnly,
+				ConsoleOnly: spec.consoleOnly,
+				Billing:     spec.billing,
+				SelfGrant:   spec.selfGrant,
+				Time:        c.srv.now(),
+			}
 			if spec.resource != nil {
-				req.Resource = spec.resource(c, in)
+				o.Resource = spec.resource(c, in)
 			}
 			if spec.resourcePolicy != nil {
-				spec.resourcePolicy(c, in, req)
+				spec.resourcePolicy(c, in, &o.Request)
 			}
-			if spec.rootOnly && !c.caller.IsRoot() {
-				err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", rootOnlyMessage(c.caller.ARN(), req.Action, req.Resource))
-				auditDecision(c.ctx, req.Resource, policy.Decision{Result: policy.ExplicitDeny}, err)
-				return nil, err
-			}
-			if spec.consoleOnly {
-				if err := c.requireConsoleSignIn(req.Action, req.Resource); err != nil {
-					return nil, err
-				}
-			}
-			c.globalContext(&req.Context)
+			c.globalContext(&o.Context)
 			if spec.context != nil {
-				spec.context(c, in, &req.Context)
+				spec.context(c, in, &o.Context)
 			}
-			if spec.billing != notBilling {
-				if err := c.authorizeBillingRequest(req, spec.billing == billingGated); err != nil {
-					return nil, err
-				}
-				return spec.handle(c, in)
-			}
-			d, err := c.srv.Authz.Authorize(c.ctx, c.caller, req)
-			if err != nil && d.Result == policy.ImplicitDeny && gatehouse.ErrorCode(err) == gatehouse.EAccessDenied &&
-				spec.grantedToUsers != nil && spec.grantedToUsers(c, in) {
-				d, err = policy.Decision{Result: policy.Allowed}, nil
-			}
-			auditDecision(c.ctx, req.Resource, d, err)
-			if err != nil {
-				return nil, err
-			}
-			var more []authz.Request
 			if spec.also != nil {
-				for _, resource := range spec.also(c, in) {
-					r := *req
-					r.Resource = resource
-					more = append(more, r)
-				}
+				o.AlsoResources = spec.also(c, in)
 			}
 			if spec.alsoActions != nil {
-				for _, action := range spec.alsoActions(c, in) {
-					r := *req
-					r.Action = action
-					more = append(more, r)
-				}
+				o.AlsoActions = spec.alsoActions(c, in)
 			}
-			for i := range more {
-				if d, err := c.srv.Authz.Authorize(c.ctx, c.caller, &more[i]); err != nil {
-					auditDecision(c.ctx, more[i].Resource, d, err)
-					return nil, err
-				}
+			if err := c.srv.Authz.Check(c.ctx, c.caller, &o); err != nil {
+				return nil, err
 			}
 		}
 		return spec.handle(c, in)
 	}}
-}
-
-// requireConsoleSignIn refuses, with an audited explicit deny, a root
-// caller that did not sign in (its long-term access key, or a
-// GetSessionToken session), and a sign-in without MFA while root has an
-// MFA device.
-func (c *call) requireConsoleSignIn(action, resource string) error {
-	s := c.caller.Session
-	var msg string
-	switch {
-	case s == nil || !s.SignIn:
-		msg = "This task is done only when you sign in as the root user: run 'gatehouse root sign-in' with the root " +
-			"email and password (and an MFA code when root has an MFA device) and use the session it prints; " +
-			"a root access key cannot do it."
-	case !s.MFAAuthenticated:
-		has, err := c.srv.rootHasMFA(c.ctx, c.account())
-		if err != nil {
-			return err
-		}
-		if !has {
-			return nil
-		}
-		msg = "This task needs a root sign-in with MFA: the root user has an MFA device, so sign in again with " +
-			"'gatehouse root sign-in --mfa-code CODE'."
-	default:
-		return nil
-	}
-	err := gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to perform: %s on resource: %s. %s",
-		c.caller.ARN(), action, resource, msg)
-	auditDecision(c.ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
-	return err
-}
-
-// rootOnlyMessage words the denial of a root-only operation to an IAM
-// principal. The wording is Gatehouse's: AWS offers these tasks in its
-// console only and prints no such API error.
-func rootOnlyMessage(principalARN, action, resource string) string {
-	return "User: " + principalARN + " is not authorized to perform: " + action + " on resource: " + resource +
-		" because this action requires the account's root user"
 }
 
 // globalContext sets the global condition keys every request carries

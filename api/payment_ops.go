@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 )
 
@@ -67,6 +68,6 @@ func paymentOperations() []operation {
 // no resource types, so the resource is "*".
 func paymentsOp[In any](name, action string, spec opSpec[In]) operation {
 	spec.action = action
-	spec.billing = billingGated
-	return op(name, spec)
+	spec.billing = authz.BillingGated
+	return legacyOp(name, spec)
 }

@@ -64,7 +64,7 @@ func rootTaskOp[In any](name string, access taskAccess, spec opSpec[In]) operati
 	spec.resource = func(c *call, _ *In) string { return c.caller.Account.RootARN() }
 	spec.rootOnly = access != byPolicy
 	spec.consoleOnly = access == consoleOnly
-	return op(name, spec)
+	return legacyOp(name, spec)
 }
 
 // checkAccountOpen refuses every request of a closed account's principals

@@ -23,6 +23,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/account"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
@@ -125,7 +126,7 @@ func (s *Server) recordKeyUse(ctx context.Context, keyID, service, region string
 type service struct {
 	namespace string
 	version   string
-	ops       map[string]operation
+	ops       map[string]op.Row
 	restJSON  bool // the AWS REST-JSON protocol (api/restjson.go), else Query
 	// opPaths: REST-JSON paths are /<OperationName> (Tax Settings), not
 	// /<lowerCamelName>; errorCode: REST-JSON errors carry errorCode.
@@ -162,26 +163,28 @@ func (s *Server) init() {
 			s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now}
 		}
 		s.services = map[string]service{
-			"iam":     {namespace: iamNamespace, version: "2010-05-08", ops: opTable(iamOperations())},
-			"sts":     {namespace: stsNamespace, version: "2011-06-15", ops: opTable(stsOperations())},
-			"account": {version: "2021-02-01", ops: opTable(accountMgmtOperations()), restJSON: true},
+			"iam":     {namespace: iamNamespace, version: "2010-05-08", ops: op.Table(s.legacyRows(iamOperations()))},
+			"sts":     {namespace: stsNamespace, version: "2011-06-15", ops: op.Table(s.legacyRows(stsOperations()))},
+			"account": {version: "2021-02-01", ops: op.Table(s.legacyRows(accountMgmtOperations())), restJSON: true},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
-			"gatehouse": {version: rootTasksVersion, ops: opTable(rootTaskOperations()), restJSON: true},
-			"tax":       {version: taxVersion, ops: opTable(taxOperations()), restJSON: true, opPaths: true, errorCode: true},
-			"invoicing": {version: invoicingVersion, ops: opTable(invoicingOperations()), jsonTarget: invoicingTargetPrefix},
+			"gatehouse": {version: rootTasksVersion, ops: op.Table(s.legacyRows(rootTaskOperations())), restJSON: true},
+			"tax":       {version: taxVersion, ops: op.Table(s.legacyRows(taxOperations())), restJSON: true, opPaths: true, errorCode: true},
+			"invoicing": {version: invoicingVersion, ops: op.Table(s.legacyRows(invoicingOperations())), jsonTarget: invoicingTargetPrefix},
 		}
 	})
 }
 
-func opTable(ops []operation) map[string]operation {
-	m := make(map[string]operation, len(ops))
-	for _, o := range ops {
-		if _, dup := m[o.name]; dup {
-			panic("api: duplicate operation " + o.name) // a programming error, caught by tests
-		}
-		m[o.name] = o
+// legacyRows runs the rows still built with the api-internal opSpec as
+// op.Rows.
+func (s *Server) legacyRows(ops []operation) []op.Row {
+	rows := make([]op.Row, len(ops))
+	for i, o := range ops {
+		rows[i] = op.Row{Name: o.name, RootOnly: o.rootOnly, ConsoleOnly: o.consoleOnly, Run: func(oc *op.Call) (any, error) {
+			return o.run(&call{ctx: oc.Ctx, srv: s, rev: oc.Rev, caller: oc.Caller, decode: oc.Decode, requestID: oc.RequestID,
+				region: oc.Region, sourceIP: oc.SourceIP, userAgent: oc.UserAgent, secure: oc.Secure, baseURL: oc.BaseURL})
+		}}
 	}
-	return m
+	return rows
 }
 
 // Handler returns the server's HTTP handler.
@@ -260,7 +263,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	var principal, action, svcName, keyID, code string
 	// The operation as the metrics name it: set once the request names an
 	// operation of a served service; root once the caller is known.
-	var served *operation
+	var served *op.Row
 	var root bool
 	defer func() {
 		elapsed := s.now().Sub(start)
@@ -271,7 +274,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		if s.Observer != nil {
 			var service, operation string
 			if served != nil {
-				service, operation = svcName, served.name
+				service, operation = svcName, served.Name
 			}
 			s.Observer.ObserveRequest(service, operation, code, root, elapsed)
 		}
@@ -356,16 +359,19 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	if caller.Session == nil { // last use is kept for long-term access keys only
 		s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
 	}
-	c := &call{
-		ctx: ctx, srv: s, rev: rev, caller: caller, form: form, decode: decode, requestID: reqID, region: auth.Region,
-		sourceIP: sourceIP(r), userAgent: r.UserAgent(), secure: r.TLS != nil, baseURL: baseURL(r),
+	if decode == nil {
+		decode = func(v any) error { return decodeQuery(form, v) }
+	}
+	c := &op.Call{
+		Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID, Region: auth.Region,
+		SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Secure: r.TLS != nil, BaseURL: baseURL(r), Clock: s.Now,
 	}
 	if auth.Service == "iam" {
 		// IAM is global: aws:RequestedRegion is its partition's us-east-1
 		// (us-gov-west-1 in GovCloud), whatever region the client signed.
-		c.region = globalRegion[caller.Account.ARNPartition()]
+		c.Region = globalRegion[caller.Account.ARNPartition()]
 	}
-	result, err := o.run(c)
+	result, err := o.Run(c)
 	if err != nil {
 		fail(err)
 		return

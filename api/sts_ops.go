@@ -9,7 +9,7 @@ func stsOperations() []operation {
 	return append(stsSessionOperations(), []operation{
 		// GetCallerIdentity needs no permission and works even under an
 		// explicit deny (aws-reference §5.3).
-		op("GetCallerIdentity", opSpec[emptyIn]{
+		legacyOp("GetCallerIdentity", opSpec[emptyIn]{
 			handle: func(c *call, in *emptyIn) (any, error) {
 				return struct {
 					UserID  string `xml:"UserId"`

@@ -152,7 +152,7 @@ func (c *call) targetRole(roleARN string) *gatehouse.Role {
 
 func stsSessionOperations() []operation {
 	return []operation{
-		op("AssumeRole", opSpec[assumeRoleIn]{
+		legacyOp("AssumeRole", opSpec[assumeRoleIn]{
 			action: "sts:AssumeRole",
 			precheck: func(c *call, in *assumeRoleIn) error {
 				if err := sts.CheckAssumeRoleParams(in.RoleSessionName, in.DurationSeconds, in.Policy, len(in.PolicyArns)); err != nil {
@@ -253,7 +253,7 @@ func stsSessionOperations() []operation {
 		}),
 		// GetSessionToken needs no permission; it refuses session
 		// credentials.
-		op("GetSessionToken", opSpec[getSessionTokenIn]{
+		legacyOp("GetSessionToken", opSpec[getSessionTokenIn]{
 			precheck: func(c *call, in *getSessionTokenIn) error {
 				if c.caller.Session != nil {
 					return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call GetSessionToken with session credentials")
@@ -278,7 +278,7 @@ func stsSessionOperations() []operation {
 				}{toCredentialsXML(cr)}, nil
 			},
 		}),
-		op("GetAccessKeyInfo", opSpec[accessKeyInfoIn]{
+		legacyOp("GetAccessKeyInfo", opSpec[accessKeyInfoIn]{
 			action: "sts:GetAccessKeyInfo",
 			handle: func(c *call, in *accessKeyInfoIn) (any, error) {
 				account, err := c.srv.keyAccount(c.ctx, in.AccessKeyId)

@@ -2,12 +2,11 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
-	"net/http"
 	"regexp"
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/authz"
 )
 
 // The Tax Settings API (taxsettings/2018-05-10, signing name "tax"),
@@ -134,14 +133,14 @@ func validTaxEntry(e *taxRegistrationEntry) error {
 }
 
 // taxOp builds a row of the Tax Settings table. Tax settings are billing
-// console data: every row is billingGated (the IAM billing access switch,
+// console data: every row is authz.BillingGated (the IAM billing access switch,
 // then the account's billing permission model).
 func taxOp[In any](name, action string, accountID func(*In) string, spec opSpec[In]) operation {
 	spec.action = "tax:" + action
-	spec.billing = billingGated
+	spec.billing = authz.BillingGated
 	spec.resource = func(*call, *In) string { return "*" }
 	spec.precheck = func(c *call, in *In) error { return checkAccountID(c, spec.action, accountID(in), true) }
-	return op(name, spec)
+	return legacyOp(name, spec)
 }
 
 func (c *call) taxRegistration() (*taxRegistrationOut, error) {
@@ -234,53 +233,4 @@ func taxOperations() []operation {
 				},
 			}),
 	}
-}
-
-// taxStatus holds the statuses of the taxsettings model (2018-05-10)
-// that differ from those of the other REST-JSON services
-// (restJSONStatus): its AccessDeniedException is 401, not 403.
-var taxStatus = map[string]int{
-	"AccessDeniedException":              http.StatusUnauthorized,
-	"CaseCreationLimitExceededException": http.StatusRequestEntityTooLarge,
-}
-
-// writeTaxError writes a Tax Settings error: {"errorCode", "message"}
-// and, for ValidationException, "fieldList" of names.
-func writeTaxError(w http.ResponseWriter, requestID, code, message string, err error) {
-	if c, ok := restJSONCodes[code]; ok {
-		code = c
-	}
-	status, ok := taxStatus[code]
-	if !ok {
-		status, ok = restJSONStatus[code]
-	}
-	if !ok {
-		status = statusOf(code)
-	}
-	type field struct {
-		Name string `json:"name"`
-	}
-	body := struct {
-		ErrorCode string  `json:"errorCode"`
-		Message   string  `json:"message"`
-		FieldList []field `json:"fieldList,omitempty"`
-	}{ErrorCode: strings.TrimSuffix(code, "Exception"), Message: message}
-	var ve *gatehouse.ValidationError
-	if code == "ValidationException" {
-		body.ErrorCode = "FieldValidationFailed"
-		if errors.As(err, &ve) {
-			if ve.Reason == "MissingInput" || ve.Reason == "InvalidToken" {
-				body.ErrorCode = ve.Reason
-			}
-			for _, f := range ve.Fields {
-				body.FieldList = append(body.FieldList, field{f.Name})
-			}
-		}
-	}
-	b, _ := marshalJSON(body)
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.Header().Set("X-Amzn-Errortype", code)
-	w.WriteHeader(status)
-	w.Write(b)
 }
