@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
@@ -23,77 +24,77 @@ type policyDetailXML struct {
 }
 
 type userDetailXML struct {
-	Path                    string                     `xml:"Path"`
-	UserName                string                     `xml:"UserName"`
-	UserID                  string                     `xml:"UserId"`
-	Arn                     string                     `xml:"Arn"`
-	CreateDate              awsTime                    `xml:"CreateDate"`
-	UserPolicyList          members[policyDetailXML]   `xml:"UserPolicyList"`
-	GroupList               members[string]            `xml:"GroupList"`
-	AttachedManagedPolicies members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
-	PermissionsBoundary     *boundaryXML               `xml:"PermissionsBoundary,omitempty"`
-	Tags                    members[tagXML]            `xml:"Tags"`
+	Path                    string                        `xml:"Path"`
+	UserName                string                        `xml:"UserName"`
+	UserID                  string                        `xml:"UserId"`
+	Arn                     string                        `xml:"Arn"`
+	CreateDate              query.Time                    `xml:"CreateDate"`
+	UserPolicyList          query.List[policyDetailXML]   `xml:"UserPolicyList"`
+	GroupList               query.List[string]            `xml:"GroupList"`
+	AttachedManagedPolicies query.List[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+	PermissionsBoundary     *boundaryXML                  `xml:"PermissionsBoundary,omitempty"`
+	Tags                    query.List[tagXML]            `xml:"Tags"`
 }
 
 type groupDetailXML struct {
-	Path                    string                     `xml:"Path"`
-	GroupName               string                     `xml:"GroupName"`
-	GroupID                 string                     `xml:"GroupId"`
-	Arn                     string                     `xml:"Arn"`
-	CreateDate              awsTime                    `xml:"CreateDate"`
-	GroupPolicyList         members[policyDetailXML]   `xml:"GroupPolicyList"`
-	AttachedManagedPolicies members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+	Path                    string                        `xml:"Path"`
+	GroupName               string                        `xml:"GroupName"`
+	GroupID                 string                        `xml:"GroupId"`
+	Arn                     string                        `xml:"Arn"`
+	CreateDate              query.Time                    `xml:"CreateDate"`
+	GroupPolicyList         query.List[policyDetailXML]   `xml:"GroupPolicyList"`
+	AttachedManagedPolicies query.List[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
 }
 
 type roleDetailXML struct {
-	Path                     string                     `xml:"Path"`
-	RoleName                 string                     `xml:"RoleName"`
-	RoleID                   string                     `xml:"RoleId"`
-	Arn                      string                     `xml:"Arn"`
-	CreateDate               awsTime                    `xml:"CreateDate"`
-	AssumeRolePolicyDocument string                     `xml:"AssumeRolePolicyDocument"`
-	InstanceProfileList      members[struct{}]          `xml:"InstanceProfileList"` // Gatehouse has no instance profiles
-	RolePolicyList           members[policyDetailXML]   `xml:"RolePolicyList"`
-	AttachedManagedPolicies  members[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
-	PermissionsBoundary      *boundaryXML               `xml:"PermissionsBoundary,omitempty"`
-	Tags                     members[tagXML]            `xml:"Tags"`
-	RoleLastUsed             *roleLastUsed              `xml:"RoleLastUsed"`
+	Path                     string                        `xml:"Path"`
+	RoleName                 string                        `xml:"RoleName"`
+	RoleID                   string                        `xml:"RoleId"`
+	Arn                      string                        `xml:"Arn"`
+	CreateDate               query.Time                    `xml:"CreateDate"`
+	AssumeRolePolicyDocument string                        `xml:"AssumeRolePolicyDocument"`
+	InstanceProfileList      query.List[struct{}]          `xml:"InstanceProfileList"` // Gatehouse has no instance profiles
+	RolePolicyList           query.List[policyDetailXML]   `xml:"RolePolicyList"`
+	AttachedManagedPolicies  query.List[attachedPolicyXML] `xml:"AttachedManagedPolicies"`
+	PermissionsBoundary      *boundaryXML                  `xml:"PermissionsBoundary,omitempty"`
+	Tags                     query.List[tagXML]            `xml:"Tags"`
+	RoleLastUsed             *roleLastUsed                 `xml:"RoleLastUsed"`
 }
 
 type managedPolicyDetailXML struct {
-	PolicyName                    string                    `xml:"PolicyName"`
-	PolicyID                      string                    `xml:"PolicyId"`
-	Arn                           string                    `xml:"Arn"`
-	Path                          string                    `xml:"Path"`
-	DefaultVersionID              string                    `xml:"DefaultVersionId"`
-	AttachmentCount               int                       `xml:"AttachmentCount"`
-	PermissionsBoundaryUsageCount int                       `xml:"PermissionsBoundaryUsageCount"`
-	IsAttachable                  bool                      `xml:"IsAttachable"`
-	Description                   string                    `xml:"Description,omitempty"`
-	CreateDate                    awsTime                   `xml:"CreateDate"`
-	UpdateDate                    awsTime                   `xml:"UpdateDate"`
-	PolicyVersionList             members[policyVersionXML] `xml:"PolicyVersionList"`
+	PolicyName                    string                       `xml:"PolicyName"`
+	PolicyID                      string                       `xml:"PolicyId"`
+	Arn                           string                       `xml:"Arn"`
+	Path                          string                       `xml:"Path"`
+	DefaultVersionID              string                       `xml:"DefaultVersionId"`
+	AttachmentCount               int                          `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int                          `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool                         `xml:"IsAttachable"`
+	Description                   string                       `xml:"Description,omitempty"`
+	CreateDate                    query.Time                   `xml:"CreateDate"`
+	UpdateDate                    query.Time                   `xml:"UpdateDate"`
+	PolicyVersionList             query.List[policyVersionXML] `xml:"PolicyVersionList"`
 }
 
 type authDetailsXML struct {
-	UserDetailList  members[userDetailXML]          `xml:"UserDetailList"`
-	GroupDetailList members[groupDetailXML]         `xml:"GroupDetailList"`
-	RoleDetailList  members[roleDetailXML]          `xml:"RoleDetailList"`
-	Policies        members[managedPolicyDetailXML] `xml:"Policies"`
-	IsTruncated     bool                            `xml:"IsTruncated"`
-	Marker          string                          `xml:"Marker,omitempty"`
+	UserDetailList  query.List[userDetailXML]          `xml:"UserDetailList"`
+	GroupDetailList query.List[groupDetailXML]         `xml:"GroupDetailList"`
+	RoleDetailList  query.List[roleDetailXML]          `xml:"RoleDetailList"`
+	Policies        query.List[managedPolicyDetailXML] `xml:"Policies"`
+	IsTruncated     bool                               `xml:"IsTruncated"`
+	Marker          string                             `xml:"Marker,omitempty"`
 }
 
-func inlineXML(ps []*gatehouse.InlinePolicy) members[policyDetailXML] {
-	out := members[policyDetailXML]{}
+func inlineXML(ps []*gatehouse.InlinePolicy) query.List[policyDetailXML] {
+	out := query.List[policyDetailXML]{}
 	for _, p := range ps {
 		out = append(out, policyDetailXML{p.Name, encodePolicyDocument(p.Document)})
 	}
 	return out
 }
 
-func attachedXML(ps []*gatehouse.ManagedPolicy, partition string) members[attachedPolicyXML] {
-	out := members[attachedPolicyXML]{}
+func attachedXML(ps []*gatehouse.ManagedPolicy, partition string) query.List[attachedPolicyXML] {
+	out := query.List[attachedPolicyXML]{}
 	for _, p := range ps {
 		out = append(out, attachedPolicyXML{p.Name, policyARNIn(p, partition)})
 	}
@@ -127,22 +128,22 @@ func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition st
 	if err != nil {
 		return nil, err
 	}
-	out := &authDetailsXML{UserDetailList: members[userDetailXML]{}, GroupDetailList: members[groupDetailXML]{},
-		RoleDetailList: members[roleDetailXML]{}, Policies: members[managedPolicyDetailXML]{}, IsTruncated: truncated, Marker: next}
+	out := &authDetailsXML{UserDetailList: query.List[userDetailXML]{}, GroupDetailList: query.List[groupDetailXML]{},
+		RoleDetailList: query.List[roleDetailXML]{}, Policies: query.List[managedPolicyDetailXML]{}, IsTruncated: truncated, Marker: next}
 	for _, item := range pg {
 		switch x := item.(type) {
 		case iam.UserDetail:
 			u := x.User
 			out.UserDetailList = append(out.UserDetailList, userDetailXML{
-				Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt),
-				UserPolicyList: inlineXML(x.Inline), GroupList: append(members[string]{}, x.Groups...),
+				Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: query.Time(u.CreatedAt),
+				UserPolicyList: inlineXML(x.Inline), GroupList: append(query.List[string]{}, x.Groups...),
 				AttachedManagedPolicies: attachedXML(x.Attached, partition), PermissionsBoundary: boundaryOf(u.PermissionsBoundary),
 				Tags: tagsXML(u.Tags),
 			})
 		case iam.GroupDetail:
 			g := x.Group
 			out.GroupDetailList = append(out.GroupDetailList, groupDetailXML{
-				Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(), CreateDate: awsTime(g.CreatedAt),
+				Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(), CreateDate: query.Time(g.CreatedAt),
 				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 			})
 		case iam.RoleDetail:
@@ -152,16 +153,16 @@ func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition st
 			}
 			out.RoleDetailList = append(out.RoleDetailList, roleDetailXML{
 				Path: r.Path, RoleName: r.RoleName, RoleID: r.RoleID, Arn: r.Arn, CreateDate: r.CreateDate,
-				AssumeRolePolicyDocument: r.AssumeRolePolicyDocument, InstanceProfileList: members[struct{}]{},
+				AssumeRolePolicyDocument: r.AssumeRolePolicyDocument, InstanceProfileList: query.List[struct{}]{},
 				RolePolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 				PermissionsBoundary: r.PermissionsBoundary, Tags: r.Tags, RoleLastUsed: r.RoleLastUsed,
 			})
 		case iam.PolicyDetail:
 			p := toPolicyXML(x.PolicyInfo, true, partition)
-			versions := members[policyVersionXML]{}
+			versions := query.List[policyVersionXML]{}
 			for _, v := range x.Versions {
 				versions = append(versions, policyVersionXML{encodePolicyDocument(v.Document), v.VersionID,
-					v.VersionID == x.DefaultVersionID, awsTime(v.CreatedAt)})
+					v.VersionID == x.DefaultVersionID, query.Time(v.CreatedAt)})
 			}
 			out.Policies = append(out.Policies, managedPolicyDetailXML{
 				PolicyName: p.PolicyName, PolicyID: p.PolicyID, Arn: p.Arn, Path: p.Path, DefaultVersionID: p.DefaultVersionID,
@@ -197,10 +198,10 @@ func authDetailsOperations() []operation {
 					return nil, err
 				}
 				return struct {
-					Content       string  `xml:"Content"`
-					ReportFormat  string  `xml:"ReportFormat"`
-					GeneratedTime awsTime `xml:"GeneratedTime"`
-				}{base64.StdEncoding.EncodeToString(r.Content), "text/csv", awsTime(r.GeneratedAt)}, nil
+					Content       string     `xml:"Content"`
+					ReportFormat  string     `xml:"ReportFormat"`
+					GeneratedTime query.Time `xml:"GeneratedTime"`
+				}{base64.StdEncoding.EncodeToString(r.Content), "text/csv", query.Time(r.GeneratedAt)}, nil
 			},
 		}),
 		legacyOp("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{

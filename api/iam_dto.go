@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
@@ -12,8 +13,8 @@ type tagXML struct {
 	Value string `xml:"Value"`
 }
 
-func tagsXML(tags []gatehouse.Tag) members[tagXML] {
-	out := make(members[tagXML], len(tags))
+func tagsXML(tags []gatehouse.Tag) query.List[tagXML] {
+	out := make(query.List[tagXML], len(tags))
 	for i, t := range tags {
 		out[i] = tagXML{t.Key, t.Value}
 	}
@@ -27,9 +28,9 @@ func tagListOf(tags []gatehouse.Tag, in pageIn) (any, error) {
 		return nil, err
 	}
 	return struct {
-		Tags        members[tagXML] `xml:"Tags"`
-		IsTruncated bool            `xml:"IsTruncated"`
-		Marker      string          `xml:"Marker,omitempty"`
+		Tags        query.List[tagXML] `xml:"Tags"`
+		IsTruncated bool               `xml:"IsTruncated"`
+		Marker      string             `xml:"Marker,omitempty"`
 	}{tagsXML(pg), trunc, next}, nil
 }
 
@@ -41,19 +42,19 @@ type boundaryXML struct {
 // userXML is a User. Path and UserName are required in the model, yet
 // AWS leaves both out for the root user (GetUser with root credentials).
 type userXML struct {
-	Path                string          `xml:"Path,omitempty"`
-	UserName            string          `xml:"UserName,omitempty"`
-	UserID              string          `xml:"UserId"`
-	Arn                 string          `xml:"Arn"`
-	CreateDate          awsTime         `xml:"CreateDate"`
-	PermissionsBoundary *boundaryXML    `xml:"PermissionsBoundary,omitempty"`
-	Tags                members[tagXML] `xml:"Tags,omitempty"`
+	Path                string             `xml:"Path,omitempty"`
+	UserName            string             `xml:"UserName,omitempty"`
+	UserID              string             `xml:"UserId"`
+	Arn                 string             `xml:"Arn"`
+	CreateDate          query.Time         `xml:"CreateDate"`
+	PermissionsBoundary *boundaryXML       `xml:"PermissionsBoundary,omitempty"`
+	Tags                query.List[tagXML] `xml:"Tags,omitempty"`
 }
 
 // toUserXML returns the wire form of a user. Listings (ListUsers, the
 // users of GetGroup) leave out PermissionsBoundary and Tags, as AWS's do.
 func toUserXML(u *gatehouse.User, full bool) userXML {
-	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: awsTime(u.CreatedAt)}
+	x := userXML{Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(), CreateDate: query.Time(u.CreatedAt)}
 	if !full {
 		return x
 	}
@@ -65,30 +66,30 @@ func toUserXML(u *gatehouse.User, full bool) userXML {
 }
 
 type groupXML struct {
-	Path       string  `xml:"Path"`
-	GroupName  string  `xml:"GroupName"`
-	GroupID    string  `xml:"GroupId"`
-	Arn        string  `xml:"Arn"`
-	CreateDate awsTime `xml:"CreateDate"`
+	Path       string     `xml:"Path"`
+	GroupName  string     `xml:"GroupName"`
+	GroupID    string     `xml:"GroupId"`
+	Arn        string     `xml:"Arn"`
+	CreateDate query.Time `xml:"CreateDate"`
 }
 
 func toGroupXML(g *gatehouse.Group) groupXML {
-	return groupXML{g.Path, g.Name, g.ID, g.ARN(), awsTime(g.CreatedAt)}
+	return groupXML{g.Path, g.Name, g.ID, g.ARN(), query.Time(g.CreatedAt)}
 }
 
 type policyXML struct {
-	PolicyName                    string          `xml:"PolicyName"`
-	PolicyID                      string          `xml:"PolicyId"`
-	Arn                           string          `xml:"Arn"`
-	Path                          string          `xml:"Path"`
-	DefaultVersionID              string          `xml:"DefaultVersionId"`
-	AttachmentCount               int             `xml:"AttachmentCount"`
-	PermissionsBoundaryUsageCount int             `xml:"PermissionsBoundaryUsageCount"`
-	IsAttachable                  bool            `xml:"IsAttachable"`
-	Description                   string          `xml:"Description,omitempty"`
-	CreateDate                    awsTime         `xml:"CreateDate"`
-	UpdateDate                    awsTime         `xml:"UpdateDate"`
-	Tags                          members[tagXML] `xml:"Tags,omitempty"`
+	PolicyName                    string             `xml:"PolicyName"`
+	PolicyID                      string             `xml:"PolicyId"`
+	Arn                           string             `xml:"Arn"`
+	Path                          string             `xml:"Path"`
+	DefaultVersionID              string             `xml:"DefaultVersionId"`
+	AttachmentCount               int                `xml:"AttachmentCount"`
+	PermissionsBoundaryUsageCount int                `xml:"PermissionsBoundaryUsageCount"`
+	IsAttachable                  bool               `xml:"IsAttachable"`
+	Description                   string             `xml:"Description,omitempty"`
+	CreateDate                    query.Time         `xml:"CreateDate"`
+	UpdateDate                    query.Time         `xml:"UpdateDate"`
+	Tags                          query.List[tagXML] `xml:"Tags,omitempty"`
 }
 
 // toPolicyXML returns the wire form of a managed policy for a caller in
@@ -97,7 +98,7 @@ func toPolicyXML(p *iam.PolicyInfo, withDescription bool, partition string) poli
 	x := policyXML{
 		PolicyName: p.Name, PolicyID: p.ID, Arn: policyARNIn(p.ManagedPolicy, partition), Path: p.Path, DefaultVersionID: p.DefaultVersionID,
 		AttachmentCount: p.AttachmentCount, PermissionsBoundaryUsageCount: p.PermissionsBoundaryUsageCount,
-		IsAttachable: !isRootTask(p.ManagedPolicy), CreateDate: awsTime(p.CreatedAt), UpdateDate: awsTime(p.UpdatedAt),
+		IsAttachable: !isRootTask(p.ManagedPolicy), CreateDate: query.Time(p.CreatedAt), UpdateDate: query.Time(p.UpdatedAt),
 		Tags: tagsXML(p.Tags),
 	}
 	if withDescription {
@@ -118,10 +119,10 @@ func isRootTask(p *gatehouse.ManagedPolicy) bool {
 }
 
 type policyVersionXML struct {
-	Document         string  `xml:"Document,omitempty"`
-	VersionID        string  `xml:"VersionId"`
-	IsDefaultVersion bool    `xml:"IsDefaultVersion"`
-	CreateDate       awsTime `xml:"CreateDate"`
+	Document         string     `xml:"Document,omitempty"`
+	VersionID        string     `xml:"VersionId"`
+	IsDefaultVersion bool       `xml:"IsDefaultVersion"`
+	CreateDate       query.Time `xml:"CreateDate"`
 }
 
 type attachedPolicyXML struct {
@@ -130,18 +131,18 @@ type attachedPolicyXML struct {
 }
 
 type accessKeyXML struct {
-	UserName        string  `xml:"UserName,omitempty"`
-	AccessKeyID     string  `xml:"AccessKeyId"`
-	Status          string  `xml:"Status"`
-	SecretAccessKey string  `xml:"SecretAccessKey,omitempty"`
-	CreateDate      awsTime `xml:"CreateDate"`
+	UserName        string     `xml:"UserName,omitempty"`
+	AccessKeyID     string     `xml:"AccessKeyId"`
+	Status          string     `xml:"Status"`
+	SecretAccessKey string     `xml:"SecretAccessKey,omitempty"`
+	CreateDate      query.Time `xml:"CreateDate"`
 }
 
 type accessKeyMetadataXML struct {
-	UserName    string  `xml:"UserName,omitempty"`
-	AccessKeyID string  `xml:"AccessKeyId"`
-	Status      string  `xml:"Status"`
-	CreateDate  awsTime `xml:"CreateDate"`
+	UserName    string     `xml:"UserName,omitempty"`
+	AccessKeyID string     `xml:"AccessKeyId"`
+	Status      string     `xml:"Status"`
+	CreateDate  query.Time `xml:"CreateDate"`
 }
 
 type summaryEntry struct {

@@ -1,5 +1,7 @@
 package api
 
+import "github.com/gatehouse-dev/gatehouse/api/query"
+
 // Inputs of the group operations.
 type (
 	groupNameIn struct {
@@ -33,9 +35,9 @@ type (
 )
 
 type groupList struct {
-	Groups      members[groupXML] `xml:"Groups"`
-	IsTruncated bool              `xml:"IsTruncated"`
-	Marker      string            `xml:"Marker,omitempty"`
+	Groups      query.List[groupXML] `xml:"Groups"`
+	IsTruncated bool                 `xml:"IsTruncated"`
+	Marker      string               `xml:"Marker,omitempty"`
 }
 
 func groupOperations() []operation {
@@ -67,11 +69,11 @@ func groupOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					Group       groupXML         `xml:"Group"`
-					Users       members[userXML] `xml:"Users"`
-					IsTruncated bool             `xml:"IsTruncated"`
-					Marker      string           `xml:"Marker,omitempty"`
-				}{Group: toGroupXML(g), Users: members[userXML]{}, IsTruncated: trunc, Marker: next}
+					Group       groupXML            `xml:"Group"`
+					Users       query.List[userXML] `xml:"Users"`
+					IsTruncated bool                `xml:"IsTruncated"`
+					Marker      string              `xml:"Marker,omitempty"`
+				}{Group: toGroupXML(g), Users: query.List[userXML]{}, IsTruncated: trunc, Marker: next}
 				for _, u := range pg {
 					out.Users = append(out.Users, toUserXML(u, false))
 				}
@@ -89,7 +91,7 @@ func groupOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				out := groupList{Groups: members[groupXML]{}, IsTruncated: trunc, Marker: next}
+				out := groupList{Groups: query.List[groupXML]{}, IsTruncated: trunc, Marker: next}
 				for _, g := range pg {
 					out.Groups = append(out.Groups, toGroupXML(g))
 				}
@@ -139,7 +141,7 @@ func groupOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				out := groupList{Groups: members[groupXML]{}, IsTruncated: trunc, Marker: next}
+				out := groupList{Groups: query.List[groupXML]{}, IsTruncated: trunc, Marker: next}
 				for _, g := range pg {
 					out.Groups = append(out.Groups, toGroupXML(g))
 				}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/authz"
 )
 
@@ -50,7 +51,7 @@ func keyOperations() []operation {
 				return struct {
 					AccessKey accessKeyXML `xml:"AccessKey"`
 				}{accessKeyXML{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
-					SecretAccessKey: k.Secret.Reveal(), CreateDate: awsTime(k.CreatedAt)}}, nil
+					SecretAccessKey: k.Secret.Reveal(), CreateDate: query.Time(k.CreatedAt)}}, nil
 			},
 		}),
 		legacyOp("ListAccessKeys", opSpec[listAccessKeysIn]{
@@ -71,12 +72,12 @@ func keyOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					AccessKeyMetadata members[accessKeyMetadataXML] `xml:"AccessKeyMetadata"`
-					IsTruncated       bool                          `xml:"IsTruncated"`
-					Marker            string                        `xml:"Marker,omitempty"`
-				}{AccessKeyMetadata: members[accessKeyMetadataXML]{}, IsTruncated: trunc, Marker: next}
+					AccessKeyMetadata query.List[accessKeyMetadataXML] `xml:"AccessKeyMetadata"`
+					IsTruncated       bool                             `xml:"IsTruncated"`
+					Marker            string                           `xml:"Marker,omitempty"`
+				}{AccessKeyMetadata: query.List[accessKeyMetadataXML]{}, IsTruncated: trunc, Marker: next}
 				for _, k := range pg {
-					out.AccessKeyMetadata = append(out.AccessKeyMetadata, accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), awsTime(k.CreatedAt)})
+					out.AccessKeyMetadata = append(out.AccessKeyMetadata, accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)})
 				}
 				return out, nil
 			},
@@ -130,13 +131,13 @@ func keyOperations() []operation {
 					return nil, err
 				}
 				type lastUsed struct {
-					LastUsedDate *awsTime `xml:"LastUsedDate,omitempty"`
-					ServiceName  string   `xml:"ServiceName"`
-					Region       string   `xml:"Region"`
+					LastUsedDate *query.Time `xml:"LastUsedDate,omitempty"`
+					ServiceName  string      `xml:"ServiceName"`
+					Region       string      `xml:"Region"`
 				}
 				lu := lastUsed{ServiceName: "N/A", Region: "N/A"}
 				if k.LastUsed != nil {
-					t := awsTime(k.LastUsed.Time)
+					t := query.Time(k.LastUsed.Time)
 					lu = lastUsed{&t, k.LastUsed.Service, k.LastUsed.Region}
 				}
 				return struct {
@@ -179,10 +180,10 @@ func accountOperations() []operation {
 					return nil, err
 				}
 				return struct {
-					AccountAliases members[string] `xml:"AccountAliases"`
-					IsTruncated    bool            `xml:"IsTruncated"`
-					Marker         string          `xml:"Marker,omitempty"`
-				}{append(members[string]{}, items...), truncated, next}, nil
+					AccountAliases query.List[string] `xml:"AccountAliases"`
+					IsTruncated    bool               `xml:"IsTruncated"`
+					Marker         string             `xml:"Marker,omitempty"`
+				}{append(query.List[string]{}, items...), truncated, next}, nil
 			},
 		}),
 		legacyOp("GetAccountSummary", opSpec[emptyIn]{

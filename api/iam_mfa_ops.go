@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -45,20 +46,20 @@ type (
 // blobs, base64 on the wire.
 type (
 	virtualMFADeviceXML struct {
-		SerialNumber     string          `xml:"SerialNumber"`
-		Base32StringSeed string          `xml:"Base32StringSeed,omitempty"`
-		QRCodePNG        string          `xml:"QRCodePNG,omitempty"`
-		User             *userXML        `xml:"User,omitempty"`
-		EnableDate       *awsTime        `xml:"EnableDate,omitempty"`
-		Tags             members[tagXML] `xml:"Tags,omitempty"`
+		SerialNumber     string             `xml:"SerialNumber"`
+		Base32StringSeed string             `xml:"Base32StringSeed,omitempty"`
+		QRCodePNG        string             `xml:"QRCodePNG,omitempty"`
+		User             *userXML           `xml:"User,omitempty"`
+		EnableDate       *query.Time        `xml:"EnableDate,omitempty"`
+		Tags             query.List[tagXML] `xml:"Tags,omitempty"`
 	}
 	// mfaDeviceXML is an MFADevice. UserName is required in the model;
 	// for the root user's devices it is left out, as GetUser leaves out
 	// the root user's name.
 	mfaDeviceXML struct {
-		UserName     string  `xml:"UserName,omitempty"`
-		SerialNumber string  `xml:"SerialNumber"`
-		EnableDate   awsTime `xml:"EnableDate"`
+		UserName     string     `xml:"UserName,omitempty"`
+		SerialNumber string     `xml:"SerialNumber"`
+		EnableDate   query.Time `xml:"EnableDate"`
 	}
 )
 
@@ -79,7 +80,7 @@ func (c *call) mfaUser(userName string) (string, error) {
 }
 
 func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {
-	x := mfaDeviceXML{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: awsTime(d.EnabledAt)}
+	x := mfaDeviceXML{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: query.Time(d.EnabledAt)}
 	if d.UserName == gatehouse.RootUserName {
 		x.UserName = ""
 	}
@@ -177,10 +178,10 @@ func mfaOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					MFADevices  members[mfaDeviceXML] `xml:"MFADevices"`
-					IsTruncated bool                  `xml:"IsTruncated"`
-					Marker      string                `xml:"Marker,omitempty"`
-				}{MFADevices: members[mfaDeviceXML]{}, IsTruncated: trunc, Marker: next}
+					MFADevices  query.List[mfaDeviceXML] `xml:"MFADevices"`
+					IsTruncated bool                     `xml:"IsTruncated"`
+					Marker      string                   `xml:"Marker,omitempty"`
+				}{MFADevices: query.List[mfaDeviceXML]{}, IsTruncated: trunc, Marker: next}
 				for _, d := range pg {
 					out.MFADevices = append(out.MFADevices, toMFADeviceXML(d))
 				}
@@ -199,10 +200,10 @@ func mfaOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					VirtualMFADevices members[virtualMFADeviceXML] `xml:"VirtualMFADevices"`
-					IsTruncated       bool                         `xml:"IsTruncated"`
-					Marker            string                       `xml:"Marker,omitempty"`
-				}{VirtualMFADevices: members[virtualMFADeviceXML]{}, IsTruncated: trunc, Marker: next}
+					VirtualMFADevices query.List[virtualMFADeviceXML] `xml:"VirtualMFADevices"`
+					IsTruncated       bool                            `xml:"IsTruncated"`
+					Marker            string                          `xml:"Marker,omitempty"`
+				}{VirtualMFADevices: query.List[virtualMFADeviceXML]{}, IsTruncated: trunc, Marker: next}
 				for _, v := range pg {
 					x := virtualMFADeviceXML{SerialNumber: v.Device.SerialNumber}
 					switch {
@@ -213,10 +214,10 @@ func mfaOperations() []operation {
 						// The root user as GetUser shows it: no Path, no
 						// UserName, the account ID as UserId.
 						a := c.caller.Account
-						x.User = &userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: awsTime(a.CreatedAt)}
+						x.User = &userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}
 					}
 					if v.Device.Assigned() {
-						t := awsTime(v.Device.EnabledAt)
+						t := query.Time(v.Device.EnabledAt)
 						x.EnableDate = &t
 					}
 					out.VirtualMFADevices = append(out.VirtualMFADevices, x)

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -139,7 +140,7 @@ func userOperations() []operation {
 					// Root's GetUser has neither Path nor UserName; its ID
 					// is the account ID.
 					a := c.caller.Account
-					return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: awsTime(a.CreatedAt)}}, nil
+					return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
 				}
 				u, err := c.srv.cachedUser(c.ctx, c.rev, c.account(), name)
 				if err != nil {
@@ -160,10 +161,10 @@ func userOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					Users       members[userXML] `xml:"Users"`
-					IsTruncated bool             `xml:"IsTruncated"`
-					Marker      string           `xml:"Marker,omitempty"`
-				}{Users: members[userXML]{}, IsTruncated: trunc, Marker: next}
+					Users       query.List[userXML] `xml:"Users"`
+					IsTruncated bool                `xml:"IsTruncated"`
+					Marker      string              `xml:"Marker,omitempty"`
+				}{Users: query.List[userXML]{}, IsTruncated: trunc, Marker: next}
 				for _, u := range pg {
 					out.Users = append(out.Users, toUserXML(u, false))
 				}

@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
 
@@ -49,15 +50,15 @@ type passwordPolicyXML struct {
 }
 
 type loginProfileXML struct {
-	UserName              string  `xml:"UserName"`
-	CreateDate            awsTime `xml:"CreateDate"`
-	PasswordResetRequired bool    `xml:"PasswordResetRequired"`
+	UserName              string     `xml:"UserName"`
+	CreateDate            query.Time `xml:"CreateDate"`
+	PasswordResetRequired bool       `xml:"PasswordResetRequired"`
 }
 
 func toLoginProfileXML(p *iam.LoginProfile) any {
 	return struct {
 		LoginProfile loginProfileXML `xml:"LoginProfile"`
-	}{loginProfileXML{p.UserName, awsTime(p.CreatedAt), p.PasswordResetRequired}}
+	}{loginProfileXML{p.UserName, query.Time(p.CreatedAt), p.PasswordResetRequired}}
 }
 
 // loginProfileUser is the user a login profile operation acts on: the

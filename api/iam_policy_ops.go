@@ -2,6 +2,7 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -92,15 +93,15 @@ type (
 )
 
 type attachedList struct {
-	AttachedPolicies members[attachedPolicyXML] `xml:"AttachedPolicies"`
-	IsTruncated      bool                       `xml:"IsTruncated"`
-	Marker           string                     `xml:"Marker,omitempty"`
+	AttachedPolicies query.List[attachedPolicyXML] `xml:"AttachedPolicies"`
+	IsTruncated      bool                          `xml:"IsTruncated"`
+	Marker           string                        `xml:"Marker,omitempty"`
 }
 
 type policyNameList struct {
-	PolicyNames members[string] `xml:"PolicyNames"`
-	IsTruncated bool            `xml:"IsTruncated"`
-	Marker      string          `xml:"Marker,omitempty"`
+	PolicyNames query.List[string] `xml:"PolicyNames"`
+	IsTruncated bool               `xml:"IsTruncated"`
+	Marker      string             `xml:"Marker,omitempty"`
 }
 
 func attachedListOf(ps []*gatehouse.ManagedPolicy, in pageIn, partition string) (any, error) {
@@ -108,7 +109,7 @@ func attachedListOf(ps []*gatehouse.ManagedPolicy, in pageIn, partition string) 
 	if err != nil {
 		return nil, err
 	}
-	out := attachedList{AttachedPolicies: members[attachedPolicyXML]{}, IsTruncated: trunc, Marker: next}
+	out := attachedList{AttachedPolicies: query.List[attachedPolicyXML]{}, IsTruncated: trunc, Marker: next}
 	for _, p := range pg {
 		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicyXML{p.Name, policyARNIn(p, partition)})
 	}
@@ -120,7 +121,7 @@ func policyNameListOf(names []string, in pageIn) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return policyNameList{PolicyNames: append(members[string]{}, pg...), IsTruncated: trunc, Marker: next}, nil
+	return policyNameList{PolicyNames: append(query.List[string]{}, pg...), IsTruncated: trunc, Marker: next}, nil
 }
 
 type inlinePolicyXML struct {
@@ -175,10 +176,10 @@ func policyOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					Policies    members[policyXML] `xml:"Policies"`
-					IsTruncated bool               `xml:"IsTruncated"`
-					Marker      string             `xml:"Marker,omitempty"`
-				}{Policies: members[policyXML]{}, IsTruncated: trunc, Marker: next}
+					Policies    query.List[policyXML] `xml:"Policies"`
+					IsTruncated bool                  `xml:"IsTruncated"`
+					Marker      string                `xml:"Marker,omitempty"`
+				}{Policies: query.List[policyXML]{}, IsTruncated: trunc, Marker: next}
 				for _, p := range pg {
 					x := toPolicyXML(p, false, c.caller.Account.ARNPartition())
 					x.Tags = nil
@@ -203,7 +204,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return versionResult{policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: def, CreateDate: awsTime(v.CreatedAt)}}, nil
+				return versionResult{policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: def, CreateDate: query.Time(v.CreatedAt)}}, nil
 			},
 		}),
 		legacyOp("GetPolicyVersion", opSpec[policyVersionIn]{
@@ -214,7 +215,7 @@ func policyOperations() []operation {
 				if err != nil {
 					return nil, err
 				}
-				return versionResult{policyVersionXML{encodePolicyDocument(v.Document), v.VersionID, isDefault, awsTime(v.CreatedAt)}}, nil
+				return versionResult{policyVersionXML{encodePolicyDocument(v.Document), v.VersionID, isDefault, query.Time(v.CreatedAt)}}, nil
 			},
 		}),
 		legacyOp("ListPolicyVersions", opSpec[listPolicyVersionsIn]{
@@ -230,12 +231,12 @@ func policyOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					Versions    members[policyVersionXML] `xml:"Versions"`
-					IsTruncated bool                      `xml:"IsTruncated"`
-					Marker      string                    `xml:"Marker,omitempty"`
-				}{Versions: members[policyVersionXML]{}, IsTruncated: trunc, Marker: next}
+					Versions    query.List[policyVersionXML] `xml:"Versions"`
+					IsTruncated bool                         `xml:"IsTruncated"`
+					Marker      string                       `xml:"Marker,omitempty"`
+				}{Versions: query.List[policyVersionXML]{}, IsTruncated: trunc, Marker: next}
 				for _, v := range pg {
-					out.Versions = append(out.Versions, policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: awsTime(v.CreatedAt)})
+					out.Versions = append(out.Versions, policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: query.Time(v.CreatedAt)})
 				}
 				return out, nil
 			},
@@ -449,11 +450,11 @@ func policyTagOperations() []operation {
 
 // policyEntitiesXML is the ListEntitiesForPolicy result.
 type policyEntitiesXML struct {
-	PolicyGroups members[policyGroupXML] `xml:"PolicyGroups"`
-	PolicyUsers  members[policyUserXML]  `xml:"PolicyUsers"`
-	PolicyRoles  members[policyRoleXML]  `xml:"PolicyRoles"`
-	IsTruncated  bool                    `xml:"IsTruncated"`
-	Marker       string                  `xml:"Marker,omitempty"`
+	PolicyGroups query.List[policyGroupXML] `xml:"PolicyGroups"`
+	PolicyUsers  query.List[policyUserXML]  `xml:"PolicyUsers"`
+	PolicyRoles  query.List[policyRoleXML]  `xml:"PolicyRoles"`
+	IsTruncated  bool                       `xml:"IsTruncated"`
+	Marker       string                     `xml:"Marker,omitempty"`
 }
 
 type policyGroupXML struct {
@@ -489,8 +490,8 @@ func policyEntitiesOf(es *iam.PolicyEntities, in pageIn) (*policyEntitiesXML, er
 	if err != nil {
 		return nil, err
 	}
-	out := &policyEntitiesXML{PolicyGroups: members[policyGroupXML]{}, PolicyUsers: members[policyUserXML]{},
-		PolicyRoles: members[policyRoleXML]{}, IsTruncated: truncated, Marker: next}
+	out := &policyEntitiesXML{PolicyGroups: query.List[policyGroupXML]{}, PolicyUsers: query.List[policyUserXML]{},
+		PolicyRoles: query.List[policyRoleXML]{}, IsTruncated: truncated, Marker: next}
 	for _, e := range items {
 		switch e.kind {
 		case "group":

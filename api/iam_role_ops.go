@@ -2,27 +2,28 @@ package api
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
 type roleXML struct {
-	Path                     string          `xml:"Path"`
-	RoleName                 string          `xml:"RoleName"`
-	RoleID                   string          `xml:"RoleId"`
-	Arn                      string          `xml:"Arn"`
-	CreateDate               awsTime         `xml:"CreateDate"`
-	AssumeRolePolicyDocument string          `xml:"AssumeRolePolicyDocument,omitempty"`
-	Description              string          `xml:"Description,omitempty"`
-	MaxSessionDuration       int             `xml:"MaxSessionDuration,omitempty"`
-	PermissionsBoundary      *boundaryXML    `xml:"PermissionsBoundary,omitempty"`
-	Tags                     members[tagXML] `xml:"Tags,omitempty"`
-	RoleLastUsed             *roleLastUsed   `xml:"RoleLastUsed,omitempty"`
+	Path                     string             `xml:"Path"`
+	RoleName                 string             `xml:"RoleName"`
+	RoleID                   string             `xml:"RoleId"`
+	Arn                      string             `xml:"Arn"`
+	CreateDate               query.Time         `xml:"CreateDate"`
+	AssumeRolePolicyDocument string             `xml:"AssumeRolePolicyDocument,omitempty"`
+	Description              string             `xml:"Description,omitempty"`
+	MaxSessionDuration       int                `xml:"MaxSessionDuration,omitempty"`
+	PermissionsBoundary      *boundaryXML       `xml:"PermissionsBoundary,omitempty"`
+	Tags                     query.List[tagXML] `xml:"Tags,omitempty"`
+	RoleLastUsed             *roleLastUsed      `xml:"RoleLastUsed,omitempty"`
 }
 
 type roleLastUsed struct {
-	LastUsedDate *awsTime `xml:"LastUsedDate,omitempty"`
-	Region       string   `xml:"Region,omitempty"`
+	LastUsedDate *query.Time `xml:"LastUsedDate,omitempty"`
+	Region       string      `xml:"Region,omitempty"`
 }
 
 // roleXML returns a role as the role operations answer it, its trust
@@ -35,7 +36,7 @@ func (c *call) roleXML(r *gatehouse.Role, full bool) (roleXML, error) {
 }
 
 func toRoleXML(r *gatehouse.Role, full bool) roleXML {
-	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: awsTime(r.CreatedAt),
+	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: query.Time(r.CreatedAt),
 		AssumeRolePolicyDocument: encodePolicyDocument(r.AssumeRolePolicy), Description: r.Description,
 		MaxSessionDuration: r.MaxSessionDuration}
 	if full { // ListRoles leaves out PermissionsBoundary, Tags and RoleLastUsed
@@ -45,7 +46,7 @@ func toRoleXML(r *gatehouse.Role, full bool) roleXML {
 		x.Tags = tagsXML(r.Tags)
 		x.RoleLastUsed = &roleLastUsed{}
 		if r.LastUsed != nil {
-			t := awsTime(*r.LastUsed)
+			t := query.Time(*r.LastUsed)
 			x.RoleLastUsed = &roleLastUsed{LastUsedDate: &t, Region: "us-east-1"}
 		}
 	}
@@ -184,10 +185,10 @@ func roleOperations() []operation {
 					return nil, err
 				}
 				out := struct {
-					Roles       members[roleXML] `xml:"Roles"`
-					IsTruncated bool             `xml:"IsTruncated"`
-					Marker      string           `xml:"Marker,omitempty"`
-				}{Roles: members[roleXML]{}, IsTruncated: trunc, Marker: next}
+					Roles       query.List[roleXML] `xml:"Roles"`
+					IsTruncated bool                `xml:"IsTruncated"`
+					Marker      string              `xml:"Marker,omitempty"`
+				}{Roles: query.List[roleXML]{}, IsTruncated: trunc, Marker: next}
 				for _, r := range pg {
 					x, err := c.roleXML(r, false)
 					if err != nil {

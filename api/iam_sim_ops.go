@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -103,13 +104,13 @@ type statementXML struct {
 }
 
 type evaluationResultXML struct {
-	EvalActionName                    string                `xml:"EvalActionName"`
-	EvalResourceName                  string                `xml:"EvalResourceName"`
-	EvalDecision                      string                `xml:"EvalDecision"`
-	MatchedStatements                 members[statementXML] `xml:"MatchedStatements"`
-	MissingContextValues              members[string]       `xml:"MissingContextValues"`
-	OrganizationsDecisionDetail       organizationsXML      `xml:"OrganizationsDecisionDetail"`
-	PermissionsBoundaryDecisionDetail *boundaryDetailXML    `xml:"PermissionsBoundaryDecisionDetail,omitempty"`
+	EvalActionName                    string                   `xml:"EvalActionName"`
+	EvalResourceName                  string                   `xml:"EvalResourceName"`
+	EvalDecision                      string                   `xml:"EvalDecision"`
+	MatchedStatements                 query.List[statementXML] `xml:"MatchedStatements"`
+	MissingContextValues              query.List[string]       `xml:"MissingContextValues"`
+	OrganizationsDecisionDetail       organizationsXML         `xml:"OrganizationsDecisionDetail"`
+	PermissionsBoundaryDecisionDetail *boundaryDetailXML       `xml:"PermissionsBoundaryDecisionDetail,omitempty"`
 }
 
 type organizationsXML struct {
@@ -168,17 +169,17 @@ func (c *call) simulate(sim authz.SimulationInput, in pageIn) (any, error) {
 		return nil, err
 	}
 	out := struct {
-		EvaluationResults members[evaluationResultXML] `xml:"EvaluationResults"`
-		IsTruncated       bool                         `xml:"IsTruncated"`
-		Marker            string                       `xml:"Marker,omitempty"`
-	}{EvaluationResults: make(members[evaluationResultXML], 0, len(results))}
+		EvaluationResults query.List[evaluationResultXML] `xml:"EvaluationResults"`
+		IsTruncated       bool                            `xml:"IsTruncated"`
+		Marker            string                          `xml:"Marker,omitempty"`
+	}{EvaluationResults: make(query.List[evaluationResultXML], 0, len(results))}
 	if next < s.Len() {
 		out.IsTruncated, out.Marker = true, markerAt(next)
 	}
 	for _, r := range results {
 		x := evaluationResultXML{
 			EvalActionName: r.Action, EvalResourceName: r.Resource, EvalDecision: r.Decision.String(),
-			MatchedStatements: make(members[statementXML], 0, len(r.Matched)), MissingContextValues: append(members[string]{}, r.Missing...),
+			MatchedStatements: make(query.List[statementXML], 0, len(r.Matched)), MissingContextValues: append(query.List[string]{}, r.Missing...),
 			OrganizationsDecisionDetail: organizationsXML{true},
 		}
 		for _, m := range r.Matched {
@@ -195,8 +196,8 @@ func (c *call) simulate(sim authz.SimulationInput, in pageIn) (any, error) {
 
 func contextKeysResult(keys []string) any {
 	return struct {
-		ContextKeyNames members[string] `xml:"ContextKeyNames"`
-	}{append(members[string]{}, keys...)}
+		ContextKeyNames query.List[string] `xml:"ContextKeyNames"`
+	}{append(query.List[string]{}, keys...)}
 }
 
 func simulationOperations() []operation {

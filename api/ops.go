@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -93,7 +94,7 @@ func legacyOp[In any](name string, spec opSpec[In]) operation {
 		if c.decode != nil {
 			err = c.decode(in)
 		} else {
-			err = decodeQuery(c.form, in)
+			err = query.Decode(c.form, in)
 		}
 		if err != nil {
 			return nil, err

@@ -6,6 +6,7 @@ import (
 	"net/url"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 // The wire protocol of a service is chosen by its fields: unserved (a
@@ -39,7 +40,7 @@ func (svc service) operation(r *http.Request, body []byte) (name string, form ur
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		return "", nil, nil, errQueryMethod
 	}
-	if form, err = queryForm(r, body); err != nil {
+	if form, err = query.Form(r, body); err != nil {
 		return "", nil, nil, err
 	}
 	if name = form.Get("Action"); name == "" {

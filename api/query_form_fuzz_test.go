@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 )
 
@@ -78,7 +79,7 @@ func FuzzQueryForm(f *testing.F) {
 // checkQueryForm checks queryForm's answer for a verified request.
 func checkQueryForm(t *testing.T, r *http.Request, body string) {
 	t.Helper()
-	form, err := queryForm(r, []byte(body))
+	form, err := query.Form(r, []byte(body))
 
 	// What the request carries, taken apart independently.
 	fromURL, urlErr := url.ParseQuery(r.URL.RawQuery)
@@ -108,15 +109,15 @@ func checkQueryForm(t *testing.T, r *http.Request, body string) {
 		case code == "MalformedQueryString" && (urlErr != nil || bodyErr != nil):
 		case code == "InvalidQueryParameter" && shared != "":
 		default:
-			t.Fatalf("queryForm(%q, %q) = %v; URL error %v, body error %v, shared %q", r.URL.RawQuery, body, err, urlErr, bodyErr, shared)
+			t.Fatalf("query.Form(%q, %q) = %v; URL error %v, body error %v, shared %q", r.URL.RawQuery, body, err, urlErr, bodyErr, shared)
 		}
 		return
 	}
 	if urlErr != nil || bodyErr != nil {
-		t.Fatalf("queryForm(%q, %q) accepted what does not parse: %v, %v", r.URL.RawQuery, body, urlErr, bodyErr)
+		t.Fatalf("query.Form(%q, %q) accepted what does not parse: %v, %v", r.URL.RawQuery, body, urlErr, bodyErr)
 	}
 	if shared != "" {
-		t.Fatalf("queryForm(%q, %q) accepted %q from both the URL and the body: %v", r.URL.RawQuery, body, shared, form[shared])
+		t.Fatalf("query.Form(%q, %q) accepted %q from both the URL and the body: %v", r.URL.RawQuery, body, shared, form[shared])
 	}
 	want := url.Values{}
 	for k, vs := range fromBody {
@@ -126,7 +127,7 @@ func checkQueryForm(t *testing.T, r *http.Request, body string) {
 		want[k] = vs
 	}
 	if !reflect.DeepEqual(form, want) {
-		t.Fatalf("queryForm(%q, %q) = %v, want exactly the URL's %v and the body's %v", r.URL.RawQuery, body, form, fromURL, fromBody)
+		t.Fatalf("query.Form(%q, %q) = %v, want exactly the URL's %v and the body's %v", r.URL.RawQuery, body, form, fromURL, fromBody)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -149,7 +150,7 @@ func TestDecodeQuery(t *testing.T) {
 			if tc.target != nil {
 				target = tc.target()
 			}
-			err = decodeQuery(form, target)
+			err = query.Decode(form, target)
 			if tc.wantErr != "" {
 				var ge *gatehouse.Error
 				if !errors.As(err, &ge) || ge.Code != gatehouse.EValidation || ge.Message != tc.wantErr {
@@ -185,7 +186,7 @@ func TestDecodeQueryLongList(t *testing.T) {
 	}
 	var in createUserIn
 	start := time.Now()
-	if err := decodeQuery(form, &in); err != nil {
+	if err := query.Decode(form, &in); err != nil {
 		t.Fatal(err)
 	}
 	// Linear takes milliseconds (a hundred under -race); quadratic took
@@ -240,7 +241,7 @@ func FuzzQueryDecode(f *testing.F) {
 		}
 		for _, target := range decodeTargets {
 			v := target()
-			err := decodeQuery(form, v)
+			err := query.Decode(form, v)
 			if err == nil {
 				continue
 			}

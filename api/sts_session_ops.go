@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -120,14 +121,14 @@ type (
 )
 
 type credentialsXML struct {
-	AccessKeyID     string  `xml:"AccessKeyId"`
-	SecretAccessKey string  `xml:"SecretAccessKey"`
-	SessionToken    string  `xml:"SessionToken"`
-	Expiration      awsTime `xml:"Expiration"`
+	AccessKeyID     string     `xml:"AccessKeyId"`
+	SecretAccessKey string     `xml:"SecretAccessKey"`
+	SessionToken    string     `xml:"SessionToken"`
+	Expiration      query.Time `xml:"Expiration"`
 }
 
 func toCredentialsXML(cr *sts.Credentials) credentialsXML {
-	return credentialsXML{cr.Session.AccessKeyID, cr.Session.Secret.Reveal(), cr.Token.Reveal(), awsTime(cr.Session.Expiration)}
+	return credentialsXML{cr.Session.AccessKeyID, cr.Session.Secret.Reveal(), cr.Token.Reveal(), query.Time(cr.Session.Expiration)}
 }
 
 // errMFA refuses a SerialNumber without a TokenCode (or the other way

@@ -1,36 +1,8 @@
 package api
 
 import (
-	"encoding/xml"
 	"strings"
-	"time"
 )
-
-// members is a Query-protocol list: <Name><member>...</member></Name>.
-// It always writes its element, so an empty list reads as empty (not
-// missing) in every SDK.
-type members[T any] []T
-
-// MarshalXML writes the list and its member elements.
-func (m members[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	for _, item := range m {
-		if err := e.EncodeElement(item, xml.StartElement{Name: xml.Name{Local: "member"}}); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
-
-// awsTime formats as AWS's Query services do: 2006-01-02T15:04:05Z.
-type awsTime time.Time
-
-// MarshalText formats the time in UTC with second precision.
-func (t awsTime) MarshalText() ([]byte, error) {
-	return []byte(time.Time(t).UTC().Format("2006-01-02T15:04:05Z")), nil
-}
 
 // encodePolicyDocument URL-encodes a policy document as IAM returns it
 // (RFC 3986: everything but unreserved characters is percent-encoded).

@@ -1,4 +1,7 @@
-package api
+// Package query is the AWS Query protocol (IAM, STS): request
+// parameters from the URL and a form body, their decoding into typed
+// inputs, and the XML shapes of its results.
+package query
 
 import (
 	"fmt"
@@ -11,12 +14,12 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// decodeQuery fills the struct pointed to by v from AWS Query parameters.
+// Decode fills the struct pointed to by v from AWS Query parameters.
 // Field names are the AWS member names; supported kinds are string,
 // *string, *int, *bool, []string ("Name.member.N") and slices of structs
 // ("Name.member.N.Field"). A field tagged `query:",required"` must be
 // present. Errors are ValidationErrors worded as AWS words them.
-func decodeQuery(form url.Values, v any) error {
+func Decode(form url.Values, v any) error {
 	return decodeStruct(form, "", reflect.ValueOf(v).Elem())
 }
 
@@ -84,7 +87,7 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 			}
 			elem.Elem().SetBool(b)
 		default:
-			return false, fmt.Errorf("api: unsupported pointer field %s", fv.Type())
+			return false, fmt.Errorf("query: unsupported pointer field %s", fv.Type())
 		}
 		fv.Set(elem)
 		return true, nil
@@ -115,13 +118,13 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 					return true, err
 				}
 			default:
-				return false, fmt.Errorf("api: unsupported slice field %s", fv.Type())
+				return false, fmt.Errorf("query: unsupported slice field %s", fv.Type())
 			}
 			present = true
 			fv.Set(reflect.Append(fv, elem))
 		}
 	}
-	return false, fmt.Errorf("api: unsupported field kind %s", fv.Kind())
+	return false, fmt.Errorf("query: unsupported field kind %s", fv.Kind())
 }
 
 func lookup(form url.Values, key string) (string, bool) {
