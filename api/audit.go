@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/sigv4"
 )
 
 // The audit trail: every AWS API request leaves one
@@ -89,7 +90,7 @@ func auditCaller(rec *gatehouse.AuditRecord, c *authz.Caller, service, action st
 // request path learnt; for a request that failed before its caller was
 // established they are all there is, and the access key is read from the
 // credential as sent.
-func (s *Server) finishAudit(ctx context.Context, r *http.Request, rec *gatehouse.AuditRecord, service, action, keyID, code string) {
+func (s *Server) finishAudit(ctx context.Context, sent sigv4.Credential, rev int64, rec *gatehouse.AuditRecord, service, action, keyID, code string) {
 	if rec.Written() {
 		if code != "" {
 			s.Logger.WarnContext(ctx, "request failed after its change committed", "request_id", rec.RequestID, "error", code)
@@ -100,33 +101,41 @@ func (s *Server) finishAudit(ctx context.Context, r *http.Request, rec *gatehous
 	if rec.PrincipalType == "" {
 		rec.PrincipalType = gatehouse.PrincipalAnonymous
 		if keyID == "" {
-			keyID, service = sentCredential(r)
+			keyID, service = auditedCredential(sent)
 		}
 		rec.Service, rec.Action, rec.AccessKeyID = service, gatehouse.ClipAudit(action, gatehouse.MaxAuditAction), keyID
-		rec.AccountID = s.cachedKeyAccount(ctx, keyID)
+		rec.AccountID = s.cachedKeyAccount(rev, keyID)
 	}
 	s.queueAudit(rec)
 }
 
-// sentCredential returns the access key ID and service of the credential
-// a request names (Authorization header or X-Amz-Credential), unverified;
-// each is "" unless it has the form of one, so that a secret pasted in
-// the wrong place does not end up in the audit trail.
-func sentCredential(r *http.Request) (keyID, service string) {
+// sentCredential returns the credential a request names (Authorization
+// header or X-Amz-Credential), unverified and parsed once
+// (sigv4.ParseCredential): the edge routes errors found before the
+// signature is verified by its service, and audits a request that failed
+// authentication by its key. The zero Credential when there is none or it
+// has not five elements.
+func sentCredential(r *http.Request) sigv4.Credential {
 	cred := r.URL.Query().Get("X-Amz-Credential")
 	if _, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
 		cred, _, _ = strings.Cut(rest, ",")
 	}
-	// <key>/<date>/<region>/<service>/aws4_request
-	parts := strings.Split(strings.TrimSpace(cred), "/")
-	if len(parts) != 5 {
-		return "", ""
+	c, err := sigv4.ParseCredential(strings.TrimSpace(cred))
+	if err != nil {
+		return sigv4.Credential{}
 	}
-	if isAccessKeyID(parts[0]) {
-		keyID = parts[0]
+	return c
+}
+
+// auditedCredential returns the access key ID and service of a credential
+// as sent, each "" unless it has the form of one, so that a secret pasted
+// in the wrong place does not end up in the audit trail.
+func auditedCredential(c sigv4.Credential) (keyID, service string) {
+	if isAccessKeyID(c.AccessKeyID) {
+		keyID = c.AccessKeyID
 	}
-	if isServiceName(parts[3]) {
-		service = parts[3]
+	if isServiceName(c.Service) {
+		service = c.Service
 	}
 	return keyID, service
 }
@@ -159,12 +168,11 @@ func isServiceName(s string) bool {
 }
 
 // cachedKeyAccount returns the account of access key id when the key
-// lookup of this request's revision cached it (the signature check got
+// lookup of this request's revision rev (-1: none was read) cached it (the signature check got
 // as far as the key), else "". It never reads the store, so requests
 // that fail authentication cost no extra read.
-func (s *Server) cachedKeyAccount(ctx context.Context, id string) string {
-	rev, ok := ctx.Value(revisionKey{}).(int64)
-	if !ok || id == "" {
+func (s *Server) cachedKeyAccount(rev int64, id string) string {
+	if rev < 0 || id == "" {
 		return ""
 	}
 	s.cache.mu.Lock()

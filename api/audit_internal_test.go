@@ -124,7 +124,7 @@ func TestSentCredential(t *testing.T) {
 			if tc.header != "" {
 				r.Header.Set("Authorization", tc.header)
 			}
-			if key, service := sentCredential(r); key != tc.key || service != tc.service {
+			if key, service := auditedCredential(sentCredential(r)); key != tc.key || service != tc.service {
 				t.Errorf("sentCredential = %q, %q; want %q, %q", key, service, tc.key, tc.service)
 			}
 		})

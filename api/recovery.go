@@ -78,7 +78,7 @@ func (c *unsignedCall) finish(start time.Time) {
 	ctx := c.r.Context()
 	c.s.Logger.InfoContext(ctx, "request", "request_id", c.reqID, "method", c.r.Method, "service", "signin",
 		"action", c.action, "account", c.rec.AccountID, "error", c.code, "duration", c.s.now().Sub(start))
-	c.s.finishAudit(ctx, c.r, c.rec, "signin", c.action, "", c.code)
+	c.s.finishAudit(ctx, sentCredential(c.r), -1, c.rec, "signin", c.action, "", c.code)
 }
 
 func (c *unsignedCall) fail(err error) {

@@ -183,19 +183,6 @@ func writeRESTJSONResult(w http.ResponseWriter, requestID string, result any) er
 	return nil
 }
 
-// scopeService returns the service a request's credential scope names,
-// or "" (for routing errors found before the signature is verified).
-func scopeService(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
-	if _, rest, ok := strings.Cut(r.Header.Get("Authorization"), "Credential="); ok {
-		cred, _, _ = strings.Cut(rest, ",")
-	}
-	if parts := strings.Split(strings.TrimSpace(cred), "/"); len(parts) == 5 {
-		return parts[3]
-	}
-	return ""
-}
-
 // marshalJSON encodes v as AWS does: '<', '>' and '&' stay as they are.
 func marshalJSON(v any) ([]byte, error) {
 	var b bytes.Buffer

@@ -155,7 +155,7 @@ func (s *Server) init() {
 		if s.Logger == nil {
 			s.Logger = slog.New(slog.DiscardHandler)
 		}
-		s.verifier = &sigv4.Verifier{Secrets: keyLookup{s}, Now: s.Now}
+		s.verifier = &sigv4.Verifier{Now: s.Now}
 		if s.Account == nil {
 			s.Account = &account.Service{Store: s.Store}
 		}
@@ -252,15 +252,17 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	// service the credential scope names (IAM's when it names none, but
 	// for a JSON request); one Gatehouse does not serve answers in the
 	// protocol the request uses (api/unserved.go).
-	svc, ok := s.services[scopeService(r)]
+	sent := sentCredential(r)
+	svc, ok := s.services[sent.Service]
 	switch {
 	case ok:
-	case scopeService(r) != "" || r.Header.Get("X-Amz-Target") != "":
-		svc = unservedService(scopeService(r), r, nil)
+	case sent.Service != "" || r.Header.Get("X-Amz-Target") != "":
+		svc = unservedService(sent.Service, r, nil)
 	default:
 		svc = s.services["iam"]
 	}
 	var principal, action, svcName, keyID, code string
+	rev := int64(-1) // the store revision the request reads at, once read
 	// The operation as the metrics name it: set once the request names an
 	// operation of a served service; root once the caller is known.
 	var served *op.Row
@@ -270,7 +272,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		log.InfoContext(ctx, "request", "method", r.Method, "service", svcName, "action", action,
 			"principal", principal, "access_key", keyID, "status", w.status, "error_code", code,
 			"latency_ms", float64(elapsed.Microseconds())/1000, "duration", elapsed)
-		s.finishAudit(ctx, r, rec, svcName, action, keyID, code)
+		s.finishAudit(ctx, sent, rev, rec, svcName, action, keyID, code)
 		if s.Observer != nil {
 			var service, operation string
 			if served != nil {
@@ -302,13 +304,12 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	if svc.unserved { // a Query request may carry its Action in the body
 		svc = unservedService(svc.unservedName, r, body)
 	}
-	rev, err := s.Store.Revision(ctx)
+	rev, err = s.Store.Revision(ctx)
 	if err != nil {
 		fail(err)
 		return
 	}
-	ctx = context.WithValue(ctx, revisionKey{}, rev)
-	auth, err := s.verifier.Verify(ctx, r, body)
+	auth, err := s.verifier.VerifyWith(ctx, r, body, keyLookup{s, rev})
 	if err != nil {
 		fail(err)
 		return
@@ -415,17 +416,17 @@ func newRequestID() string {
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }
 
-// revisionKey carries the store revision a request started at, so the
-// verifier's key lookup shares the request's cache.
-type revisionKey struct{}
-
-// keyLookup gives the SigV4 verifier the secrets of active access keys.
-type keyLookup struct{ s *Server }
+// keyLookup gives the SigV4 verifier the secrets of active access keys,
+// read through the identity cache at the store revision the request
+// started at.
+type keyLookup struct {
+	s   *Server
+	rev int64
+}
 
 // SecretKey returns the secret of an active key.
 func (k keyLookup) SecretKey(ctx context.Context, id string) (string, error) {
-	rev, _ := ctx.Value(revisionKey{}).(int64)
-	key, err := k.s.key(ctx, rev, id)
+	key, err := k.s.key(ctx, k.rev, id)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && !key.active) {
 		return "", sigv4.ErrUnknownKey
 	}

@@ -151,7 +151,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 		s.Logger.InfoContext(ctx, "request", "request_id", reqID, "method", r.Method, "service", "signin",
 			"action", "ConsoleLogin", "account", account, "status", w.status, "error_code", code,
 			"latency_ms", float64(elapsed.Microseconds())/1000, "duration", elapsed)
-		s.finishAudit(ctx, r, rec, "signin", "ConsoleLogin", "", code)
+		s.finishAudit(ctx, sentCredential(r), -1, rec, "signin", "ConsoleLogin", "", code)
 		if s.Observer != nil {
 			// Only an address that is a root user's counts as root's.
 			s.Observer.ObserveRequest("signin", "ConsoleLogin", code, account != "", elapsed)

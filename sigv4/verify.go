@@ -29,7 +29,8 @@ type SecretLookup interface {
 }
 
 // Verifier checks AWS Signature Version 4 on incoming requests. The zero
-// value is not usable: Secrets must be set. Other fields have useful
+// value is not usable: Secrets must be set (or every call made with
+// VerifyWith). Other fields have useful
 // zero values. Set the fields before the first Verify and do not change
 // them afterwards; a Verifier is then safe for concurrent use and must
 // not be copied.
@@ -122,8 +123,15 @@ func redacted(s string) string {
 // against a signed x-amz-content-sha256 digest. Errors from Secrets other
 // than ErrUnknownKey and [*Error] come back wrapped, not as an *Error.
 func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*Result, error) {
-	if v.Secrets == nil {
-		return nil, errors.New("sigv4: Verifier.Secrets is nil")
+	return v.VerifyWith(ctx, r, body, v.Secrets)
+}
+
+// VerifyWith is Verify with the secrets looked up in secrets instead of
+// v.Secrets: for a caller whose lookup depends on the request (the
+// store revision the request reads at, say).
+func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte, secrets SecretLookup) (*Result, error) {
+	if secrets == nil {
+		return nil, errors.New("sigv4: no SecretLookup")
 	}
 	if r == nil || r.URL == nil {
 		return nil, errors.New("sigv4: request has no URL")
@@ -150,7 +158,7 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 		return nil, e
 	}
 
-	secret, err := v.Secrets.SecretKey(ctx, s.cred.AccessKeyID)
+	secret, err := secrets.SecretKey(ctx, s.cred.AccessKeyID)
 	if err != nil {
 		var ae *Error
 		switch {

@@ -496,3 +496,41 @@ func TestSecretsNeverPrinted(t *testing.T) {
 		t.Errorf("Signer.String() = %q, want the secret shown as REDACTED", signer.String())
 	}
 }
+
+// TestVerifyWith: the lookup passed to VerifyWith is the one asked, not
+// the Verifier's Secrets, and a Verifier without Secrets works with it.
+func TestVerifyWith(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		secrets  sigv4.SecretLookup
+		with     sigv4.SecretLookup
+		wantCode sigv4.Code // "" for success
+		wantErr  bool       // a non-*Error failure
+	}{
+		{name: "with knows the key", secrets: secretMap{}, with: secretMap{exampleKeyID: exampleSecret}},
+		{name: "no Secrets at all", with: secretMap{exampleKeyID: exampleSecret}},
+		{name: "with does not know it", secrets: secretMap{exampleKeyID: exampleSecret}, with: secretMap{},
+			wantCode: sigv4.CodeInvalidClientTokenID},
+		{name: "nil lookup", secrets: secretMap{exampleKeyID: exampleSecret}, wantErr: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, body := signedRequest(t, "iam", "")
+			v := &sigv4.Verifier{Secrets: tc.secrets, Now: MustClock(t, "20240101T000000Z")}
+			_, err := v.VerifyWith(ctx, r, body, tc.with)
+			var e *sigv4.Error
+			switch {
+			case tc.wantErr:
+				if err == nil || errors.As(err, &e) {
+					t.Fatalf("err = %v, want a plain error", err)
+				}
+			case tc.wantCode != "":
+				if !errors.As(err, &e) || e.Code != tc.wantCode {
+					t.Fatalf("err = %v, want %s", err, tc.wantCode)
+				}
+			case err != nil:
+				t.Fatalf("err = %v", err)
+			}
+		})
+	}
+}
