@@ -153,7 +153,7 @@ func writeEC2Error(w http.ResponseWriter, requestID, code, message string) {
 }
 
 // s3Codes spells Gatehouse's (IAM's) codes as S3 does
-// (shared/docs/aws-s3.md §3.2), with S3's status.
+// (docs/reference/aws-s3.md §3.2), with S3's status.
 var s3Codes = map[string]struct {
 	code   string
 	status int
