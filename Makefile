@@ -77,6 +77,7 @@ FUZZ_TARGETS := \
 	./api:FuzzSignIn:30000x \
 	./api:FuzzRecovery:12000x \
 	./api:FuzzJSONServices:20000x \
+	./api/internal/wire:FuzzDecoder:100000x \
 	./sigv4:FuzzParseAuthorization:200000x \
 	./sigv4:FuzzVerify:120000x \
 	./sigv4:FuzzPayloadHash:60000x \

@@ -31,7 +31,11 @@ func TestDeps(t *testing.T) {
 		"metrics":           {"", "policy", "arn", "wildcard", "github.com/prometheus", "github.com/beorn7", "github.com/cespare", "github.com/munnerz", "github.com/pandatix", "golang.org/x/sys", "google.golang.org/protobuf"},
 		"api":               {"api", "", "policy", "arn", "wildcard", "sigv4", "authz", "iam", "sts", "account", "billing", "roottask", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/op":            {"", "authz", "billing", "policy", "arn", "wildcard"},
-		"api/query":         {"", "arn", "wildcard"},
+		"api/query":         {"", "arn", "wildcard", "api/internal/wire"},
+		"api/restjson":      {"", "arn", "wildcard", "api/internal/wire", "api/query"},
+		"api/awsjson":       {"", "arn", "wildcard", "api/internal/wire"},
+		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
+		"api/internal/wire": {"", "arn", "wildcard"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

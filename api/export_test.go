@@ -81,14 +81,16 @@ func ErrorStatus(service, code string) (status int, wireCode string) {
 	switch {
 	case w.Header().Get("X-Amzn-Errortype") != "":
 		wireCode = w.Header().Get("X-Amzn-Errortype")
-	case svc.jsonTarget != "":
+	case strings.HasPrefix(w.Header().Get("Content-Type"), "application/x-amz-json-"):
 		var e struct {
 			Type string `json:"__type"`
 		}
 		json.Unmarshal(w.Body.Bytes(), &e)
 		wireCode = e.Type[strings.LastIndexByte(e.Type, '#')+1:]
 	default:
-		var e queryError
+		var e struct {
+			Code string `xml:"Error>Code"`
+		}
 		xml.Unmarshal(w.Body.Bytes(), &e)
 		wireCode = e.Code
 	}

@@ -28,7 +28,6 @@ import (
 // and, for GetInvoicePDF, the invoice entity rule decide it.
 
 const (
-	invoicingVersion      = "2024-12-01"
 	invoicingTargetPrefix = "Invoicing"
 	invoicingErrorNS      = "com.amazonaws.invoicing#"
 	// invoiceURLLifetime is how long a GetInvoicePDF DocumentUrl works.

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/xml"
 	"net/url"
 	"strings"
 
@@ -166,24 +164,6 @@ func tagContext(ctx *policy.Context, tags []tagIn) {
 		keys = append(keys, t.Key)
 	}
 	ctx.Set("aws:TagKeys", keys...)
-}
-
-// writeResult encodes a Query response: <OpResponse><OpResult>...</OpResult>
-// <ResponseMetadata><RequestId>...</RequestId></ResponseMetadata></OpResponse>.
-func writeResult(namespace, name, requestID string, result any) ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteString(`<` + name + `Response xmlns="` + namespace + `">`)
-	if result != nil {
-		enc := xml.NewEncoder(&b)
-		if err := enc.EncodeElement(result, xml.StartElement{Name: xml.Name{Local: name + "Result"}}); err != nil {
-			return nil, err
-		}
-		if err := enc.Flush(); err != nil {
-			return nil, err
-		}
-	}
-	b.WriteString(`<ResponseMetadata><RequestId>` + requestID + `</RequestId></ResponseMetadata></` + name + `Response>`)
-	return b.Bytes(), nil
 }
 
 func boolString(b bool) string {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 )
 
@@ -95,7 +96,7 @@ func (c *unsignedCall) decode(v any) error {
 	if err != nil {
 		return bodyError(err, gatehouse.Errorf(gatehouse.EValidation, "The request is larger than %d bytes.", maxSignInBody))
 	}
-	return jsonDecoder(body)(v)
+	return wire.Decoder(body)(v)
 }
 
 // checkRecoveryEmail validates the Email member: required, and no longer
@@ -143,7 +144,7 @@ func (s *Server) serveForgotPassword(w http.ResponseWriter, r *http.Request) {
 		c.fail(err)
 		return
 	}
-	if err := writeRESTJSONResult(w, c.reqID, forgotPasswordOut{Message: forgotPasswordAnswer}); err != nil {
+	if err := c.s.services["gatehouse"].writeResult(w, "", c.reqID, forgotPasswordOut{Message: forgotPasswordAnswer}); err != nil {
 		c.fail(err)
 	}
 }
@@ -205,7 +206,7 @@ func (s *Server) serveResetPassword(w http.ResponseWriter, r *http.Request) {
 		msg = "The root password was reset. The root user's MFA devices remain: signing in still needs an MFA code."
 	}
 	out := resetPasswordOut{AccountId: a.ID, RootUserArn: a.RootARN(), MFARequired: mfa, Message: msg}
-	if err := writeRESTJSONResult(w, c.reqID, out); err != nil {
+	if err := c.s.services["gatehouse"].writeResult(w, "", c.reqID, out); err != nil {
 		c.fail(err)
 	}
 }

@@ -13,9 +13,6 @@ import (
 // root user and offers in its console only (docs/root-tasks.md). Every
 // operation is authorized as gatehouse:<Op> on the root user's ARN.
 
-// rootTasksVersion is the API version of the gatehouse service.
-const rootTasksVersion = "2026-11-01"
-
 type (
 	changeRootPasswordIn struct {
 		CurrentPassword string

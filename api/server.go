@@ -15,15 +15,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"net/url"
 	"sort"
 	"sync"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/account"
+	"github.com/gatehouse-dev/gatehouse/api/awsjson"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/api/restjson"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
@@ -122,27 +123,6 @@ func (s *Server) recordKeyUse(ctx context.Context, keyID, service, region string
 	}
 }
 
-// service is one Query or REST-JSON service on the shared port.
-type service struct {
-	namespace string
-	version   string
-	ops       map[string]op.Row
-	restJSON  bool // the AWS REST-JSON protocol (api/restjson.go), else Query
-	// opPaths: REST-JSON paths are /<OperationName> (Tax Settings), not
-	// /<lowerCamelName>; errorCode: REST-JSON errors carry errorCode.
-	opPaths, errorCode bool
-	// jsonTarget, when set, is the X-Amz-Target prefix of a service on
-	// the AWS JSON 1.0 protocol (api/invoicing.go).
-	jsonTarget string
-	// unserved marks the service that answers requests for a service
-	// Gatehouse does not serve (unservedName, "" when the request names
-	// none), in the protocol proto the request uses (api/unserved.go).
-	unserved        bool
-	unservedName    string
-	proto           wireProtocol
-	jsonContentType string
-}
-
 func (s *Server) now() time.Time {
 	if s.Now != nil {
 		return s.Now()
@@ -163,13 +143,13 @@ func (s *Server) init() {
 			s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now}
 		}
 		s.services = map[string]service{
-			"iam":     {namespace: iamNamespace, version: "2010-05-08", ops: op.Table(s.legacyRows(iamOperations()))},
-			"sts":     {namespace: stsNamespace, version: "2011-06-15", ops: op.Table(s.legacyRows(stsOperations()))},
-			"account": {version: "2021-02-01", ops: op.Table(s.legacyRows(accountMgmtOperations())), restJSON: true},
+			"iam":     {ops: op.Table(s.legacyRows(iamOperations())), codec: query.Codec{Namespace: iamNamespace}},
+			"sts":     {ops: op.Table(s.legacyRows(stsOperations())), codec: query.Codec{Namespace: stsNamespace}},
+			"account": {ops: op.Table(s.legacyRows(accountMgmtOperations())), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
-			"gatehouse": {version: rootTasksVersion, ops: op.Table(s.legacyRows(rootTaskOperations())), restJSON: true},
-			"tax":       {version: taxVersion, ops: op.Table(s.legacyRows(taxOperations())), restJSON: true, opPaths: true, errorCode: true},
-			"invoicing": {version: invoicingVersion, ops: op.Table(s.legacyRows(invoicingOperations())), jsonTarget: invoicingTargetPrefix},
+			"gatehouse": {ops: op.Table(s.legacyRows(rootTaskOperations())), codec: restjson.Codec{}},
+			"tax":       {ops: op.Table(s.legacyRows(taxOperations())), codec: restjson.TaxSettings},
+			"invoicing": {ops: op.Table(s.legacyRows(invoicingOperations())), codec: awsjson.Codec{Target: invoicingTargetPrefix, Namespace: invoicingErrorNS, Version: awsjson.V10}},
 		}
 	})
 }
@@ -233,7 +213,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				id := newRequestID()
 				s.Logger.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(v))
-				writeQueryError(w, iamNamespace, id, gatehouse.EServiceFailure, "An internal error occurred.")
+				query.Codec{Namespace: iamNamespace}.WriteError(w, id, gatehouse.EServiceFailure, "An internal error occurred.", nil)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -318,17 +298,12 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	if svc, ok = s.services[auth.Service]; !ok {
 		svc = unservedService(auth.Service, r, body)
 	}
-	var form url.Values
-	var decode func(any) error
-	if action, form, decode, err = svc.operation(r, body); err != nil {
+	action, decode, err := svc.operation(r, body)
+	if err != nil {
 		fail(err)
 		return
 	}
-	o, ok := svc.ops[action]
-	if !ok {
-		fail(gatehouse.Errorf("InvalidAction", "Could not find operation %s for version %s", action, form.Get("Version")))
-		return
-	}
+	o := svc.ops[action]
 	served = &o
 	k, err := s.key(ctx, rev, auth.AccessKeyID)
 	if err != nil {
@@ -359,9 +334,6 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	}
 	if caller.Session == nil { // last use is kept for long-term access keys only
 		s.recordKeyUse(ctx, auth.AccessKeyID, auth.Service, auth.Region)
-	}
-	if decode == nil {
-		decode = func(v any) error { return query.Decode(form, v) }
 	}
 	c := &op.Call{
 		Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID, Region: auth.Region,

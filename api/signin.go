@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
@@ -180,7 +181,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var in signInIn
-	if err := jsonDecoder(body)(&in); err != nil {
+	if err := wire.Decoder(body)(&in); err != nil {
 		fail(err)
 		return
 	}
@@ -231,7 +232,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 			SessionToken: cr.Token.Reveal(), Expiration: cr.Session.Expiration.UTC().Format(time.RFC3339),
 		},
 	}
-	if err := writeRESTJSONResult(w, reqID, out); err != nil {
+	if err := s.services["gatehouse"].writeResult(w, "", reqID, out); err != nil {
 		fail(err)
 	}
 }

@@ -16,7 +16,6 @@ import (
 // TaxRegistration (without status) and take effect at once (Verified).
 
 const (
-	taxVersion  = "2018-05-10"
 	taxVerified = "Verified"
 )
 

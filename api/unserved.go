@@ -1,13 +1,16 @@
 package api
 
 import (
-	"encoding/xml"
-	"fmt"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/awsjson"
+	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/restxml"
 )
 
 // Requests for services Gatehouse does not serve (sso-admin,
@@ -34,18 +37,6 @@ import (
 // Errors found before the operation (an unknown key, a bad signature)
 // use the same protocol, spelled as that protocol spells them.
 
-// wireProtocol is the protocol of a request for a service Gatehouse does
-// not serve.
-type wireProtocol int
-
-const (
-	protoQuery wireProtocol = iota
-	protoEC2
-	protoJSON
-	protoRESTJSON
-	protoRESTXML
-)
-
 // restXMLServices are the signing names of the REST-XML services.
 var restXMLServices = map[string]bool{
 	"s3": true, "s3-outposts": true, "s3-object-lambda": true, "s3express": true,
@@ -57,25 +48,42 @@ var restXMLServices = map[string]bool{
 // which Gatehouse does not serve, in the protocol the request uses.
 func unservedService(name string, r *http.Request, body []byte) service {
 	ct := strings.ToLower(r.Header.Get("Content-Type"))
-	svc := service{unserved: true, unservedName: name}
+	u := unservedCodec{service: name}
 	switch {
 	case r.Header.Get("X-Amz-Target") != "" || strings.HasPrefix(ct, "application/x-amz-json-"):
-		svc.proto = protoJSON
-		svc.jsonContentType = "application/x-amz-json-1.0"
+		version := awsjson.V10
 		if strings.HasPrefix(ct, "application/x-amz-json-1.1") {
-			svc.jsonContentType = "application/x-amz-json-1.1"
+			version = awsjson.V11
 		}
+		u.errorWriter, u.kind = awsjson.Codec{Version: version}, unservedJSON
 	case queryAction(r, body) != "":
-		svc.proto = protoQuery
-		if name == "ec2" {
-			svc.proto = protoEC2
-		}
+		u.errorWriter, u.kind = query.Codec{EC2: name == "ec2"}, unservedQuery
 	case restXMLServices[name] || strings.Contains(ct, "xml"):
-		svc.proto = protoRESTXML
+		u.errorWriter, u.kind = restxml.Codec{}, unservedRESTXML
 	default:
-		svc.proto = protoRESTJSON
+		u.errorWriter, u.kind = restjson.Codec{}, unservedRESTJSON
 	}
-	return svc
+	return service{codec: u, unserved: true, unservedName: name}
+}
+
+// unservedKind is the protocol family of a request for a service
+// Gatehouse does not serve.
+type unservedKind int
+
+const (
+	unservedQuery unservedKind = iota
+	unservedJSON
+	unservedRESTJSON
+	unservedRESTXML
+)
+
+// unservedCodec answers a request for a service Gatehouse does not
+// serve: its errors are those of the codec of the request's protocol,
+// and its operation step always fails.
+type unservedCodec struct {
+	errorWriter
+	service string
+	kind    unservedKind
 }
 
 // queryAction returns the Action parameter of a Query request (in the
@@ -95,98 +103,36 @@ func queryAction(r *http.Request, body []byte) string {
 	return form.Get("Action")
 }
 
-// unservedOperation is the operation step of a request for a service
+// errorWriter is the part of a codec that writes errors.
+type errorWriter interface {
+	WriteError(w http.ResponseWriter, requestID, code, message string, err error)
+}
+
+// WriteResult is never called: no operation of an unserved service
+// runs.
+func (unservedCodec) WriteResult(http.ResponseWriter, string, string, any) error {
+	return errors.New("api: no result for a service Gatehouse does not serve")
+}
+
+// Operation is the operation step of a request for a service
 // Gatehouse does not serve: it names the operation the request asks for
 // (for the log and the audit record) and fails with the protocol's
 // unknown-operation error.
-func (svc service) unservedOperation(r *http.Request, body []byte) (string, error) {
-	what := "The service " + svc.unservedName + " is not served by this endpoint"
-	if svc.unservedName == "" {
+func (u unservedCodec) Operation(r *http.Request, body []byte, _ func(string) bool) (string, func(any) error, error) {
+	what := "The service " + u.service + " is not served by this endpoint"
+	if u.service == "" {
 		what = "The service this request names is not served by this endpoint"
 	}
-	switch svc.proto {
-	case protoJSON:
+	switch u.kind {
+	case unservedJSON:
 		target := r.Header.Get("X-Amz-Target")
 		_, name, _ := strings.Cut(target, ".")
-		return name, gatehouse.Errorf("UnknownOperationException", "%s (operation %q).", what, target)
-	case protoQuery, protoEC2:
+		return name, nil, gatehouse.Errorf("UnknownOperationException", "%s (operation %q).", what, target)
+	case unservedQuery:
 		action := queryAction(r, body)
-		return action, gatehouse.Errorf("InvalidAction", "%s (action %s).", what, action)
-	case protoRESTXML:
-		return "", gatehouse.Errorf("NotImplemented", "%s (%s %s).", what, r.Method, r.URL.Path)
+		return action, nil, gatehouse.Errorf("InvalidAction", "%s (action %s).", what, action)
+	case unservedRESTXML:
+		return "", nil, gatehouse.Errorf("NotImplemented", "%s (%s %s).", what, r.Method, r.URL.Path)
 	}
-	return "", gatehouse.Errorf("UnknownOperationException", "%s (%s %s).", what, r.Method, r.URL.Path)
-}
-
-// writeUnservedError writes an error in the protocol of a service
-// Gatehouse does not serve.
-func (svc service) writeUnservedError(w http.ResponseWriter, requestID, code, message string, err error) {
-	switch svc.proto {
-	case protoJSON:
-		writeJSONError(w, requestID, code, message, err, "", svc.jsonContentType)
-	case protoQuery:
-		writeQueryError(w, "", requestID, code, message)
-	case protoEC2:
-		writeEC2Error(w, requestID, code, message)
-	case protoRESTXML:
-		writeS3Error(w, requestID, code, message)
-	default:
-		writeRESTJSONError(w, requestID, code, message, err)
-	}
-}
-
-// ec2Error is the EC2 protocol's error envelope.
-type ec2Error struct {
-	XMLName   xml.Name `xml:"Response"`
-	Code      string   `xml:"Errors>Error>Code"`
-	Message   string   `xml:"Errors>Error>Message"`
-	RequestID string   `xml:"RequestID"`
-}
-
-// writeEC2Error writes an EC2 error: <Response><Errors><Error>.
-func writeEC2Error(w http.ResponseWriter, requestID, code, message string) {
-	body, _ := xml.Marshal(ec2Error{Code: code, Message: message, RequestID: requestID})
-	w.Header().Set("Content-Type", "text/xml;charset=UTF-8")
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.WriteHeader(statusOf(code))
-	w.Write(append([]byte(xml.Header), body...))
-}
-
-// s3Codes spells Gatehouse's (IAM's) codes as S3 does
-// (docs/reference/aws-s3.md §3.2), with S3's status.
-var s3Codes = map[string]struct {
-	code   string
-	status int
-}{
-	"InvalidClientTokenId":       {"InvalidAccessKeyId", http.StatusForbidden},
-	"MissingAuthenticationToken": {"AccessDenied", http.StatusForbidden},
-	"IncompleteSignature":        {"AuthorizationHeaderMalformed", http.StatusBadRequest},
-	"ExpiredToken":               {"ExpiredToken", http.StatusBadRequest},
-	"RequestEntityTooLarge":      {"EntityTooLarge", http.StatusBadRequest},
-	gatehouse.EServiceFailure:    {"InternalError", http.StatusInternalServerError},
-	"NotImplemented":             {"NotImplemented", http.StatusNotImplemented},
-}
-
-// s3Error is S3's error document: <Error> with no namespace.
-type s3Error struct {
-	XMLName   xml.Name `xml:"Error"`
-	Code      string   `xml:"Code"`
-	Message   string   `xml:"Message"`
-	RequestID string   `xml:"RequestId"`
-}
-
-// writeS3Error writes an S3-style error: application/xml, <Error>, and
-// the request ID in x-amz-request-id as well as in the body.
-func writeS3Error(w http.ResponseWriter, requestID, code, message string) {
-	status := statusOf(code)
-	if c, ok := s3Codes[code]; ok {
-		code, status = c.code, c.status
-	}
-	body, _ := xml.Marshal(s3Error{Code: code, Message: message, RequestID: requestID})
-	w.Header().Set("Content-Type", "application/xml")
-	w.Header().Set("X-Amz-Request-Id", requestID)
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.WriteHeader(status)
-	fmt.Fprint(w, xml.Header)
-	w.Write(body)
+	return "", nil, gatehouse.Errorf("UnknownOperationException", "%s (%s %s).", what, r.Method, r.URL.Path)
 }

@@ -1,6 +1,7 @@
 // Package query is the AWS Query protocol (IAM, STS): request
 // parameters from the URL and a form body, their decoding into typed
-// inputs, and the XML shapes of its results.
+// inputs, the XML shapes of its results, and its result and error
+// envelopes with their one table of HTTP statuses.
 package query
 
 import (
@@ -9,9 +10,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
 )
 
 // Decode fills the struct pointed to by v from AWS Query parameters.
@@ -53,7 +54,7 @@ func decodeStruct(form url.Values, prefix string, rv reflect.Value) error {
 		}
 		if !present && opts == "required" {
 			return gatehouse.Errorf(gatehouse.EValidation,
-				"1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", lowerFirst(name))
+				"1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", wire.LowerFirst(name))
 		}
 	}
 	return nil
@@ -77,13 +78,13 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 		case reflect.Int:
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number", s, lowerFirst(lastPart(key)))
+				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number", s, wire.LowerFirst(lastPart(key)))
 			}
 			elem.Elem().SetInt(int64(n))
 		case reflect.Bool:
 			b, err := strconv.ParseBool(s)
 			if err != nil {
-				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a boolean", s, lowerFirst(lastPart(key)))
+				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a boolean", s, wire.LowerFirst(lastPart(key)))
 			}
 			elem.Elem().SetBool(b)
 		default:
@@ -158,13 +159,4 @@ func lastPart(key string) string {
 		return key[i+1:]
 	}
 	return key
-}
-
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	r := []rune(s)
-	r[0] = unicode.ToLower(r[0])
-	return string(r)
 }

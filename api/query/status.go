@@ -1,7 +1,6 @@
-package api
+package query
 
 import (
-	"encoding/xml"
 	"net/http"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -57,36 +56,12 @@ var statusByCode = map[string]int{
 	"SessionDurationEscalationException":             http.StatusForbidden, // sts
 }
 
-// statusOf returns the HTTP status of an error code.
-func statusOf(code string) int {
+// Status returns the HTTP status of an error code in the Query
+// protocol; the other codecs fall back to it for the codes their own
+// tables do not list.
+func Status(code string) int {
 	if s, ok := statusByCode[code]; ok {
 		return s
 	}
 	return http.StatusBadRequest
-}
-
-// queryError is the Query protocol's error envelope.
-type queryError struct {
-	XMLName   xml.Name `xml:"ErrorResponse"`
-	Xmlns     string   `xml:"xmlns,attr,omitempty"`
-	Type      string   `xml:"Error>Type"`
-	Code      string   `xml:"Error>Code"`
-	Message   string   `xml:"Error>Message"`
-	RequestID string   `xml:"RequestId"`
-}
-
-// writeQueryError writes an ErrorResponse. Internal errors are reported
-// as ServiceFailure with a generic message; their details are logged by
-// the caller, never sent.
-func writeQueryError(w http.ResponseWriter, namespace, requestID, code, message string) {
-	status := statusOf(code)
-	typ := "Sender"
-	if status >= 500 {
-		typ = "Receiver"
-	}
-	body, _ := xml.Marshal(queryError{Xmlns: namespace, Type: typ, Code: code, Message: message, RequestID: requestID})
-	w.Header().Set("Content-Type", "text/xml")
-	w.Header().Set("X-Amzn-Requestid", requestID)
-	w.WriteHeader(status)
-	w.Write(body)
 }
