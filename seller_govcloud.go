@@ -9,14 +9,40 @@ import "time"
 // PartitionGovCloud is the partition of linked GovCloud (US) accounts.
 const PartitionGovCloud = "aws-us-gov"
 
-// TaxRegistration is an account's tax registration. Document is the
-// registration as the Tax Settings API returns it (JSON, without status);
-// registration numbers are ordinary data, not secrets.
+// TaxRegistration is an account's tax registration (the Tax Settings
+// API's TaxRegistration). Registration numbers are ordinary data, not
+// secrets.
 type TaxRegistration struct {
 	AccountID string
-	Document  []byte
-	Status    string
-	UpdatedAt time.Time
+	// RegistrationID is the registration number; RegistrationType its
+	// kind (VAT, GST, ...).
+	RegistrationID   string
+	RegistrationType string
+	LegalName        string
+	// LegalAddress is nil when not given (a registration is refused
+	// without one).
+	LegalAddress *TaxAddress
+	// Sector is Business, Individual or Government ("" when not given).
+	Sector string
+	// CertifiedEmail is the certified email address some countries ask
+	// for ("" when not given).
+	CertifiedEmail string
+	// AdditionalInfo holds the country-specific details as the client
+	// gave them: a JSON object Gatehouse keeps and returns without
+	// reading it (nil when not given).
+	AdditionalInfo []byte
+	Status         string
+	UpdatedAt      time.Time
+}
+
+// TaxAddress is the legal address of a tax registration.
+type TaxAddress struct {
+	Line1, Line2, Line3 string
+	City                string
+	DistrictOrCounty    string
+	StateOrRegion       string
+	PostalCode          string
+	CountryCode         string
 }
 
 // Seller profile statuses.

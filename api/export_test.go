@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/api/op"
 )
 
 // Test hooks for the package api_test tests.
@@ -13,41 +15,32 @@ import (
 // OperationNames returns the sorted operation names of a service's table
 // ("iam", "sts", "account", "gatehouse", "tax" or "invoicing").
 func OperationNames(service string) []string {
-	return operationNames(service, func(operation) bool { return true })
+	return operationNames(service, func(op.Row) bool { return true })
 }
 
 // RootOnlyOperationNames returns the sorted names of a service's
 // operations reserved for the root user.
 func RootOnlyOperationNames(service string) []string {
-	return operationNames(service, func(o operation) bool { return o.rootOnly })
+	return operationNames(service, func(r op.Row) bool { return r.RootOnly })
 }
 
 // ConsoleOnlyOperationNames returns the sorted names of a service's
 // operations reserved for the root user's console sign-in.
 func ConsoleOnlyOperationNames(service string) []string {
-	return operationNames(service, func(o operation) bool { return o.consoleOnly })
+	return operationNames(service, func(r op.Row) bool { return r.ConsoleOnly })
 }
 
-func operationNames(service string, keep func(operation) bool) []string {
-	var ops []operation
-	switch service {
-	case "iam":
-		ops = iamOperations()
-	case "sts":
-		ops = stsOperations()
-	case "account":
-		ops = accountMgmtOperations()
-	case "gatehouse":
-		ops = rootTaskOperations()
-	case "tax":
-		ops = taxOperations()
-	case "invoicing":
-		ops = invoicingOperations()
+func operationNames(service string, keep func(op.Row) bool) []string {
+	s := &Server{}
+	s.init()
+	svc, ok := s.services[service]
+	if !ok {
+		panic("api: no service " + service)
 	}
 	var names []string
-	for _, o := range ops {
-		if keep(o) {
-			names = append(names, o.name)
+	for name, r := range svc.ops {
+		if keep(r) {
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)

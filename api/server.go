@@ -25,11 +25,13 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 	"github.com/gatehouse-dev/gatehouse/sts"
+	"github.com/gatehouse-dev/gatehouse/tax"
 )
 
 // XML namespaces of the Query services.
@@ -148,7 +150,7 @@ func (s *Server) init() {
 			"account": {ops: op.Table(s.legacyRows(accountMgmtOperations())), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
 			"gatehouse": {ops: op.Table(s.legacyRows(rootTaskOperations())), codec: restjson.Codec{}},
-			"tax":       {ops: op.Table(s.legacyRows(taxOperations())), codec: restjson.TaxSettings},
+			"tax":       {ops: op.Table(taxops.Rows(taxops.Deps{Tax: &tax.Service{Store: gatehouse.Narrow[tax.Tx](s.Store)}})), codec: restjson.TaxSettings},
 			"invoicing": {ops: op.Table(s.legacyRows(invoicingOperations())), codec: awsjson.Codec{Target: invoicingTargetPrefix, Namespace: invoicingErrorNS, Version: awsjson.V10}},
 		}
 	})

@@ -273,3 +273,11 @@ func (a *Authorizer) authorizeBilling(ctx context.Context, c *Caller, req *Reque
 func DenyRootOnly(ctx context.Context, c *Caller, action, resource string) error {
 	return deny(ctx, resource, rootOnlyMessage(c.ARN(), action, resource))
 }
+
+// DenyOtherAccount refuses an operation that names an account other than
+// the caller's (an AccountId member: Account Management, Tax Settings).
+// Gatehouse has no organizations, so no caller may act on another
+// account's settings; the request is refused before it is authorized.
+func DenyOtherAccount(c *Caller, action string) error {
+	return gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to perform: %s", c.ARN(), action)
+}

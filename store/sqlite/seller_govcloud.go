@@ -19,9 +19,13 @@ func noSuch(what, id string) error {
 // PutTaxRegistration creates or replaces an account's tax registration.
 func (t *tx) PutTaxRegistration(r *gatehouse.TaxRegistration) error {
 	r.UpdatedAt = t.stamp(r.UpdatedAt)
-	_, err := t.exec(`INSERT INTO tax_registrations (account_id, document, status, updated_at) VALUES (?, ?, ?, ?)
+	doc, err := encodeTaxRegistration(r)
+	if err != nil {
+		return fmt.Errorf("put tax registration: %w", err)
+	}
+	_, err = t.exec(`INSERT INTO tax_registrations (account_id, document, status, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (account_id) DO UPDATE SET document = excluded.document, status = excluded.status, updated_at = excluded.updated_at`,
-		r.AccountID, string(r.Document), r.Status, encodeTime(r.UpdatedAt))
+		r.AccountID, doc, r.Status, encodeTime(r.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("put tax registration: %w", err)
 	}
@@ -41,7 +45,10 @@ func (t *tx) TaxRegistration(accountID string) (*gatehouse.TaxRegistration, erro
 	if err != nil {
 		return nil, fmt.Errorf("tax registration: %w", err)
 	}
-	r.Document, r.UpdatedAt = []byte(doc), decodeTime(updated)
+	if err := decodeTaxRegistration(doc, &r); err != nil {
+		return nil, fmt.Errorf("tax registration of account %s: %w", accountID, err)
+	}
+	r.UpdatedAt = decodeTime(updated)
 	return &r, nil
 }
 

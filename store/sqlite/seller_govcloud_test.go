@@ -66,7 +66,7 @@ func TestSellerSecretsSealed(t *testing.T) {
 // populateSellerGovCloud writes a row in each table of migration 0008
 // (for populate).
 func populateSellerGovCloud(tx gatehouse.Tx, acct string) error {
-	if err := tx.PutTaxRegistration(&gatehouse.TaxRegistration{AccountID: acct, Document: []byte(`{}`), Status: "Verified"}); err != nil {
+	if err := tx.PutTaxRegistration(&gatehouse.TaxRegistration{AccountID: acct, RegistrationID: "DE1", Status: "Verified"}); err != nil {
 		return err
 	}
 	if err := tx.PutSellerProfile(&gatehouse.SellerProfile{AccountID: acct, LegalName: "S", BankAccount: "1234",

@@ -17,18 +17,20 @@ func sellerGovCloudTests() []test {
 				wantCode(t, err, gatehouse.ENoSuchEntity)
 				return nil
 			})
-			for i, doc := range []string{`{"registrationId":"A"}`, `{"registrationId":"B"}`} {
-				mustUpdate(t, s, func(tx gatehouse.Tx) error {
-					return tx.PutTaxRegistration(&gatehouse.TaxRegistration{AccountID: acct1, Document: []byte(doc), Status: "Verified", UpdatedAt: at(i)})
-				})
+			want := gatehouse.TaxRegistration{AccountID: acct1, RegistrationID: "B", RegistrationType: "VAT", LegalName: "Example GmbH",
+				LegalAddress: &gatehouse.TaxAddress{Line1: "Str. 1", City: "Berlin", PostalCode: "10115", CountryCode: "DE"},
+				Sector:       "Business", CertifiedEmail: "tax@example.com", AdditionalInfo: []byte(`{"a":1}`), Status: "Verified", UpdatedAt: at(1)}
+			for i, id := range []string{"A", "B"} {
+				r := want
+				r.RegistrationID, r.UpdatedAt = id, at(i)
+				mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.PutTaxRegistration(&r) })
 			}
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				r, err := tx.TaxRegistration(acct1)
 				if err != nil {
 					return err
 				}
-				wantEqual(t, "registration", *r, gatehouse.TaxRegistration{AccountID: acct1, Document: []byte(`{"registrationId":"B"}`),
-					Status: "Verified", UpdatedAt: at(1)})
+				wantEqual(t, "registration", *r, want)
 				_, err = tx.TaxRegistration(acct2)
 				wantCode(t, err, gatehouse.ENoSuchEntity)
 				return nil
