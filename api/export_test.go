@@ -6,6 +6,9 @@ import (
 	"net/http/httptest"
 	"sort"
 	"strings"
+
+	"github.com/gatehouse-dev/gatehouse/api/iamops"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 )
 
 // Test hooks for the package api_test tests.
@@ -13,26 +16,27 @@ import (
 // OperationNames returns the sorted operation names of a service's table
 // ("iam", "sts", "account", "gatehouse", "tax" or "invoicing").
 func OperationNames(service string) []string {
-	return operationNames(service, func(operation) bool { return true })
+	return operationNames(service, func(op.Row) bool { return true })
 }
 
 // RootOnlyOperationNames returns the sorted names of a service's
 // operations reserved for the root user.
 func RootOnlyOperationNames(service string) []string {
-	return operationNames(service, func(o operation) bool { return o.rootOnly })
+	return operationNames(service, func(o op.Row) bool { return o.RootOnly })
 }
 
 // ConsoleOnlyOperationNames returns the sorted names of a service's
 // operations reserved for the root user's console sign-in.
 func ConsoleOnlyOperationNames(service string) []string {
-	return operationNames(service, func(o operation) bool { return o.consoleOnly })
+	return operationNames(service, func(o op.Row) bool { return o.ConsoleOnly })
 }
 
-func operationNames(service string, keep func(operation) bool) []string {
-	var ops []operation
+func operationNames(service string, keep func(op.Row) bool) []string {
+	var rows []op.Row
+	var ops []operation // a table still built with legacyOp
 	switch service {
 	case "iam":
-		ops = iamOperations()
+		rows = iamops.Rows(iamops.Deps{})
 	case "sts":
 		ops = stsOperations()
 	case "account":
@@ -44,10 +48,11 @@ func operationNames(service string, keep func(operation) bool) []string {
 	case "invoicing":
 		ops = invoicingOperations()
 	}
+	rows = append(rows, (&Server{}).legacyRows(ops)...)
 	var names []string
-	for _, o := range ops {
+	for _, o := range rows {
 		if keep(o) {
-			names = append(names, o.name)
+			names = append(names, o.Name)
 		}
 	}
 	sort.Strings(names)

@@ -1,9 +1,10 @@
-package api
+package iamops
 
 import (
 	"encoding/base64"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -17,7 +18,7 @@ type (
 	createVirtualMFADeviceIn struct {
 		VirtualMFADeviceName string `query:",required"`
 		Path                 string
-		Tags                 []tagIn
+		Tags                 []op.Tag
 	}
 	mfaCodesIn struct {
 		UserName            string
@@ -66,13 +67,13 @@ type (
 // mfaUser returns the user an MFA operation acts on: the named user,
 // else the calling user, or gatehouse.RootUserName for the root user.
 // Role sessions must name a user.
-func (c *call) mfaUser(userName string) (string, error) {
+func mfaUser(c *op.Call, userName string) (string, error) {
 	if userName == gatehouse.RootUserName {
 		// Not a user name anyone can spell: '<' and '>' are not allowed.
 		return "", gatehouse.Errorf(gatehouse.EValidation,
 			"1 validation error detected: Value '%s' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", userName)
 	}
-	name, err := c.targetUser(userName)
+	name, err := targetUser(c, userName)
 	if err == nil && name == "" {
 		name = gatehouse.RootUserName
 	}
@@ -87,18 +88,18 @@ func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {
 	return x
 }
 
-// mfaOperations is the MFA part of the IAM table.
-func mfaOperations() []operation {
-	return []operation{
-		legacyOp("CreateVirtualMFADevice", opSpec[createVirtualMFADeviceIn]{
-			action: "iam:CreateVirtualMFADevice",
-			resource: func(c *call, in *createVirtualMFADeviceIn) string {
-				return gatehouse.MFADeviceARN(c.account(), orSlash(in.Path), in.VirtualMFADeviceName)
+// mfaRows is the MFA part of the IAM table.
+func (d *Deps) mfaRows() []op.Row {
+	return []op.Row{
+		op.New("CreateVirtualMFADevice", op.Spec[createVirtualMFADeviceIn]{
+			Action: "iam:CreateVirtualMFADevice",
+			Resource: func(c *op.Call, in *createVirtualMFADeviceIn) string {
+				return gatehouse.MFADeviceARN(c.Account(), orSlash(in.Path), in.VirtualMFADeviceName)
 			},
-			context: func(c *call, in *createVirtualMFADeviceIn, ctx *policy.Context) { tagContext(ctx, in.Tags) },
-			handle: func(c *call, in *createVirtualMFADeviceIn) (any, error) {
-				d, qrPNG, err := c.srv.IAM.CreateVirtualMFADevice(c.ctx, c.account(), iam.CreateVirtualMFADeviceInput{
-					VirtualMFADeviceName: in.VirtualMFADeviceName, Path: in.Path, Tags: toTags(in.Tags)})
+			Context: func(c *op.Call, in *createVirtualMFADeviceIn, ctx *policy.Context) { op.TagContext(ctx, in.Tags) },
+			Handle: func(c *op.Call, in *createVirtualMFADeviceIn) (any, error) {
+				d, qrPNG, err := d.IAM.CreateVirtualMFADevice(c.Ctx, c.Account(), iam.CreateVirtualMFADeviceInput{
+					VirtualMFADeviceName: in.VirtualMFADeviceName, Path: in.Path, Tags: op.Tags(in.Tags)})
 				if err != nil {
 					return nil, err
 				}
@@ -112,64 +113,64 @@ func mfaOperations() []operation {
 				}}, nil
 			},
 		}),
-		legacyOp("EnableMFADevice", opSpec[mfaCodesIn]{
-			action:   "iam:EnableMFADevice",
-			precheck: func(c *call, in *mfaCodesIn) error { _, err := c.mfaUser(in.UserName); return err },
-			resource: func(c *call, in *mfaCodesIn) string { return c.userARN(in.UserName) },
-			handle: func(c *call, in *mfaCodesIn) (any, error) {
-				user, err := c.mfaUser(in.UserName)
+		op.New("EnableMFADevice", op.Spec[mfaCodesIn]{
+			Action:   "iam:EnableMFADevice",
+			Precheck: func(c *op.Call, in *mfaCodesIn) error { _, err := mfaUser(c, in.UserName); return err },
+			Resource: func(c *op.Call, in *mfaCodesIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *mfaCodesIn) (any, error) {
+				user, err := mfaUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				return nil, c.srv.IAM.EnableMFADevice(c.ctx, c.account(), iam.EnableMFADeviceInput{
-					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.caller.IsRoot(),
+				return nil, d.IAM.EnableMFADevice(c.Ctx, c.Account(), iam.EnableMFADeviceInput{
+					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
 					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
 			},
 		}),
-		legacyOp("ResyncMFADevice", opSpec[mfaCodesIn]{
-			action:   "iam:ResyncMFADevice",
-			precheck: func(c *call, in *mfaCodesIn) error { _, err := c.mfaUser(in.UserName); return err },
-			resource: func(c *call, in *mfaCodesIn) string { return c.userARN(in.UserName) },
-			handle: func(c *call, in *mfaCodesIn) (any, error) {
-				user, err := c.mfaUser(in.UserName)
+		op.New("ResyncMFADevice", op.Spec[mfaCodesIn]{
+			Action:   "iam:ResyncMFADevice",
+			Precheck: func(c *op.Call, in *mfaCodesIn) error { _, err := mfaUser(c, in.UserName); return err },
+			Resource: func(c *op.Call, in *mfaCodesIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *mfaCodesIn) (any, error) {
+				user, err := mfaUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				return nil, c.srv.IAM.ResyncMFADevice(c.ctx, c.account(), iam.ResyncMFADeviceInput{
-					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.caller.IsRoot(),
+				return nil, d.IAM.ResyncMFADevice(c.Ctx, c.Account(), iam.ResyncMFADeviceInput{
+					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
 					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
 			},
 		}),
-		legacyOp("DeactivateMFADevice", opSpec[deactivateMFADeviceIn]{
-			action:   "iam:DeactivateMFADevice",
-			precheck: func(c *call, in *deactivateMFADeviceIn) error { _, err := c.mfaUser(in.UserName); return err },
-			resource: func(c *call, in *deactivateMFADeviceIn) string { return c.userARN(in.UserName) },
-			handle: func(c *call, in *deactivateMFADeviceIn) (any, error) {
-				user, err := c.mfaUser(in.UserName)
+		op.New("DeactivateMFADevice", op.Spec[deactivateMFADeviceIn]{
+			Action:   "iam:DeactivateMFADevice",
+			Precheck: func(c *op.Call, in *deactivateMFADeviceIn) error { _, err := mfaUser(c, in.UserName); return err },
+			Resource: func(c *op.Call, in *deactivateMFADeviceIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *deactivateMFADeviceIn) (any, error) {
+				user, err := mfaUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				return nil, c.srv.IAM.DeactivateMFADevice(c.ctx, c.account(), user, in.SerialNumber, c.caller.IsRoot())
+				return nil, d.IAM.DeactivateMFADevice(c.Ctx, c.Account(), user, in.SerialNumber, c.Caller.IsRoot())
 			},
 		}),
-		legacyOp("DeleteVirtualMFADevice", opSpec[serialNumberIn]{
-			action: "iam:DeleteVirtualMFADevice",
+		op.New("DeleteVirtualMFADevice", op.Spec[serialNumberIn]{
+			Action: "iam:DeleteVirtualMFADevice",
 			// A virtual device's serial number is its ARN.
-			resource: func(c *call, in *serialNumberIn) string { return in.SerialNumber },
-			handle: func(c *call, in *serialNumberIn) (any, error) {
-				return nil, c.srv.IAM.DeleteVirtualMFADevice(c.ctx, c.account(), in.SerialNumber, c.caller.IsRoot())
+			Resource: func(c *op.Call, in *serialNumberIn) string { return in.SerialNumber },
+			Handle: func(c *op.Call, in *serialNumberIn) (any, error) {
+				return nil, d.IAM.DeleteVirtualMFADevice(c.Ctx, c.Account(), in.SerialNumber, c.Caller.IsRoot())
 			},
 		}),
-		legacyOp("ListMFADevices", opSpec[listMFADevicesIn]{
-			action:   "iam:ListMFADevices",
-			precheck: func(c *call, in *listMFADevicesIn) error { _, err := c.mfaUser(in.UserName); return err },
-			resource: func(c *call, in *listMFADevicesIn) string { return c.userARN(in.UserName) },
-			handle: func(c *call, in *listMFADevicesIn) (any, error) {
-				user, err := c.mfaUser(in.UserName)
+		op.New("ListMFADevices", op.Spec[listMFADevicesIn]{
+			Action:   "iam:ListMFADevices",
+			Precheck: func(c *op.Call, in *listMFADevicesIn) error { _, err := mfaUser(c, in.UserName); return err },
+			Resource: func(c *op.Call, in *listMFADevicesIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *listMFADevicesIn) (any, error) {
+				user, err := mfaUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				devices, _, err := c.srv.IAM.MFADevices(c.ctx, c.account(), user)
+				devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
 				if err != nil {
 					return nil, err
 				}
@@ -188,10 +189,10 @@ func mfaOperations() []operation {
 				return out, nil
 			},
 		}),
-		legacyOp("ListVirtualMFADevices", opSpec[listVirtualMFADevicesIn]{
-			action: "iam:ListVirtualMFADevices",
-			handle: func(c *call, in *listVirtualMFADevicesIn) (any, error) {
-				devices, err := c.srv.IAM.VirtualMFADevices(c.ctx, c.account(), in.AssignmentStatus)
+		op.New("ListVirtualMFADevices", op.Spec[listVirtualMFADevicesIn]{
+			Action: "iam:ListVirtualMFADevices",
+			Handle: func(c *op.Call, in *listVirtualMFADevicesIn) (any, error) {
+				devices, err := d.IAM.VirtualMFADevices(c.Ctx, c.Account(), in.AssignmentStatus)
 				if err != nil {
 					return nil, err
 				}
@@ -213,7 +214,7 @@ func mfaOperations() []operation {
 					case v.Device.UserName == gatehouse.RootUserName:
 						// The root user as GetUser shows it: no Path, no
 						// UserName, the account ID as UserId.
-						a := c.caller.Account
+						a := c.Caller.Account
 						x.User = &userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}
 					}
 					if v.Device.Assigned() {

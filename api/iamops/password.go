@@ -1,7 +1,8 @@
-package api
+package iamops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
@@ -65,28 +66,28 @@ func toLoginProfileXML(p *iam.LoginProfile) any {
 // named one, else the calling IAM user. The root user's password is not
 // a login profile (it is changed with the gatehouse service's
 // ChangeRootPassword), and a role has none.
-func (c *call) loginProfileUser(userName string) (string, error) {
-	name, err := c.targetUser(userName)
+func loginProfileUser(c *op.Call, userName string) (string, error) {
+	name, err := targetUser(c, userName)
 	if err == nil && name == "" {
 		err = errNonUserCaller
 	}
 	return name, err
 }
 
-// passwordOperations is the console password part of the IAM table.
-func passwordOperations() []operation {
-	return []operation{
-		legacyOp("UpdateAccountPasswordPolicy", opSpec[passwordPolicyIn]{
-			action: "iam:UpdateAccountPasswordPolicy",
-			handle: func(c *call, in *passwordPolicyIn) (any, error) {
-				return nil, c.srv.IAM.UpdatePasswordPolicy(c.ctx, c.account(), iam.PasswordPolicyInput(*in))
+// passwordRows is the console password part of the IAM table.
+func (d *Deps) passwordRows() []op.Row {
+	return []op.Row{
+		op.New("UpdateAccountPasswordPolicy", op.Spec[passwordPolicyIn]{
+			Action: "iam:UpdateAccountPasswordPolicy",
+			Handle: func(c *op.Call, in *passwordPolicyIn) (any, error) {
+				return nil, d.IAM.UpdatePasswordPolicy(c.Ctx, c.Account(), iam.PasswordPolicyInput(*in))
 			},
 		}),
-		legacyOp("GetAccountPasswordPolicy", opSpec[emptyIn]{
-			action:    "iam:GetAccountPasswordPolicy",
-			selfGrant: true,
-			handle: func(c *call, in *emptyIn) (any, error) {
-				p, err := c.srv.IAM.PasswordPolicy(c.ctx, c.account())
+		op.New("GetAccountPasswordPolicy", op.Spec[op.Empty]{
+			Action:    "iam:GetAccountPasswordPolicy",
+			SelfGrant: true,
+			Handle: func(c *op.Call, in *op.Empty) (any, error) {
+				p, err := d.IAM.PasswordPolicy(c.Ctx, c.Account())
 				if err != nil {
 					return nil, err
 				}
@@ -101,22 +102,25 @@ func passwordOperations() []operation {
 				}}, nil
 			},
 		}),
-		legacyOp("DeleteAccountPasswordPolicy", opSpec[emptyIn]{
-			action: "iam:DeleteAccountPasswordPolicy",
-			handle: func(c *call, in *emptyIn) (any, error) {
-				return nil, c.srv.IAM.DeletePasswordPolicy(c.ctx, c.account())
+		op.New("DeleteAccountPasswordPolicy", op.Spec[op.Empty]{
+			Action: "iam:DeleteAccountPasswordPolicy",
+			Handle: func(c *op.Call, in *op.Empty) (any, error) {
+				return nil, d.IAM.DeletePasswordPolicy(c.Ctx, c.Account())
 			},
 		}),
-		legacyOp("CreateLoginProfile", opSpec[createLoginProfileIn]{
-			action:   "iam:CreateLoginProfile",
-			resource: func(c *call, in *createLoginProfileIn) string { return c.userARN(in.UserName) },
-			precheck: func(c *call, in *createLoginProfileIn) error { _, err := c.loginProfileUser(in.UserName); return err },
-			handle: func(c *call, in *createLoginProfileIn) (any, error) {
-				user, err := c.loginProfileUser(in.UserName)
+		op.New("CreateLoginProfile", op.Spec[createLoginProfileIn]{
+			Action:   "iam:CreateLoginProfile",
+			Resource: func(c *op.Call, in *createLoginProfileIn) string { return d.userARN(c, in.UserName) },
+			Precheck: func(c *op.Call, in *createLoginProfileIn) error {
+				_, err := loginProfileUser(c, in.UserName)
+				return err
+			},
+			Handle: func(c *op.Call, in *createLoginProfileIn) (any, error) {
+				user, err := loginProfileUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				p, err := c.srv.IAM.CreateLoginProfile(c.ctx, c.account(), user, in.Password,
+				p, err := d.IAM.CreateLoginProfile(c.Ctx, c.Account(), user, in.Password,
 					in.PasswordResetRequired != nil && *in.PasswordResetRequired)
 				if err != nil {
 					return nil, err
@@ -124,56 +128,56 @@ func passwordOperations() []operation {
 				return toLoginProfileXML(p), nil
 			},
 		}),
-		legacyOp("GetLoginProfile", opSpec[optionalUserIn]{
-			action:   "iam:GetLoginProfile",
-			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
-			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
-			handle: func(c *call, in *optionalUserIn) (any, error) {
-				user, err := c.loginProfileUser(in.UserName)
+		op.New("GetLoginProfile", op.Spec[optionalUserIn]{
+			Action:   "iam:GetLoginProfile",
+			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
+			Precheck: func(c *op.Call, in *optionalUserIn) error { _, err := loginProfileUser(c, in.UserName); return err },
+			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
+				user, err := loginProfileUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				p, err := c.srv.IAM.GetLoginProfile(c.ctx, c.account(), user)
+				p, err := d.IAM.GetLoginProfile(c.Ctx, c.Account(), user)
 				if err != nil {
 					return nil, err
 				}
 				return toLoginProfileXML(p), nil
 			},
 		}),
-		legacyOp("UpdateLoginProfile", opSpec[updateLoginProfileIn]{
-			action:   "iam:UpdateLoginProfile",
-			resource: func(c *call, in *updateLoginProfileIn) string { return c.userARN(in.UserName) },
-			handle: func(c *call, in *updateLoginProfileIn) (any, error) {
-				return nil, c.srv.IAM.UpdateLoginProfile(c.ctx, c.account(), in.UserName, in.Password, in.PasswordResetRequired)
+		op.New("UpdateLoginProfile", op.Spec[updateLoginProfileIn]{
+			Action:   "iam:UpdateLoginProfile",
+			Resource: func(c *op.Call, in *updateLoginProfileIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *updateLoginProfileIn) (any, error) {
+				return nil, d.IAM.UpdateLoginProfile(c.Ctx, c.Account(), in.UserName, in.Password, in.PasswordResetRequired)
 			},
 		}),
-		legacyOp("DeleteLoginProfile", opSpec[optionalUserIn]{
-			action:   "iam:DeleteLoginProfile",
-			resource: func(c *call, in *optionalUserIn) string { return c.userARN(in.UserName) },
-			precheck: func(c *call, in *optionalUserIn) error { _, err := c.loginProfileUser(in.UserName); return err },
-			handle: func(c *call, in *optionalUserIn) (any, error) {
-				user, err := c.loginProfileUser(in.UserName)
+		op.New("DeleteLoginProfile", op.Spec[optionalUserIn]{
+			Action:   "iam:DeleteLoginProfile",
+			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
+			Precheck: func(c *op.Call, in *optionalUserIn) error { _, err := loginProfileUser(c, in.UserName); return err },
+			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
+				user, err := loginProfileUser(c, in.UserName)
 				if err != nil {
 					return nil, err
 				}
-				return nil, c.srv.IAM.DeleteLoginProfile(c.ctx, c.account(), user)
+				return nil, d.IAM.DeleteLoginProfile(c.Ctx, c.Account(), user)
 			},
 		}),
 		// ChangePassword changes the calling IAM user's own password;
 		// the root user's is never affected (aws-reference §1.2 A1).
-		legacyOp("ChangePassword", opSpec[changePasswordIn]{
-			action:   "iam:ChangePassword",
-			resource: func(c *call, _ *changePasswordIn) string { return c.caller.ARN() },
-			precheck: func(c *call, _ *changePasswordIn) error {
-				if c.caller.User == nil || c.caller.Role != nil {
+		op.New("ChangePassword", op.Spec[changePasswordIn]{
+			Action:   "iam:ChangePassword",
+			Resource: func(c *op.Call, _ *changePasswordIn) string { return c.Caller.ARN() },
+			Precheck: func(c *op.Call, _ *changePasswordIn) error {
+				if c.Caller.User == nil || c.Caller.Role != nil {
 					return gatehouse.Errorf(iam.EInvalidUserType,
 						"Only an IAM user can change its own password with ChangePassword; the root user's password is changed with the gatehouse service's ChangeRootPassword.")
 				}
 				return nil
 			},
-			selfGrant: true,
-			handle: func(c *call, in *changePasswordIn) (any, error) {
-				return nil, c.srv.IAM.ChangePassword(c.ctx, c.account(), c.caller.User.Name, in.OldPassword, in.NewPassword)
+			SelfGrant: true,
+			Handle: func(c *op.Call, in *changePasswordIn) (any, error) {
+				return nil, d.IAM.ChangePassword(c.Ctx, c.Account(), c.Caller.User.Name, in.OldPassword, in.NewPassword)
 			},
 		}),
 	}

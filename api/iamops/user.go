@@ -1,0 +1,156 @@
+package iamops
+
+import (
+	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/policy"
+)
+
+// Inputs of the user operations.
+type (
+	optionalUserIn struct {
+		UserName string
+	}
+	createUserIn struct {
+		UserName            string `query:",required"`
+		Path                string
+		PermissionsBoundary string
+		Tags                []op.Tag
+	}
+	listUsersIn struct {
+		PathPrefix string
+		pageIn
+	}
+	updateUserIn struct {
+		UserName    string `query:",required"`
+		NewUserName *string
+		NewPath     *string
+	}
+	userPageIn struct {
+		userNamed
+		pageIn
+	}
+	attachUserIn struct {
+		userNamed
+		attachIn
+	}
+	listAttachedUserIn struct {
+		userNamed
+		listAttachedIn
+	}
+	putUserPolicyIn struct {
+		userNamed
+		putPolicyIn
+	}
+	userPolicyIn struct {
+		userNamed
+		inlinePolicyIn
+	}
+	userBoundaryIn struct {
+		userNamed
+		boundaryIn
+	}
+	tagUserIn struct {
+		userNamed
+		tagsIn
+	}
+	untagUserIn struct {
+		userNamed
+		tagKeysIn
+	}
+)
+
+type userResult struct {
+	User userXML `xml:"User"`
+}
+
+// userRows is the user part of the IAM table.
+func (d *Deps) userRows() []op.Row {
+	users := d.users()
+	rows := []op.Row{
+		op.New("CreateUser", op.Spec[createUserIn]{
+			Action:   "iam:CreateUser",
+			Resource: func(c *op.Call, in *createUserIn) string { return entityARN(c, "user", in.Path, in.UserName) },
+			Context: func(c *op.Call, in *createUserIn, ctx *policy.Context) {
+				op.TagContext(ctx, in.Tags)
+				if in.PermissionsBoundary != "" {
+					ctx.Set("iam:PermissionsBoundary", in.PermissionsBoundary)
+				}
+			},
+			Handle: func(c *op.Call, in *createUserIn) (any, error) {
+				u, err := d.IAM.CreateUser(c.Ctx, c.Account(), iam.CreateUserInput{
+					UserName: in.UserName, Path: in.Path, PermissionsBoundary: in.PermissionsBoundary, Tags: op.Tags(in.Tags)})
+				if err != nil {
+					return nil, err
+				}
+				return userResult{toUserXML(u, true)}, nil
+			},
+		}),
+		op.New("GetUser", op.Spec[optionalUserIn]{
+			Action:   "iam:GetUser",
+			Precheck: func(c *op.Call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
+			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
+			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
+				name, err := targetUser(c, in.UserName)
+				if err != nil {
+					return nil, err
+				}
+				if name == "" {
+					// Root's GetUser has neither Path nor UserName; its ID
+					// is the account ID.
+					a := c.Caller.Account
+					return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
+				}
+				u, err := d.cachedUser(c, name)
+				if err != nil {
+					return nil, err
+				}
+				return userResult{toUserXML(u, true)}, nil
+			},
+		}),
+		op.New("ListUsers", op.Spec[listUsersIn]{
+			Action: "iam:ListUsers",
+			Handle: func(c *op.Call, in *listUsersIn) (any, error) {
+				users, err := d.IAM.Users(c.Ctx, c.Account(), in.PathPrefix)
+				if err != nil {
+					return nil, err
+				}
+				pg, trunc, next, err := page(users, in.pageIn)
+				if err != nil {
+					return nil, err
+				}
+				out := struct {
+					Users       query.List[userXML] `xml:"Users"`
+					IsTruncated bool                `xml:"IsTruncated"`
+					Marker      string              `xml:"Marker,omitempty"`
+				}{Users: query.List[userXML]{}, IsTruncated: trunc, Marker: next}
+				for _, u := range pg {
+					out.Users = append(out.Users, toUserXML(u, false))
+				}
+				return out, nil
+			},
+		}),
+		op.New("UpdateUser", op.Spec[updateUserIn]{
+			Action:   "iam:UpdateUser",
+			Resource: func(c *op.Call, in *updateUserIn) string { return d.userARN(c, in.UserName) },
+			Also: func(c *op.Call, in *updateUserIn) []string {
+				return []string{movedARN(d.userARN(c, in.UserName), in.NewPath, in.NewUserName)}
+			},
+			Handle: func(c *op.Call, in *updateUserIn) (any, error) {
+				return nil, d.IAM.UpdateUser(c.Ctx, c.Account(), in.UserName, in.NewUserName, in.NewPath)
+			},
+		}),
+		op.New("DeleteUser", op.Spec[userNamed]{
+			Action:   "iam:DeleteUser",
+			Resource: resourceOf[userNamed](users),
+			Handle: func(c *op.Call, in *userNamed) (any, error) {
+				return nil, d.IAM.DeleteUser(c.Ctx, c.Account(), in.UserName)
+			},
+		}),
+	}
+	rows = append(rows, attachedRows[attachUserIn, listAttachedUserIn](users)...)
+	rows = append(rows, inlineRows[putUserPolicyIn, userPolicyIn, userPageIn](users)...)
+	rows = append(rows, boundaryRows[userBoundaryIn, userNamed](users)...)
+	return append(rows, tagRows[tagUserIn, untagUserIn, userPageIn](users)...)
+}
