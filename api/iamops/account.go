@@ -5,7 +5,6 @@ import (
 	"slices"
 
 	"github.com/gatehouse-dev/gatehouse/api/op"
-	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 type aliasIn struct {
@@ -38,15 +37,7 @@ func (d *Deps) accountRows() []op.Row {
 				if alias != "" { // an account has at most one
 					aliases = append(aliases, alias)
 				}
-				items, truncated, next, err := page(aliases, *in)
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					AccountAliases query.List[string] `xml:"AccountAliases"`
-					IsTruncated    bool               `xml:"IsTruncated"`
-					Marker         string             `xml:"Marker,omitempty"`
-				}{append(query.List[string]{}, items...), truncated, next}, nil
+				return listPage("AccountAliases", *in, asIs[string])(aliases, nil)
 			},
 		}),
 		op.New("GetAccountSummary", op.Spec[op.Empty]{

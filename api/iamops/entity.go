@@ -5,7 +5,6 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
-	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -190,11 +189,9 @@ func attachedRows[Attach entityIn[attachIn], List entityIn[listAttachedIn]](k ki
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
 				s := (*in).shape()
-				ps, err := k.iam.AttachedPolicies(c.Ctx, c.Account(), k.entityRef((*in).entity()), s.PathPrefix)
-				if err != nil {
-					return nil, err
-				}
-				return attachedListOf(ps, s.pageIn, c.Caller.Account.ARNPartition())
+				return listPage("AttachedPolicies", s.pageIn, func(p *gatehouse.ManagedPolicy) attachedPolicyXML {
+					return attachedPolicyXML{p.Name, policyARNIn(p, c.Caller.Account.ARNPartition())}
+				})(k.iam.AttachedPolicies(c.Ctx, c.Account(), k.entityRef((*in).entity()), s.PathPrefix))
 			},
 		}),
 	}
@@ -227,11 +224,7 @@ func inlineRows[Put entityIn[putPolicyIn], One entityIn[inlinePolicyIn], List en
 			Action:   "iam:List" + k.name + "Policies",
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
-				names, err := k.iam.InlinePolicyNames(c.Ctx, c.Account(), k.entityRef((*in).entity()))
-				if err != nil {
-					return nil, err
-				}
-				return policyNameListOf(names, (*in).shape())
+				return listPage("PolicyNames", (*in).shape(), asIs[string])(k.iam.InlinePolicyNames(c.Ctx, c.Account(), k.entityRef((*in).entity())))
 			},
 		}),
 		op.New("Delete"+k.name+"Policy", op.Spec[One]{
@@ -295,46 +288,10 @@ func tagRows[Tag entityIn[tagsIn], Untag entityIn[tagKeysIn], List entityIn[page
 			Action:   "iam:List" + k.name + "Tags",
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
-				tags, err := k.tags(c.Ctx, c.Account(), (*in).entity())
-				if err != nil {
-					return nil, err
-				}
-				return tagListOf(tags, (*in).shape())
+				return listPage("Tags", (*in).shape(), toTagXML)(k.tags(c.Ctx, c.Account(), (*in).entity()))
 			},
 		}),
 	}
-}
-
-type attachedList struct {
-	AttachedPolicies query.List[attachedPolicyXML] `xml:"AttachedPolicies"`
-	IsTruncated      bool                          `xml:"IsTruncated"`
-	Marker           string                        `xml:"Marker,omitempty"`
-}
-
-func attachedListOf(ps []*gatehouse.ManagedPolicy, in pageIn, partition string) (any, error) {
-	pg, trunc, next, err := page(ps, in)
-	if err != nil {
-		return nil, err
-	}
-	out := attachedList{AttachedPolicies: query.List[attachedPolicyXML]{}, IsTruncated: trunc, Marker: next}
-	for _, p := range pg {
-		out.AttachedPolicies = append(out.AttachedPolicies, attachedPolicyXML{p.Name, policyARNIn(p, partition)})
-	}
-	return out, nil
-}
-
-type policyNameList struct {
-	PolicyNames query.List[string] `xml:"PolicyNames"`
-	IsTruncated bool               `xml:"IsTruncated"`
-	Marker      string             `xml:"Marker,omitempty"`
-}
-
-func policyNameListOf(names []string, in pageIn) (any, error) {
-	pg, trunc, next, err := page(names, in)
-	if err != nil {
-		return nil, err
-	}
-	return policyNameList{PolicyNames: append(query.List[string]{}, pg...), IsTruncated: trunc, Marker: next}, nil
 }
 
 // inlinePolicyXML is the result of Get<Kind>Policy: the owner's name

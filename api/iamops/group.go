@@ -50,12 +50,6 @@ type groupResult struct {
 	Group groupXML `xml:"Group"`
 }
 
-type groupList struct {
-	Groups      query.List[groupXML] `xml:"Groups"`
-	IsTruncated bool                 `xml:"IsTruncated"`
-	Marker      string               `xml:"Marker,omitempty"`
-}
-
 // groupRows is the group part of the IAM table.
 func (d *Deps) groupRows() []op.Row {
 	groups := d.groups()
@@ -98,19 +92,7 @@ func (d *Deps) groupRows() []op.Row {
 		op.New("ListGroups", op.Spec[listGroupsIn]{
 			Action: "iam:ListGroups",
 			Handle: func(c *op.Call, in *listGroupsIn) (any, error) {
-				groups, err := d.IAM.Groups(c.Ctx, c.Account(), in.PathPrefix)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(groups, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := groupList{Groups: query.List[groupXML]{}, IsTruncated: trunc, Marker: next}
-				for _, g := range pg {
-					out.Groups = append(out.Groups, toGroupXML(g))
-				}
-				return out, nil
+				return listPage("Groups", in.pageIn, toGroupXML)(d.IAM.Groups(c.Ctx, c.Account(), in.PathPrefix))
 			},
 		}),
 		op.New("UpdateGroup", op.Spec[updateGroupIn]{
@@ -148,19 +130,7 @@ func (d *Deps) groupRows() []op.Row {
 			Action:   "iam:ListGroupsForUser",
 			Resource: resourceOf[userPageIn](d.users()),
 			Handle: func(c *op.Call, in *userPageIn) (any, error) {
-				groups, err := d.IAM.GroupsForUser(c.Ctx, c.Account(), in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(groups, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := groupList{Groups: query.List[groupXML]{}, IsTruncated: trunc, Marker: next}
-				for _, g := range pg {
-					out.Groups = append(out.Groups, toGroupXML(g))
-				}
-				return out, nil
+				return listPage("Groups", in.pageIn, toGroupXML)(d.IAM.GroupsForUser(c.Ctx, c.Account(), in.UserName))
 			},
 		}),
 	}

@@ -61,22 +61,9 @@ func (d *Deps) keyRows() []op.Row {
 					return nil, err
 				}
 				keys, _, err := d.IAM.AccessKeys(c.Ctx, c.Account(), user)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(keys, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					AccessKeyMetadata query.List[accessKeyMetadataXML] `xml:"AccessKeyMetadata"`
-					IsTruncated       bool                             `xml:"IsTruncated"`
-					Marker            string                           `xml:"Marker,omitempty"`
-				}{AccessKeyMetadata: query.List[accessKeyMetadataXML]{}, IsTruncated: trunc, Marker: next}
-				for _, k := range pg {
-					out.AccessKeyMetadata = append(out.AccessKeyMetadata, accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)})
-				}
-				return out, nil
+				return listPage("AccessKeyMetadata", in.pageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
+					return accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)}
+				})(keys, err)
 			},
 		}),
 		op.New("UpdateAccessKey", op.Spec[updateAccessKeyIn]{

@@ -171,41 +171,13 @@ func (d *Deps) mfaRows() []op.Row {
 					return nil, err
 				}
 				devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(devices, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					MFADevices  query.List[mfaDeviceXML] `xml:"MFADevices"`
-					IsTruncated bool                     `xml:"IsTruncated"`
-					Marker      string                   `xml:"Marker,omitempty"`
-				}{MFADevices: query.List[mfaDeviceXML]{}, IsTruncated: trunc, Marker: next}
-				for _, d := range pg {
-					out.MFADevices = append(out.MFADevices, toMFADeviceXML(d))
-				}
-				return out, nil
+				return listPage("MFADevices", in.pageIn, toMFADeviceXML)(devices, err)
 			},
 		}),
 		op.New("ListVirtualMFADevices", op.Spec[listVirtualMFADevicesIn]{
 			Action: "iam:ListVirtualMFADevices",
 			Handle: func(c *op.Call, in *listVirtualMFADevicesIn) (any, error) {
-				devices, err := d.IAM.VirtualMFADevices(c.Ctx, c.Account(), in.AssignmentStatus)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(devices, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					VirtualMFADevices query.List[virtualMFADeviceXML] `xml:"VirtualMFADevices"`
-					IsTruncated       bool                            `xml:"IsTruncated"`
-					Marker            string                          `xml:"Marker,omitempty"`
-				}{VirtualMFADevices: query.List[virtualMFADeviceXML]{}, IsTruncated: trunc, Marker: next}
-				for _, v := range pg {
+				return listPage("VirtualMFADevices", in.pageIn, func(v iam.VirtualMFADevice) virtualMFADeviceXML {
 					x := virtualMFADeviceXML{SerialNumber: v.Device.SerialNumber}
 					switch {
 					case v.User != nil:
@@ -221,9 +193,8 @@ func (d *Deps) mfaRows() []op.Row {
 						t := query.Time(v.Device.EnabledAt)
 						x.EnableDate = &t
 					}
-					out.VirtualMFADevices = append(out.VirtualMFADevices, x)
-				}
-				return out, nil
+					return x
+				})(d.IAM.VirtualMFADevices(c.Ctx, c.Account(), in.AssignmentStatus))
 			},
 		}),
 	}

@@ -88,24 +88,11 @@ func (d *Deps) policyRows() []op.Row {
 				ps, err := d.IAM.Policies(c.Ctx, c.Account(), iam.ListPoliciesInput{
 					Scope: in.Scope, OnlyAttached: in.OnlyAttached != nil && *in.OnlyAttached,
 					PathPrefix: in.PathPrefix, UsageFilter: in.PolicyUsageFilter})
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(ps, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					Policies    query.List[policyXML] `xml:"Policies"`
-					IsTruncated bool                  `xml:"IsTruncated"`
-					Marker      string                `xml:"Marker,omitempty"`
-				}{Policies: query.List[policyXML]{}, IsTruncated: trunc, Marker: next}
-				for _, p := range pg {
+				return listPage("Policies", in.pageIn, func(p *iam.PolicyInfo) policyXML {
 					x := toPolicyXML(p, false, c.Caller.Account.ARNPartition())
 					x.Tags = nil
-					out.Policies = append(out.Policies, x)
-				}
-				return out, nil
+					return x
+				})(ps, err)
 			},
 		}),
 		op.New("DeletePolicy", op.Spec[policyNamed]{

@@ -1,6 +1,7 @@
 package iamops
 
 import (
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 )
@@ -54,22 +55,9 @@ func (d *Deps) policyVersionRows() []op.Row {
 			Resource: resourceOf[policyPageIn](d.policies()),
 			Handle: func(c *op.Call, in *policyPageIn) (any, error) {
 				vs, def, err := d.IAM.PolicyVersions(c.Ctx, c.Account(), in.PolicyArn)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(vs, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					Versions    query.List[policyVersionXML] `xml:"Versions"`
-					IsTruncated bool                         `xml:"IsTruncated"`
-					Marker      string                       `xml:"Marker,omitempty"`
-				}{Versions: query.List[policyVersionXML]{}, IsTruncated: trunc, Marker: next}
-				for _, v := range pg {
-					out.Versions = append(out.Versions, policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: query.Time(v.CreatedAt)})
-				}
-				return out, nil
+				return listPage("Versions", in.pageIn, func(v *gatehouse.PolicyVersion) policyVersionXML {
+					return policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: query.Time(v.CreatedAt)}
+				})(vs, err)
 			},
 		}),
 		op.New("DeletePolicyVersion", op.Spec[policyVersionIn]{

@@ -112,23 +112,7 @@ func (d *Deps) userRows() []op.Row {
 		op.New("ListUsers", op.Spec[listUsersIn]{
 			Action: "iam:ListUsers",
 			Handle: func(c *op.Call, in *listUsersIn) (any, error) {
-				users, err := d.IAM.Users(c.Ctx, c.Account(), in.PathPrefix)
-				if err != nil {
-					return nil, err
-				}
-				pg, trunc, next, err := page(users, in.pageIn)
-				if err != nil {
-					return nil, err
-				}
-				out := struct {
-					Users       query.List[userXML] `xml:"Users"`
-					IsTruncated bool                `xml:"IsTruncated"`
-					Marker      string              `xml:"Marker,omitempty"`
-				}{Users: query.List[userXML]{}, IsTruncated: trunc, Marker: next}
-				for _, u := range pg {
-					out.Users = append(out.Users, toUserXML(u, false))
-				}
-				return out, nil
+				return listPage("Users", in.pageIn, listedUserXML)(d.IAM.Users(c.Ctx, c.Account(), in.PathPrefix))
 			},
 		}),
 		op.New("UpdateUser", op.Spec[updateUserIn]{
