@@ -10,16 +10,16 @@ import (
 // Inputs of the access-key operations.
 type (
 	listAccessKeysIn struct {
-		UserName string
+		optionalUserIn
 		pageIn
 	}
 	updateAccessKeyIn struct {
-		UserName    string
+		optionalUserIn
 		AccessKeyId string `query:",required"`
 		Status      string `query:",required"`
 	}
 	deleteAccessKeyIn struct {
-		UserName    string
+		optionalUserIn
 		AccessKeyId string `query:",required"`
 	}
 	accessKeyIDIn struct {
@@ -32,64 +32,28 @@ type (
 // root access keys: no IAM principal can ever reach those.
 func (d *Deps) keyRows() []op.Row {
 	return []op.Row{
-		op.New("CreateAccessKey", op.Spec[optionalUserIn]{
-			Action:   "iam:CreateAccessKey",
-			Precheck: func(c *op.Call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
-			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
-				user, err := targetUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				k, err := d.IAM.CreateAccessKey(c.Ctx, c.Account(), user)
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					AccessKey accessKeyXML `xml:"AccessKey"`
-				}{accessKeyXML{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
-					SecretAccessKey: k.Secret.Reveal(), CreateDate: query.Time(k.CreatedAt)}}, nil
-			},
-		}),
-		op.New("ListAccessKeys", op.Spec[listAccessKeysIn]{
-			Action:   "iam:ListAccessKeys",
-			Precheck: func(c *op.Call, in *listAccessKeysIn) error { return needTargetUser(c, in.UserName) },
-			Resource: func(c *op.Call, in *listAccessKeysIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *listAccessKeysIn) (any, error) {
-				user, err := targetUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				keys, _, err := d.IAM.AccessKeys(c.Ctx, c.Account(), user)
-				return listPage("AccessKeyMetadata", in.pageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
-					return accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)}
-				})(keys, err)
-			},
-		}),
-		op.New("UpdateAccessKey", op.Spec[updateAccessKeyIn]{
-			Action:   "iam:UpdateAccessKey",
-			Precheck: func(c *op.Call, in *updateAccessKeyIn) error { return needTargetUser(c, in.UserName) },
-			Resource: func(c *op.Call, in *updateAccessKeyIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *updateAccessKeyIn) (any, error) {
-				user, err := targetUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.UpdateAccessKey(c.Ctx, c.Account(), user, in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
-			},
-		}),
-		op.New("DeleteAccessKey", op.Spec[deleteAccessKeyIn]{
-			Action:   "iam:DeleteAccessKey",
-			Precheck: func(c *op.Call, in *deleteAccessKeyIn) error { return needTargetUser(c, in.UserName) },
-			Resource: func(c *op.Call, in *deleteAccessKeyIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *deleteAccessKeyIn) (any, error) {
-				user, err := targetUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.DeleteAccessKey(c.Ctx, c.Account(), user, in.AccessKeyId)
-			},
-		}),
+		op.New("CreateAccessKey", onUser(d, "iam:CreateAccessKey", targetUser, func(c *op.Call, in *optionalUserIn, user string) (any, error) {
+			k, err := d.IAM.CreateAccessKey(c.Ctx, c.Account(), user)
+			if err != nil {
+				return nil, err
+			}
+			return struct {
+				AccessKey accessKeyXML `xml:"AccessKey"`
+			}{accessKeyXML{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
+				SecretAccessKey: k.Secret.Reveal(), CreateDate: query.Time(k.CreatedAt)}}, nil
+		})),
+		op.New("ListAccessKeys", onUser(d, "iam:ListAccessKeys", targetUser, func(c *op.Call, in *listAccessKeysIn, user string) (any, error) {
+			keys, _, err := d.IAM.AccessKeys(c.Ctx, c.Account(), user)
+			return listPage("AccessKeyMetadata", in.pageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
+				return accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)}
+			})(keys, err)
+		})),
+		op.New("UpdateAccessKey", onUser(d, "iam:UpdateAccessKey", targetUser, func(c *op.Call, in *updateAccessKeyIn, user string) (any, error) {
+			return nil, d.IAM.UpdateAccessKey(c.Ctx, c.Account(), user, in.AccessKeyId, gatehouse.AccessKeyStatus(in.Status))
+		})),
+		op.New("DeleteAccessKey", onUser(d, "iam:DeleteAccessKey", targetUser, func(c *op.Call, in *deleteAccessKeyIn, user string) (any, error) {
+			return nil, d.IAM.DeleteAccessKey(c.Ctx, c.Account(), user, in.AccessKeyId)
+		})),
 		op.New("GetAccessKeyLastUsed", op.Spec[accessKeyIDIn]{
 			Action: "iam:GetAccessKeyLastUsed",
 			// Authorized against the key's owner: the user, or the root

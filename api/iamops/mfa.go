@@ -21,20 +21,20 @@ type (
 		Tags                 []op.Tag
 	}
 	mfaCodesIn struct {
-		UserName            string
+		optionalUserIn
 		SerialNumber        string `query:",required"`
 		AuthenticationCode1 string `query:",required"`
 		AuthenticationCode2 string `query:",required"`
 	}
 	deactivateMFADeviceIn struct {
-		UserName     string
+		optionalUserIn
 		SerialNumber string `query:",required"`
 	}
 	serialNumberIn struct {
 		SerialNumber string `query:",required"`
 	}
 	listMFADevicesIn struct {
-		UserName string
+		optionalUserIn
 		pageIn
 	}
 	listVirtualMFADevicesIn struct {
@@ -98,7 +98,7 @@ func (d *Deps) mfaRows() []op.Row {
 			},
 			Context: func(c *op.Call, in *createVirtualMFADeviceIn, ctx *policy.Context) { op.TagContext(ctx, in.Tags) },
 			Handle: func(c *op.Call, in *createVirtualMFADeviceIn) (any, error) {
-				d, qrPNG, err := d.IAM.CreateVirtualMFADevice(c.Ctx, c.Account(), iam.CreateVirtualMFADeviceInput{
+				dev, qrPNG, err := d.IAM.CreateVirtualMFADevice(c.Ctx, c.Account(), iam.CreateVirtualMFADeviceInput{
 					VirtualMFADeviceName: in.VirtualMFADeviceName, Path: in.Path, Tags: op.Tags(in.Tags)})
 				if err != nil {
 					return nil, err
@@ -106,53 +106,26 @@ func (d *Deps) mfaRows() []op.Row {
 				return struct {
 					VirtualMFADevice virtualMFADeviceXML `xml:"VirtualMFADevice"`
 				}{virtualMFADeviceXML{
-					SerialNumber:     d.SerialNumber,
-					Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(d.Seed.Reveal())),
+					SerialNumber:     dev.SerialNumber,
+					Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(dev.Seed.Reveal())),
 					QRCodePNG:        base64.StdEncoding.EncodeToString(qrPNG),
-					Tags:             tagsXML(d.Tags),
+					Tags:             tagsXML(dev.Tags),
 				}}, nil
 			},
 		}),
-		op.New("EnableMFADevice", op.Spec[mfaCodesIn]{
-			Action:   "iam:EnableMFADevice",
-			Precheck: func(c *op.Call, in *mfaCodesIn) error { _, err := mfaUser(c, in.UserName); return err },
-			Resource: func(c *op.Call, in *mfaCodesIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *mfaCodesIn) (any, error) {
-				user, err := mfaUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.EnableMFADevice(c.Ctx, c.Account(), iam.EnableMFADeviceInput{
-					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
-					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
-			},
-		}),
-		op.New("ResyncMFADevice", op.Spec[mfaCodesIn]{
-			Action:   "iam:ResyncMFADevice",
-			Precheck: func(c *op.Call, in *mfaCodesIn) error { _, err := mfaUser(c, in.UserName); return err },
-			Resource: func(c *op.Call, in *mfaCodesIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *mfaCodesIn) (any, error) {
-				user, err := mfaUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.ResyncMFADevice(c.Ctx, c.Account(), iam.ResyncMFADeviceInput{
-					UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
-					AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
-			},
-		}),
-		op.New("DeactivateMFADevice", op.Spec[deactivateMFADeviceIn]{
-			Action:   "iam:DeactivateMFADevice",
-			Precheck: func(c *op.Call, in *deactivateMFADeviceIn) error { _, err := mfaUser(c, in.UserName); return err },
-			Resource: func(c *op.Call, in *deactivateMFADeviceIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *deactivateMFADeviceIn) (any, error) {
-				user, err := mfaUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.DeactivateMFADevice(c.Ctx, c.Account(), user, in.SerialNumber, c.Caller.IsRoot())
-			},
-		}),
+		op.New("EnableMFADevice", onUser(d, "iam:EnableMFADevice", mfaUser, func(c *op.Call, in *mfaCodesIn, user string) (any, error) {
+			return nil, d.IAM.EnableMFADevice(c.Ctx, c.Account(), iam.EnableMFADeviceInput{
+				UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
+				AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
+		})),
+		op.New("ResyncMFADevice", onUser(d, "iam:ResyncMFADevice", mfaUser, func(c *op.Call, in *mfaCodesIn, user string) (any, error) {
+			return nil, d.IAM.ResyncMFADevice(c.Ctx, c.Account(), iam.ResyncMFADeviceInput{
+				UserName: user, SerialNumber: in.SerialNumber, ByRoot: c.Caller.IsRoot(),
+				AuthenticationCode1: in.AuthenticationCode1, AuthenticationCode2: in.AuthenticationCode2})
+		})),
+		op.New("DeactivateMFADevice", onUser(d, "iam:DeactivateMFADevice", mfaUser, func(c *op.Call, in *deactivateMFADeviceIn, user string) (any, error) {
+			return nil, d.IAM.DeactivateMFADevice(c.Ctx, c.Account(), user, in.SerialNumber, c.Caller.IsRoot())
+		})),
 		op.New("DeleteVirtualMFADevice", op.Spec[serialNumberIn]{
 			Action: "iam:DeleteVirtualMFADevice",
 			// A virtual device's serial number is its ARN.
@@ -161,19 +134,10 @@ func (d *Deps) mfaRows() []op.Row {
 				return nil, d.IAM.DeleteVirtualMFADevice(c.Ctx, c.Account(), in.SerialNumber, c.Caller.IsRoot())
 			},
 		}),
-		op.New("ListMFADevices", op.Spec[listMFADevicesIn]{
-			Action:   "iam:ListMFADevices",
-			Precheck: func(c *op.Call, in *listMFADevicesIn) error { _, err := mfaUser(c, in.UserName); return err },
-			Resource: func(c *op.Call, in *listMFADevicesIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *listMFADevicesIn) (any, error) {
-				user, err := mfaUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
-				return listPage("MFADevices", in.pageIn, toMFADeviceXML)(devices, err)
-			},
-		}),
+		op.New("ListMFADevices", onUser(d, "iam:ListMFADevices", mfaUser, func(c *op.Call, in *listMFADevicesIn, user string) (any, error) {
+			devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
+			return listPage("MFADevices", in.pageIn, toMFADeviceXML)(devices, err)
+		})),
 		op.New("ListVirtualMFADevices", op.Spec[listVirtualMFADevicesIn]{
 			Action: "iam:ListVirtualMFADevices",
 			Handle: func(c *op.Call, in *listVirtualMFADevicesIn) (any, error) {

@@ -21,7 +21,7 @@ type (
 		HardExpiry                 *bool
 	}
 	createLoginProfileIn struct {
-		UserName              string
+		optionalUserIn
 		Password              string `query:",required"`
 		PasswordResetRequired *bool
 	}
@@ -108,42 +108,21 @@ func (d *Deps) passwordRows() []op.Row {
 				return nil, d.IAM.DeletePasswordPolicy(c.Ctx, c.Account())
 			},
 		}),
-		op.New("CreateLoginProfile", op.Spec[createLoginProfileIn]{
-			Action:   "iam:CreateLoginProfile",
-			Resource: func(c *op.Call, in *createLoginProfileIn) string { return d.userARN(c, in.UserName) },
-			Precheck: func(c *op.Call, in *createLoginProfileIn) error {
-				_, err := loginProfileUser(c, in.UserName)
-				return err
-			},
-			Handle: func(c *op.Call, in *createLoginProfileIn) (any, error) {
-				user, err := loginProfileUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				p, err := d.IAM.CreateLoginProfile(c.Ctx, c.Account(), user, in.Password,
-					in.PasswordResetRequired != nil && *in.PasswordResetRequired)
-				if err != nil {
-					return nil, err
-				}
-				return toLoginProfileXML(p), nil
-			},
-		}),
-		op.New("GetLoginProfile", op.Spec[optionalUserIn]{
-			Action:   "iam:GetLoginProfile",
-			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
-			Precheck: func(c *op.Call, in *optionalUserIn) error { _, err := loginProfileUser(c, in.UserName); return err },
-			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
-				user, err := loginProfileUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				p, err := d.IAM.GetLoginProfile(c.Ctx, c.Account(), user)
-				if err != nil {
-					return nil, err
-				}
-				return toLoginProfileXML(p), nil
-			},
-		}),
+		op.New("CreateLoginProfile", onUser(d, "iam:CreateLoginProfile", loginProfileUser, func(c *op.Call, in *createLoginProfileIn, user string) (any, error) {
+			p, err := d.IAM.CreateLoginProfile(c.Ctx, c.Account(), user, in.Password,
+				in.PasswordResetRequired != nil && *in.PasswordResetRequired)
+			if err != nil {
+				return nil, err
+			}
+			return toLoginProfileXML(p), nil
+		})),
+		op.New("GetLoginProfile", onUser(d, "iam:GetLoginProfile", loginProfileUser, func(c *op.Call, in *optionalUserIn, user string) (any, error) {
+			p, err := d.IAM.GetLoginProfile(c.Ctx, c.Account(), user)
+			if err != nil {
+				return nil, err
+			}
+			return toLoginProfileXML(p), nil
+		})),
 		op.New("UpdateLoginProfile", op.Spec[updateLoginProfileIn]{
 			Action:   "iam:UpdateLoginProfile",
 			Resource: func(c *op.Call, in *updateLoginProfileIn) string { return d.userARN(c, in.UserName) },
@@ -151,18 +130,9 @@ func (d *Deps) passwordRows() []op.Row {
 				return nil, d.IAM.UpdateLoginProfile(c.Ctx, c.Account(), in.UserName, in.Password, in.PasswordResetRequired)
 			},
 		}),
-		op.New("DeleteLoginProfile", op.Spec[optionalUserIn]{
-			Action:   "iam:DeleteLoginProfile",
-			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
-			Precheck: func(c *op.Call, in *optionalUserIn) error { _, err := loginProfileUser(c, in.UserName); return err },
-			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
-				user, err := loginProfileUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				return nil, d.IAM.DeleteLoginProfile(c.Ctx, c.Account(), user)
-			},
-		}),
+		op.New("DeleteLoginProfile", onUser(d, "iam:DeleteLoginProfile", loginProfileUser, func(c *op.Call, in *optionalUserIn, user string) (any, error) {
+			return nil, d.IAM.DeleteLoginProfile(c.Ctx, c.Account(), user)
+		})),
 		// ChangePassword changes the calling IAM user's own password;
 		// the root user's is never affected (aws-reference §1.2 A1).
 		op.New("ChangePassword", op.Spec[changePasswordIn]{

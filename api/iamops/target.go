@@ -30,18 +30,39 @@ func targetUser(c *op.Call, userName string) (string, error) {
 	return "", errNonUserCaller
 }
 
-// needTargetUser is the precheck of every operation with an optional
-// UserName: it refuses callers that are neither root nor an IAM user
-// before anything is authorized.
-func needTargetUser(c *op.Call, userName string) error {
-	_, err := targetUser(c, userName)
-	return err
+// userNamer is the input of an operation on the user its optional
+// UserName names (by embedding optionalUserIn first).
+type userNamer interface{ userName() string }
+
+func (in optionalUserIn) userName() string { return in.UserName }
+
+// onUser is the spec of an operation on the user its input's optional
+// UserName names, else on the caller. who (targetUser, loginProfileUser,
+// mfaUser) resolves the user, and is the precheck: it refuses a caller
+// it cannot act for (neither root nor an IAM user, for targetUser)
+// before anything is authorized. The operation is authorized against
+// the user's ARN (userARN), and handle runs with the user's name.
+func onUser[In userNamer](d *Deps, action string, who func(c *op.Call, userName string) (string, error),
+	handle func(c *op.Call, in *In, user string) (any, error)) op.Spec[In] {
+	return op.Spec[In]{
+		Action:   action,
+		Precheck: func(c *op.Call, in *In) error { _, err := who(c, (*in).userName()); return err },
+		Resource: func(c *op.Call, in *In) string { return d.userARN(c, (*in).userName()) },
+		Handle: func(c *op.Call, in *In) (any, error) {
+			user, err := who(c, (*in).userName())
+			if err != nil {
+				return nil, err
+			}
+			return handle(c, in, user)
+		},
+	}
 }
 
 // userARN returns the ARN an operation on userName is authorized
-// against (the caller's own ARN when no name is given). Operations call
-// needTargetUser first; for a caller it refuses, userARN names no user
-// at all (an ARN no policy's user pattern can match).
+// against (the caller's own ARN when no name is given). Operations with
+// an optional UserName refuse first the callers targetUser refuses
+// (onUser); for those, userARN names no user at all (an ARN no policy's
+// user pattern can match).
 func (d *Deps) userARN(c *op.Call, userName string) string {
 	name, err := targetUser(c, userName)
 	if err != nil {

@@ -87,28 +87,19 @@ func (d *Deps) userRows() []op.Row {
 				return userResult{toUserXML(u, true)}, nil
 			},
 		}),
-		op.New("GetUser", op.Spec[optionalUserIn]{
-			Action:   "iam:GetUser",
-			Precheck: func(c *op.Call, in *optionalUserIn) error { return needTargetUser(c, in.UserName) },
-			Resource: func(c *op.Call, in *optionalUserIn) string { return d.userARN(c, in.UserName) },
-			Handle: func(c *op.Call, in *optionalUserIn) (any, error) {
-				name, err := targetUser(c, in.UserName)
-				if err != nil {
-					return nil, err
-				}
-				if name == "" {
-					// Root's GetUser has neither Path nor UserName; its ID
-					// is the account ID.
-					a := c.Caller.Account
-					return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
-				}
-				u, err := d.cachedUser(c, name)
-				if err != nil {
-					return nil, err
-				}
-				return userResult{toUserXML(u, true)}, nil
-			},
-		}),
+		op.New("GetUser", onUser(d, "iam:GetUser", targetUser, func(c *op.Call, in *optionalUserIn, name string) (any, error) {
+			if name == "" {
+				// Root's GetUser has neither Path nor UserName; its ID
+				// is the account ID.
+				a := c.Caller.Account
+				return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
+			}
+			u, err := d.cachedUser(c, name)
+			if err != nil {
+				return nil, err
+			}
+			return userResult{toUserXML(u, true)}, nil
+		})),
 		op.New("ListUsers", op.Spec[listUsersIn]{
 			Action: "iam:ListUsers",
 			Handle: func(c *op.Call, in *listUsersIn) (any, error) {
