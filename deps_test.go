@@ -38,6 +38,7 @@ func TestDeps(t *testing.T) {
 		"api/taxops":        {"", "arn", "wildcard", "api/op", "authz", "billing", "policy", "tax"},
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/internal/wire": {"", "arn", "wildcard"},
+		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

@@ -3,11 +3,9 @@ package api
 import (
 	"context"
 	"net/url"
-	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/query"
-	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -195,6 +193,9 @@ func itoa(n int64) string {
 	return string(buf[i:])
 }
 
+// emptyIn is the input of an operation that takes none.
+type emptyIn struct{}
+
 // tagIn is a tag in a request (Tags.member.N.Key / .Value).
 type tagIn struct {
 	Key   string
@@ -207,84 +208,4 @@ func toTags(in []tagIn) []gatehouse.Tag {
 		out[i] = gatehouse.Tag{Key: t.Key, Value: t.Value}
 	}
 	return out
-}
-
-// errNonUserCaller is AWS's answer to an operation that defaults to the
-// calling user when the caller is not a user (a role session).
-var errNonUserCaller = gatehouse.Errorf(gatehouse.EValidation, "Must specify userName when calling with non-User credentials")
-
-// targetUser returns the user an operation with an optional UserName
-// acts on: the named user; else the calling IAM user (also in its
-// GetSessionToken sessions); else "" for the account's root user, when
-// the caller is root. Any other caller (a role session, from this or
-// another account) must name the user: "no user name" never means root
-// for anyone but root itself.
-func (c *call) targetUser(userName string) (string, error) {
-	switch {
-	case userName != "":
-		return userName, nil
-	case c.caller.User != nil:
-		return c.caller.User.Name, nil
-	case c.caller.IsRoot():
-		return "", nil
-	}
-	return "", errNonUserCaller
-}
-
-// needTargetUser is the precheck of every operation with an optional
-// UserName: it refuses callers that are neither root nor an IAM user
-// before anything is authorized.
-func needTargetUser(c *call, userName string) error {
-	_, err := c.targetUser(userName)
-	return err
-}
-
-// userARN returns the ARN an operation on userName is authorized
-// against (the caller's own ARN when no name is given). Operations call
-// needTargetUser first; for a caller it refuses, userARN names no user
-// at all (an ARN no policy's user pattern can match).
-func (c *call) userARN(userName string) string {
-	name, err := c.targetUser(userName)
-	if err != nil {
-		return "arn:" + c.caller.Account.ARNPartition() + ":iam::" + c.account() + ":invalid-principal"
-	}
-	if name == "" {
-		return c.caller.Account.RootARN()
-	}
-	if c.caller.User != nil && strings.EqualFold(name, c.caller.User.Name) {
-		return c.caller.User.ARN()
-	}
-	// The path is not known before the user is read; AWS authorizes
-	// against the user's real ARN, so look it up when it exists.
-	if u, err := c.srv.cachedUser(c.ctx, c.rev, c.account(), name); err == nil {
-		return u.ARN()
-	}
-	return gatehouse.EntityARN(c.account(), "user", "/", name)
-}
-
-// movedARN returns the ARN an entity whose ARN is now current has after
-// a rename to newName and a move to newPath (nil: unchanged).
-func movedARN(current string, newPath, newName *string) string {
-	a, err := arn.Parse(current)
-	if err != nil {
-		return current
-	}
-	kind, rest, _ := strings.Cut(a.Resource, "/")
-	path, name := "/", rest
-	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
-		path, name = "/"+rest[:i+1], rest[i+1:]
-	}
-	if newPath != nil {
-		path = orSlash(*newPath)
-	}
-	if newName != nil {
-		name = *newName
-	}
-	return gatehouse.EntityARN(a.Account, kind, path, name)
-}
-
-// entityARN returns the ARN of a user, group or policy that is about to
-// be created.
-func entityARN(c *call, kind, path, name string) string {
-	return gatehouse.EntityARN(c.account(), kind, orSlash(path), name)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/account"
 	"github.com/gatehouse-dev/gatehouse/api/awsjson"
+	"github.com/gatehouse-dev/gatehouse/api/iamops"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
@@ -145,7 +146,7 @@ func (s *Server) init() {
 			s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now}
 		}
 		s.services = map[string]service{
-			"iam":     {ops: op.Table(s.legacyRows(iamOperations())), codec: query.Codec{Namespace: iamNamespace}},
+			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)})), codec: query.Codec{Namespace: iamNamespace}},
 			"sts":     {ops: op.Table(s.legacyRows(stsOperations())), codec: query.Codec{Namespace: stsNamespace}},
 			"account": {ops: op.Table(s.legacyRows(accountMgmtOperations())), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).

@@ -1,4 +1,4 @@
-package api
+package iamops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
@@ -13,25 +13,14 @@ type tagXML struct {
 	Value string `xml:"Value"`
 }
 
+func toTagXML(t gatehouse.Tag) tagXML { return tagXML{t.Key, t.Value} }
+
 func tagsXML(tags []gatehouse.Tag) query.List[tagXML] {
 	out := make(query.List[tagXML], len(tags))
 	for i, t := range tags {
-		out[i] = tagXML{t.Key, t.Value}
+		out[i] = toTagXML(t)
 	}
 	return out
-}
-
-// tagListOf is the result of the List*Tags operations: one page of tags.
-func tagListOf(tags []gatehouse.Tag, in pageIn) (any, error) {
-	pg, trunc, next, err := page(tags, in)
-	if err != nil {
-		return nil, err
-	}
-	return struct {
-		Tags        query.List[tagXML] `xml:"Tags"`
-		IsTruncated bool               `xml:"IsTruncated"`
-		Marker      string             `xml:"Marker,omitempty"`
-	}{tagsXML(pg), trunc, next}, nil
 }
 
 type boundaryXML struct {
@@ -64,6 +53,9 @@ func toUserXML(u *gatehouse.User, full bool) userXML {
 	x.Tags = tagsXML(u.Tags)
 	return x
 }
+
+// listedUserXML is a user as listings show it.
+func listedUserXML(u *gatehouse.User) userXML { return toUserXML(u, false) }
 
 type groupXML struct {
 	Path       string     `xml:"Path"`

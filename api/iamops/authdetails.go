@@ -1,9 +1,10 @@
-package api
+package iamops
 
 import (
 	"encoding/base64"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 )
@@ -110,18 +111,18 @@ func boundaryOf(arn string) *boundaryXML {
 
 // authDetailsOf pages the details into their wire form for a caller in
 // partition.
-func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition string) (*authDetailsXML, error) {
+func (d *Deps) authDetailsOf(c *op.Call, details *iam.AuthorizationDetails, in pageIn, partition string) (*authDetailsXML, error) {
 	var items []any
-	for _, u := range d.Users {
+	for _, u := range details.Users {
 		items = append(items, u)
 	}
-	for _, g := range d.Groups {
+	for _, g := range details.Groups {
 		items = append(items, g)
 	}
-	for _, r := range d.Roles {
+	for _, r := range details.Roles {
 		items = append(items, r)
 	}
-	for _, p := range d.Policies {
+	for _, p := range details.Policies {
 		items = append(items, p)
 	}
 	pg, truncated, next, err := page(items, in)
@@ -147,7 +148,7 @@ func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition st
 				GroupPolicyList: inlineXML(x.Inline), AttachedManagedPolicies: attachedXML(x.Attached, partition),
 			})
 		case iam.RoleDetail:
-			r, err := c.roleXML(x.Role, true)
+			r, err := d.roleXML(c, x.Role, true)
 			if err != nil {
 				return nil, err
 			}
@@ -175,12 +176,12 @@ func authDetailsOf(c *call, d *iam.AuthorizationDetails, in pageIn, partition st
 	return out, nil
 }
 
-func authDetailsOperations() []operation {
-	return []operation{
-		legacyOp("GenerateCredentialReport", opSpec[emptyIn]{
-			action: "iam:GenerateCredentialReport",
-			handle: func(c *call, in *emptyIn) (any, error) {
-				state, desc, err := c.srv.IAM.GenerateCredentialReport(c.ctx, c.account())
+func (d *Deps) authDetailsRows() []op.Row {
+	return []op.Row{
+		op.New("GenerateCredentialReport", op.Spec[op.Empty]{
+			Action: "iam:GenerateCredentialReport",
+			Handle: func(c *op.Call, in *op.Empty) (any, error) {
+				state, desc, err := d.IAM.GenerateCredentialReport(c.Ctx, c.Account())
 				if err != nil {
 					return nil, err
 				}
@@ -190,10 +191,10 @@ func authDetailsOperations() []operation {
 				}{state, desc}, nil
 			},
 		}),
-		legacyOp("GetCredentialReport", opSpec[emptyIn]{
-			action: "iam:GetCredentialReport",
-			handle: func(c *call, in *emptyIn) (any, error) {
-				r, err := c.srv.IAM.CredentialReport(c.ctx, c.account())
+		op.New("GetCredentialReport", op.Spec[op.Empty]{
+			Action: "iam:GetCredentialReport",
+			Handle: func(c *op.Call, in *op.Empty) (any, error) {
+				r, err := d.IAM.CredentialReport(c.Ctx, c.Account())
 				if err != nil {
 					return nil, err
 				}
@@ -204,14 +205,14 @@ func authDetailsOperations() []operation {
 				}{base64.StdEncoding.EncodeToString(r.Content), "text/csv", query.Time(r.GeneratedAt)}, nil
 			},
 		}),
-		legacyOp("GetAccountAuthorizationDetails", opSpec[authDetailsIn]{
-			action: "iam:GetAccountAuthorizationDetails",
-			handle: func(c *call, in *authDetailsIn) (any, error) {
-				d, err := c.srv.IAM.AuthorizationDetails(c.ctx, c.account(), in.Filter)
+		op.New("GetAccountAuthorizationDetails", op.Spec[authDetailsIn]{
+			Action: "iam:GetAccountAuthorizationDetails",
+			Handle: func(c *op.Call, in *authDetailsIn) (any, error) {
+				details, err := d.IAM.AuthorizationDetails(c.Ctx, c.Account(), in.Filter)
 				if err != nil {
 					return nil, err
 				}
-				return authDetailsOf(c, d, in.pageIn, c.caller.Account.ARNPartition())
+				return d.authDetailsOf(c, details, in.pageIn, c.Caller.Account.ARNPartition())
 			},
 		}),
 	}

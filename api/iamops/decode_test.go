@@ -1,15 +1,17 @@
-package api
+package iamops
 
 import (
 	"encoding/base64"
 	"errors"
 	"net/url"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
@@ -23,7 +25,7 @@ type decodeTarget struct {
 	MaxItems     *int
 	SetAsDefault *bool
 	TagKeys      []string
-	Tags         []tagIn
+	Tags         []op.Tag
 	Entries      []entryIn
 	Renamed      string `query:"Other"`
 	Ignored      string `query:"-"`
@@ -95,17 +97,17 @@ func TestDecodeQuery(t *testing.T) {
 		{name: "string list without member", form: "UserName=a&TagKeys.1=x",
 			want: &decodeTarget{UserName: "a"}},
 		{name: "struct list", form: "UserName=a&Tags.member.1.Key=team&Tags.member.1.Value=blue&Tags.member.2.Key=env&Tags.member.2.Value=",
-			want: &decodeTarget{UserName: "a", Tags: []tagIn{{"team", "blue"}, {"env", ""}}}},
+			want: &decodeTarget{UserName: "a", Tags: []op.Tag{{Key: "team", Value: "blue"}, {Key: "env", Value: ""}}}},
 		{name: "struct list with a member missing", form: "UserName=a&Tags.member.1.Value=v",
-			want: &decodeTarget{UserName: "a", Tags: []tagIn{{"", "v"}}}},
+			want: &decodeTarget{UserName: "a", Tags: []op.Tag{{Value: "v"}}}},
 		{name: "struct list stops at a gap", form: "UserName=a&Tags.member.1.Key=k&Tags.member.3.Key=z",
-			want: &decodeTarget{UserName: "a", Tags: []tagIn{{Key: "k"}}}},
+			want: &decodeTarget{UserName: "a", Tags: []op.Tag{{Key: "k"}}}},
 		{name: "struct list index must be canonical", form: "UserName=a&Tags.member.01.Key=k&Tags.member.+1.Key=k",
 			want: &decodeTarget{UserName: "a"}},
 		{name: "struct list ignores unknown members", form: "UserName=a&Tags.member.1.Colour=red&Tags.member.1.Key=k",
-			want: &decodeTarget{UserName: "a", Tags: []tagIn{{Key: "k"}}}},
+			want: &decodeTarget{UserName: "a", Tags: []op.Tag{{Key: "k"}}}},
 		{name: "struct list with a bad element", form: "UserName=a&Tags.member.1.Key=k&Tags.member.1.Key=l",
-			want: &decodeTarget{UserName: "a", Tags: []tagIn{{Key: "k"}}}},
+			want: &decodeTarget{UserName: "a", Tags: []op.Tag{{Key: "k"}}}},
 		{name: "nested lists", form: "UserName=a&Entries.member.1.Name=k&Entries.member.1.Values.member.1=x&Entries.member.1.Values.member.2=y" +
 			"&Entries.member.2.Name=j&Entries.member.2.Type=string",
 			want: &decodeTarget{UserName: "a", Entries: []entryIn{{Name: "k", Values: []string{"x", "y"}}, {Name: "j", Type: ptr("string")}}}},
@@ -118,11 +120,11 @@ func TestDecodeQuery(t *testing.T) {
 		{name: "required list missing", form: "UserName=a", target: func() any { return new(untagUserIn) },
 			wantErr: "1 validation error detected: Value null at 'tagKeys' failed to satisfy constraint: Member must not be null"},
 		{name: "required list empty", form: "UserName=a&TagKeys=", target: func() any { return new(untagUserIn) },
-			want: &untagUserIn{UserName: "a"}},
+			want: &untagUserIn{userNamed: userNamed{"a"}}},
 		{name: "required struct list empty", form: "UserName=a&Tags=", target: func() any { return new(tagUserIn) },
-			want: &tagUserIn{UserName: "a"}},
+			want: &tagUserIn{userNamed: userNamed{"a"}}},
 		{name: "required struct list", form: "UserName=a&Tags.member.1.Key=k&Tags.member.1.Value=v", target: func() any { return new(tagUserIn) },
-			want: &tagUserIn{UserName: "a", Tags: []tagIn{{"k", "v"}}}},
+			want: &tagUserIn{userNamed{"a"}, tagsIn{[]op.Tag{{Key: "k", Value: "v"}}}}},
 		{name: "first missing required field is reported", form: "", target: func() any { return new(attachGroupIn) },
 			wantErr: "1 validation error detected: Value null at 'groupName' failed to satisfy constraint: Member must not be null"},
 		{name: "second required field", form: "GroupName=g", target: func() any { return new(attachGroupIn) },
@@ -135,8 +137,8 @@ func TestDecodeQuery(t *testing.T) {
 			wantErr: "1 validation error detected: Value 'x' at 'maxItems' failed to satisfy constraint: Member must be a number"},
 		{name: "paging alone", form: "Marker=m", target: func() any { return new(pageIn) },
 			want: &pageIn{Marker: "m"}},
-		{name: "no fields", form: "Anything=1", target: func() any { return new(emptyIn) },
-			want: &emptyIn{}},
+		{name: "no fields", form: "Anything=1", target: func() any { return new(op.Empty) },
+			want: &op.Empty{}},
 		{name: "Action and Version are not fields", form: "Action=CreateUser&Version=2010-05-08&UserName=a&Path=%2F",
 			target: func() any { return new(createUserIn) }, want: &createUserIn{UserName: "a", Path: "/"}},
 	}
@@ -177,7 +179,7 @@ func TestDecodeQueryLongList(t *testing.T) {
 	const n = 9000
 	for i := 1; i <= n; i++ {
 		b.WriteString("&Tags.member.")
-		b.WriteString(itoa(int64(i)))
+		b.WriteString(strconv.Itoa(i))
 		b.WriteString(".Key=k")
 	}
 	form, err := url.ParseQuery(b.String())
@@ -213,7 +215,7 @@ var decodeTargets = []func() any{
 	func() any { return new(updateAccessKeyIn) },
 	func() any { return new(listEntitiesIn) },
 	func() any { return new(pageIn) },
-	func() any { return new(emptyIn) },
+	func() any { return new(op.Empty) },
 }
 
 // FuzzQueryDecode decodes random form bodies into every kind of input:

@@ -1,9 +1,10 @@
-package api
+package iamops
 
 import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/arn"
 	"github.com/gatehouse-dev/gatehouse/authz"
@@ -81,12 +82,12 @@ func (in *simulateIn) check(c *constraints) {
 }
 
 // input is the simulation the members ask for, without its policies.
-func (in *simulateIn) input(c *call) (authz.SimulationInput, error) {
+func (in *simulateIn) input(c *op.Call) (authz.SimulationInput, error) {
 	ctx, err := contextOf(in.ContextEntries)
 	if err != nil {
 		return authz.SimulationInput{}, err
 	}
-	return authz.SimulationInput{AccountID: c.account(), BoundaryInputs: in.PermissionsBoundaryPolicyInputList,
+	return authz.SimulationInput{AccountID: c.Account(), BoundaryInputs: in.PermissionsBoundaryPolicyInputList,
 		Actions: in.ActionNames, Resources: in.ResourceArns, ResourcePolicy: in.ResourcePolicy,
 		ResourceOwner: in.ResourceOwner, CallerARN: in.CallerArn, Context: ctx}, nil
 }
@@ -133,20 +134,20 @@ func contextOf(entries []contextEntryIn) (policy.Context, error) {
 }
 
 // simulationSource resolves a PolicySourceArn to its user, group or role.
-func (c *call) simulationSource(in *authz.SimulationInput, source string) error {
+func (d *Deps) simulationSource(c *op.Call, in *authz.SimulationInput, source string) error {
 	a, err := arn.Parse(source)
-	if err != nil || a.Service != "iam" || a.Account != c.account() {
+	if err != nil || a.Service != "iam" || a.Account != c.Account() {
 		return gatehouse.Errorf(gatehouse.EInvalidInput, "Invalid ARN: %s", source)
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
 	name := rest[strings.LastIndexByte(rest, '/')+1:]
 	switch kind {
 	case "user":
-		in.SourceUser, err = c.srv.IAM.User(c.ctx, a.Account, name)
+		in.SourceUser, err = d.IAM.User(c.Ctx, a.Account, name)
 	case "group":
-		in.SourceGroup, _, err = c.srv.IAM.Group(c.ctx, a.Account, name)
+		in.SourceGroup, _, err = d.IAM.Group(c.Ctx, a.Account, name)
 	case "role":
-		in.SourceRole, err = c.srv.IAM.Role(c.ctx, a.Account, name)
+		in.SourceRole, err = d.IAM.Role(c.Ctx, a.Account, name)
 	default:
 		return gatehouse.Errorf(gatehouse.EInvalidInput, "Invalid ARN: %s", source)
 	}
@@ -155,12 +156,12 @@ func (c *call) simulationSource(in *authz.SimulationInput, source string) error 
 
 // simulate answers one page of a simulation. Only the results on the
 // page are evaluated; the Marker is the offset of the next one.
-func (c *call) simulate(sim authz.SimulationInput, in pageIn) (any, error) {
+func simulate(c *op.Call, sim authz.SimulationInput, in pageIn) (any, error) {
 	start, max, err := pageBounds(sim.Results(), in)
 	if err != nil {
 		return nil, err
 	}
-	s, err := c.srv.Authz.PrepareSimulation(c.ctx, sim)
+	s, err := c.Authz.PrepareSimulation(c.Ctx, sim)
 	if err != nil {
 		return nil, err
 	}
@@ -200,62 +201,63 @@ func contextKeysResult(keys []string) any {
 	}{append(query.List[string]{}, keys...)}
 }
 
-func simulationOperations() []operation {
-	return []operation{
-		legacyOp("SimulatePrincipalPolicy", opSpec[simulatePrincipalIn]{
-			action:   "iam:SimulatePrincipalPolicy",
-			resource: func(c *call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
-			precheck: func(c *call, in *simulatePrincipalIn) error {
+// simulationRows is the policy simulator part of the IAM table.
+func (d *Deps) simulationRows() []op.Row {
+	return []op.Row{
+		op.New("SimulatePrincipalPolicy", op.Spec[simulatePrincipalIn]{
+			Action:   "iam:SimulatePrincipalPolicy",
+			Resource: func(c *op.Call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
+			Precheck: func(c *op.Call, in *simulatePrincipalIn) error {
 				var v constraints
 				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
 				v.policyDocuments("policyInputList", in.PolicyInputList)
 				in.check(&v)
 				return v.err()
 			},
-			handle: func(c *call, in *simulatePrincipalIn) (any, error) {
+			Handle: func(c *op.Call, in *simulatePrincipalIn) (any, error) {
 				sim, err := in.input(c)
 				if err != nil {
 					return nil, err
 				}
 				sim.PolicyInputs = in.PolicyInputList
-				if err := c.simulationSource(&sim, in.PolicySourceArn); err != nil {
+				if err := d.simulationSource(c, &sim, in.PolicySourceArn); err != nil {
 					return nil, err
 				}
-				return c.simulate(sim, in.pageIn)
+				return simulate(c, sim, in.pageIn)
 			},
 		}),
-		legacyOp("SimulateCustomPolicy", opSpec[simulateCustomIn]{
-			action: "iam:SimulateCustomPolicy",
-			precheck: func(c *call, in *simulateCustomIn) error {
+		op.New("SimulateCustomPolicy", op.Spec[simulateCustomIn]{
+			Action: "iam:SimulateCustomPolicy",
+			Precheck: func(c *op.Call, in *simulateCustomIn) error {
 				var v constraints
 				v.policyDocuments("policyInputList", in.PolicyInputList)
 				in.check(&v)
 				return v.err()
 			},
-			handle: func(c *call, in *simulateCustomIn) (any, error) {
+			Handle: func(c *op.Call, in *simulateCustomIn) (any, error) {
 				sim, err := in.input(c)
 				if err != nil {
 					return nil, err
 				}
 				sim.PolicyInputs = in.PolicyInputList
-				return c.simulate(sim, in.pageIn)
+				return simulate(c, sim, in.pageIn)
 			},
 		}),
-		legacyOp("GetContextKeysForPrincipalPolicy", opSpec[contextKeysPrincipalIn]{
-			action:   "iam:GetContextKeysForPrincipalPolicy",
-			resource: func(c *call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
-			precheck: func(c *call, in *contextKeysPrincipalIn) error {
+		op.New("GetContextKeysForPrincipalPolicy", op.Spec[contextKeysPrincipalIn]{
+			Action:   "iam:GetContextKeysForPrincipalPolicy",
+			Resource: func(c *op.Call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
+			Precheck: func(c *op.Call, in *contextKeysPrincipalIn) error {
 				var v constraints
 				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
 				v.policyDocuments("policyInputList", in.PolicyInputList)
 				return v.err()
 			},
-			handle: func(c *call, in *contextKeysPrincipalIn) (any, error) {
-				sim := authz.SimulationInput{AccountID: c.account(), PolicyInputs: in.PolicyInputList}
-				if err := c.simulationSource(&sim, in.PolicySourceArn); err != nil {
+			Handle: func(c *op.Call, in *contextKeysPrincipalIn) (any, error) {
+				sim := authz.SimulationInput{AccountID: c.Account(), PolicyInputs: in.PolicyInputList}
+				if err := d.simulationSource(c, &sim, in.PolicySourceArn); err != nil {
 					return nil, err
 				}
-				docs, err := c.srv.Authz.PrincipalDocuments(c.ctx, sim)
+				docs, err := c.Authz.PrincipalDocuments(c.Ctx, sim)
 				if err != nil {
 					return nil, err
 				}
@@ -266,14 +268,14 @@ func simulationOperations() []operation {
 				return contextKeysResult(keys), nil
 			},
 		}),
-		legacyOp("GetContextKeysForCustomPolicy", opSpec[contextKeysCustomIn]{
-			action: "iam:GetContextKeysForCustomPolicy",
-			precheck: func(c *call, in *contextKeysCustomIn) error {
+		op.New("GetContextKeysForCustomPolicy", op.Spec[contextKeysCustomIn]{
+			Action: "iam:GetContextKeysForCustomPolicy",
+			Precheck: func(c *op.Call, in *contextKeysCustomIn) error {
 				var v constraints
 				v.policyDocuments("policyInputList", in.PolicyInputList)
 				return v.err()
 			},
-			handle: func(c *call, in *contextKeysCustomIn) (any, error) {
+			Handle: func(c *op.Call, in *contextKeysCustomIn) (any, error) {
 				keys, err := authz.ContextKeys(in.PolicyInputList)
 				if err != nil {
 					return nil, err
