@@ -23,7 +23,7 @@ func TestDeps(t *testing.T) {
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
 		"authz":             {"", "policy", "arn", "wildcard", "billing"},
 		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
-		"sts":               {""},
+		"sts":               {"", "policy", "arn", "wildcard"},
 		"billing":           {"", "policy", "arn", "wildcard"},
 		"account":           {""},
 		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
