@@ -1,9 +1,5 @@
 package api
 
-import (
-	"sort"
-)
-
 // stsOperations is the STS operation table.
 func stsOperations() []operation {
 	return append(stsSessionOperations(), []operation{
@@ -19,13 +15,4 @@ func stsOperations() []operation {
 			},
 		}),
 	}...)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
