@@ -36,6 +36,7 @@ func TestDeps(t *testing.T) {
 		"api/awsjson":       {"", "arn", "wildcard", "api/internal/wire"},
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/internal/wire": {"", "arn", "wildcard"},
+		"api/stsops":        {"", "api/op", "api/query", "api/internal/wire", "sts", "authz", "billing", "policy", "arn", "wildcard"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

@@ -25,6 +25,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/stsops"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
@@ -144,7 +145,7 @@ func (s *Server) init() {
 		}
 		s.services = map[string]service{
 			"iam":     {ops: op.Table(s.legacyRows(iamOperations())), codec: query.Codec{Namespace: iamNamespace}},
-			"sts":     {ops: op.Table(s.legacyRows(stsOperations())), codec: query.Codec{Namespace: stsNamespace}},
+			"sts":     {ops: op.Table(stsops.Rows(stsops.Deps{STS: s.STS, IAM: s.IAM})), codec: query.Codec{Namespace: stsNamespace}},
 			"account": {ops: op.Table(s.legacyRows(accountMgmtOperations())), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
 			"gatehouse": {ops: op.Table(s.legacyRows(rootTaskOperations())), codec: restjson.Codec{}},
