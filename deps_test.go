@@ -23,7 +23,7 @@ func TestDeps(t *testing.T) {
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
 		"authz":             {"", "policy", "arn", "wildcard", "billing"},
 		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
-		"sts":               {""},
+		"sts":               {"", "policy", "arn", "wildcard"},
 		"billing":           {"", "policy", "arn", "wildcard"},
 		"account":           {""},
 		"tax":               {""},
@@ -39,6 +39,7 @@ func TestDeps(t *testing.T) {
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/internal/wire": {"", "arn", "wildcard"},
 		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api/stsops":        {"", "api/op", "api/query", "api/internal/wire", "sts", "authz", "billing", "policy", "arn", "wildcard"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

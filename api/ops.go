@@ -25,8 +25,7 @@ type call struct {
 	sourceIP  string
 	userAgent string
 	secure    bool
-	mfa       mfaProof // an MFA code verified by the operation (STS)
-	baseURL   string   // scheme://host the request came to (presigned URLs)
+	baseURL   string // scheme://host the request came to (presigned URLs)
 }
 
 // account is the caller's account ID.

@@ -261,7 +261,7 @@ func (s *Server) signInMFA(ctx context.Context, a *gatehouse.Account, in signInI
 	if in.MFACode == "" {
 		return time.Time{}, gatehouse.Errorf(gatehouse.EAccessDenied, "The root user has MFA: an MFA code (MFACode) is required to sign in.")
 	}
-	if err := checkTokenCode(in.MFACode); err != nil {
+	if err := sts.CheckTokenCode(in.MFACode); err != nil {
 		return time.Time{}, err
 	}
 	serial := in.MFASerialNumber

@@ -67,6 +67,9 @@ func validation(value, field, constraint string) error {
 type Credentials struct {
 	Session *gatehouse.Session
 	Token   gatehouse.Secret
+	// PackedPolicySize is, for a role session passed session policies,
+	// their PackedPolicySize; nil otherwise.
+	PackedPolicySize *int
 }
 
 // AssumeRoleInput is the input of AssumeRole after authorization.
@@ -166,9 +169,14 @@ func CheckAssumeRoleParams(sessionName string, durationSeconds *int, policy stri
 	return nil
 }
 
-// AssumeRole issues credentials for a session of in.Role.
+// AssumeRole issues credentials for a session of in.Role. It checks the
+// request's parameters (CheckAssumeRoleParams), then its inline session
+// policy (CheckSessionPolicy), then the duration against the role.
 func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credentials, error) {
 	if err := CheckAssumeRoleParams(in.RoleSessionName, in.DurationSeconds, in.Policy, len(in.PolicyARNs)); err != nil {
+		return nil, err
+	}
+	if err := CheckSessionPolicy(in.Policy); err != nil {
 		return nil, err
 	}
 	duration := DefaultRoleDuration
@@ -187,7 +195,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 		MFAAuthenticated: in.MFAAuthenticated, MFAAuthTime: in.MFAAuthTime, Chained: in.Chained,
 		SourceIdentity: in.SourceIdentity, Tags: in.Tags,
 	}
-	return s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx gatehouse.Tx) error {
+	cr, err := s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx gatehouse.Tx) error {
 		r, err := tx.Role(in.Role.AccountID, in.Role.Name)
 		if err != nil {
 			return err
@@ -199,6 +207,14 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 		r.LastUsed = &now
 		return tx.UpdateRole(r.Name, r)
 	})
+	if err != nil {
+		return nil, err
+	}
+	if in.Policy != "" || len(in.PolicyARNs) > 0 {
+		size := PackedPolicySize(in.Policy, len(in.PolicyARNs))
+		cr.PackedPolicySize = &size
+	}
+	return cr, nil
 }
 
 // RoleLastUsedInterval is how often AssumeRole records a role's last use.
