@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/url"
 
-	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/policy"
@@ -149,20 +148,6 @@ func (c *call) globalContext(ctx *policy.Context) {
 	}
 }
 
-// tagContext sets aws:RequestTag/<key> and aws:TagKeys for tags passed
-// in the request.
-func tagContext(ctx *policy.Context, tags []tagIn) {
-	if len(tags) == 0 {
-		return
-	}
-	keys := make([]string, 0, len(tags))
-	for _, t := range tags {
-		ctx.Set("aws:RequestTag/"+t.Key, t.Value)
-		keys = append(keys, t.Key)
-	}
-	ctx.Set("aws:TagKeys", keys...)
-}
-
 func boolString(b bool) string {
 	if b {
 		return "true"
@@ -194,17 +179,3 @@ func itoa(n int64) string {
 
 // emptyIn is the input of an operation that takes none.
 type emptyIn struct{}
-
-// tagIn is a tag in a request (Tags.member.N.Key / .Value).
-type tagIn struct {
-	Key   string
-	Value string
-}
-
-func toTags(in []tagIn) []gatehouse.Tag {
-	out := make([]gatehouse.Tag, len(in))
-	for i, t := range in {
-		out[i] = gatehouse.Tag{Key: t.Key, Value: t.Value}
-	}
-	return out
-}
