@@ -75,8 +75,27 @@ type AuditRecord struct {
 	// Seq numbers records in the order the store appended them; the
 	// store assigns it.
 	Seq int64
+	// Speller spells domain error codes as the request's protocol does
+	// (the edge sets it); SetError uses it.
+	Speller Speller
 
 	written bool
+}
+
+// Speller spells domain error codes as a wire protocol does.
+type Speller interface {
+	Spell(code Code) string
+}
+
+// SetError records the error code a request ends with, spelled as its
+// protocol spells it: for failures a service commits with the record
+// (a counted failed attempt), before the edge sees the error.
+func (r *AuditRecord) SetError(code Code) {
+	if code != "" && r.Speller != nil {
+		r.ErrorCode = r.Speller.Spell(code)
+		return
+	}
+	r.ErrorCode = string(code)
 }
 
 // Written reports whether a store has committed r (see [WithAudit]).

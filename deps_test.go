@@ -34,7 +34,7 @@ func TestDeps(t *testing.T) {
 		"api/op":            {"", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/query":         {"", "arn", "wildcard", "api/internal/wire"},
 		"api/restjson":      {"", "arn", "wildcard", "api/internal/wire", "api/query"},
-		"api/awsjson":       {"", "arn", "wildcard", "api/internal/wire"},
+		"api/awsjson":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/taxops":        {"", "arn", "wildcard", "api/op", "authz", "billing", "policy", "tax"},
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/internal/wire": {"", "arn", "wildcard"},

@@ -4,7 +4,7 @@ import "time"
 
 // EInvalidAuthenticationCode is the error code of MFA codes that do not
 // verify when a device is enabled or resynchronized (HTTP 403).
-const EInvalidAuthenticationCode = "InvalidAuthenticationCode"
+const EInvalidAuthenticationCode = CodeInvalidMFACode
 
 // RootUserName stands for the account's root user where an MFA device
 // names its owner. It can never be an IAM user's name: '<' and '>' are

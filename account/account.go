@@ -25,8 +25,8 @@ type Service struct {
 
 // Error codes of the Account Management API.
 const (
-	EResourceNotFound = "ResourceNotFoundException"
-	EValidation       = "ValidationException"
+	EResourceNotFound = gatehouse.CodeNotFound
+	EValidation       = gatehouse.CodeInvalid
 )
 
 // Validation reasons.

@@ -259,9 +259,9 @@ func TestAudit(t *testing.T) {
 		{"UserRead", listed, audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false, alice.id, "iam", "ListUsers",
 			"*", gatehouse.DecisionAllowed, ""}},
 		{"ImplicitDeny", h.send("iam", alice, "CreateUser", "UserName", "carol"), audWant{audAccount, userARN("alice"),
-			gatehouse.PrincipalIAMUser, false, alice.id, "iam", "CreateUser", userARN("carol"), gatehouse.DecisionImplicitDeny, gatehouse.EAccessDenied}},
+			gatehouse.PrincipalIAMUser, false, alice.id, "iam", "CreateUser", userARN("carol"), gatehouse.DecisionImplicitDeny, "AccessDenied"}},
 		{"ExplicitDeny", h.send("iam", alice, "DeleteUser", "UserName", "bob"), audWant{audAccount, userARN("alice"),
-			gatehouse.PrincipalIAMUser, false, alice.id, "iam", "DeleteUser", userARN("bob"), gatehouse.DecisionExplicitDeny, gatehouse.EAccessDenied}},
+			gatehouse.PrincipalIAMUser, false, alice.id, "iam", "DeleteUser", userARN("bob"), gatehouse.DecisionExplicitDeny, "AccessDenied"}},
 		{"NoPermissionNeeded", sessResp, audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false, alice.id,
 			"sts", "GetSessionToken", "", "", ""}},
 		// A GetSessionToken session without MFA may not call IAM.
@@ -272,7 +272,7 @@ func TestAudit(t *testing.T) {
 		{"RoleSession", h.send("iam", role, "ListUsers"), audWant{audAccount, authz.SessionARN(audAccount, "deploy", "ci"),
 			gatehouse.PrincipalAssumedRole, false, role.id, "iam", "ListUsers", "*", gatehouse.DecisionAllowed, ""}},
 		{"RootDenied", h.send("sts", root, "AssumeRole", "RoleArn", roleARN, "RoleSessionName", "root-try"), audWant{audAccount, rootARN,
-			gatehouse.PrincipalRoot, true, audRootKeyID, "sts", "AssumeRole", "", "", gatehouse.EAccessDenied}},
+			gatehouse.PrincipalRoot, true, audRootKeyID, "sts", "AssumeRole", "", "", "AccessDenied"}},
 		{"BadSignature", h.send("iam", audCred{id: alice.id, secret: audWrongSecret}, "ListUsers"), audWant{audAccount, "",
 			gatehouse.PrincipalAnonymous, false, alice.id, "iam", "", "", "", "SignatureDoesNotMatch"}},
 		{"UnknownKey", h.send("iam", audCred{id: "AKIAUNKNOWN000000000", secret: audWrongSecret}, "ListUsers"), audWant{"", "",
@@ -354,7 +354,7 @@ func TestAuditCommitsWithChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := h.record(dup.requestID)
-	if rec.Decision != gatehouse.DecisionAllowed || rec.ErrorCode != gatehouse.EEntityAlreadyExists {
+	if rec.Decision != gatehouse.DecisionAllowed || rec.ErrorCode != "EntityAlreadyExists" {
 		t.Errorf("record of the failed CreateUser: decision %q, error %q", rec.Decision, rec.ErrorCode)
 	}
 }

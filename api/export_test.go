@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 )
 
@@ -70,7 +71,7 @@ func ErrorStatus(service, code string) (status int, wireCode string) {
 		panic("api: no service " + service)
 	}
 	w := httptest.NewRecorder()
-	svc.writeError(w, "00000000-0000-4000-8000-000000000000", code, "message", nil)
+	svc.writeError(w, "00000000-0000-4000-8000-000000000000", gatehouse.Code(code), "message", nil)
 	switch {
 	case w.Header().Get("X-Amzn-Errortype") != "":
 		wireCode = w.Header().Get("X-Amzn-Errortype")

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 )
 
@@ -22,8 +23,11 @@ type codec interface {
 	WriteResult(w http.ResponseWriter, name, requestID string, result any) error
 	// WriteError writes an error: code and message as Gatehouse raises
 	// them, spelled and given a status by the codec; err adds details
-	// some protocols send (a ValidationException's fields).
-	WriteError(w http.ResponseWriter, requestID, code, message string, err error)
+	// some protocols send (a ValidationException's fields). It returns
+	// the code as written, for the log, the metrics and the audit.
+	WriteError(w http.ResponseWriter, requestID string, code gatehouse.Code, message string, err error) string
+	// Spell returns the code WriteError would write for code.
+	Spell(code gatehouse.Code) string
 }
 
 // service is one AWS service on the shared port: its operation table and
@@ -47,9 +51,10 @@ func (svc service) operation(r *http.Request, body []byte) (string, func(any) er
 	})
 }
 
-// writeError writes an error in the service's envelope.
-func (svc service) writeError(w http.ResponseWriter, requestID, code, message string, err error) {
-	svc.codec.WriteError(w, requestID, code, message, err)
+// writeError writes an error in the service's envelope and returns the
+// code as written.
+func (svc service) writeError(w http.ResponseWriter, requestID string, code gatehouse.Code, message string, err error) string {
+	return svc.codec.WriteError(w, requestID, code, message, err)
 }
 
 // writeResult writes a successful result of operation name.

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
-	"github.com/gatehouse-dev/gatehouse/roottask"
 )
 
 // Lost root credentials (docs/root-tasks.md, "Lost root credentials"):
@@ -61,7 +60,8 @@ type unsignedCall struct {
 	r      *http.Request
 	reqID  string
 	rec    *gatehouse.AuditRecord
-	code   string
+	code   string         // as written, for the log and the audit
+	failed gatehouse.Code // the code of the error the request ended with
 	action string
 }
 
@@ -69,6 +69,7 @@ func (s *Server) newUnsignedCall(w http.ResponseWriter, r *http.Request, action 
 	start := s.now()
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
+	rec.Speller = s.services["gatehouse"].codec
 	rec.Service, rec.Action, rec.PrincipalType = "signin", action, gatehouse.PrincipalAnonymous
 	return &unsignedCall{s: s, w: w, r: r, reqID: reqID, rec: rec, action: action}
 }
@@ -83,11 +84,11 @@ func (c *unsignedCall) finish(start time.Time) {
 }
 
 func (c *unsignedCall) fail(err error) {
-	c.code = gatehouse.ErrorCode(err)
-	if c.code == gatehouse.EServiceFailure {
+	c.failed = gatehouse.ErrorCode(err)
+	if c.failed == gatehouse.CodeInternal {
 		c.s.Logger.ErrorContext(c.r.Context(), "internal error", "request_id", c.reqID, "err", err)
 	}
-	c.s.services["gatehouse"].writeError(c.w, c.reqID, c.code, gatehouse.ErrorMessage(err), err)
+	c.code = c.s.services["gatehouse"].writeError(c.w, c.reqID, c.failed, gatehouse.ErrorMessage(err), err)
 }
 
 // decode reads the JSON body into v.
@@ -159,7 +160,7 @@ func (s *Server) serveResetPassword(w http.ResponseWriter, r *http.Request) {
 	keys := []string{signInAddressKey(sourceIP(r))}
 	fail := func(err error) {
 		c.fail(err)
-		if c.code == roottask.EAccessDenied {
+		if c.failed == gatehouse.CodeDenied {
 			s.signIns.failed(s.now(), keys...)
 		}
 	}

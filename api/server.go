@@ -26,8 +26,8 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
-	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/api/stsops"
+	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
@@ -217,7 +217,7 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 				}
 				id := newRequestID()
 				s.Logger.ErrorContext(r.Context(), "panic", "request_id", id, "panic", fmt.Sprint(v))
-				query.Codec{Namespace: iamNamespace}.WriteError(w, id, gatehouse.EServiceFailure, "An internal error occurred.", nil)
+				query.Codec{Namespace: iamNamespace}.WriteError(w, id, gatehouse.CodeInternal, "An internal error occurred.", nil)
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -266,18 +266,18 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	fail := func(err error) {
-		code = gatehouse.ErrorCode(err)
+		domain := gatehouse.ErrorCode(err)
 		msg := gatehouse.ErrorMessage(err)
 		var se *sigv4.Error
 		if errors.As(err, &se) {
-			code, msg = string(se.Code), se.Message
-		} else if code == gatehouse.EServiceFailure {
+			domain, msg = gatehouse.Code(se.Code), se.Message
+		} else if domain == gatehouse.CodeInternal {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
-		if code == "MethodNotAllowed" {
+		if domain == "MethodNotAllowed" {
 			w.Header().Set("Allow", "GET, POST")
 		}
-		svc.writeError(w, reqID, code, msg, err)
+		code = svc.writeError(w, reqID, domain, msg, err)
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -288,6 +288,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	if svc.unserved { // a Query request may carry its Action in the body
 		svc = unservedService(svc.unservedName, r, body)
 	}
+	rec.Speller = svc.codec
 	rev, err = s.Store.Revision(ctx)
 	if err != nil {
 		fail(err)

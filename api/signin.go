@@ -10,7 +10,6 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
-	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
@@ -142,6 +141,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
+	rec.Speller = s.services["gatehouse"].codec
 	rec.Service, rec.Action, rec.PrincipalType = "signin", "ConsoleLogin", gatehouse.PrincipalAnonymous
 	ctx := r.Context()
 	ip := sourceIP(r)
@@ -160,12 +160,12 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	}()
 	throttleKeys := []string{signInAddressKey(ip)}
 	fail := func(err error) {
-		code = gatehouse.ErrorCode(err)
-		if code == gatehouse.EServiceFailure {
+		failed := gatehouse.ErrorCode(err)
+		if failed == gatehouse.CodeInternal {
 			s.Logger.ErrorContext(ctx, "internal error", "request_id", reqID, "err", err)
 		}
-		svc.writeError(w, reqID, code, gatehouse.ErrorMessage(err), err)
-		if code == gatehouse.EAccessDenied || code == roottask.EAccessDenied {
+		code = svc.writeError(w, reqID, failed, gatehouse.ErrorMessage(err), err)
+		if failed == gatehouse.CodeDenied {
 			s.signIns.failed(s.now(), throttleKeys...)
 		}
 	}

@@ -105,7 +105,8 @@ func queryAction(r *http.Request, body []byte) string {
 
 // errorWriter is the part of a codec that writes errors.
 type errorWriter interface {
-	WriteError(w http.ResponseWriter, requestID, code, message string, err error)
+	WriteError(w http.ResponseWriter, requestID string, code gatehouse.Code, message string, err error) string
+	Spell(code gatehouse.Code) string
 }
 
 // WriteResult is never called: no operation of an unserved service

@@ -60,7 +60,7 @@ type EvaluationResult struct {
 
 // EPolicyEvaluation is IAM's error for a simulation it cannot evaluate
 // (PolicyEvaluationException, HTTP 500).
-const EPolicyEvaluation = "PolicyEvaluation"
+const EPolicyEvaluation = gatehouse.CodePolicyEvaluation
 
 // What one page of a simulation may cost. The simulator decides for
 // policies, resources and context its caller chooses, so a page ends

@@ -24,8 +24,8 @@ const (
 	ReportStarted  = "STARTED"
 	ReportComplete = "COMPLETE"
 
-	EReportNotPresent = "ReportNotPresent"
-	EReportExpired    = "ReportExpired"
+	EReportNotPresent = gatehouse.CodeReportNotPresent
+	EReportExpired    = gatehouse.CodeReportExpired
 )
 
 // credentialReportColumns are the report's columns, in AWS's order.

@@ -122,7 +122,7 @@ func (e *mfaEnv) get(t *testing.T, serial string) *gatehouse.MFADevice {
 	return d
 }
 
-func wantCode(t *testing.T, err error, code string) {
+func wantCode(t *testing.T, err error, code gatehouse.Code) {
 	t.Helper()
 	if got := gatehouse.ErrorCode(err); got != code {
 		t.Fatalf("error %v: code %q, want %q", err, got, code)
@@ -171,7 +171,7 @@ func TestCreateVirtualMFADevice(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		in   iam.CreateVirtualMFADeviceInput
-		code string
+		code gatehouse.Code
 	}{
 		{"Duplicate", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "alice-phone", Path: "/eng/"}, gatehouse.EEntityAlreadyExists},
 		{"DuplicateOtherCase", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "ALICE-PHONE", Path: "/eng/"}, gatehouse.EEntityAlreadyExists},
@@ -212,7 +212,7 @@ func TestEnableMFADevice(t *testing.T) {
 		account string
 		// codes are the steps, from now, of the two codes sent.
 		step1, step2 int
-		code         string
+		code         gatehouse.Code
 	}{
 		{"PreviousAndCurrent", "alice", nil, acct, -1, 0, ""},
 		{"CurrentAndNext", "alice", nil, acct, 0, 1, ""},

@@ -18,8 +18,8 @@ import (
 
 // Error codes of the password operations.
 const (
-	EPasswordPolicyViolation = "PasswordPolicyViolation"
-	EInvalidUserType         = "InvalidUserType"
+	EPasswordPolicyViolation = gatehouse.CodePasswordPolicyViolation
+	EInvalidUserType         = gatehouse.CodeInvalidUserType
 )
 
 // Password policy bounds and defaults (UpdateAccountPasswordPolicy).

@@ -55,7 +55,7 @@ func documentTooLong(doc string) bool {
 func validateDocument(doc string, kind policy.Kind, maxSize int, sizeMessage string) error {
 	findings := policy.Validate([]byte(doc), policy.ValidateOptions{Kind: kind, MaxSize: maxSize, SizeMessage: sizeMessage})
 	if f, bad := policy.FirstError(findings); bad {
-		return gatehouse.Errorf(f.Code, "%s", f.Message)
+		return gatehouse.PolicyFindingError(f.Code, f.Message)
 	}
 	return nil
 }

@@ -233,7 +233,7 @@ func (s *Service) ResetRootPassword(ctx context.Context, email, code, next strin
 
 // noteAudit fills in the audit record ctx carries, if any and not yet
 // written: the root user of a (when not nil) and the error code.
-func noteAudit(ctx context.Context, a *gatehouse.Account, code string) {
+func noteAudit(ctx context.Context, a *gatehouse.Account, code gatehouse.Code) {
 	rec := gatehouse.AuditFrom(ctx)
 	if rec == nil || rec.Written() {
 		return
@@ -241,7 +241,7 @@ func noteAudit(ctx context.Context, a *gatehouse.Account, code string) {
 	if a != nil {
 		rec.AccountID, rec.PrincipalARN, rec.PrincipalType, rec.Root = a.ID, a.RootARN(), gatehouse.PrincipalRoot, true
 	}
-	rec.ErrorCode = code
+	rec.SetError(code)
 }
 
 // CredentialsReset is what the operator's reset of root credentials does

@@ -26,11 +26,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse/password"
 )
 
-// Error codes of the gatehouse service (REST-JSON exception names).
+// Error codes of the gatehouse service.
 const (
-	EValidation   = "ValidationException"
-	EConflict     = "ConflictException"
-	EAccessDenied = "AccessDeniedException"
+	EValidation   = gatehouse.CodeInvalid
+	EConflict     = gatehouse.CodeConflict
+	EAccessDenied = gatehouse.CodeDenied
 )
 
 // CodeLifetime is how long an email confirmation code stays valid.

@@ -20,7 +20,7 @@ import (
 
 // ENotFound is the code of a missing seller profile, GovCloud account or
 // support case (REST-JSON ResourceNotFoundException).
-const ENotFound = "ResourceNotFoundException"
+const ENotFound = gatehouse.CodeNotFound
 
 // SellerRegistration is what root submits to register as a seller.
 type SellerRegistration struct {

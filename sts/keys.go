@@ -27,7 +27,7 @@ func (s *Service) AccessKeyAccount(ctx context.Context, id string) (string, erro
 		return err
 	})
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return "", gatehouse.Errorf("InvalidParameterValue", "The access key ID %s does not belong to an account of this server.", id)
+		return "", gatehouse.Errorf(gatehouse.CodeInvalidParameter, "The access key ID %s does not belong to an account of this server.", id)
 	}
 	return account, err
 }

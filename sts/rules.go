@@ -32,7 +32,7 @@ func CheckSessionPolicy(doc string) error {
 		return nil
 	}
 	if f, bad := policy.FirstError(policy.Validate([]byte(doc), policy.ValidateOptions{Kind: policy.KindSession})); bad {
-		return gatehouse.Errorf(f.Code, "%s", f.Message)
+		return gatehouse.PolicyFindingError(f.Code, f.Message)
 	}
 	return nil
 }

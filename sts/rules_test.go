@@ -10,7 +10,7 @@ import (
 
 // wantErr checks err against an expected code and message ("" code:
 // no error).
-func wantErr(t *testing.T, err error, code, msg string) {
+func wantErr(t *testing.T, err error, code gatehouse.Code, msg string) {
 	t.Helper()
 	switch {
 	case code == "" && err != nil:
@@ -28,12 +28,13 @@ func intp(n int) *int { return &n }
 func TestCheckAssumeRoleParams(t *testing.T) {
 	const v = "1 validation error detected: Value "
 	for _, c := range []struct {
-		name      string
-		session   string
-		duration  *int
-		policy    string
-		arns      int
-		code, msg string
+		name     string
+		session  string
+		duration *int
+		policy   string
+		arns     int
+		code     gatehouse.Code
+		msg      string
 	}{
 		{name: "ok", session: "s1"},
 		{name: "full", session: "a+=,.@-_z", duration: intp(43200), policy: strings.Repeat("x", 2048), arns: 10},
@@ -62,7 +63,8 @@ func TestCheckAssumeRoleParams(t *testing.T) {
 func TestCheckSessionPolicy(t *testing.T) {
 	for _, c := range []struct {
 		name, doc string
-		code, msg string
+		code      gatehouse.Code
+		msg       string
 	}{
 		{name: "none"},
 		{name: "ok", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`},
@@ -109,7 +111,8 @@ func TestCheckMFAParams(t *testing.T) {
 	}
 	for _, c := range []struct {
 		serial, token string
-		code, msg     string
+		code          gatehouse.Code
+		msg           string
 	}{
 		{serial: "arn:aws:iam::123456789012:mfa/alice", token: "123456"},
 		{serial: "arn:aws:iam::123456789012:mfa/alice", token: "000000"},

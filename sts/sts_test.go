@@ -53,7 +53,7 @@ func TestAssumeRoleSessionPolicies(t *testing.T) {
 		name     string
 		policy   string
 		arns     []string
-		code     string
+		code     gatehouse.Code
 		wantSize int // -1: no PackedPolicySize
 	}{
 		{name: "none", wantSize: -1},
@@ -95,11 +95,14 @@ func TestAccessKeyAccount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct{ id, account, code string }{
+	for _, c := range []struct {
+		id, account string
+		code        gatehouse.Code
+	}{
 		{"AKIAEXAMPLEROOTKEY01", acct, ""},
 		{cr.Session.AccessKeyID, acct, ""},
-		{"AKIANOSUCHKEY0000001", "", "InvalidParameterValue"},
-		{"ASIANOSUCHKEY0000001", "", "InvalidParameterValue"},
+		{"AKIANOSUCHKEY0000001", "", gatehouse.CodeInvalidParameter},
+		{"ASIANOSUCHKEY0000001", "", gatehouse.CodeInvalidParameter},
 	} {
 		got, err := s.AccessKeyAccount(ctx, c.id)
 		if got != c.account || gatehouse.ErrorCode(err) != c.code {

@@ -80,7 +80,7 @@ const (
 // reason ReasonMissingInput or ReasonInvalidField (or "InvalidToken" for
 // a bad page token).
 func Invalid(reason, field, format string, args ...any) error {
-	return &gatehouse.ValidationError{Err: gatehouse.Errorf("ValidationException", format, args...), Reason: reason,
+	return &gatehouse.ValidationError{Err: gatehouse.Errorf(gatehouse.CodeInvalid, format, args...), Reason: reason,
 		Fields: []gatehouse.FieldError{{Name: field}}}
 }
 

@@ -48,7 +48,7 @@ func TestValidate(t *testing.T) {
 			continue
 		}
 		ve, ok := err.(*gatehouse.ValidationError)
-		if !ok || ve.Reason != tt.reason || len(ve.Fields) != 1 || ve.Fields[0].Name != tt.field || gatehouse.ErrorCode(err) != "ValidationException" {
+		if !ok || ve.Reason != tt.reason || len(ve.Fields) != 1 || ve.Fields[0].Name != tt.field || gatehouse.ErrorCode(err) != gatehouse.CodeInvalid {
 			t.Errorf("%s: %#v, want %s on %s", tt.name, err, tt.reason, tt.field)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 // The protocol versions, as the Content-Type spells them.
@@ -60,21 +61,31 @@ func (c Codec) WriteResult(w http.ResponseWriter, _, requestID string, result an
 	return nil
 }
 
-// codes turns Gatehouse's codes into the JSON protocols' exception
-// names.
-var codes = map[string]string{
-	gatehouse.EAccessDenied:           "AccessDeniedException",
-	gatehouse.ENoSuchEntity:           "ResourceNotFoundException",
-	gatehouse.EValidation:             "ValidationException",
-	gatehouse.EInvalidInput:           "ValidationException",
-	gatehouse.EServiceFailure:         "InternalServerException",
-	"InvalidClientTokenId":            "UnrecognizedClientException",
-	"SignatureDoesNotMatch":           "InvalidSignatureException",
-	"IncompleteSignature":             "IncompleteSignatureException",
-	"MissingAuthenticationToken":      "MissingAuthenticationTokenException",
-	"ExpiredToken":                    "ExpiredTokenException",
-	"RequestEntityTooLarge":           "ValidationException",
-	gatehouse.EConcurrentModification: "ThrottlingException",
+// codes spells the domain's error codes as the JSON protocols do, and
+// the edge's failures with their JSON names. Codes not listed have their
+// Query spelling (query.Spell).
+var codes = map[gatehouse.Code]string{
+	gatehouse.CodeDenied:                 "AccessDeniedException",
+	gatehouse.CodeNotFound:               "ResourceNotFoundException",
+	gatehouse.CodeInvalid:                "ValidationException",
+	gatehouse.CodeInvalidInput:           "ValidationException",
+	gatehouse.CodeInvalidParameter:       "ValidationException",
+	gatehouse.CodeInternal:               "InternalServerException",
+	gatehouse.CodeConcurrentModification: "ThrottlingException",
+	"InvalidClientTokenId":               "UnrecognizedClientException",
+	"SignatureDoesNotMatch":              "InvalidSignatureException",
+	"IncompleteSignature":                "IncompleteSignatureException",
+	"MissingAuthenticationToken":         "MissingAuthenticationTokenException",
+	"ExpiredToken":                       "ExpiredTokenException",
+	"RequestEntityTooLarge":              "ValidationException",
+}
+
+// Spell returns the JSON protocols' spelling of an error code.
+func Spell(code gatehouse.Code) string {
+	if s, ok := codes[code]; ok {
+		return s
+	}
+	return query.Spell(code)
 }
 
 // errorBody is the body of an error.
@@ -90,11 +101,9 @@ type errorBody struct {
 // for their errors. The __type is the code after the service's
 // Namespace, or after AWS's front end's (com.amazon.coral.service#) for
 // the errors the front end answers: unknown operations and
-// authentication failures.
-func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string, err error) {
-	if s, ok := codes[code]; ok {
-		code = s
-	}
+// authentication failures. It returns the code it wrote.
+func (c Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehouse.Code, message string, err error) string {
+	code := Spell(domain)
 	status := http.StatusBadRequest
 	if code == "InternalServerException" {
 		status = http.StatusInternalServerError
@@ -113,4 +122,8 @@ func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string
 	w.Header().Set("X-Amzn-Requestid", requestID)
 	w.WriteHeader(status)
 	w.Write(b)
+	return code
 }
+
+// Spell is the package's Spell, as the codec's method.
+func (Codec) Spell(code gatehouse.Code) string { return Spell(code) }

@@ -38,7 +38,7 @@ func TestOperation(t *testing.T) {
 func TestWriteError(t *testing.T) {
 	tests := []struct {
 		codec  Codec
-		code   string
+		code   gatehouse.Code
 		status int
 		body   string
 	}{

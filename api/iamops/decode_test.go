@@ -269,7 +269,7 @@ func TestPage(t *testing.T) {
 		want      []string
 		truncated bool
 		next      string
-		wantCode  string
+		wantCode  gatehouse.Code
 		wantMsg   string
 	}{
 		{name: "all", items: items, want: items},

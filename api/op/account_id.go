@@ -17,7 +17,7 @@ func AccountID(c *Call, action, id string, allowSelf bool) error {
 	if !twelveDigits(id) {
 		const constraint = "Member must satisfy regular expression pattern: \\d{12}"
 		return &gatehouse.ValidationError{
-			Err:    gatehouse.Errorf("ValidationException", "1 validation error detected: Value at 'accountId' failed to satisfy constraint: %s", constraint),
+			Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value at 'accountId' failed to satisfy constraint: %s", constraint),
 			Reason: "fieldValidationFailed",
 			Fields: []gatehouse.FieldError{{Name: "accountId", Message: constraint}},
 		}

@@ -90,10 +90,12 @@ type ec2Error struct {
 }
 
 // WriteError writes an ErrorResponse (EC2's <Response><Errors><Error>
-// when c.EC2) with code's status (Status). Internal errors are reported
-// as ServiceFailure with a generic message; their details are logged by
-// the caller, never sent.
-func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string, _ error) {
+// when c.EC2) with the code spelled as Query services do (Spell) and its
+// status (Status), and returns the code it wrote. Internal errors are
+// reported as ServiceFailure with a generic message; their details are
+// logged by the caller, never sent.
+func (c Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehouse.Code, message string, _ error) string {
+	code := Spell(domain)
 	status := Status(code)
 	if c.EC2 {
 		body, _ := xml.Marshal(ec2Error{Code: code, Message: message, RequestID: requestID})
@@ -101,7 +103,7 @@ func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string
 		w.Header().Set("X-Amzn-Requestid", requestID)
 		w.WriteHeader(status)
 		w.Write(append([]byte(xml.Header), body...))
-		return
+		return code
 	}
 	typ := "Sender"
 	if status >= 500 {
@@ -112,4 +114,5 @@ func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string
 	w.Header().Set("X-Amzn-Requestid", requestID)
 	w.WriteHeader(status)
 	w.Write(body)
+	return code
 }

@@ -13,7 +13,9 @@ func TestCodecOperation(t *testing.T) {
 	known := func(name string) bool { return name == "GetUser" }
 	tests := []struct {
 		method, target, body string
-		name, code, message  string
+		name                 string
+		code                 gatehouse.Code
+		message              string
 	}{
 		{"POST", "/", "Action=GetUser&Version=2010-05-08&UserName=a", "GetUser", "", ""},
 		{"GET", "/?Action=GetUser&UserName=a", "", "GetUser", "", ""},
@@ -47,7 +49,7 @@ func TestCodecOperation(t *testing.T) {
 func TestCodecWriteError(t *testing.T) {
 	tests := []struct {
 		codec  Codec
-		code   string
+		code   gatehouse.Code
 		status int
 		body   string
 	}{

@@ -9,23 +9,34 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
-// restJSONCodes turns Gatehouse's (IAM) codes into the REST-JSON
-// exception names, and SigV4 failures into the names JSON services use.
-var restJSONCodes = map[string]string{
-	gatehouse.EAccessDenied:           "AccessDeniedException",
-	gatehouse.ENoSuchEntity:           "ResourceNotFoundException",
-	gatehouse.EValidation:             "ValidationException",
-	gatehouse.EInvalidInput:           "ValidationException",
-	gatehouse.EMalformedPolicy:        "ValidationException",
-	gatehouse.EEntityAlreadyExists:    "ConflictException",
-	gatehouse.EDeleteConflict:         "ConflictException",
-	gatehouse.EConcurrentModification: "ConflictException",
-	gatehouse.EServiceFailure:         "InternalServerException",
-	"InvalidClientTokenId":            "UnrecognizedClientException",
-	"SignatureDoesNotMatch":           "InvalidSignatureException",
-	"IncompleteSignature":             "IncompleteSignatureException",
-	"MissingAuthenticationToken":      "MissingAuthenticationTokenException",
-	"ExpiredToken":                    "ExpiredTokenException",
+// restJSONCodes spells the domain's error codes as the REST-JSON
+// services do, and SigV4 failures with the names JSON services use.
+// Codes not listed have their Query spelling (query.Spell).
+var restJSONCodes = map[gatehouse.Code]string{
+	gatehouse.CodeDenied:                 "AccessDeniedException",
+	gatehouse.CodeNotFound:               "ResourceNotFoundException",
+	gatehouse.CodeInvalid:                "ValidationException",
+	gatehouse.CodeInvalidInput:           "ValidationException",
+	gatehouse.CodeInvalidParameter:       "ValidationException",
+	gatehouse.CodeMalformedPolicy:        "ValidationException",
+	gatehouse.CodeAlreadyExists:          "ConflictException",
+	gatehouse.CodeConflict:               "ConflictException",
+	gatehouse.CodeDeleteConflict:         "ConflictException",
+	gatehouse.CodeConcurrentModification: "ConflictException",
+	gatehouse.CodeInternal:               "InternalServerException",
+	"InvalidClientTokenId":               "UnrecognizedClientException",
+	"SignatureDoesNotMatch":              "InvalidSignatureException",
+	"IncompleteSignature":                "IncompleteSignatureException",
+	"MissingAuthenticationToken":         "MissingAuthenticationTokenException",
+	"ExpiredToken":                       "ExpiredTokenException",
+}
+
+// Spell returns the REST-JSON spelling of an error code.
+func Spell(code gatehouse.Code) string {
+	if s, ok := restJSONCodes[code]; ok {
+		return s
+	}
+	return query.Spell(code)
 }
 
 // restJSONStatus is the HTTP status of each REST-JSON error code. Codes
@@ -67,11 +78,10 @@ type fieldName struct {
 
 // WriteError writes a REST-JSON error. code and message are the
 // Gatehouse ones (as for the Query protocol); err, when it is a
-// *gatehouse.ValidationError, adds the reason and the fields.
-func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string, err error) {
-	if s, ok := restJSONCodes[code]; ok {
-		code = s
-	}
+// *gatehouse.ValidationError, adds the reason and the fields. It
+// returns the code it wrote.
+func (c Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehouse.Code, message string, err error) string {
+	code := Spell(domain)
 	status, ok := c.Status[code]
 	if !ok {
 		status, ok = restJSONStatus[code]
@@ -94,6 +104,7 @@ func (c Codec) WriteError(w http.ResponseWriter, requestID, code, message string
 	w.Header().Set("X-Amzn-Errortype", code)
 	w.WriteHeader(status)
 	w.Write(b)
+	return code
 }
 
 // errorCodeError returns the body of a Tax Settings error:
@@ -114,3 +125,6 @@ func errorCodeError(code, message string, err error) []byte {
 	b, _ := wire.Marshal(body)
 	return b
 }
+
+// Spell is the package's Spell, as the codec's method.
+func (Codec) Spell(code gatehouse.Code) string { return Spell(code) }

@@ -37,13 +37,13 @@ func TestOperation(t *testing.T) {
 
 func TestWriteError(t *testing.T) {
 	invalid := &gatehouse.ValidationError{
-		Err:    gatehouse.Errorf("ValidationException", "bad"),
+		Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "bad"),
 		Reason: "fieldValidationFailed",
 		Fields: []gatehouse.FieldError{{Name: "a", Message: "b"}},
 	}
 	tests := []struct {
 		codec    Codec
-		code     string
+		code     gatehouse.Code
 		err      error
 		status   int
 		wireCode string
@@ -61,8 +61,8 @@ func TestWriteError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		w := httptest.NewRecorder()
-		tt.codec.WriteError(w, "r", tt.code, "m", tt.err)
-		if w.Code != tt.status || w.Header().Get("X-Amzn-Errortype") != tt.wireCode || w.Body.String() != tt.body {
+		wrote := tt.codec.WriteError(w, "r", tt.code, "m", tt.err)
+		if wrote != tt.wireCode || w.Code != tt.status || w.Header().Get("X-Amzn-Errortype") != tt.wireCode || w.Body.String() != tt.body {
 			t.Errorf("%s: %d %s %s, want %d %s %s", tt.code, w.Code, w.Header().Get("X-Amzn-Errortype"), w.Body, tt.status, tt.wireCode, tt.body)
 		}
 	}

@@ -15,10 +15,11 @@ import (
 // Codec is the REST-XML protocol as S3 speaks it.
 type Codec struct{}
 
-// s3Codes spells Gatehouse's (IAM's) codes as S3 does
+// s3Codes spells the domain's and the edge's error codes as S3 does
 // (aws-s3.md §3.2, in docs/reference), with S3's status. Codes not
-// listed keep their spelling and their Query status (query.Status).
-var s3Codes = map[string]struct {
+// listed have their Query spelling and status (query.Spell,
+// query.Status).
+var s3Codes = map[gatehouse.Code]struct {
 	code   string
 	status int
 }{
@@ -27,7 +28,7 @@ var s3Codes = map[string]struct {
 	"IncompleteSignature":        {"AuthorizationHeaderMalformed", http.StatusBadRequest},
 	"ExpiredToken":               {"ExpiredToken", http.StatusBadRequest},
 	"RequestEntityTooLarge":      {"EntityTooLarge", http.StatusBadRequest},
-	gatehouse.EServiceFailure:    {"InternalError", http.StatusInternalServerError},
+	gatehouse.CodeInternal:       {"InternalError", http.StatusInternalServerError},
 	"NotImplemented":             {"NotImplemented", http.StatusNotImplemented},
 }
 
@@ -40,10 +41,12 @@ type s3Error struct {
 }
 
 // WriteError writes an S3-style error: application/xml, <Error>, and
-// the request ID in x-amz-request-id as well as in the body.
-func (Codec) WriteError(w http.ResponseWriter, requestID, code, message string, _ error) {
+// the request ID in x-amz-request-id as well as in the body. It returns
+// the code it wrote.
+func (Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehouse.Code, message string, _ error) string {
+	code := query.Spell(domain)
 	status := query.Status(code)
-	if c, ok := s3Codes[code]; ok {
+	if c, ok := s3Codes[domain]; ok {
 		code, status = c.code, c.status
 	}
 	body, _ := xml.Marshal(s3Error{Code: code, Message: message, RequestID: requestID})
@@ -53,4 +56,16 @@ func (Codec) WriteError(w http.ResponseWriter, requestID, code, message string, 
 	w.WriteHeader(status)
 	fmt.Fprint(w, xml.Header)
 	w.Write(body)
+	return code
 }
+
+// Spell returns S3's spelling of an error code.
+func Spell(code gatehouse.Code) string {
+	if c, ok := s3Codes[code]; ok {
+		return c.code
+	}
+	return query.Spell(code)
+}
+
+// Spell is the package's Spell, as the codec's method.
+func (Codec) Spell(code gatehouse.Code) string { return Spell(code) }

@@ -10,7 +10,7 @@ import (
 
 func TestWriteError(t *testing.T) {
 	tests := []struct {
-		code     string
+		code     gatehouse.Code
 		status   int
 		wireCode string
 	}{
@@ -23,9 +23,9 @@ func TestWriteError(t *testing.T) {
 	}
 	for _, tt := range tests {
 		w := httptest.NewRecorder()
-		Codec{}.WriteError(w, "r", tt.code, "m", nil)
+		wrote := Codec{}.WriteError(w, "r", tt.code, "m", nil)
 		want := `<Error><Code>` + tt.wireCode + `</Code><Message>m</Message><RequestId>r</RequestId></Error>`
-		if w.Code != tt.status || !strings.HasSuffix(w.Body.String(), want) || w.Header().Get("X-Amz-Request-Id") != "r" {
+		if wrote != tt.wireCode || w.Code != tt.status || !strings.HasSuffix(w.Body.String(), want) || w.Header().Get("X-Amz-Request-Id") != "r" {
 			t.Errorf("%s: %d %s, want %d %s", tt.code, w.Code, w.Body, tt.status, want)
 		}
 	}

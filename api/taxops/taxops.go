@@ -55,7 +55,7 @@ func (d Deps) get(c *op.Call, _ *getRegistrationIn) (any, error) {
 		return nil, err
 	}
 	if r == nil {
-		return nil, gatehouse.Errorf("ResourceNotFoundException", "The account %s has no tax registration.", c.Account())
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The account %s has no tax registration.", c.Account())
 	}
 	return getRegistrationOut{TaxRegistration: toRegistration(r)}, nil
 }

@@ -34,7 +34,7 @@ func seedAuditDir(t *testing.T) string {
 			Resource: "*", Decision: gatehouse.DecisionAllowed, SourceIP: "192.0.2.1", UserAgent: "aws-cli/2"},
 		{RequestID: "r2", AccountID: "222222222222", PrincipalARN: "arn:aws:iam::222222222222:root",
 			PrincipalType: gatehouse.PrincipalRoot, Root: true, AccessKeyID: "AKIAROOT00000000", Service: "sts", Action: "AssumeRole",
-			ErrorCode: gatehouse.EAccessDenied, SourceIP: "192.0.2.2"},
+			ErrorCode: "AccessDenied", SourceIP: "192.0.2.2"},
 		{RequestID: "r3", AccountID: "111111111111", PrincipalARN: "arn:aws:iam::111111111111:root",
 			PrincipalType: gatehouse.PrincipalRoot, Root: true, AccessKeyID: "ASIAROOT11111111", SignIn: true, MFA: true, Service: "iam", Action: "CreateUser",
 			Resource: "arn:aws:iam::111111111111:user/bob", Decision: gatehouse.DecisionAllowed, SourceIP: "192.0.2.1"},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/restjson"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 )
@@ -158,11 +159,12 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 	rec := &gatehouse.AuditRecord{Time: time.Now().UTC(), RequestID: hex.EncodeToString(rid[:]), AccountID: *accountID,
 		PrincipalARN: operatorPrincipal(), PrincipalType: gatehouse.PrincipalOperator,
 		Service: "gatehouse", Action: "ResetRootCredentials", Resource: "arn:" + gatehouse.PartitionOf(*accountID) + ":iam::" + *accountID + ":root",
-		UserAgent: "gatehouse/" + version() + " root reset-credentials"}
+		UserAgent: "gatehouse/" + version() + " root reset-credentials",
+		Speller:   restjson.Codec{}} // the codes as the gatehouse service's API spells them
 	res, err := (&roottask.Service{Store: st}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
 	if err != nil {
 		if !rec.Written() { // audit the refusal too
-			rec.ErrorCode = gatehouse.ErrorCode(err)
+			rec.SetError(gatehouse.ErrorCode(err))
 			if werr := st.Update(gatehouse.WithAudit(ctx, rec), func(gatehouse.Tx) error { return nil }); werr != nil {
 				fmt.Fprintf(stderr, "%s: writing the audit record: %v\n", name, werr)
 			}

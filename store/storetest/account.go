@@ -40,7 +40,7 @@ func accountTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreatePolicy(p, firstVersion(p)) })
 			wantEqual(t, "policy ARN", p.ARN(), "arn:aws-us-gov:iam::"+gov+":policy/gov-policy")
 			mustView(t, s, func(tx gatehouse.Tx) error {
-				for arn, want := range map[string]string{
+				for arn, want := range map[string]gatehouse.Code{
 					"arn:aws-us-gov:iam::" + gov + ":policy/gov-policy": "",
 					"arn:aws:iam::" + gov + ":policy/gov-policy":        gatehouse.ENoSuchEntity,
 					// The store holds no AWS managed policy (see AWSManagedAttachments).

@@ -22,7 +22,7 @@ func newAudit(reqID, accountID string, root bool, i int) *gatehouse.AuditRecord 
 	if root {
 		r.PrincipalARN, r.PrincipalType, r.Root = "arn:aws:iam::"+accountID+":root", gatehouse.PrincipalRoot, true
 		r.SignIn = true
-		r.Decision, r.ErrorCode = gatehouse.DecisionExplicitDeny, gatehouse.EAccessDenied
+		r.Decision, r.ErrorCode = gatehouse.DecisionExplicitDeny, "AccessDenied"
 	}
 	return r
 }

@@ -65,7 +65,7 @@ func runTests(t *testing.T, open func(t *testing.T) gatehouse.Store, tests []tes
 type errorCase struct {
 	name string
 	fn   func(tx gatehouse.Tx) error
-	code string
+	code gatehouse.Code
 }
 
 // runErrorCases runs each case in its own Update on s, which must roll
@@ -131,7 +131,7 @@ func mustRevision(t testing.TB, s gatehouse.Store) int64 {
 }
 
 // wantCode fails t unless err carries code.
-func wantCode(t testing.TB, err error, code string) {
+func wantCode(t testing.TB, err error, code gatehouse.Code) {
 	t.Helper()
 	if got := gatehouse.ErrorCode(err); got != code {
 		t.Fatalf("error code %q (error %v), want %q", got, err, code)

@@ -48,7 +48,7 @@ func decodeError(err error) error {
 		fields = []gatehouse.FieldError{{Name: name, Message: "Unknown member"}}
 	}
 	return &gatehouse.ValidationError{
-		Err:    gatehouse.Errorf("ValidationException", "%s", msg),
+		Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "%s", msg),
 		Reason: "fieldValidationFailed",
 		Fields: fields,
 	}

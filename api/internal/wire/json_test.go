@@ -17,23 +17,23 @@ func TestDecoder(t *testing.T) {
 	tests := []struct {
 		body    string
 		want    in
-		code    string // "" for success
+		code    gatehouse.Code // "" for success
 		message string
 		fields  []Field
 	}{
 		{body: "", want: in{}},
 		{body: "  \n", want: in{}},
 		{body: `{"Name":"a","Count":2,"Tags":["x"]}`, want: in{Name: "a", Count: 2, Tags: []string{"x"}}},
-		{body: `{"Count":"two"}`, code: "ValidationException",
+		{body: `{"Count":"two"}`, code: gatehouse.CodeInvalid,
 			message: "1 validation error detected: Value at 'count' failed to satisfy constraint: Member must be of type integer",
 			fields:  []Field{{Name: "count", Message: "Member must be of type integer"}}},
-		{body: `{"Tags":"x"}`, code: "ValidationException",
+		{body: `{"Tags":"x"}`, code: gatehouse.CodeInvalid,
 			message: "1 validation error detected: Value at 'tags' failed to satisfy constraint: Member must be of type list",
 			fields:  []Field{{Name: "tags", Message: "Member must be of type list"}}},
-		{body: `{"Other":1}`, code: "ValidationException", message: "The member Other is not known to this operation.",
+		{body: `{"Other":1}`, code: gatehouse.CodeInvalid, message: "The member Other is not known to this operation.",
 			fields: []Field{{Name: "Other", Message: "Unknown member"}}},
-		{body: `{"Name":"a"} {}`, code: "ValidationException", message: "The request body is not valid JSON."},
-		{body: `{`, code: "ValidationException", message: "The request body is not valid JSON."},
+		{body: `{"Name":"a"} {}`, code: gatehouse.CodeInvalid, message: "The request body is not valid JSON."},
+		{body: `{`, code: gatehouse.CodeInvalid, message: "The request body is not valid JSON."},
 	}
 	for _, tt := range tests {
 		var got in
@@ -85,7 +85,7 @@ func FuzzDecoder(f *testing.F) {
 			Tags  []string
 			Inner *struct{ On bool }
 		}
-		if err := Decoder(body)(&v); err != nil && gatehouse.ErrorCode(err) != "ValidationException" {
+		if err := Decoder(body)(&v); err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeInvalid {
 			t.Fatalf("error code %s (%v)", gatehouse.ErrorCode(err), err)
 		}
 	})
