@@ -9,7 +9,7 @@ import (
 
 // Rows of the gatehouse service for the Reserved Instance Marketplace
 // seller registration and AWS GovCloud (US) (docs/root-tasks.md D1, C1,
-// C2), and the Account API's GetGovCloudAccountInformation.
+// C2).
 
 type (
 	registerSellerIn struct {
@@ -42,9 +42,6 @@ type (
 		Status     string `json:"Status"`
 		CreatedAt  string `json:"CreatedAt"`
 		ResolvedAt string `json:"ResolvedAt,omitempty"`
-	}
-	govCloudInfoIn struct {
-		StandardAccountId string
 	}
 )
 
@@ -121,22 +118,4 @@ func sellerGovCloudOperations() []operation {
 			},
 		}),
 	}
-}
-
-// govCloudAccountOperation is the Account API's
-// GetGovCloudAccountInformation.
-func govCloudAccountOperation() operation {
-	return accountOp("GetGovCloudAccountInformation", func(in *govCloudInfoIn) string { return in.StandardAccountId },
-		opSpec[govCloudInfoIn]{
-			handle: func(c *call, _ *govCloudInfoIn) (any, error) {
-				g, err := c.srv.RootTasks.GovCloudAccount(c.ctx, c.account())
-				if err != nil {
-					return nil, err
-				}
-				return struct {
-					GovCloudAccountId string `json:"GovCloudAccountId"`
-					AccountState      string `json:"AccountState"`
-				}{g.ID, g.State}, nil
-			},
-		})
 }
