@@ -40,6 +40,8 @@ func TestDeps(t *testing.T) {
 		"api/internal/wire": {"", "arn", "wildcard"},
 		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/stsops":        {"", "api/op", "api/query", "api/internal/wire", "sts", "authz", "billing", "policy", "arn", "wildcard"},
+		"api/accountops":    {"", "account", "api/op", "authz", "billing", "policy", "arn", "wildcard"},
+		"api/roottaskops":   {"", "roottask", "api/op", "authz", "billing", "policy", "arn", "wildcard", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"awsmanaged":        {""},
 		"store/sqlite":      {"", "modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/mattn", "github.com/ncruces", "github.com/remyoudompheng", "golang.org/x/sys"},
 	}

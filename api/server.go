@@ -21,11 +21,13 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/account"
+	"github.com/gatehouse-dev/gatehouse/api/accountops"
 	"github.com/gatehouse-dev/gatehouse/api/awsjson"
 	"github.com/gatehouse-dev/gatehouse/api/iamops"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/roottaskops"
 	"github.com/gatehouse-dev/gatehouse/api/stsops"
 	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/authz"
@@ -149,9 +151,9 @@ func (s *Server) init() {
 		s.services = map[string]service{
 			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)})), codec: query.Codec{Namespace: iamNamespace}},
 			"sts":     {ops: op.Table(stsops.Rows(stsops.Deps{STS: s.STS, IAM: s.IAM})), codec: query.Codec{Namespace: stsNamespace}},
-			"account": {ops: op.Table(s.legacyRows(accountMgmtOperations())), codec: restjson.Codec{}},
+			"account": {ops: op.Table(accountops.Rows(accountops.Deps{Account: s.Account, GovCloud: s.RootTasks})), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
-			"gatehouse": {ops: op.Table(s.legacyRows(rootTaskOperations())), codec: restjson.Codec{}},
+			"gatehouse": {ops: op.Table(roottaskops.Rows(roottaskops.Deps{RootTasks: s.RootTasks})), codec: restjson.Codec{}},
 			"tax":       {ops: op.Table(taxops.Rows(taxops.Deps{Tax: &tax.Service{Store: gatehouse.Narrow[tax.Tx](s.Store)}})), codec: restjson.TaxSettings},
 			"invoicing": {ops: op.Table(s.legacyRows(invoicingOperations())), codec: awsjson.Codec{Target: invoicingTargetPrefix, Namespace: invoicingErrorNS, Version: awsjson.V10}},
 		}

@@ -87,3 +87,19 @@ func checkSessionScope(c *authz.Caller, service, action string) error {
 	}
 	return nil
 }
+
+// checkAccountOpen refuses every request of a closed account's principals
+// and access keys, root's long-term keys included, except ReopenAccount
+// and GetAccountStatus by a root sign-in session: root can still sign in
+// (api/signin.go) and reopen it. A root session is either a sign-in's or
+// one that GetSessionToken issued before the account closed (a root
+// session lasts at most an hour); a closed account issues none.
+func checkAccountOpen(c *authz.Caller, service, action string) error {
+	if !c.Account.Closed() {
+		return nil
+	}
+	if c.IsRoot() && c.Session != nil && c.Session.SignIn && service == "gatehouse" && (action == "ReopenAccount" || action == "GetAccountStatus") {
+		return nil
+	}
+	return gatehouse.Errorf(gatehouse.EAccessDenied, "The account %s is closed.", c.Account.ID)
+}
