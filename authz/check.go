@@ -60,6 +60,9 @@ type Operation struct {
 	// Time is when the request was made (the billing permission model
 	// depends on it); zero means the authorizer's clock.
 	Time time.Time
+	// TrustPolicyOf is the ARN of the role whose trust policy is the
+	// request's resource policy (sts:AssumeRole); Check reads the role.
+	TrustPolicyOf string
 }
 
 // Check decides an operation for caller c and records the decision in
@@ -74,6 +77,11 @@ func (a *Authorizer) Check(ctx context.Context, c *Caller, op *Operation) error 
 	}
 	if op.ConsoleOnly {
 		if err := a.RequireConsoleSignIn(ctx, c, r.Action, r.Resource); err != nil {
+			return err
+		}
+	}
+	if op.TrustPolicyOf != "" {
+		if err := a.useTrustPolicy(ctx, r, op.TrustPolicyOf); err != nil {
 			return err
 		}
 	}

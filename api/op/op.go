@@ -94,6 +94,10 @@ type Spec[In any] struct {
 	AlsoActions func(c *Call, in *In) []string
 	// ResourcePolicy fills in the target's resource-based policy.
 	ResourcePolicy func(c *Call, in *In, r *authz.Request)
+	// TrustPolicyOf returns the ARN of the role whose trust policy is the
+	// resource policy (sts:AssumeRole): authz reads the role and decides
+	// with its trust policy (authz.Operation.TrustPolicyOf).
+	TrustPolicyOf func(c *Call, in *In) string
 	// RootOnly reserves the operation for the account's root user
 	// (authz.Operation.RootOnly).
 	RootOnly bool
@@ -140,6 +144,9 @@ func New[In any](name string, spec Spec[In]) Row {
 			}
 			if spec.ResourcePolicy != nil {
 				spec.ResourcePolicy(c, in, &o.Request)
+			}
+			if spec.TrustPolicyOf != nil {
+				o.TrustPolicyOf = spec.TrustPolicyOf(c, in)
 			}
 			c.GlobalContext(&o.Context)
 			if spec.Context != nil {

@@ -60,16 +60,8 @@ func (d Deps) assumeRole() op.Row {
 			}
 			return actions
 		},
-		ResourcePolicy: func(c *op.Call, in *assumeRoleIn, r *authz.Request) {
-			r.ResourceType = policy.RoleTrustPolicy
-			r.ResourcePolicyID = in.RoleArn + "#trust"
-			if a, err := arn.Parse(in.RoleArn); err == nil {
-				r.ResourceAccount = a.Account
-			}
-			if role := d.targetRole(c, in.RoleArn); role != nil {
-				r.ResourcePolicy, r.PrincipalBindings = role.AssumeRolePolicy, role.TrustBindings
-			}
-		},
+		// The role's trust policy is the resource policy; authz reads it.
+		TrustPolicyOf: func(c *op.Call, in *assumeRoleIn) string { return in.RoleArn },
 		Context: func(c *op.Call, in *assumeRoleIn, ctx *policy.Context) {
 			if in.ExternalId != "" {
 				ctx.Set("sts:ExternalId", in.ExternalId)
