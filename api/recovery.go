@@ -9,6 +9,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 // Lost root credentials (docs/root-tasks.md, "Lost root credentials"):
@@ -69,7 +70,7 @@ func (s *Server) newUnsignedCall(w http.ResponseWriter, r *http.Request, action 
 	start := s.now()
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
-	rec.Speller = s.services["gatehouse"].codec
+	rec.Speller = query.Codec{}
 	rec.Service, rec.Action, rec.PrincipalType = "signin", action, gatehouse.PrincipalAnonymous
 	return &unsignedCall{s: s, w: w, r: r, reqID: reqID, rec: rec, action: action}
 }
@@ -88,7 +89,8 @@ func (c *unsignedCall) fail(err error) {
 	if c.failed == gatehouse.CodeInternal {
 		c.s.Logger.ErrorContext(c.r.Context(), "internal error", "request_id", c.reqID, "err", err)
 	}
-	c.code = c.s.services["gatehouse"].writeError(c.w, c.reqID, c.failed, gatehouse.ErrorMessage(err), err)
+	c.s.services["gatehouse"].writeError(c.w, c.reqID, c.failed, gatehouse.ErrorMessage(err), err)
+	c.code = query.Spell(c.failed)
 }
 
 // decode reads the JSON body into v.

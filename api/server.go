@@ -279,7 +279,8 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		if domain == "MethodNotAllowed" {
 			w.Header().Set("Allow", "GET, POST")
 		}
-		code = svc.writeError(w, reqID, domain, msg, err)
+		svc.writeError(w, reqID, domain, msg, err)
+		code = query.Spell(domain) // the log's, metrics' and audit's spelling: IAM's
 	}
 
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -290,7 +291,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	if svc.unserved { // a Query request may carry its Action in the body
 		svc = unservedService(svc.unservedName, r, body)
 	}
-	rec.Speller = svc.codec
+	rec.Speller = query.Codec{}
 	rev, err = s.Store.Revision(ctx)
 	if err != nil {
 		fail(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
@@ -141,7 +142,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()
 	rec := newAuditRecord(start, reqID, r)
-	rec.Speller = s.services["gatehouse"].codec
+	rec.Speller = query.Codec{}
 	rec.Service, rec.Action, rec.PrincipalType = "signin", "ConsoleLogin", gatehouse.PrincipalAnonymous
 	ctx := r.Context()
 	ip := sourceIP(r)
@@ -164,7 +165,8 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 		if failed == gatehouse.CodeInternal {
 			s.Logger.ErrorContext(ctx, "internal error", "request_id", reqID, "err", err)
 		}
-		code = svc.writeError(w, reqID, failed, gatehouse.ErrorMessage(err), err)
+		svc.writeError(w, reqID, failed, gatehouse.ErrorMessage(err), err)
+		code = query.Spell(failed)
 		if failed == gatehouse.CodeDenied {
 			s.signIns.failed(s.now(), throttleKeys...)
 		}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
-	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 )
@@ -160,7 +160,7 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 		PrincipalARN: operatorPrincipal(), PrincipalType: gatehouse.PrincipalOperator,
 		Service: "gatehouse", Action: "ResetRootCredentials", Resource: "arn:" + gatehouse.PartitionOf(*accountID) + ":iam::" + *accountID + ":root",
 		UserAgent: "gatehouse/" + version() + " root reset-credentials",
-		Speller:   restjson.Codec{}} // the codes as the gatehouse service's API spells them
+		Speller:   query.Codec{}} // the audit's spelling of codes: IAM's
 	res, err := (&roottask.Service{Store: st}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
 	if err != nil {
 		if !rec.Written() { // audit the refusal too
