@@ -38,9 +38,10 @@ type Caller struct {
 // long-term keys or a root GetSessionToken session).
 func (c *Caller) IsRoot() bool { return c.User == nil && c.Role == nil }
 
-// SessionARN returns the ARN of an assumed-role session.
-func SessionARN(account, roleName, sessionName string) string {
-	return "arn:" + gatehouse.PartitionOf(account) + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
+// SessionARN returns the ARN of an assumed-role session of a role of
+// account, in partition ("" for gatehouse.Partition).
+func SessionARN(partition, account, roleName, sessionName string) string {
+	return "arn:" + gatehouse.PartitionName(partition) + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
 }
 
 // ARN returns the caller's ARN as AWS prints it in messages: the session
@@ -48,7 +49,7 @@ func SessionARN(account, roleName, sessionName string) string {
 func (c *Caller) ARN() string {
 	switch {
 	case c.Role != nil:
-		return SessionARN(c.Account.ID, c.Role.Name, c.Session.SessionName)
+		return SessionARN(c.Account.Partition, c.Account.ID, c.Role.Name, c.Session.SessionName)
 	case c.User != nil:
 		return c.User.ARN()
 	}

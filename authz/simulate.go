@@ -277,7 +277,7 @@ func simulatedPrincipal(in SimulationInput) (policy.Principal, string, []gatehou
 		return policy.Principal{Type: policy.User, ARN: u.ARN(), Account: u.AccountID}, u.ID, u.Tags
 	case in.SourceRole != nil:
 		r := in.SourceRole
-		return policy.Principal{Type: policy.RoleSession, ARN: SessionARN(r.AccountID, r.Name, "SimulatedSession"),
+		return policy.Principal{Type: policy.RoleSession, ARN: SessionARN(r.Partition, r.AccountID, r.Name, "SimulatedSession"),
 			IssuerARN: r.ARN(), Account: r.AccountID}, r.ID + ":SimulatedSession", r.Tags
 	}
 	p := policy.Principal{Type: policy.User, ARN: in.CallerARN, Account: in.AccountID}

@@ -159,7 +159,14 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account string, in
 	if err := checkTags(in.Tags); err != nil {
 		return nil, nil, err
 	}
-	serial := gatehouse.MFADeviceARN(account, path, in.VirtualMFADeviceName)
+	var partition string
+	if err := s.Store.View(ctx, func(tx gatehouse.Tx) (err error) {
+		partition, err = partitionOf(tx, account)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	serial := gatehouse.MFADeviceARN(partition, account, path, in.VirtualMFADeviceName)
 	if err := checkSerialNumber(serial); err != nil {
 		return nil, nil, err
 	}

@@ -176,10 +176,28 @@ func resolvePolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.Manag
 	if err != nil {
 		return nil, err
 	}
-	if PolicyARNIn(p, gatehouse.PartitionOf(account)) != policyARN {
+	partition, err := partitionOf(tx, account)
+	if err != nil {
+		return nil, err
+	}
+	if PolicyARNIn(p, partition) != policyARN {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
 	}
 	return p, nil
+}
+
+// partitionOf returns the partition of account's ARNs: the stored
+// account's, or gatehouse.Partition for an account the store does not
+// hold (whose entities the store reads in the standard partition too).
+func partitionOf(tx gatehouse.Tx, account string) (string, error) {
+	a, err := tx.Account(account)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return gatehouse.Partition, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return a.ARNPartition(), nil
 }
 
 // PolicyARNIn returns a managed policy's ARN as an account in partition
@@ -533,7 +551,10 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
-		partition := gatehouse.PartitionOf(account)
+		partition, err := partitionOf(tx, account)
+		if err != nil {
+			return err
+		}
 		for _, a := range attached {
 			if awsARNIn(a, partition) == policyARN {
 				return nil
@@ -564,7 +585,10 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
-		partition := gatehouse.PartitionOf(account)
+		partition, err := partitionOf(tx, account)
+		if err != nil {
+			return err
+		}
 		for _, a := range attached {
 			if awsARNIn(a, partition) == policyARN {
 				return tx.DetachPolicy(account, ref, policyARN)

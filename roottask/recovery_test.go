@@ -82,7 +82,7 @@ func TestResetRootCredentials(t *testing.T) {
 			return err
 		}
 		for name, user := range map[string]string{"root-device": gatehouse.RootUserName, "alice-device": "alice"} {
-			if err := tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: acct, SerialNumber: gatehouse.MFADeviceARN(acct, "/", name), Name: name, Path: "/",
+			if err := tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: acct, SerialNumber: gatehouse.MFADeviceARN("", acct, "/", name), Name: name, Path: "/",
 				Seed: "JBSWY3DPEHPK3PXP", UserName: user, EnabledAt: time.Now()}); err != nil {
 				return err
 			}

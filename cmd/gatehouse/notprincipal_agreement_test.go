@@ -200,7 +200,7 @@ func decideStored(t *testing.T, c *simulation.Case) map[string]string {
 		simulate("SimulateCustomPolicy", authz.SimulationInput{PolicyInputs: identity, BoundaryInputs: boundary,
 			CallerARN: p.ARN, ResourcePolicy: resourcePolicy})
 	} else {
-		simulated := authz.SessionARN(p.Account, role.Name, "SimulatedSession")
+		simulated := authz.SessionARN("", p.Account, role.Name, "SimulatedSession")
 		simulate("SimulatePrincipalPolicy", authz.SimulationInput{SourceRole: role,
 			ResourcePolicy: strings.ReplaceAll(resourcePolicy, p.ARN, simulated)})
 	}

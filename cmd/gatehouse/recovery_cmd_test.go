@@ -127,7 +127,7 @@ func TestRootResetCredentialsCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serial := gatehouse.MFADeviceARN(cliAccount, "/", "root-device")
+	serial := gatehouse.MFADeviceARN("", cliAccount, "/", "root-device")
 	err = st.Update(context.Background(), func(tx gatehouse.Tx) error {
 		return tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: cliAccount, SerialNumber: serial, Name: "root-device", Path: "/",
 			Seed: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", UserName: gatehouse.RootUserName, EnabledAt: time.Now()})
