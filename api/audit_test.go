@@ -54,12 +54,12 @@ func newAudHarness(t *testing.T) *audHarness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: audAccount, Email: "root@example.com", Name: "audit",
 		RootAccessKeyID: audRootKeyID, RootSecretAccessKey: gatehouse.Secret(audRootSecret)}); err != nil {
 		t.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)}, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}}
 	api.SetAuditFlushInterval(srv, time.Hour)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)

@@ -23,7 +23,7 @@ import (
 func newRecoveryHarness(t testing.TB) *harness {
 	t.Helper()
 	h := newHarness(t, func(s *api.Server) {
-		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
+		s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	})
 	h.giveRootPassword(t)
 	return h

@@ -360,7 +360,7 @@ func FuzzSignIn(f *testing.F) {
 		f.Add(s)
 	}
 	h := newHarness(f, func(s *api.Server) {
-		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
+		s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	})
 	h.giveRootPassword(f)
 	handler := h.srv.Handler()

@@ -166,7 +166,7 @@ func decideStored(t *testing.T, c *simulation.Case) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &authz.Authorizer{Store: st}
+	a := &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}
 	answer := func(r policy.Result, by policy.PolicyType) string { return fmt.Sprintf("%s by %q", r, by) }
 	got := map[string]string{}
 

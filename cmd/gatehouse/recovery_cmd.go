@@ -133,7 +133,7 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 	}
 	defer st.Close()
 
-	keys := &iam.Service{Store: st}
+	keys := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	pw, err := keys.NewSecretAccessKey()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -172,7 +172,7 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 		Service: "gatehouse", Action: "ResetRootCredentials", Resource: "arn:" + partition + ":iam::" + *accountID + ":root",
 		UserAgent: "gatehouse/" + version() + " root reset-credentials",
 		Speller:   restjson.Codec{}} // the codes as the gatehouse service's API spells them
-	res, err := (&roottask.Service{Store: st}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
+	res, err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
 	if err != nil {
 		if !rec.Written() { // audit the refusal too
 			rec.SetError(gatehouse.ErrorCode(err))

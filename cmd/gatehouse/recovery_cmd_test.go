@@ -230,7 +230,7 @@ func TestServeListsAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	// A fixed ID that sorts after the eleven below: a random one sorted
 	// first now and then, and the list's first line changed with it.
 	t.Setenv(envAccountID, "900000000000")
