@@ -11,7 +11,6 @@ package gatehouse
 import (
 	"log/slog"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -19,29 +18,13 @@ import (
 // (US) accounts are in PartitionGovCloud.
 const Partition = "aws"
 
-// partitions maps the ID of each account outside Partition to its
-// partition. An account's partition is fixed when it is created, so the
-// map only grows and a stale read cannot happen; stores register every
-// account they read or create (RegisterPartition), before any ARN of it
-// is built.
-var partitions sync.Map
-
-// RegisterPartition records the partition of an account ("" means
-// Partition). Stores call it for every account they create or read.
-func RegisterPartition(accountID, partition string) {
-	if partition != "" && partition != Partition {
-		partitions.Store(accountID, partition)
+// PartitionName returns the partition an entity's Partition field names:
+// Partition for "" (a standard account), else the field itself.
+func PartitionName(partition string) string {
+	if partition == "" {
+		return Partition
 	}
-}
-
-// PartitionOf returns the partition of an account registered with
-// RegisterPartition, else Partition. AWS managed policies (account
-// "aws") are in every partition; their stored ARNs use Partition.
-func PartitionOf(accountID string) string {
-	if p, ok := partitions.Load(accountID); ok {
-		return p.(string)
-	}
-	return Partition
+	return partition
 }
 
 // Account is an AWS-style account: a 12-digit ID with a root user.
@@ -111,12 +94,7 @@ func (a *Account) AccountName() string {
 }
 
 // ARNPartition returns the partition the account's ARNs name.
-func (a *Account) ARNPartition() string {
-	if a.Partition != "" {
-		return a.Partition
-	}
-	return PartitionOf(a.ID)
-}
+func (a *Account) ARNPartition() string { return PartitionName(a.Partition) }
 
 // RootARN returns the ARN of the account's root user.
 func (a *Account) RootARN() string { return "arn:" + a.ARNPartition() + ":iam::" + a.ID + ":root" }
@@ -139,10 +117,13 @@ type User struct {
 	// user's permissions, or "".
 	PermissionsBoundary string
 	Tags                []Tag
+	// Partition is the partition of the user's account, as for
+	// Account.Partition; stores set it on every read.
+	Partition string
 }
 
 // ARN returns the user's ARN.
-func (u *User) ARN() string { return EntityARN(u.AccountID, "user", u.Path, u.Name) }
+func (u *User) ARN() string { return EntityARN(u.Partition, u.AccountID, "user", u.Path, u.Name) }
 
 // Group is an IAM group.
 type Group struct {
@@ -151,17 +132,21 @@ type Group struct {
 	ID        string // "AGPA..."
 	Path      string
 	CreatedAt time.Time
+	// Partition is the partition of the group's account, as for
+	// Account.Partition; stores set it on every read.
+	Partition string
 }
 
 // ARN returns the group's ARN.
-func (g *Group) ARN() string { return EntityARN(g.AccountID, "group", g.Path, g.Name) }
+func (g *Group) ARN() string { return EntityARN(g.Partition, g.AccountID, "group", g.Path, g.Name) }
 
-// EntityARN formats an IAM ARN such as arn:aws:iam::ACCT:user/path/name.
-func EntityARN(account, kind, path, name string) string {
+// EntityARN formats an IAM ARN such as arn:aws:iam::ACCT:user/path/name
+// in the given partition ("" for Partition, see PartitionName).
+func EntityARN(partition, account, kind, path, name string) string {
 	if path == "" {
 		path = "/"
 	}
-	return "arn:" + PartitionOf(account) + ":iam::" + account + ":" + kind + path + name
+	return "arn:" + PartitionName(partition) + ":iam::" + account + ":" + kind + path + name
 }
 
 // AWSManagedAccount is the account component of AWS managed policy ARNs.
@@ -181,10 +166,17 @@ type ManagedPolicy struct {
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 	Tags        []Tag
+	// Partition is the partition of the policy's account, as for
+	// Account.Partition; stores set it on every read. It is "" for AWS
+	// managed policies, which are in every partition: their ARN() names
+	// Partition.
+	Partition string
 }
 
 // ARN returns the policy's ARN.
-func (p *ManagedPolicy) ARN() string { return EntityARN(p.AccountID, "policy", p.Path, p.Name) }
+func (p *ManagedPolicy) ARN() string {
+	return EntityARN(p.Partition, p.AccountID, "policy", p.Path, p.Name)
+}
 
 // PolicyVersion is one version of a managed policy's document.
 type PolicyVersion struct {

@@ -34,8 +34,11 @@ type MFADevice struct {
 	Tags      []Tag
 }
 
-// MFADeviceARN returns the serial number of a virtual MFA device.
-func MFADeviceARN(account, path, name string) string { return EntityARN(account, "mfa", path, name) }
+// MFADeviceARN returns the serial number of a virtual MFA device of an
+// account in the given partition ("" for Partition).
+func MFADeviceARN(partition, account, path, name string) string {
+	return EntityARN(partition, account, "mfa", path, name)
+}
 
 // Assigned reports whether the device is assigned to a user or to root.
 func (d *MFADevice) Assigned() bool { return d.UserName != "" }

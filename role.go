@@ -27,10 +27,13 @@ type Role struct {
 	Tags                []Tag
 	// LastUsed is when a session of the role was last created, if ever.
 	LastUsed *time.Time
+	// Partition is the partition of the role's account, as for
+	// Account.Partition; stores set it on every read.
+	Partition string
 }
 
 // ARN returns the role's ARN.
-func (r *Role) ARN() string { return EntityARN(r.AccountID, "role", r.Path, r.Name) }
+func (r *Role) ARN() string { return EntityARN(r.Partition, r.AccountID, "role", r.Path, r.Name) }
 
 // SessionKind says what created a set of temporary credentials.
 type SessionKind string

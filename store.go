@@ -30,6 +30,11 @@ type Store interface {
 }
 
 // Tx is the set of reads and writes available inside a transaction.
+//
+// Every User, Group, Role and ManagedPolicy a Tx returns carries the
+// partition of its account (Partition, "" for a standard account or an
+// account the store does not hold), and the Create methods set it on the
+// entity they are given, so that its ARN names the right partition.
 type Tx interface {
 	AccountTx
 	UserTx

@@ -20,7 +20,7 @@ import (
 
 // Service runs the Account Management operations.
 type Service struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 }
 
 // Error codes of the Account Management API.
@@ -119,7 +119,7 @@ func invalid(reason, name, message string) error {
 // AccountInformation returns the account.
 func (s *Service) AccountInformation(ctx context.Context, accountID string) (*gatehouse.Account, error) {
 	var a *gatehouse.Account
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		a, err = tx.Account(accountID)
 		return err
@@ -168,7 +168,7 @@ func (s *Service) PutAccountName(ctx context.Context, accountID, name string) er
 		pattern: accountNamePattern, patternOf: "[ -;=?-~]+"}); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -180,7 +180,7 @@ func (s *Service) PutAccountName(ctx context.Context, accountID, name string) er
 
 // update runs fn on the account's settings and stores them.
 func (s *Service) update(ctx context.Context, accountID string, fn func(st *gatehouse.AccountSettings) error) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		st, err := tx.AccountSettings(accountID)
 		if err != nil {
 			return err
@@ -195,7 +195,7 @@ func (s *Service) update(ctx context.Context, accountID string, fn func(st *gate
 // settings reads the account's settings.
 func (s *Service) settings(ctx context.Context, accountID string) (*gatehouse.AccountSettings, error) {
 	var st *gatehouse.AccountSettings
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		st, err = tx.AccountSettings(accountID)
 		return err

@@ -24,7 +24,7 @@ func newService(t *testing.T) *account.Service {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return &account.Service{Store: st}
+	return &account.Service{Store: gatehouse.Narrow[account.Tx](st)}
 }
 
 // TestControlCharacters checks the members of the Account Management API

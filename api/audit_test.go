@@ -54,12 +54,12 @@ func newAudHarness(t *testing.T) *audHarness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: audAccount, Email: "root@example.com", Name: "audit",
 		RootAccessKeyID: audRootKeyID, RootSecretAccessKey: gatehouse.Secret(audRootSecret)}); err != nil {
 		t.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)}, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}}
 	api.SetAuditFlushInterval(srv, time.Hour)
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -193,7 +193,7 @@ func TestAudit(t *testing.T) {
 	h := newAudHarness(t)
 	root := audCred{id: audRootKeyID, secret: audRootSecret}
 	rootARN := "arn:aws:iam::" + audAccount + ":root"
-	userARN := func(name string) string { return gatehouse.EntityARN(audAccount, "user", "/", name) }
+	userARN := func(name string) string { return gatehouse.EntityARN("", audAccount, "user", "/", name) }
 
 	// alice may list users and assume deploy, and may not delete users;
 	// deploy may list users. Set up directly, so it leaves no record.
@@ -221,7 +221,7 @@ func TestAudit(t *testing.T) {
 		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"iam:ListUsers","Resource":"*"}]}`); err != nil {
 		t.Fatal(err)
 	}
-	roleARN := gatehouse.EntityARN(audAccount, "role", "/", "deploy")
+	roleARN := gatehouse.EntityARN("", audAccount, "role", "/", "deploy")
 
 	// Requests that change something: their record commits with the
 	// change, so it is there as soon as the response is.
@@ -269,7 +269,7 @@ func TestAudit(t *testing.T) {
 			sess.id, "iam", "ListUsers", "", "", "InvalidClientTokenId"}},
 		{"AssumeRole", roleResp, audWant{audAccount, userARN("alice"), gatehouse.PrincipalIAMUser, false, alice.id,
 			"sts", "AssumeRole", roleARN, gatehouse.DecisionAllowed, ""}},
-		{"RoleSession", h.send("iam", role, "ListUsers"), audWant{audAccount, authz.SessionARN(audAccount, "deploy", "ci"),
+		{"RoleSession", h.send("iam", role, "ListUsers"), audWant{audAccount, authz.SessionARN("", audAccount, "deploy", "ci"),
 			gatehouse.PrincipalAssumedRole, false, role.id, "iam", "ListUsers", "*", gatehouse.DecisionAllowed, ""}},
 		{"RootDenied", h.send("sts", root, "AssumeRole", "RoleArn", roleARN, "RoleSessionName", "root-try"), audWant{audAccount, rootARN,
 			gatehouse.PrincipalRoot, true, audRootKeyID, "sts", "AssumeRole", "", "", "AccessDenied"}},

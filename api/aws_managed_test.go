@@ -284,7 +284,7 @@ func TestAWSManagedPoliciesWalk(t *testing.T) {
 }
 
 // walkGovAccount is a GovCloud account no other test uses, in either
-// partition (partitions are process-wide, see gatehouse.PartitionOf).
+// partition.
 const (
 	walkGovAccount = "310987654329"
 	walkGovKeyID   = "AKIAGOVWALKROOT00001"

@@ -100,16 +100,16 @@ func newHarness(t testing.TB, configure func(*api.Server)) *harness {
 	st := awsmanaged.Wrap(db, nil)
 	var seed [32]byte
 	copy(seed[:], "gatehouse golden tests seed.....")
-	h.svc = &iam.Service{Store: st, Now: h.clock, Rand: rand.NewChaCha8(seed)}
+	h.svc = &iam.Service{Store: gatehouse.Narrow[iam.Tx](st), Now: h.clock, Rand: rand.NewChaCha8(seed)}
 	seed[0]++
-	stsSvc := &sts.Service{Store: st, Now: h.clock, Rand: rand.NewChaCha8(seed)}
+	stsSvc := &sts.Service{Store: gatehouse.Narrow[sts.Tx](st), Now: h.clock, Rand: rand.NewChaCha8(seed)}
 	if _, _, err := h.svc.CreateAccount(ctx, iam.AccountSpec{
 		ID: accountID, Email: "root@example.com", Name: "golden",
 		RootAccessKeyID: rootKeyID, RootSecretAccessKey: gatehouse.Secret(rootSecret),
 	}); err != nil {
 		t.Fatal(err)
 	}
-	h.srv = &api.Server{Store: st, IAM: h.svc, STS: stsSvc, Authz: &authz.Authorizer{Store: st}, Now: h.clock}
+	h.srv = &api.Server{Store: st, IAM: h.svc, STS: stsSvc, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, Now: h.clock}
 	if configure != nil {
 		configure(h.srv)
 	}

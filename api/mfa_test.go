@@ -70,13 +70,13 @@ func newMFAHarness(t *testing.T) *mfaHarness {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := &iam.Service{Store: st, Now: h.clock}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st), Now: h.clock}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: mfaAccount, Email: "root@example.com", Name: "mfa",
 		RootAccessKeyID: mfaRootKeyID, RootSecretAccessKey: gatehouse.Secret(mfaRootSecret)}); err != nil {
 		t.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st, Now: h.clock},
-		Authz: &authz.Authorizer{Store: st, Now: h.clock}, Now: h.clock}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st), Now: h.clock},
+		Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st), Now: h.clock}, Now: h.clock}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	h.url = ts.URL

@@ -23,7 +23,7 @@ import (
 func newRecoveryHarness(t testing.TB) *harness {
 	t.Helper()
 	h := newHarness(t, func(s *api.Server) {
-		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
+		s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	})
 	h.giveRootPassword(t)
 	return h
@@ -179,11 +179,11 @@ func TestForgotRootPassword(t *testing.T) {
 	want := []string{
 		"PasswordRecoveryRequested 123456789012 Root true ",
 		"PasswordRecoveryRequested  Anonymous false ",
-		"PasswordRecoveryCompleted 123456789012 Root true AccessDeniedException",
-		"PasswordRecoveryCompleted  Anonymous false AccessDeniedException",
-		"PasswordRecoveryCompleted 123456789012 Root true AccessDeniedException",
-		"PasswordRecoveryCompleted  Anonymous false ValidationException",
-		"PasswordRecoveryCompleted  Anonymous false ValidationException",
+		"PasswordRecoveryCompleted 123456789012 Root true AccessDenied",
+		"PasswordRecoveryCompleted  Anonymous false AccessDenied",
+		"PasswordRecoveryCompleted 123456789012 Root true AccessDenied",
+		"PasswordRecoveryCompleted  Anonymous false ValidationError",
+		"PasswordRecoveryCompleted  Anonymous false ValidationError",
 	}
 	if len(got) < len(want) || strings.Join(got[:2], "|") != strings.Join(want[:2], "|") {
 		t.Fatalf("records:\n%s", strings.Join(got, "\n"))
@@ -191,7 +191,7 @@ func TestForgotRootPassword(t *testing.T) {
 	// The failures (in map order above), the validation errors, then the
 	// success and the reuse.
 	tail := got[len(got)-2:]
-	if tail[0] != "PasswordRecoveryCompleted 123456789012 Root true " || tail[1] != "PasswordRecoveryCompleted 123456789012 Root true AccessDeniedException" {
+	if tail[0] != "PasswordRecoveryCompleted 123456789012 Root true " || tail[1] != "PasswordRecoveryCompleted 123456789012 Root true AccessDenied" {
 		t.Errorf("records of the reset and the reuse:\n%s", strings.Join(got, "\n"))
 	}
 	if n := len(got); n != 2+3+1+5+2 {

@@ -181,7 +181,7 @@ func TestRootOnlyOperations(t *testing.T) {
 	denied := map[string]int{}
 	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 		var records []*gatehouse.AuditRecord
-		if err := h.svc.Store.View(t.Context(), func(tx gatehouse.Tx) error {
+		if err := h.srv.Store.View(t.Context(), func(tx gatehouse.Tx) error {
 			var err error
 			records, err = tx.AuditRecords(gatehouse.AuditFilter{AccountID: accountID})
 			return err
@@ -239,7 +239,7 @@ func TestIAMBillingAccess(t *testing.T) {
 func outbox(t testing.TB, h *harness) []*gatehouse.OutboxMessage {
 	t.Helper()
 	var msgs []*gatehouse.OutboxMessage
-	if err := h.svc.Store.View(t.Context(), func(tx gatehouse.Tx) error {
+	if err := h.srv.Store.View(t.Context(), func(tx gatehouse.Tx) error {
 		var err error
 		msgs, err = tx.OutboxMessages(accountID)
 		return err
@@ -252,7 +252,7 @@ func outbox(t testing.TB, h *harness) []*gatehouse.OutboxMessage {
 func rootAccount(t testing.TB, h *harness) *gatehouse.Account {
 	t.Helper()
 	var a *gatehouse.Account
-	if err := h.svc.Store.View(t.Context(), func(tx gatehouse.Tx) error {
+	if err := h.srv.Store.View(t.Context(), func(tx gatehouse.Tx) error {
 		var err error
 		a, err = tx.Account(accountID)
 		return err

@@ -143,10 +143,10 @@ func (s *Server) init() {
 		}
 		s.verifier = &sigv4.Verifier{Now: s.Now}
 		if s.Account == nil {
-			s.Account = &account.Service{Store: s.Store}
+			s.Account = &account.Service{Store: gatehouse.Narrow[account.Tx](s.Store)}
 		}
 		if s.RootTasks == nil {
-			s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now}
+			s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now}
 		}
 		s.services = map[string]service{
 			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)})), codec: query.Codec{Namespace: iamNamespace}},

@@ -168,7 +168,7 @@ func TestRootSignIn(t *testing.T) {
 		}
 	}
 	first, last := recs[0], recs[len(recs)-1]
-	if !first.Root || first.PrincipalType != gatehouse.PrincipalRoot || first.AccountID != accountID || first.ErrorCode != "AccessDeniedException" {
+	if !first.Root || first.PrincipalType != gatehouse.PrincipalRoot || first.AccountID != accountID || first.ErrorCode != "AccessDenied" {
 		t.Errorf("failed root sign-in record %+v", first)
 	}
 	if last.ErrorCode != "" || !last.Root || last.PrincipalARN != "arn:aws:iam::"+accountID+":root" {
@@ -176,7 +176,7 @@ func TestRootSignIn(t *testing.T) {
 	}
 	var sawUnknown bool
 	for _, rec := range recs {
-		if rec.PrincipalType == gatehouse.PrincipalAnonymous && rec.AccountID == "" && rec.ErrorCode == "AccessDeniedException" {
+		if rec.PrincipalType == gatehouse.PrincipalAnonymous && rec.AccountID == "" && rec.ErrorCode == "AccessDenied" {
 			sawUnknown = true
 		}
 	}
@@ -360,7 +360,7 @@ func FuzzSignIn(f *testing.F) {
 		f.Add(s)
 	}
 	h := newHarness(f, func(s *api.Server) {
-		s.RootTasks = &roottask.Service{Store: s.Store, Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
+		s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now, HashParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	})
 	h.giveRootPassword(f)
 	handler := h.srv.Handler()

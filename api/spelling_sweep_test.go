@@ -89,7 +89,7 @@ func spellingBase() map[string]string {
 func ensureSpellingEntities(t *testing.T, h *harness) {
 	t.Helper()
 	exists := map[string]bool{}
-	err := h.svc.Store.View(context.Background(), func(tx gatehouse.Tx) error {
+	err := h.srv.Store.View(context.Background(), func(tx gatehouse.Tx) error {
 		for _, u := range []string{"target", "free"} {
 			_, err := tx.User(accountID, u)
 			exists["user/"+u] = err == nil

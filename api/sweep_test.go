@@ -146,7 +146,7 @@ func newSweepWorld(t *testing.T) *sweepWorld {
 func (w *sweepWorld) rootState(t *testing.T) string {
 	t.Helper()
 	var b strings.Builder
-	err := w.h.svc.Store.View(context.Background(), func(tx gatehouse.Tx) error {
+	err := w.h.srv.Store.View(context.Background(), func(tx gatehouse.Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err

@@ -38,9 +38,10 @@ type Caller struct {
 // long-term keys or a root GetSessionToken session).
 func (c *Caller) IsRoot() bool { return c.User == nil && c.Role == nil }
 
-// SessionARN returns the ARN of an assumed-role session.
-func SessionARN(account, roleName, sessionName string) string {
-	return "arn:" + gatehouse.PartitionOf(account) + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
+// SessionARN returns the ARN of an assumed-role session of a role of
+// account, in partition ("" for gatehouse.Partition).
+func SessionARN(partition, account, roleName, sessionName string) string {
+	return "arn:" + gatehouse.PartitionName(partition) + ":sts::" + account + ":assumed-role/" + roleName + "/" + sessionName
 }
 
 // ARN returns the caller's ARN as AWS prints it in messages: the session
@@ -48,7 +49,7 @@ func SessionARN(account, roleName, sessionName string) string {
 func (c *Caller) ARN() string {
 	switch {
 	case c.Role != nil:
-		return SessionARN(c.Account.ID, c.Role.Name, c.Session.SessionName)
+		return SessionARN(c.Account.Partition, c.Account.ID, c.Role.Name, c.Session.SessionName)
 	case c.User != nil:
 		return c.User.ARN()
 	}
@@ -109,7 +110,7 @@ type Request struct {
 
 // Authorizer decides requests. The zero value is not usable: set Store.
 type Authorizer struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Observer, when set, is told of every decision Authorize makes and
@@ -298,12 +299,12 @@ func article(t policy.PolicyType) string {
 // setsFor returns the user's identity and boundary sets, rebuilding them
 // when the store has changed since they were built.
 func (a *Authorizer) setsFor(ctx context.Context, rev int64, u *gatehouse.User) (*principalSets, error) {
-	return a.cachedSets(ctx, rev, u.ARN(), func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error) { return gatherUser(tx, u) })
+	return a.cachedSets(ctx, rev, u.ARN(), func(tx Tx) ([]namedDoc, *namedDoc, error) { return gatherUser(tx, u) })
 }
 
 // setsForRole returns a role's identity and boundary sets.
 func (a *Authorizer) setsForRole(ctx context.Context, rev int64, r *gatehouse.Role) (*principalSets, error) {
-	return a.cachedSets(ctx, rev, r.ARN(), func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error) { return gatherRole(tx, r) })
+	return a.cachedSets(ctx, rev, r.ARN(), func(tx Tx) ([]namedDoc, *namedDoc, error) { return gatherRole(tx, r) })
 }
 
 // sessionSet compiles the session policies of a role session; nil when
@@ -317,7 +318,7 @@ func (a *Authorizer) sessionSet(ctx context.Context, s *gatehouse.Session) (*pol
 		docs = append(docs, namedDoc{id: "session/" + s.AccessKeyID, doc: s.SessionPolicy})
 	}
 	if len(s.PolicyARNs) > 0 {
-		err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+		err := a.Store.View(ctx, func(tx Tx) error {
 			for _, arn := range s.PolicyARNs {
 				d, err := defaultDocument(tx, arn)
 				if err != nil {
@@ -344,7 +345,7 @@ func (a *Authorizer) sessionSet(ctx context.Context, s *gatehouse.Session) (*pol
 
 // cachedSets returns the sets of one principal, rebuilding them with
 // gather when the store has changed since they were built.
-func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gather func(tx gatehouse.Tx) ([]namedDoc, *namedDoc, error)) (*principalSets, error) {
+func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gather func(tx Tx) ([]namedDoc, *namedDoc, error)) (*principalSets, error) {
 	if rev == 0 {
 		var err error
 		if rev, err = a.Store.Revision(ctx); err != nil {
@@ -364,7 +365,7 @@ func (a *Authorizer) cachedSets(ctx context.Context, rev int64, key string, gath
 
 	var docs []namedDoc
 	var boundary *namedDoc
-	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx Tx) error {
 		var err error
 		docs, boundary, err = gather(tx)
 		return err
@@ -409,7 +410,7 @@ type namedDoc struct {
 
 // gatherUser collects the documents of every identity policy of u: its
 // inline and attached policies and those of its groups, and its boundary.
-func gatherUser(tx gatehouse.Tx, u *gatehouse.User) ([]namedDoc, *namedDoc, error) {
+func gatherUser(tx Tx, u *gatehouse.User) ([]namedDoc, *namedDoc, error) {
 	var docs []namedDoc
 	add := func(owner gatehouse.EntityRef) error {
 		inline, err := tx.InlinePolicies(u.AccountID, owner)
@@ -457,7 +458,7 @@ func gatherUser(tx gatehouse.Tx, u *gatehouse.User) ([]namedDoc, *namedDoc, erro
 
 // gatherRole collects the documents of a role's inline and attached
 // policies, and its boundary.
-func gatherRole(tx gatehouse.Tx, r *gatehouse.Role) ([]namedDoc, *namedDoc, error) {
+func gatherRole(tx Tx, r *gatehouse.Role) ([]namedDoc, *namedDoc, error) {
 	var docs []namedDoc
 	owner := gatehouse.EntityRef{Kind: gatehouse.KindRole, Name: r.Name}
 	inline, err := tx.InlinePolicies(r.AccountID, owner)
@@ -488,7 +489,7 @@ func gatherRole(tx gatehouse.Tx, r *gatehouse.Role) ([]namedDoc, *namedDoc, erro
 	return docs, &b, nil
 }
 
-func defaultDocument(tx gatehouse.Tx, arn string) (namedDoc, error) {
+func defaultDocument(tx Tx, arn string) (namedDoc, error) {
 	p, err := tx.Policy(arn)
 	if err != nil {
 		return namedDoc{}, err

@@ -29,7 +29,7 @@ func TestIdentityBoundarySession(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	a := &authz.Authorizer{Store: st}
+	a := &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}
 	account := &gatehouse.Account{ID: acct, Email: "r@example.com"}
 
 	// none: no policy of that type; allow / deny: one allowing or

@@ -187,7 +187,7 @@ func (a *Authorizer) RequireConsoleSignIn(ctx context.Context, c *Caller, action
 // rootHasMFA reports whether the account's root user has an MFA device.
 func (a *Authorizer) rootHasMFA(ctx context.Context, account string) (bool, error) {
 	var has bool
-	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx Tx) error {
 		devices, err := tx.MFADevices(account)
 		for _, d := range devices {
 			if d.Assigned() && strings.EqualFold(d.UserName, gatehouse.RootUserName) {
@@ -208,7 +208,7 @@ func (a *Authorizer) passwordPolicyGrants(ctx context.Context, c *Caller) bool {
 		return false
 	}
 	var grants bool
-	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx Tx) error {
 		st, err := tx.AccountSettings(c.Account.ID)
 		if err == nil && st.PasswordPolicy != nil {
 			grants = st.PasswordPolicy.AllowUsersToChangePassword

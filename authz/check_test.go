@@ -56,7 +56,7 @@ func newCheckFixture(t *testing.T, created time.Time, iamBilling bool, allowed .
 		SignIn: true, IssuedAt: now, Expiration: now.Add(time.Hour)}
 	signInMFA := *signIn
 	signInMFA.MFAAuthenticated, signInMFA.MFAAuthTime = true, now
-	return &checkFixture{st: st, a: &authz.Authorizer{Store: st}, account: account, callers: map[string]*authz.Caller{
+	return &checkFixture{st: st, a: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, account: account, callers: map[string]*authz.Caller{
 		"root key":            {Account: account, AccessKeyID: "AKIAROOT"},
 		"root sign-in":        {Account: account, Session: signIn},
 		"root sign-in w/ MFA": {Account: account, Session: &signInMFA},

@@ -101,7 +101,7 @@ type Simulation struct {
 // PrepareSimulation gathers and compiles the policies of a simulation.
 func (a *Authorizer) PrepareSimulation(ctx context.Context, in SimulationInput) (*Simulation, error) {
 	var identity, boundary []namedDoc
-	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx Tx) error {
 		var docs []namedDoc
 		var b *namedDoc
 		var err error
@@ -277,7 +277,7 @@ func simulatedPrincipal(in SimulationInput) (policy.Principal, string, []gatehou
 		return policy.Principal{Type: policy.User, ARN: u.ARN(), Account: u.AccountID}, u.ID, u.Tags
 	case in.SourceRole != nil:
 		r := in.SourceRole
-		return policy.Principal{Type: policy.RoleSession, ARN: SessionARN(r.AccountID, r.Name, "SimulatedSession"),
+		return policy.Principal{Type: policy.RoleSession, ARN: SessionARN(r.Partition, r.AccountID, r.Name, "SimulatedSession"),
 			IssuerARN: r.ARN(), Account: r.AccountID}, r.ID + ":SimulatedSession", r.Tags
 	}
 	p := policy.Principal{Type: policy.User, ARN: in.CallerARN, Account: in.AccountID}
@@ -288,7 +288,7 @@ func simulatedPrincipal(in SimulationInput) (policy.Principal, string, []gatehou
 }
 
 // gatherGroup collects a group's inline and attached policies.
-func gatherGroup(tx gatehouse.Tx, g *gatehouse.Group) ([]namedDoc, error) {
+func gatherGroup(tx Tx, g *gatehouse.Group) ([]namedDoc, error) {
 	var docs []namedDoc
 	owner := gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: g.Name}
 	inline, err := tx.InlinePolicies(g.AccountID, owner)
@@ -337,7 +337,7 @@ func ContextKeys(docs []string) ([]string, error) {
 // reads.
 func (a *Authorizer) PrincipalDocuments(ctx context.Context, in SimulationInput) ([]string, error) {
 	var docs []namedDoc
-	err := a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := a.Store.View(ctx, func(tx Tx) error {
 		var err error
 		switch {
 		case in.SourceUser != nil:

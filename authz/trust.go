@@ -29,7 +29,7 @@ func (a *Authorizer) useTrustPolicy(ctx context.Context, r *Request, roleARN str
 	}
 	name := parsed.Resource[strings.LastIndexByte(parsed.Resource, '/')+1:]
 	var role *gatehouse.Role
-	err = a.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err = a.Store.View(ctx, func(tx Tx) error {
 		var err error
 		role, err = tx.Role(parsed.Account, name)
 		return err

@@ -125,14 +125,14 @@ func reportModels(r *Report, a *gatehouse.Account, now time.Time) {
 // A policy that cannot be migrated (too large, or the result fails
 // validation) is reported with Error and left alone. now decides the
 // reported permission model and stamps new versions.
-func MigrateAccount(ctx context.Context, store gatehouse.Store, accountID string, opts MigrateOptions, now time.Time) (*Report, error) {
+func MigrateAccount(ctx context.Context, store *gatehouse.TxStore[Tx], accountID string, opts MigrateOptions, now time.Time) (*Report, error) {
 	apply := opts.Apply
 	r := &Report{AccountID: accountID, Mode: ModeDryRun, Policies: []PolicyReport{}}
 	run := store.View
 	if apply {
 		run, r.Mode = store.Update, ModeApply
 	}
-	err := run(ctx, func(tx gatehouse.Tx) error {
+	err := run(ctx, func(tx Tx) error {
 		r.Policies = r.Policies[:0]
 		a, err := tx.Account(accountID)
 		if err != nil {
@@ -179,7 +179,7 @@ func validationError(orig, doc string, limit int) string {
 	return ""
 }
 
-func migrateManaged(tx gatehouse.Tx, r *Report, opts MigrateOptions, now time.Time) error {
+func migrateManaged(tx Tx, r *Report, opts MigrateOptions, now time.Time) error {
 	policies, err := tx.Policies(r.AccountID)
 	if err != nil {
 		return err
@@ -254,7 +254,7 @@ func migrateManaged(tx gatehouse.Tx, r *Report, opts MigrateOptions, now time.Ti
 
 // forEachInline calls fn for each user, group and role of the account
 // that has inline policies, with the entity's inline size limit.
-func forEachInline(tx gatehouse.Tx, accountID string, fn func(owner gatehouse.EntityRef, limit int, all []*gatehouse.InlinePolicy) error) error {
+func forEachInline(tx Tx, accountID string, fn func(owner gatehouse.EntityRef, limit int, all []*gatehouse.InlinePolicy) error) error {
 	var owners []gatehouse.EntityRef
 	limits := map[gatehouse.EntityKind]int{
 		gatehouse.KindUser: maxInlineUserSize, gatehouse.KindGroup: maxInlineGroupSize, gatehouse.KindRole: maxInlineRoleSize,
@@ -295,7 +295,7 @@ func forEachInline(tx gatehouse.Tx, accountID string, fn func(owner gatehouse.En
 	return nil
 }
 
-func migrateInline(tx gatehouse.Tx, r *Report, owner gatehouse.EntityRef, limit int, all []*gatehouse.InlinePolicy, apply bool) error {
+func migrateInline(tx Tx, r *Report, owner gatehouse.EntityRef, limit int, all []*gatehouse.InlinePolicy, apply bool) error {
 	total := 0
 	for _, ip := range all {
 		total += policy.Size([]byte(ip.Document))
@@ -347,9 +347,9 @@ func migrateInline(tx gatehouse.Tx, r *Report, owner gatehouse.EntityRef, limit 
 // (MigrateOptions.DeleteOldestVersion; the apply report holds its
 // document), and a previous default version deleted since apply (a new
 // version with its document takes its place, under a new version ID).
-func RollbackAccount(ctx context.Context, store gatehouse.Store, accountID string, now time.Time) (*Report, error) {
+func RollbackAccount(ctx context.Context, store *gatehouse.TxStore[Tx], accountID string, now time.Time) (*Report, error) {
 	r := &Report{AccountID: accountID, Mode: ModeRollback, Policies: []PolicyReport{}}
-	err := store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := store.Update(ctx, func(tx Tx) error {
 		r.Policies = r.Policies[:0]
 		a, err := tx.Account(accountID)
 		if err != nil {
@@ -397,7 +397,7 @@ func RollbackAccount(ctx context.Context, store gatehouse.Store, accountID strin
 	return r, nil
 }
 
-func rollbackManaged(tx gatehouse.Tx, r *Report, p *gatehouse.ManagedPolicy, now time.Time) error {
+func rollbackManaged(tx Tx, r *Report, p *gatehouse.ManagedPolicy, now time.Time) error {
 	cur, err := tx.PolicyVersion(p.ARN(), p.DefaultVersionID)
 	if err != nil {
 		return err

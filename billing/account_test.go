@@ -162,7 +162,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
 	before := snapshot(t, st)
 
-	dry, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{DeleteOldestVersion: true}, now)
+	dry, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{DeleteOldestVersion: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 		t.Errorf("affected policies = %s, want %s", got, want)
 	}
 
-	r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true, DeleteOldestVersion: true}, now)
+	r, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{Apply: true, DeleteOldestVersion: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,7 +227,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 	}
 
 	// A second apply appends nothing.
-	again, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now)
+	again, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{Apply: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 		t.Error("second apply changed policies")
 	}
 
-	rb, err := billing.RollbackAccount(ctx, st, acct, now)
+	rb, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -255,7 +255,7 @@ func TestMigrateAccountApplyRollback(t *testing.T) {
 		t.Errorf("versions after rollback: %s / %s", restored["FiveVersions versions"], restored["BillingView versions"])
 	}
 	// Rolling back again does nothing.
-	rb2, err := billing.RollbackAccount(ctx, st, acct, now)
+	rb2, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now)
 	if err != nil || rb2.Applied || len(rb2.Policies) != 0 {
 		t.Errorf("second rollback: %+v %v", rb2, err)
 	}
@@ -266,7 +266,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 	st := seed(t)
 	now := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	before := snapshot(t, st)
-	if _, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now); err != nil {
+	if _, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{Apply: true}, now); err != nil {
 		t.Fatal(err)
 	}
 	// The operator deletes the old default after migrating.
@@ -276,7 +276,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := billing.RollbackAccount(ctx, st, acct, now)
+	r, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -294,7 +294,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 
 func TestMigrateAccountUnknown(t *testing.T) {
 	st := seed(t)
-	if _, err := billing.MigrateAccount(context.Background(), st, "999999999999", billing.MigrateOptions{}, time.Now()); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if _, err := billing.MigrateAccount(context.Background(), gatehouse.Narrow[billing.Tx](st), "999999999999", billing.MigrateOptions{}, time.Now()); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
 		t.Errorf("err = %v", err)
 	}
 }
@@ -309,7 +309,7 @@ func TestMigrateFiveVersionsRefused(t *testing.T) {
 	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
 	before := snapshot(t, st)
 	for _, apply := range []bool{false, true} {
-		r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: apply}, now)
+		r, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{Apply: apply}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +327,7 @@ func TestMigrateFiveVersionsRefused(t *testing.T) {
 	if after["FiveVersions versions"] != before["FiveVersions versions"] || after["FiveVersions default"] != before["FiveVersions default"] {
 		t.Errorf("FiveVersions changed: %s / %s", after["FiveVersions versions"], after["FiveVersions default"])
 	}
-	if _, err := billing.RollbackAccount(ctx, st, acct, now); err != nil {
+	if _, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now); err != nil {
 		t.Fatal(err)
 	}
 	if got := snapshot(t, st); !reflect.DeepEqual(got, before) {
@@ -361,11 +361,11 @@ func TestMigrateReportPinnedModel(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		dry, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{}, now)
+		dry, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{}, now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb, err := billing.RollbackAccount(ctx, st, acct, now)
+		rb, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -393,14 +393,14 @@ func TestRollbackAccountKeepsHandWrittenSid(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2023, 5, 1, 0, 0, 0, 0, time.UTC)
-	r, err := billing.MigrateAccount(ctx, st, acct, billing.MigrateOptions{Apply: true}, now)
+	r, err := billing.MigrateAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, billing.MigrateOptions{Apply: true}, now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if m := find(t, r, "mine"); !m.Applied || len(m.Unmatched) != 1 || m.Unmatched[0] != "BillingConsolePolicyMigratorAudit" {
 		t.Errorf("apply: %+v", m)
 	}
-	rb, err := billing.RollbackAccount(ctx, st, acct, now)
+	rb, err := billing.RollbackAccount(ctx, gatehouse.Narrow[billing.Tx](st), acct, now)
 	if err != nil {
 		t.Fatal(err)
 	}

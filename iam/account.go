@@ -32,7 +32,7 @@ func (s *Service) CreateAccountAlias(ctx context.Context, account, alias string)
 	if err := checkAlias(alias); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		err := tx.SetAccountAlias(account, alias)
 		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
 			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "The account alias %s already exists.", alias)
@@ -43,7 +43,7 @@ func (s *Service) CreateAccountAlias(ctx context.Context, account, alias string)
 
 // DeleteAccountAlias removes the account's alias if it is alias.
 func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		have, err := tx.AccountAlias(account)
 		if err != nil {
 			return err
@@ -58,7 +58,7 @@ func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string)
 // AccountAlias returns the account's alias, or "".
 func (s *Service) AccountAlias(ctx context.Context, account string) (string, error) {
 	var alias string
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		alias, err = tx.AccountAlias(account)
 		return err
@@ -82,7 +82,7 @@ func (s *Service) AccountSummary(ctx context.Context, account string) (map[strin
 		"AssumeRolePolicySizeQuota": 2048, "GlobalEndpointTokenVersion": 1, "Providers": 0,
 		"Roles": 0, "InstanceProfiles": 0, "ServerCertificates": 0,
 	}
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		users, err := tx.Users(account)
 		if err != nil {
 			return err

@@ -64,7 +64,7 @@ func (s *Service) AuthorizationDetails(ctx context.Context, account string, filt
 	}
 	all := len(want) == 0
 	out := &AuthorizationDetails{}
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		policies := map[string]*gatehouse.ManagedPolicy{}
 		attached := func(ref gatehouse.EntityRef) ([]*gatehouse.ManagedPolicy, error) {
 			arns, err := tx.AttachedPolicies(account, ref)

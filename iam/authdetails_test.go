@@ -12,7 +12,7 @@ import (
 func TestAuthorizationDetails(t *testing.T) {
 	env := newPasswordEnv(t) // account acct with user pat
 	ctx := context.Background()
-	env.svc.Store = awsmanaged.Wrap(env.svc.Store, nil)
+	env.svc.Store = gatehouse.Narrow[iam.Tx](awsmanaged.Wrap(env.st, nil))
 	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`
 	local, err := env.svc.CreatePolicy(ctx, acct, iam.CreatePolicyInput{PolicyName: "local", PolicyDocument: doc})
 	if err != nil {

@@ -29,12 +29,12 @@ func TestBindTrustPolicies(t *testing.T) {
 		MaxSessionDuration: 3600}
 	bound := &gatehouse.Role{AccountID: acct, Name: "bound", ID: "AROABOUND00000000001", Path: "/", AssumeRolePolicy: trust,
 		MaxSessionDuration: 3600, TrustBindings: map[string]string{"arn:aws:iam::" + acct + ":user/alice": "AIDAOLDALICE00000001"}}
-	if err := env.svc.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	if err := env.svc.Store.Update(ctx, whole(func(tx gatehouse.Tx) error {
 		if err := tx.CreateRole(legacy); err != nil {
 			return err
 		}
 		return tx.CreateRole(bound)
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
 	if err := env.svc.BindTrustPolicies(ctx); err != nil {

@@ -82,7 +82,7 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 			return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The access key ID must be 16 to 128 characters.")
 		}
 	}
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateAccount(a); err != nil {
 			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
 				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account %s already exists.", a.ID)

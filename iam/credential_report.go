@@ -42,7 +42,7 @@ var credentialReportColumns = []string{"user", "arn", "user_creation_time", "pas
 // made one, COMPLETE when the current one stands; with its description.
 func (s *Service) GenerateCredentialReport(ctx context.Context, account string) (state, description string, err error) {
 	now := s.now()
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		if r, err := tx.CredentialReport(account); err == nil && now.Sub(r.GeneratedAt) < CredentialReportLifetime {
 			state, description = ReportComplete, ""
 			return nil
@@ -62,7 +62,7 @@ func (s *Service) GenerateCredentialReport(ctx context.Context, account string) 
 // CredentialReport returns the account's current report.
 func (s *Service) CredentialReport(ctx context.Context, account string) (*gatehouse.CredentialReport, error) {
 	var r *gatehouse.CredentialReport
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		r, err = tx.CredentialReport(account)
 		return err
@@ -84,7 +84,7 @@ func (s *Service) CredentialReport(ctx context.Context, account string) (*gateho
 func reportTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05+00:00") }
 
 // credentialReport builds the CSV: root first, then users by name.
-func credentialReport(tx gatehouse.Tx, account string, now time.Time) ([]byte, error) {
+func credentialReport(tx Tx, account string, now time.Time) ([]byte, error) {
 	a, err := tx.Account(account)
 	if err != nil {
 		return nil, err

@@ -21,7 +21,7 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 		return nil, err
 	}
 	g := &gatehouse.Group{AccountID: account, Name: name, ID: id, Path: path, CreatedAt: s.now()}
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		groups, err := tx.Groups(account)
 		if err != nil {
 			return err
@@ -41,7 +41,7 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 	return g, nil
 }
 
-func getGroup(tx gatehouse.Tx, account, name string) (*gatehouse.Group, error) {
+func getGroup(tx Tx, account, name string) (*gatehouse.Group, error) {
 	g, err := tx.Group(account, name)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The group with name %s cannot be found.", name)
@@ -53,7 +53,7 @@ func getGroup(tx gatehouse.Tx, account, name string) (*gatehouse.Group, error) {
 func (s *Service) Group(ctx context.Context, account, name string) (*gatehouse.Group, []*gatehouse.User, error) {
 	var g *gatehouse.Group
 	var members []*gatehouse.User
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		if g, err = getGroup(tx, account, name); err != nil {
 			return err
@@ -67,7 +67,7 @@ func (s *Service) Group(ctx context.Context, account, name string) (*gatehouse.G
 // Groups lists the groups whose path starts with pathPrefix.
 func (s *Service) Groups(ctx context.Context, account, pathPrefix string) ([]*gatehouse.Group, error) {
 	var out []*gatehouse.Group
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		groups, err := tx.Groups(account)
 		for _, g := range groups {
 			if strings.HasPrefix(g.Path, orSlash(pathPrefix)) {
@@ -91,7 +91,7 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name string, newName
 			return err
 		}
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		g, err := getGroup(tx, account, name)
 		if err != nil {
 			return err
@@ -112,7 +112,7 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name string, newName
 
 // DeleteGroup deletes a group without members or policies.
 func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		g, err := getGroup(tx, account, name)
 		if err != nil {
 			return err
@@ -134,7 +134,7 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 
 // AddUserToGroup adds a user to a group.
 func (s *Service) AddUserToGroup(ctx context.Context, account, group, user string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		g, err := getGroup(tx, account, group)
 		if err != nil {
 			return err
@@ -161,7 +161,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, account, group, user strin
 
 // RemoveUserFromGroup removes a user from a group.
 func (s *Service) RemoveUserFromGroup(ctx context.Context, account, group, user string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		g, err := getGroup(tx, account, group)
 		if err != nil {
 			return err
@@ -186,7 +186,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, account, group, user 
 // GroupsForUser lists the groups a user belongs to.
 func (s *Service) GroupsForUser(ctx context.Context, account, user string) ([]*gatehouse.Group, error) {
 	var out []*gatehouse.Group
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		u, err := getUser(tx, account, user)
 		if err != nil {
 			return err

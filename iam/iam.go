@@ -23,7 +23,7 @@ import (
 
 // Service runs IAM operations for one server.
 type Service struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Rand is the source of IDs and secrets; nil means crypto/rand.

@@ -21,7 +21,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, account, userName string)
 		return nil, err
 	}
 	k := &gatehouse.AccessKey{ID: id, AccountID: account, Status: gatehouse.KeyActive, Secret: secret, CreatedAt: s.now()}
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		if userName != "" {
 			u, err := getUser(tx, account, userName)
 			if err != nil {
@@ -48,7 +48,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, account, userName string)
 func (s *Service) AccessKeys(ctx context.Context, account, userName string) ([]*gatehouse.AccessKey, string, error) {
 	var out []*gatehouse.AccessKey
 	name := userName
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		if userName != "" {
 			u, err := getUser(tx, account, userName)
 			if err != nil {
@@ -64,7 +64,7 @@ func (s *Service) AccessKeys(ctx context.Context, account, userName string) ([]*
 }
 
 // ownedKey fetches a key that belongs to the given user of the account.
-func ownedKey(tx gatehouse.Tx, account, userName, keyID string) (*gatehouse.AccessKey, error) {
+func ownedKey(tx Tx, account, userName, keyID string) (*gatehouse.AccessKey, error) {
 	if userName != "" {
 		u, err := getUser(tx, account, userName)
 		if err != nil {
@@ -87,7 +87,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, account, userName, keyID 
 	if status != gatehouse.KeyActive && status != gatehouse.KeyInactive {
 		return validationError(string(status), "status", "satisfy enum value set: [Active, Inactive]")
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		k, err := ownedKey(tx, account, userName, keyID)
 		if err != nil {
 			return err
@@ -99,7 +99,7 @@ func (s *Service) UpdateAccessKey(ctx context.Context, account, userName, keyID 
 
 // DeleteAccessKey deletes a key.
 func (s *Service) DeleteAccessKey(ctx context.Context, account, userName, keyID string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		if _, err := ownedKey(tx, account, userName, keyID); err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (s *Service) DeleteAccessKey(ctx context.Context, account, userName, keyID 
 // AccessKeyLastUsed returns a key of the account and its last use.
 func (s *Service) AccessKeyLastUsed(ctx context.Context, account, keyID string) (*gatehouse.AccessKey, error) {
 	var k *gatehouse.AccessKey
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		k, err = tx.AccessKey(keyID)
 		if (err == nil && k.AccountID != account) || gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
@@ -123,7 +123,7 @@ func (s *Service) AccessKeyLastUsed(ctx context.Context, account, keyID string) 
 
 // RecordKeyUse stores the last use of a key.
 func (s *Service) RecordKeyUse(ctx context.Context, keyID, service, region string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		k, err := tx.AccessKey(keyID)
 		if err != nil {
 			return err

@@ -98,7 +98,7 @@ func checkAuthenticationCode(code, field string) error {
 // mfaOwner resolves the user an MFA operation acts on: RootUserName for
 // the root user, which only the root user itself may name, else the
 // stored name of an IAM user of the account.
-func mfaOwner(tx gatehouse.Tx, account, userName, action string, byRoot bool) (string, error) {
+func mfaOwner(tx Tx, account, userName, action string, byRoot bool) (string, error) {
 	switch userName {
 	case gatehouse.RootUserName:
 		if !byRoot {
@@ -117,7 +117,7 @@ func mfaOwner(tx gatehouse.Tx, account, userName, action string, byRoot bool) (s
 
 // accountDevice returns a device of the account; devices of other
 // accounts do not exist for it.
-func accountDevice(tx gatehouse.Tx, account, serial string) (*gatehouse.MFADevice, error) {
+func accountDevice(tx Tx, account, serial string) (*gatehouse.MFADevice, error) {
 	d, err := tx.MFADevice(serial)
 	// The store finds serial numbers ignoring case; only the device's own
 	// spelling names it, so that authorization (which saw the serial
@@ -159,7 +159,14 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account string, in
 	if err := checkTags(in.Tags); err != nil {
 		return nil, nil, err
 	}
-	serial := gatehouse.MFADeviceARN(account, path, in.VirtualMFADeviceName)
+	var partition string
+	if err := s.Store.View(ctx, func(tx Tx) (err error) {
+		partition, err = partitionOf(tx, account)
+		return err
+	}); err != nil {
+		return nil, nil, err
+	}
+	serial := gatehouse.MFADeviceARN(partition, account, path, in.VirtualMFADeviceName)
 	if err := checkSerialNumber(serial); err != nil {
 		return nil, nil, err
 	}
@@ -172,7 +179,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account string, in
 		Seed: gatehouse.Secret(seedEncoding.EncodeToString(raw)), CreatedAt: s.now(), Tags: in.Tags,
 	}
 	var label string
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		devices, err := tx.MFADevices(account)
 		if err != nil {
 			return err
@@ -258,7 +265,7 @@ func (s *Service) EnableMFADevice(ctx context.Context, account string, in Enable
 		return err
 	}
 	now := s.now()
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		owner, err := mfaOwner(tx, account, in.UserName, "EnableMFADevice", in.ByRoot)
 		if err != nil {
 			return err
@@ -318,7 +325,7 @@ func ownedBy(devices []*gatehouse.MFADevice, owner string) []*gatehouse.MFADevic
 // ownedDevice returns a device of the account assigned to userName (a
 // user, or the root user), refusing IAM principals the root user's
 // devices whoever they name.
-func ownedDevice(tx gatehouse.Tx, account, userName, serial, action string, byRoot bool) (*gatehouse.MFADevice, error) {
+func ownedDevice(tx Tx, account, userName, serial, action string, byRoot bool) (*gatehouse.MFADevice, error) {
 	d, err := accountDevice(tx, account, serial)
 	if err != nil {
 		return nil, err
@@ -363,7 +370,7 @@ func (s *Service) ResyncMFADevice(ctx context.Context, account string, in Resync
 		return err
 	}
 	now := s.now()
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		d, err := ownedDevice(tx, account, in.UserName, in.SerialNumber, "ResyncMFADevice", in.ByRoot)
 		if err != nil {
 			return err
@@ -384,7 +391,7 @@ func (s *Service) DeactivateMFADevice(ctx context.Context, account, userName, se
 	if err := checkSerialNumber(serial); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		d, err := ownedDevice(tx, account, userName, serial, "DeactivateMFADevice", byRoot)
 		if err != nil {
 			return err
@@ -399,7 +406,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, account, serial st
 	if err := checkSerialNumber(serial); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		d, err := accountDevice(tx, account, serial)
 		if err != nil {
 			return err
@@ -421,7 +428,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, account, serial st
 func (s *Service) MFADevices(ctx context.Context, account, userName string) ([]*gatehouse.MFADevice, string, error) {
 	var out []*gatehouse.MFADevice
 	var owner string
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		if owner, err = mfaOwner(tx, account, userName, "ListMFADevices", true); err != nil {
 			return err
@@ -459,7 +466,7 @@ func (s *Service) VirtualMFADevices(ctx context.Context, account, status string)
 		return nil, validationError(status, "assignmentStatus", "satisfy enum value set: [Unassigned, Any, Assigned]")
 	}
 	var out []VirtualMFADevice
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		devices, err := tx.MFADevices(account)
 		if err != nil {
 			return err
@@ -497,7 +504,7 @@ func (s *Service) VerifyMFA(ctx context.Context, account, userName, serialNumber
 		return time.Time{}, errMFAUnknown()
 	}
 	now := s.now()
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		d, err := tx.MFADevice(serialNumber)
 		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 			return errMFAUnknown()

@@ -58,7 +58,7 @@ func newMFAEnv(t *testing.T) *mfaEnv {
 	}
 	t.Cleanup(func() { st.Close() })
 	c := &clock{now: time.Date(2025, 6, 1, 12, 0, 10, 0, time.UTC)}
-	env := &mfaEnv{svc: &iam.Service{Store: st, Now: c.Now}, clock: c}
+	env := &mfaEnv{svc: &iam.Service{Store: gatehouse.Narrow[iam.Tx](st), Now: c.Now}, clock: c}
 	for _, a := range []string{acct, other} {
 		if _, _, err := env.svc.CreateAccount(ctx, iam.AccountSpec{ID: a, Email: "root@example.com"}); err != nil {
 			t.Fatal(err)
@@ -111,11 +111,11 @@ func (e *mfaEnv) mustEnable(t *testing.T, user string, d *gatehouse.MFADevice) {
 func (e *mfaEnv) get(t *testing.T, serial string) *gatehouse.MFADevice {
 	t.Helper()
 	var d *gatehouse.MFADevice
-	err := e.svc.Store.View(context.Background(), func(tx gatehouse.Tx) error {
+	err := e.svc.Store.View(context.Background(), whole(func(tx gatehouse.Tx) error {
 		var err error
 		d, err = tx.MFADevice(serial)
 		return err
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -557,4 +557,10 @@ func TestListMFADevices(t *testing.T) {
 	if devices, _, err := e.svc.MFADevices(ctx, acct, "alicia"); err != nil || len(devices) != 2 || devices[0].UserName != "alicia" {
 		t.Errorf("alicia's devices: %v, %v", devices, err)
 	}
+}
+
+// whole adapts fn, which reads or writes what the service does not, to
+// the service's transactions: the store behind them is the whole Tx.
+func whole(fn func(tx gatehouse.Tx) error) func(tx iam.Tx) error {
+	return func(tx iam.Tx) error { return fn(tx.(gatehouse.Tx)) }
 }

@@ -97,7 +97,7 @@ func checkRange(n int, field string, lo, hi int) error {
 
 // updateSettings changes the account's settings in one transaction.
 func (s *Service) updateSettings(ctx context.Context, account string, change func(*gatehouse.AccountSettings) error) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		st, err := tx.AccountSettings(account)
 		if err != nil {
 			return err
@@ -117,7 +117,7 @@ func noPasswordPolicy(account string) error {
 // when none is set.
 func (s *Service) PasswordPolicy(ctx context.Context, account string) (*gatehouse.PasswordPolicy, error) {
 	var p *gatehouse.PasswordPolicy
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		st, err := tx.AccountSettings(account)
 		if err != nil {
 			return err
@@ -228,7 +228,7 @@ func view(p *gatehouse.LoginProfile) *LoginProfile {
 
 // passwordContext reads what checking a new password needs: the user,
 // the account and its password policy.
-func passwordContext(tx gatehouse.Tx, account, userName string) (*gatehouse.User, *gatehouse.Account, *gatehouse.PasswordPolicy, error) {
+func passwordContext(tx Tx, account, userName string) (*gatehouse.User, *gatehouse.Account, *gatehouse.PasswordPolicy, error) {
 	u, err := getUser(tx, account, userName)
 	if err != nil {
 		return nil, nil, nil, err
@@ -265,7 +265,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, account, userName, pw 
 		return nil, err
 	}
 	var out *LoginProfile
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		u, a, policy, err := passwordContext(tx, account, userName)
 		if err != nil {
 			return err
@@ -290,7 +290,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, account, userName, pw 
 // GetLoginProfile returns a user's login profile.
 func (s *Service) GetLoginProfile(ctx context.Context, account, userName string) (*LoginProfile, error) {
 	var out *LoginProfile
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		u, err := getUser(tx, account, userName)
 		if err != nil {
 			return err
@@ -307,7 +307,7 @@ func (s *Service) GetLoginProfile(ctx context.Context, account, userName string)
 
 // DeleteLoginProfile removes a user's console password.
 func (s *Service) DeleteLoginProfile(ctx context.Context, account, userName string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		u, err := getUser(tx, account, userName)
 		if err != nil {
 			return err
@@ -329,7 +329,7 @@ func (s *Service) UpdateLoginProfile(ctx context.Context, account, userName stri
 			return err
 		}
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		u, a, policy, err := passwordContext(tx, account, userName)
 		if err != nil {
 			return err
@@ -386,7 +386,7 @@ func (s *Service) ChangePassword(ctx context.Context, account, userName, oldPass
 	if err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		u, a, policy, err := passwordContext(tx, account, userName)
 		if err != nil {
 			return err

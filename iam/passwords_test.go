@@ -60,6 +60,7 @@ func TestCheckPassword(t *testing.T) {
 
 type passwordEnv struct {
 	svc *iam.Service
+	st  gatehouse.Store // the store behind svc.Store
 	now *time.Time
 }
 
@@ -72,8 +73,8 @@ func newPasswordEnv(t *testing.T) *passwordEnv {
 	}
 	t.Cleanup(func() { st.Close() })
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	env := &passwordEnv{now: &now}
-	env.svc = &iam.Service{Store: st, Now: func() time.Time { return *env.now },
+	env := &passwordEnv{st: st, now: &now}
+	env.svc = &iam.Service{Store: gatehouse.Narrow[iam.Tx](st), Now: func() time.Time { return *env.now },
 		PasswordParams: &password.Params{Memory: 64, Time: 1, Threads: 1}}
 	if _, _, err := env.svc.CreateAccount(ctx, iam.AccountSpec{ID: acct, Email: "root@example.com"}); err != nil {
 		t.Fatal(err)

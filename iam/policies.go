@@ -109,7 +109,7 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 		DefaultVersionID: "v1", NextVersion: 2, CreatedAt: now, UpdatedAt: now, Tags: in.Tags,
 	}
 	v := &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v1", Document: in.PolicyDocument, CreatedAt: now}
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		existing, err := tx.Policies(account)
 		if err != nil {
 			return err
@@ -132,7 +132,7 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 
 // getPolicy fetches a managed policy the account may see: its own or an
 // AWS managed one, named by its exact ARN.
-func getPolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
+func getPolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
 	p, err := resolvePolicy(tx, account, policyARN)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
@@ -143,7 +143,7 @@ func getPolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPo
 // requireAttachable checks that a policy the account may attach (its own
 // or an AWS managed one) exists under exactly that ARN and can be
 // attached.
-func requireAttachable(tx gatehouse.Tx, account, policyARN string) error {
+func requireAttachable(tx Tx, account, policyARN string) error {
 	p, err := resolvePolicy(tx, account, policyARN)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
@@ -164,7 +164,7 @@ func requireAttachable(tx gatehouse.Tx, account, policyARN string) error {
 // the policy's own ARN, spelled exactly, so that what authorization
 // decided on (the ARN in the request, and iam:PolicyARN) is the policy
 // acted on. Any other spelling (case, partition, slashes) is not found.
-func resolvePolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
+func resolvePolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
 	a, err := arn.Parse(policyARN)
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
 		return nil, gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
@@ -176,10 +176,28 @@ func resolvePolicy(tx gatehouse.Tx, account, policyARN string) (*gatehouse.Manag
 	if err != nil {
 		return nil, err
 	}
-	if PolicyARNIn(p, gatehouse.PartitionOf(account)) != policyARN {
+	partition, err := partitionOf(tx, account)
+	if err != nil {
+		return nil, err
+	}
+	if PolicyARNIn(p, partition) != policyARN {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
 	}
 	return p, nil
+}
+
+// partitionOf returns the partition of account's ARNs: the stored
+// account's, or gatehouse.Partition for an account the store does not
+// hold (whose entities the store reads in the standard partition too).
+func partitionOf(tx Tx, account string) (string, error) {
+	a, err := tx.Account(account)
+	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		return gatehouse.Partition, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return a.ARNPartition(), nil
 }
 
 // PolicyARNIn returns a managed policy's ARN as an account in partition
@@ -209,7 +227,7 @@ type usage struct {
 	attached, boundaries map[string]int
 }
 
-func readUsage(tx gatehouse.Tx, account string) (*usage, error) {
+func readUsage(tx Tx, account string) (*usage, error) {
 	counts, err := tx.AttachmentCounts(account)
 	if err != nil {
 		return nil, err
@@ -244,7 +262,7 @@ func (u *usage) info(p *gatehouse.ManagedPolicy) *PolicyInfo {
 	return &PolicyInfo{ManagedPolicy: p, AttachmentCount: u.attached[key], PermissionsBoundaryUsageCount: u.boundaries[key]}
 }
 
-func (s *Service) info(tx gatehouse.Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
+func (s *Service) info(tx Tx, account string, p *gatehouse.ManagedPolicy) (*PolicyInfo, error) {
 	u, err := readUsage(tx, account)
 	if err != nil {
 		return nil, err
@@ -276,7 +294,7 @@ func awsARNIn(policyARN, partition string) string {
 // Policy returns a managed policy with its usage counts.
 func (s *Service) Policy(ctx context.Context, account, policyARN string) (*PolicyInfo, error) {
 	var out *PolicyInfo
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -298,7 +316,7 @@ type ListPoliciesInput struct {
 // Policies lists managed policies visible to the account, sorted by name.
 func (s *Service) Policies(ctx context.Context, account string, in ListPoliciesInput) ([]*PolicyInfo, error) {
 	var out []*PolicyInfo
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var all []*gatehouse.ManagedPolicy
 		if in.Scope != "Local" {
 			aws, err := tx.Policies(gatehouse.AWSManagedAccount)
@@ -346,7 +364,7 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 	if err := refuseAWSManaged(policyARN, "delete"); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -381,7 +399,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, d
 		return nil, err
 	}
 	var v *gatehouse.PolicyVersion
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -411,7 +429,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, d
 	return v, nil
 }
 
-func getVersion(tx gatehouse.Tx, policyARN, versionID string) (*gatehouse.PolicyVersion, error) {
+func getVersion(tx Tx, policyARN, versionID string) (*gatehouse.PolicyVersion, error) {
 	v, err := tx.PolicyVersion(policyARN, versionID)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", policyARN, versionID)
@@ -423,7 +441,7 @@ func getVersion(tx gatehouse.Tx, policyARN, versionID string) (*gatehouse.Policy
 func (s *Service) PolicyVersion(ctx context.Context, account, policyARN, versionID string) (*gatehouse.PolicyVersion, bool, error) {
 	var v *gatehouse.PolicyVersion
 	var isDefault bool
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -440,7 +458,7 @@ func (s *Service) PolicyVersion(ctx context.Context, account, policyARN, version
 func (s *Service) PolicyVersions(ctx context.Context, account, policyARN string) ([]*gatehouse.PolicyVersion, string, error) {
 	var out []*gatehouse.PolicyVersion
 	var def string
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -457,7 +475,7 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, account, policyARN, v
 	if err := refuseAWSManaged(policyARN, "modify"); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -477,7 +495,7 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, account, policyAR
 	if err := refuseAWSManaged(policyARN, "modify"); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -492,7 +510,7 @@ func (s *Service) SetDefaultPolicyVersion(ctx context.Context, account, policyAR
 }
 
 // entityExists returns the canonical name of a user or group.
-func entityExists(tx gatehouse.Tx, account string, e gatehouse.EntityRef) (gatehouse.EntityRef, error) {
+func entityExists(tx Tx, account string, e gatehouse.EntityRef) (gatehouse.EntityRef, error) {
 	switch e.Kind {
 	case gatehouse.KindUser:
 		u, err := getUser(tx, account, e.Name)
@@ -518,7 +536,7 @@ func entityExists(tx gatehouse.Tx, account string, e gatehouse.EntityRef) (gateh
 
 // AttachPolicy attaches a managed policy to a user or group.
 func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.EntityRef, policyARN string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -533,7 +551,10 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
-		partition := gatehouse.PartitionOf(account)
+		partition, err := partitionOf(tx, account)
+		if err != nil {
+			return err
+		}
 		for _, a := range attached {
 			if awsARNIn(a, partition) == policyARN {
 				return nil
@@ -555,7 +576,7 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 
 // DetachPolicy detaches a managed policy from a user or group.
 func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.EntityRef, policyARN string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -564,7 +585,10 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.
 		if err != nil {
 			return err
 		}
-		partition := gatehouse.PartitionOf(account)
+		partition, err := partitionOf(tx, account)
+		if err != nil {
+			return err
+		}
 		for _, a := range attached {
 			if awsARNIn(a, partition) == policyARN {
 				return tx.DetachPolicy(account, ref, policyARN)
@@ -577,7 +601,7 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.
 // AttachedPolicies lists the managed policies attached to a user or group.
 func (s *Service) AttachedPolicies(ctx context.Context, account string, e gatehouse.EntityRef, pathPrefix string) ([]*gatehouse.ManagedPolicy, error) {
 	var out []*gatehouse.ManagedPolicy
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -653,7 +677,7 @@ func (s *Service) PolicyEntities(ctx context.Context, account, policyARN string,
 		}
 	}
 	out := &PolicyEntities{}
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -730,7 +754,7 @@ func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehou
 	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -765,7 +789,7 @@ func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehou
 // InlinePolicy returns an inline policy of a user or group.
 func (s *Service) InlinePolicy(ctx context.Context, account string, e gatehouse.EntityRef, name string) (*gatehouse.InlinePolicy, error) {
 	var out *gatehouse.InlinePolicy
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -782,7 +806,7 @@ func (s *Service) InlinePolicy(ctx context.Context, account string, e gatehouse.
 // InlinePolicyNames lists the inline policy names of a user or group.
 func (s *Service) InlinePolicyNames(ctx context.Context, account string, e gatehouse.EntityRef) ([]string, error) {
 	var out []string
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -798,7 +822,7 @@ func (s *Service) InlinePolicyNames(ctx context.Context, account string, e gateh
 
 // DeleteInlinePolicy deletes an inline policy of a user or group.
 func (s *Service) DeleteInlinePolicy(ctx context.Context, account string, e gatehouse.EntityRef, name string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		ref, err := entityExists(tx, account, e)
 		if err != nil {
 			return err
@@ -835,7 +859,7 @@ func (s *Service) updateTags(ctx context.Context, account, policyARN, verb strin
 	if err := refuseAWSManaged(policyARN, verb); err != nil {
 		return err
 	}
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		p, err := getPolicy(tx, account, policyARN)
 		if err != nil {
 			return err
@@ -849,7 +873,7 @@ func (s *Service) updateTags(ctx context.Context, account, policyARN, verb strin
 
 // checkNoPolicies refuses to delete an entity that still has inline or
 // attached policies, with AWS's DeleteConflict messages.
-func checkNoPolicies(tx gatehouse.Tx, account string, ref gatehouse.EntityRef) error {
+func checkNoPolicies(tx Tx, account string, ref gatehouse.EntityRef) error {
 	inline, err := tx.InlinePolicies(account, ref)
 	if err != nil {
 		return err

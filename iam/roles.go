@@ -46,7 +46,7 @@ func checkMaxSessionDuration(d int) error {
 // user or role it names in an account of this server exists, as AWS does
 // ("Invalid principal in policy"). It returns the bindings of those
 // principals to their unique IDs (gatehouse.Role.TrustBindings).
-func checkTrustPolicy(tx gatehouse.Tx, doc string) (map[string]string, error) {
+func checkTrustPolicy(tx Tx, doc string) (map[string]string, error) {
 	if err := validateDocument(doc, policy.KindTrust, MaxTrustPolicySize, fmt.Sprintf("Cannot exceed quota for ACLSizePerRole: %d", MaxTrustPolicySize)); err != nil {
 		return nil, err
 	}
@@ -64,13 +64,13 @@ func checkTrustPolicy(tx gatehouse.Tx, doc string) (map[string]string, error) {
 // in policy", as AWS). Account IDs, "*", session ARNs and principals of
 // accounts this server does not host are not bound. The ARN must be the
 // entity's own, path included.
-func BindPrincipals(tx gatehouse.Tx, doc *policy.Document) (map[string]string, error) {
+func BindPrincipals(tx Tx, doc *policy.Document) (map[string]string, error) {
 	return bindPrincipals(tx, doc, false)
 }
 
 // bindPrincipals is BindPrincipals; lenient leaves a principal that does
 // not exist unbound instead of refusing the document.
-func bindPrincipals(tx gatehouse.Tx, doc *policy.Document, lenient bool) (map[string]string, error) {
+func bindPrincipals(tx Tx, doc *policy.Document, lenient bool) (map[string]string, error) {
 	var bindings map[string]string
 	var failed error
 	doc.EachAWSPrincipal(func(v *string) {
@@ -97,7 +97,7 @@ func bindPrincipals(tx gatehouse.Tx, doc *policy.Document, lenient bool) (map[st
 // reused later is not trusted. Principals that no longer exist stay
 // unbound. It runs at server start; a role already bound is left alone.
 func (s *Service) BindTrustPolicies(ctx context.Context) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		accounts, err := tx.Accounts()
 		if err != nil {
 			return err
@@ -140,7 +140,7 @@ func (s *Service) ShownTrustPolicy(ctx context.Context, r *gatehouse.Role) (stri
 		return r.AssumeRolePolicy, nil
 	}
 	doc := r.AssumeRolePolicy
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		for arn, id := range r.TrustBindings {
 			now, _, err := principalID(tx, arn)
 			if err != nil && gatehouse.ErrorCode(err) != gatehouse.EMalformedPolicy {
@@ -157,7 +157,7 @@ func (s *Service) ShownTrustPolicy(ctx context.Context, r *gatehouse.Role) (stri
 
 // principalID returns the unique ID of the IAM user or role principal
 // names, and whether it names one in an account of this server.
-func principalID(tx gatehouse.Tx, principal string) (string, bool, error) {
+func principalID(tx Tx, principal string) (string, bool, error) {
 	a, err := arn.Parse(principal)
 	if err != nil || a.Service != "iam" {
 		return "", false, nil // account IDs, "*": nothing to look up
@@ -228,7 +228,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 		Description: in.Description, MaxSessionDuration: maxDur, PermissionsBoundary: in.PermissionsBoundary,
 		CreatedAt: s.now(), Tags: in.Tags,
 	}
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		if r.TrustBindings, err = checkTrustPolicy(tx, in.AssumeRolePolicyDocument); err != nil {
 			return err
 		}
@@ -256,7 +256,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 	return r, nil
 }
 
-func getRole(tx gatehouse.Tx, account, name string) (*gatehouse.Role, error) {
+func getRole(tx Tx, account, name string) (*gatehouse.Role, error) {
 	r, err := tx.Role(account, name)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The role with name %s cannot be found.", name)
@@ -267,7 +267,7 @@ func getRole(tx gatehouse.Tx, account, name string) (*gatehouse.Role, error) {
 // Role returns a role of the account.
 func (s *Service) Role(ctx context.Context, account, name string) (*gatehouse.Role, error) {
 	var r *gatehouse.Role
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		r, err = getRole(tx, account, name)
 		return err
@@ -278,7 +278,7 @@ func (s *Service) Role(ctx context.Context, account, name string) (*gatehouse.Ro
 // Roles lists the roles whose path starts with pathPrefix.
 func (s *Service) Roles(ctx context.Context, account, pathPrefix string) ([]*gatehouse.Role, error) {
 	var out []*gatehouse.Role
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		roles, err := tx.Roles(account)
 		for _, r := range roles {
 			if strings.HasPrefix(r.Path, orSlash(pathPrefix)) {
@@ -291,8 +291,8 @@ func (s *Service) Roles(ctx context.Context, account, pathPrefix string) ([]*gat
 }
 
 // updateRole applies change to a role in one transaction.
-func (s *Service) updateRole(ctx context.Context, account, name string, change func(tx gatehouse.Tx, r *gatehouse.Role) error) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+func (s *Service) updateRole(ctx context.Context, account, name string, change func(tx Tx, r *gatehouse.Role) error) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		r, err := getRole(tx, account, name)
 		if err != nil {
 			return err
@@ -316,7 +316,7 @@ func (s *Service) UpdateRole(ctx context.Context, account, name string, descript
 			return err
 		}
 	}
-	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(_ Tx, r *gatehouse.Role) error {
 		if description != nil {
 			r.Description = *description
 		}
@@ -332,7 +332,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc
 	if err := CheckDocumentLength(document, "policyDocument"); err != nil {
 		return err
 	}
-	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(tx Tx, r *gatehouse.Role) error {
 		bindings, err := checkTrustPolicy(tx, document)
 		if err != nil {
 			return err
@@ -344,7 +344,7 @@ func (s *Service) UpdateAssumeRolePolicy(ctx context.Context, account, name, doc
 
 // DeleteRole deletes a role without policies.
 func (s *Service) DeleteRole(ctx context.Context, account, name string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		r, err := getRole(tx, account, name)
 		if err != nil {
 			return err
@@ -362,7 +362,7 @@ func (s *Service) TagRole(ctx context.Context, account, name string, tags []gate
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(_ Tx, r *gatehouse.Role) error {
 		var err error
 		r.Tags, err = addTags(r.Tags, tags)
 		return err
@@ -374,7 +374,7 @@ func (s *Service) UntagRole(ctx context.Context, account, name string, keys []st
 	if err := checkTagKeys(keys); err != nil {
 		return err
 	}
-	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(_ Tx, r *gatehouse.Role) error {
 		r.Tags = removeTags(r.Tags, keys)
 		return nil
 	})
@@ -382,7 +382,7 @@ func (s *Service) UntagRole(ctx context.Context, account, name string, keys []st
 
 // PutRolePermissionsBoundary sets a role's permissions boundary.
 func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
-	return s.updateRole(ctx, account, name, func(tx gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(tx Tx, r *gatehouse.Role) error {
 		if err := requireAttachable(tx, account, policyARN); err != nil {
 			return err
 		}
@@ -393,7 +393,7 @@ func (s *Service) PutRolePermissionsBoundary(ctx context.Context, account, name,
 
 // DeleteRolePermissionsBoundary removes a role's permissions boundary.
 func (s *Service) DeleteRolePermissionsBoundary(ctx context.Context, account, name string) error {
-	return s.updateRole(ctx, account, name, func(_ gatehouse.Tx, r *gatehouse.Role) error {
+	return s.updateRole(ctx, account, name, func(_ Tx, r *gatehouse.Role) error {
 		r.PermissionsBoundary = ""
 		return nil
 	})

@@ -35,7 +35,7 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 		AccountID: account, Name: in.UserName, ID: id, Path: path, CreatedAt: s.now(),
 		PermissionsBoundary: in.PermissionsBoundary, Tags: in.Tags,
 	}
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		users, err := tx.Users(account)
 		if err != nil {
 			return err
@@ -65,7 +65,7 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 // User returns a user of the account.
 func (s *Service) User(ctx context.Context, account, name string) (*gatehouse.User, error) {
 	var u *gatehouse.User
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		u, err = getUser(tx, account, name)
 		return err
@@ -73,7 +73,7 @@ func (s *Service) User(ctx context.Context, account, name string) (*gatehouse.Us
 	return u, err
 }
 
-func getUser(tx gatehouse.Tx, account, name string) (*gatehouse.User, error) {
+func getUser(tx Tx, account, name string) (*gatehouse.User, error) {
 	u, err := tx.User(account, name)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s cannot be found.", name)
@@ -83,8 +83,8 @@ func getUser(tx gatehouse.Tx, account, name string) (*gatehouse.User, error) {
 
 // updateUser applies change to a user in one transaction; the user keeps
 // the name it had when change renames it.
-func (s *Service) updateUser(ctx context.Context, account, name string, change func(tx gatehouse.Tx, u *gatehouse.User) error) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+func (s *Service) updateUser(ctx context.Context, account, name string, change func(tx Tx, u *gatehouse.User) error) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		u, err := getUser(tx, account, name)
 		if err != nil {
 			return err
@@ -105,7 +105,7 @@ func (s *Service) updateUser(ctx context.Context, account, name string, change f
 // all), sorted by name.
 func (s *Service) Users(ctx context.Context, account, pathPrefix string) ([]*gatehouse.User, error) {
 	var out []*gatehouse.User
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		users, err := tx.Users(account)
 		for _, u := range users {
 			if strings.HasPrefix(u.Path, orSlash(pathPrefix)) {
@@ -129,7 +129,7 @@ func (s *Service) UpdateUser(ctx context.Context, account, name string, newName,
 			return err
 		}
 	}
-	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
+	return s.updateUser(ctx, account, name, func(_ Tx, u *gatehouse.User) error {
 		if newName != nil {
 			u.Name = *newName
 		}
@@ -143,7 +143,7 @@ func (s *Service) UpdateUser(ctx context.Context, account, name string, newName,
 // DeleteUser deletes a user that no longer has credentials, policies or
 // group memberships, as AWS requires.
 func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		u, err := getUser(tx, account, name)
 		if err != nil {
 			return err
@@ -189,7 +189,7 @@ func (s *Service) TagUser(ctx context.Context, account, name string, tags []gate
 	if err := checkTags(tags); err != nil {
 		return err
 	}
-	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
+	return s.updateUser(ctx, account, name, func(_ Tx, u *gatehouse.User) error {
 		var err error
 		u.Tags, err = addTags(u.Tags, tags)
 		return err
@@ -201,7 +201,7 @@ func (s *Service) UntagUser(ctx context.Context, account, name string, keys []st
 	if err := checkTagKeys(keys); err != nil {
 		return err
 	}
-	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
+	return s.updateUser(ctx, account, name, func(_ Tx, u *gatehouse.User) error {
 		u.Tags = removeTags(u.Tags, keys)
 		return nil
 	})
@@ -209,7 +209,7 @@ func (s *Service) UntagUser(ctx context.Context, account, name string, keys []st
 
 // PutUserPermissionsBoundary sets a user's permissions boundary.
 func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name, policyARN string) error {
-	return s.updateUser(ctx, account, name, func(tx gatehouse.Tx, u *gatehouse.User) error {
+	return s.updateUser(ctx, account, name, func(tx Tx, u *gatehouse.User) error {
 		if err := requireAttachable(tx, account, policyARN); err != nil {
 			return err
 		}
@@ -220,7 +220,7 @@ func (s *Service) PutUserPermissionsBoundary(ctx context.Context, account, name,
 
 // DeleteUserPermissionsBoundary removes a user's permissions boundary.
 func (s *Service) DeleteUserPermissionsBoundary(ctx context.Context, account, name string) error {
-	return s.updateUser(ctx, account, name, func(_ gatehouse.Tx, u *gatehouse.User) error {
+	return s.updateUser(ctx, account, name, func(_ Tx, u *gatehouse.User) error {
 		u.PermissionsBoundary = ""
 		return nil
 	})

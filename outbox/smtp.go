@@ -30,7 +30,7 @@ var DefaultBackoff = []time.Duration{10 * time.Second, time.Minute, 5 * time.Min
 
 // Deliverer sends pending outbox messages with net/smtp.
 type Deliverer struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 	// Addr is the SMTP server's host:port.
 	Addr string
 	// From is the envelope and header sender.
@@ -107,7 +107,7 @@ func (d *Deliverer) Run(ctx context.Context) {
 // each outcome.
 func (d *Deliverer) DeliverDue(ctx context.Context) error {
 	var due []*gatehouse.OutboxMessage
-	if err := d.Store.View(ctx, func(tx gatehouse.Tx) error {
+	if err := d.Store.View(ctx, func(tx Tx) error {
 		var err error
 		due, err = tx.DueOutboxMessages(d.now(), 50)
 		return err
@@ -137,7 +137,7 @@ func (d *Deliverer) DeliverDue(ctx context.Context) error {
 			state.LastError, state.NextAttempt = err.Error(), d.now().Add(backoff[state.Attempts-1])
 			log.Warn("outbox message not delivered; will retry", "err", err, "retry_at", state.NextAttempt)
 		}
-		if err := d.Store.Update(context.WithoutCancel(ctx), func(tx gatehouse.Tx) error {
+		if err := d.Store.Update(context.WithoutCancel(ctx), func(tx Tx) error {
 			return tx.SetOutboxDelivery(m.ID, state)
 		}); err != nil {
 			return err

@@ -195,7 +195,7 @@ func newStore(t *testing.T) gatehouse.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	if _, _, err := (&iam.Service{Store: st}).CreateAccount(t.Context(), iam.AccountSpec{ID: accountID, Email: "root@example.com",
+	if _, _, err := (&iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}).CreateAccount(t.Context(), iam.AccountSpec{ID: accountID, Email: "root@example.com",
 		RootPassword: "root password 1"}); err != nil {
 		t.Fatal(err)
 	}
@@ -234,13 +234,13 @@ func TestDeliverConfirmationCode(t *testing.T) {
 	st := newStore(t)
 	srv := startSMTP(t, nil)
 	var logs syncBuffer
-	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
+	d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
 		Password: password, Poll: 5 * time.Millisecond,
 		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 	stop := d.Start(t.Context())
 	defer stop()
 
-	if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+	if err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, "delivery", func() bool {
@@ -287,10 +287,10 @@ func TestDeliveryRetriesThenFails(t *testing.T) {
 	st := newStore(t)
 	srv := startSMTP(t, tempFailMail)
 	var logs syncBuffer
-	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
+	d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
 		Password: password, Backoff: []time.Duration{time.Millisecond, 2 * time.Millisecond, 3 * time.Millisecond},
 		Logger: slog.New(slog.NewJSONHandler(&logs, nil))}
-	if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+	if err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
@@ -337,9 +337,9 @@ func TestPlainAuthRefusedInClear(t *testing.T) {
 	}
 	ln.Close()
 	srv := startSMTPOn(t, ln.Addr().String(), nil)
-	d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local",
+	d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local",
 		User: "mailer", Password: password, Backoff: []time.Duration{}}
-	if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+	if err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	if err := d.DeliverDue(t.Context()); err != nil {
@@ -380,10 +380,10 @@ func TestServerRepliesNeverKept(t *testing.T) {
 			st := newStore(t)
 			srv := startSMTP(t, map[string]string{c.stage: c.reply})
 			var logs syncBuffer
-			d := &outbox.Deliverer{Store: st, Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
+			d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: srv.ln.Addr().String(), From: "no-reply@gatehouse.local", User: "mailer",
 				Password: password, Backoff: []time.Duration{time.Hour},
 				Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
-			if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+			if err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
 				t.Fatal(err)
 			}
 			if err := d.DeliverDue(t.Context()); err != nil {
@@ -437,8 +437,8 @@ func TestLocalFailuresDescribed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			st := newStore(t)
-			d := &outbox.Deliverer{Store: st, Addr: c.addr, From: "no-reply@gatehouse.local", Backoff: []time.Duration{time.Hour}}
-			if err := (&roottask.Service{Store: st}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
+			d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: c.addr, From: "no-reply@gatehouse.local", Backoff: []time.Duration{time.Hour}}
+			if err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).StartEmailUpdate(t.Context(), accountID, "new-root@example.com"); err != nil {
 				t.Fatal(err)
 			}
 			if err := d.DeliverDue(t.Context()); err != nil {

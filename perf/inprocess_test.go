@@ -35,11 +35,11 @@ func benchInProcessGetUser(b *testing.B, m *metrics.Metrics) {
 	if m != nil {
 		st = m.WrapStore(st)
 	}
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: accountID, Email: "r@example.com", RootAccessKeyID: rootKey, RootSecretAccessKey: rootSecret}); err != nil {
 		b.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: st, IAM: svc, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}}
 	if m != nil {
 		srv.Observer, srv.Authz.Observer = m, m
 	}

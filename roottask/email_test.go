@@ -54,11 +54,11 @@ func TestEmailControlCharacters(t *testing.T) {
 		}
 	}
 	var msgs []*gatehouse.OutboxMessage
-	if err := s.Store.View(t.Context(), func(tx gatehouse.Tx) error {
+	if err := s.Store.View(t.Context(), whole(func(tx gatehouse.Tx) error {
 		var err error
 		msgs, err = tx.OutboxMessages(account)
 		return err
-	}); err != nil {
+	})); err != nil {
 		t.Fatal(err)
 	}
 	if len(msgs) != 0 {

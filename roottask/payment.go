@@ -22,7 +22,7 @@ type PaymentPreferencesUpdate struct {
 // it has set none.
 func (s *Service) PaymentPreferences(ctx context.Context, accountID string) (*gatehouse.PaymentPreferences, error) {
 	var p *gatehouse.PaymentPreferences
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		p, err = paymentPreferences(tx, accountID)
 		return err
@@ -30,7 +30,7 @@ func (s *Service) PaymentPreferences(ctx context.Context, accountID string) (*ga
 	return p, err
 }
 
-func paymentPreferences(tx gatehouse.Tx, accountID string) (*gatehouse.PaymentPreferences, error) {
+func paymentPreferences(tx Tx, accountID string) (*gatehouse.PaymentPreferences, error) {
 	p, err := tx.PaymentPreferences(accountID)
 	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 		return gatehouse.DefaultPaymentPreferences(accountID), nil
@@ -46,7 +46,7 @@ func (s *Service) UpdatePaymentPreferences(ctx context.Context, accountID string
 			strings.Join(gatehouse.PaymentCurrencies, ", "))
 	}
 	var p *gatehouse.PaymentPreferences
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
 		if p, err = paymentPreferences(tx, accountID); err != nil {
 			return err

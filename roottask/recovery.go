@@ -60,7 +60,7 @@ func resetFailed() error {
 
 // rootByEmail returns the account whose root user has this email address
 // (compared without regard to case), or nil.
-func rootByEmail(tx gatehouse.Tx, email string) (*gatehouse.Account, error) {
+func rootByEmail(tx Tx, email string) (*gatehouse.Account, error) {
 	email = strings.TrimSpace(email)
 	if email == "" {
 		return nil, nil
@@ -121,7 +121,7 @@ func (s *Service) RequestRootPasswordReset(ctx context.Context, email, sourceIP 
 		return nil, err
 	}
 	var found *gatehouse.Account
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		a, err := rootByEmail(tx, email)
 		if err != nil || a == nil {
 			return err
@@ -171,7 +171,7 @@ func (s *Service) ResetRootPassword(ctx context.Context, email, code, next strin
 	}
 	var found *gatehouse.Account
 	var failure error
-	err = s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		found, failure = nil, nil
 		a, err := rootByEmail(tx, email)
 		if err != nil {
@@ -286,7 +286,7 @@ func (s *Service) ResetRootCredentials(ctx context.Context, in CredentialsReset)
 		return nil, err
 	}
 	res := &CredentialsResetResult{}
-	err = s.update(ctx, in.AccountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	err = s.update(ctx, in.AccountID, func(tx Tx, a *gatehouse.Account) error {
 		res.Account = a
 		res.DeletedKeys, res.RemovedMFA, res.EndedSessions = nil, nil, 0
 		keys, err := tx.AccessKeys(a.ID, "")

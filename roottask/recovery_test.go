@@ -18,7 +18,7 @@ var codeInBody = regexp.MustCompile(`Password reset code: (\S+)\n`)
 func newestCode(t *testing.T, s *Service) string {
 	t.Helper()
 	var code string
-	err := s.Store.View(context.Background(), func(tx gatehouse.Tx) error {
+	err := s.Store.View(context.Background(), whole(func(tx gatehouse.Tx) error {
 		msgs, err := tx.OutboxMessages("")
 		for _, m := range msgs {
 			if c := codeInBody.FindStringSubmatch(m.Body.Reveal()); c != nil {
@@ -26,7 +26,7 @@ func newestCode(t *testing.T, s *Service) string {
 			}
 		}
 		return err
-	})
+	}))
 	if err != nil || code == "" {
 		t.Fatalf("no reset code (%v)", err)
 	}
@@ -72,7 +72,7 @@ func TestResetRootCredentials(t *testing.T) {
 		t.Fatal(err)
 	}
 	pending := newestCode(t, s)
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, whole(func(tx gatehouse.Tx) error {
 		for _, k := range []string{"AKIAROOTKEY000000001", "AKIAROOTKEY000000002"} {
 			if err := tx.CreateAccessKey(&gatehouse.AccessKey{ID: k, AccountID: acct, Status: gatehouse.KeyActive, Secret: "s3cr3t/" + gatehouse.Secret(k)}); err != nil {
 				return err
@@ -82,7 +82,7 @@ func TestResetRootCredentials(t *testing.T) {
 			return err
 		}
 		for name, user := range map[string]string{"root-device": gatehouse.RootUserName, "alice-device": "alice"} {
-			if err := tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: acct, SerialNumber: gatehouse.MFADeviceARN(acct, "/", name), Name: name, Path: "/",
+			if err := tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: acct, SerialNumber: gatehouse.MFADeviceARN("", acct, "/", name), Name: name, Path: "/",
 				Seed: "JBSWY3DPEHPK3PXP", UserName: user, EnabledAt: time.Now()}); err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ func TestResetRootCredentials(t *testing.T) {
 		token := sha256.Sum256([]byte("t"))
 		return tx.CreateSession(&gatehouse.Session{AccessKeyID: "ASIASIGNIN0000000001", Secret: "x", TokenHash: token[:], AccountID: acct,
 			Kind: gatehouse.SessionUser, SignIn: true, Expiration: time.Now().Add(time.Hour)})
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestResetRootCredentials(t *testing.T) {
 		!strings.HasSuffix(res.RemovedMFA[0], "/root-device") || res.EndedSessions != 1 {
 		t.Errorf("result %+v", res)
 	}
-	err = s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err = s.Store.View(ctx, whole(func(tx gatehouse.Tx) error {
 		a, err := tx.Account(acct)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func TestResetRootCredentials(t *testing.T) {
 			t.Errorf("notice %q:\n%s", last.Subject, body)
 		}
 		return nil
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}

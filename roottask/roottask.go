@@ -45,7 +45,7 @@ const (
 
 // Service runs the root-only account tasks.
 type Service struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Rand is the source of confirmation codes and password salts; nil
@@ -78,8 +78,8 @@ func (s *Service) params() password.Params {
 }
 
 // update runs fn on the account inside one transaction and stores it.
-func (s *Service) update(ctx context.Context, accountID string, fn func(tx gatehouse.Tx, a *gatehouse.Account) error) error {
-	return s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+func (s *Service) update(ctx context.Context, accountID string, fn func(tx Tx, a *gatehouse.Account) error) error {
+	return s.Store.Update(ctx, func(tx Tx) error {
 		a, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -94,7 +94,7 @@ func (s *Service) update(ctx context.Context, accountID string, fn func(tx gateh
 // Account returns the account (for its state and billing switch).
 func (s *Service) Account(ctx context.Context, accountID string) (*gatehouse.Account, error) {
 	var a *gatehouse.Account
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		a, err = tx.Account(accountID)
 		return err
@@ -124,7 +124,7 @@ func (s *Service) ChangeRootPassword(ctx context.Context, accountID, current, ne
 	if err != nil {
 		return err
 	}
-	return s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if err := checkPassword(a.RootPasswordHash, current); err != nil { // changed meanwhile
 			return err
 		}
@@ -186,7 +186,7 @@ func (s *Service) StartEmailUpdate(ctx context.Context, accountID, newEmail stri
 	if err := validEmail("newEmail", newEmail); err != nil {
 		return err
 	}
-	return s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if strings.EqualFold(a.Email, newEmail) {
 			return gatehouse.Errorf(EValidation, "The new email address is the current root email address.")
 		}
@@ -214,7 +214,7 @@ func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, c
 		return err
 	}
 	var expired bool
-	err := s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	err := s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		p := a.PendingEmail
 		if p == nil || !strings.EqualFold(p.Email, newEmail) {
 			return gatehouse.Errorf(EValidation, "There is no pending email update to %s: start one with StartRootEmailUpdate.", newEmail)
@@ -240,7 +240,7 @@ func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, c
 			"The root user email address of account "+a.ID+" was changed from "+old+" to "+a.Email+".\n")
 	})
 	if expired { // forget the expired code, so it can never be used
-		s.update(ctx, accountID, func(_ gatehouse.Tx, a *gatehouse.Account) error {
+		s.update(ctx, accountID, func(_ Tx, a *gatehouse.Account) error {
 			if a.PendingEmail != nil && !s.now().Before(a.PendingEmail.ExpiresAt) {
 				a.PendingEmail = nil
 			}
@@ -250,7 +250,7 @@ func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, c
 	return err
 }
 
-func emailTaken(tx gatehouse.Tx, accountID, email string) error {
+func emailTaken(tx Tx, accountID, email string) error {
 	accounts, err := tx.Accounts()
 	if err != nil {
 		return err
@@ -272,7 +272,7 @@ func codeHash(accountID, email, code string) string {
 // refuses every request of its principals, except root's ReopenAccount
 // and GetAccountStatus.
 func (s *Service) CloseAccount(ctx context.Context, accountID string) error {
-	return s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if a.Closed() {
 			return gatehouse.Errorf(EConflict, "The account %s is already closed.", a.ID)
 		}
@@ -289,7 +289,7 @@ func (s *Service) CloseAccount(ctx context.Context, accountID string) error {
 // ReopenAccount reopens a closed account within gatehouse.ReopenWindow of
 // its closure.
 func (s *Service) ReopenAccount(ctx context.Context, accountID string) error {
-	return s.update(ctx, accountID, func(tx gatehouse.Tx, a *gatehouse.Account) error {
+	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if !a.Closed() {
 			return gatehouse.Errorf(EConflict, "The account %s is not closed.", a.ID)
 		}
@@ -305,13 +305,13 @@ func (s *Service) ReopenAccount(ctx context.Context, accountID string) error {
 
 // SetIAMBillingAccess turns the IAM billing access switch on or off.
 func (s *Service) SetIAMBillingAccess(ctx context.Context, accountID string, on bool) error {
-	return s.update(ctx, accountID, func(_ gatehouse.Tx, a *gatehouse.Account) error {
+	return s.update(ctx, accountID, func(_ Tx, a *gatehouse.Account) error {
 		a.IAMBillingAccess = on
 		return nil
 	})
 }
 
 // send puts a message for to in the outbox, in the caller's transaction.
-func (s *Service) send(tx gatehouse.Tx, a *gatehouse.Account, to, subject, body string) error {
+func (s *Service) send(tx Tx, a *gatehouse.Account, to, subject, body string) error {
 	return tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: a.ID, To: to, Subject: subject, Body: gatehouse.Secret(body), CreatedAt: s.now()})
 }

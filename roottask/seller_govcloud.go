@@ -62,7 +62,7 @@ func (s *Service) RegisterSeller(ctx context.Context, accountID string, r Seller
 	p := &gatehouse.SellerProfile{AccountID: accountID, LegalName: strings.TrimSpace(r.LegalName),
 		BankAccount: r.BankAccount, RoutingNumber: r.RoutingNumber, TaxID: gatehouse.Secret(tax),
 		Status: gatehouse.SellerRegistered, RegisteredAt: s.now()}
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error { return tx.PutSellerProfile(p) })
+	err := s.Store.Update(ctx, func(tx Tx) error { return tx.PutSellerProfile(p) })
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +73,7 @@ func (s *Service) RegisterSeller(ctx context.Context, accountID string, r Seller
 // not registered.
 func (s *Service) SellerProfile(ctx context.Context, accountID string) (*gatehouse.SellerProfile, error) {
 	var p *gatehouse.SellerProfile
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		p, err = tx.SellerProfile(accountID)
 		return err
@@ -107,7 +107,7 @@ func derivedID(seed string, attempt int) string {
 // its own root user and no access keys yet.
 func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gatehouse.GovCloudAccount, error) {
 	var g *gatehouse.GovCloudAccount
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		std, err := tx.Account(accountID)
 		if err != nil {
 			return err
@@ -156,7 +156,7 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 // before Gatehouse kept them as accounts get theirs when their root key is
 // issued. Its root user has no email address or password: AWS gives
 // GovCloud root users no sign-in, only the access key AWS Support issues.
-func govCloudAccountRow(tx gatehouse.Tx, g *gatehouse.GovCloudAccount, std *gatehouse.Account) error {
+func govCloudAccountRow(tx Tx, g *gatehouse.GovCloudAccount, std *gatehouse.Account) error {
 	_, err := tx.Account(g.ID)
 	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
 		return err
@@ -169,7 +169,7 @@ func govCloudAccountRow(tx gatehouse.Tx, g *gatehouse.GovCloudAccount, std *gate
 // there is none).
 func (s *Service) GovCloudAccount(ctx context.Context, accountID string) (*gatehouse.GovCloudAccount, error) {
 	var g *gatehouse.GovCloudAccount
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		g, err = tx.GovCloudAccount(accountID)
 		return err
@@ -184,7 +184,7 @@ func (s *Service) GovCloudAccount(ctx context.Context, accountID string) (*gateh
 // keys of the linked GovCloud account.
 func (s *Service) RequestGovCloudRootKeys(ctx context.Context, accountID string) (*gatehouse.SupportCase, error) {
 	var c *gatehouse.SupportCase
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		g, err := tx.GovCloudAccount(accountID)
 		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
 			return gatehouse.Errorf(ENotFound, "The account %s has no linked AWS GovCloud (US) account: call SignUpGovCloud first.", accountID)
@@ -208,7 +208,7 @@ func (s *Service) RequestGovCloudRootKeys(ctx context.Context, accountID string)
 // account's case).
 func (s *Service) SupportCase(ctx context.Context, accountID, id string) (*gatehouse.SupportCase, error) {
 	var c *gatehouse.SupportCase
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		c, err = tx.SupportCase(id)
 		return err
@@ -225,7 +225,7 @@ func (s *Service) SupportCase(ctx context.Context, accountID, id string) (*gateh
 // to be shown once. A GovCloud account has at most one root key here.
 func (s *Service) FulfillGovCloudRootKeyRequest(ctx context.Context, caseID string) (*gatehouse.GovCloudAccount, error) {
 	var g *gatehouse.GovCloudAccount
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		c, err := tx.SupportCase(caseID)
 		if err != nil {
 			return err

@@ -49,7 +49,7 @@ func (s *Service) dummyHash() string {
 // when the address matched one (for the audit record), else nil.
 func (s *Service) CheckRootSignIn(ctx context.Context, email, pw string) (*gatehouse.Account, error) {
 	var found *gatehouse.Account
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		found, err = rootByEmail(tx, email)
 		return err
@@ -73,7 +73,7 @@ func (s *Service) CheckRootSignIn(ctx context.Context, email, pw string) (*gateh
 
 // SignInNotice puts the notice of a root sign-in in the outbox, in the
 // transaction tx that starts the root session.
-func (s *Service) SignInNotice(tx gatehouse.Tx, a *gatehouse.Account, sourceIP, userAgent string, mfa bool) error {
+func (s *Service) SignInNotice(tx Tx, a *gatehouse.Account, sourceIP, userAgent string, mfa bool) error {
 	how := "with the root password"
 	if mfa {
 		how = "with the root password and an MFA code"

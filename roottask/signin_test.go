@@ -43,7 +43,7 @@ func newService(t *testing.T) *Service {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC)
-	return &Service{Store: st, HashParams: &fastHash, Now: func() time.Time { return now }}
+	return &Service{Store: gatehouse.Narrow[Tx](st), HashParams: &fastHash, Now: func() time.Time { return now }}
 }
 
 func TestCheckRootSignIn(t *testing.T) {
@@ -83,17 +83,17 @@ func TestCheckRootSignIn(t *testing.T) {
 func TestSignInNotice(t *testing.T) {
 	s := newService(t)
 	a := &gatehouse.Account{ID: "111111111111", Email: "root@example.com"}
-	err := s.Store.Update(context.Background(), func(tx gatehouse.Tx) error {
+	err := s.Store.Update(context.Background(), whole(func(tx gatehouse.Tx) error {
 		return s.SignInNotice(tx, a, "192.0.2.7", "evil\r\nSubject: injected", true)
-	})
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var msgs []*gatehouse.OutboxMessage
-	s.Store.View(context.Background(), func(tx gatehouse.Tx) error {
+	s.Store.View(context.Background(), whole(func(tx gatehouse.Tx) error {
 		msgs, err = tx.OutboxMessages(a.ID)
 		return err
-	})
+	}))
 	if len(msgs) != 1 {
 		t.Fatalf("%d messages", len(msgs))
 	}
@@ -123,4 +123,10 @@ func TestPrintable(t *testing.T) {
 			t.Errorf("printable(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
 		}
 	}
+}
+
+// whole adapts fn, which reads or writes what the service does not, to
+// the service's transactions: the store behind them is the whole Tx.
+func whole(fn func(tx gatehouse.Tx) error) func(tx Tx) error {
+	return func(tx Tx) error { return fn(tx.(gatehouse.Tx)) }
 }

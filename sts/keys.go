@@ -12,7 +12,7 @@ import (
 // server owns is InvalidParameterValue.
 func (s *Service) AccessKeyAccount(ctx context.Context, id string) (string, error) {
 	var account string
-	err := s.Store.View(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.View(ctx, func(tx Tx) error {
 		if strings.HasPrefix(id, "ASIA") {
 			sess, err := tx.Session(id)
 			if err == nil {

@@ -22,7 +22,7 @@ import (
 
 // Service issues temporary credentials.
 type Service struct {
-	Store gatehouse.Store
+	Store *gatehouse.TxStore[Tx]
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
 	// Rand is the source of keys and tokens; nil means crypto/rand.
@@ -195,7 +195,7 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 		MFAAuthenticated: in.MFAAuthenticated, MFAAuthTime: in.MFAAuthTime, Chained: in.Chained,
 		SourceIdentity: in.SourceIdentity, Tags: in.Tags,
 	}
-	cr, err := s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx gatehouse.Tx) error {
+	cr, err := s.issue(ctx, sess, time.Duration(duration)*time.Second, func(tx Tx) error {
 		r, err := tx.Role(in.Role.AccountID, in.Role.Name)
 		if err != nil {
 			return err
@@ -236,7 +236,8 @@ type GetSessionTokenInput struct {
 	// SignIn marks the root user's console sign-in session.
 	SignIn bool
 	// Also, when set, runs in the transaction that stores the session
-	// (root sign-in writes its notice there).
+	// (root sign-in writes its notice there). It is the caller's work, so
+	// it sees the whole transaction, not only the methods STS uses.
 	Also func(tx gatehouse.Tx) error
 }
 
@@ -264,14 +265,24 @@ func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) 
 	if in.MFAAuthenticated {
 		sess.MFAAuthTime = s.now()
 	}
-	return s.issue(ctx, sess, time.Duration(duration)*time.Second, in.Also)
+	var also func(tx Tx) error
+	if in.Also != nil {
+		also = func(tx Tx) error {
+			full, ok := tx.(gatehouse.Tx)
+			if !ok {
+				return fmt.Errorf("sts: the store's transaction %T is not a gatehouse.Tx", tx)
+			}
+			return in.Also(full)
+		}
+	}
+	return s.issue(ctx, sess, time.Duration(duration)*time.Second, also)
 }
 
 var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // issue fills in keys, token and times, and stores the session (with
 // also, when set, in the same transaction).
-func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Duration, also func(tx gatehouse.Tx) error) (*Credentials, error) {
+func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Duration, also func(tx Tx) error) (*Credentials, error) {
 	b := make([]byte, 16+30+64)
 	if _, err := io.ReadFull(s.rand(), b); err != nil {
 		return nil, fmt.Errorf("sts: random: %w", err)
@@ -283,7 +294,7 @@ func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Dur
 	sess.TokenHash = sum[:]
 	sess.IssuedAt = s.now()
 	sess.Expiration = sess.IssuedAt.Add(d)
-	err := s.Store.Update(ctx, func(tx gatehouse.Tx) error {
+	err := s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateSession(sess); err != nil {
 			return err
 		}

@@ -39,7 +39,7 @@ func newService(t *testing.T) (*sts.Service, *gatehouse.Role) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &sts.Service{Store: st, Now: func() time.Time { return now }}, role
+	return &sts.Service{Store: gatehouse.Narrow[sts.Tx](st), Now: func() time.Time { return now }}, role
 }
 
 // TestAssumeRoleSessionPolicies: AssumeRole refuses a malformed inline

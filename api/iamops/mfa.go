@@ -94,7 +94,7 @@ func (d *Deps) mfaRows() []op.Row {
 		op.New("CreateVirtualMFADevice", op.Spec[createVirtualMFADeviceIn]{
 			Action: "iam:CreateVirtualMFADevice",
 			Resource: func(c *op.Call, in *createVirtualMFADeviceIn) string {
-				return gatehouse.MFADeviceARN(c.Account(), orSlash(in.Path), in.VirtualMFADeviceName)
+				return gatehouse.MFADeviceARN(c.Caller.Account.Partition, c.Account(), orSlash(in.Path), in.VirtualMFADeviceName)
 			},
 			Context: func(c *op.Call, in *createVirtualMFADeviceIn, ctx *policy.Context) { op.TagContext(ctx, in.Tags) },
 			Handle: func(c *op.Call, in *createVirtualMFADeviceIn) (any, error) {

@@ -79,7 +79,7 @@ func (d *Deps) userARN(c *op.Call, userName string) string {
 	if u, err := d.cachedUser(c, name); err == nil {
 		return u.ARN()
 	}
-	return gatehouse.EntityARN(c.Account(), "user", "/", name)
+	return gatehouse.EntityARN(c.Caller.Account.Partition, c.Account(), "user", "/", name)
 }
 
 // groupARN returns the ARN an operation on a group is authorized against.
@@ -87,7 +87,7 @@ func (d *Deps) groupARN(c *op.Call, name string) string {
 	if g, _, err := d.IAM.Group(c.Ctx, c.Account(), name); err == nil {
 		return g.ARN()
 	}
-	return gatehouse.EntityARN(c.Account(), "group", "/", name)
+	return gatehouse.EntityARN(c.Caller.Account.Partition, c.Account(), "group", "/", name)
 }
 
 // roleARN returns the ARN an operation on a role is authorized against.
@@ -95,7 +95,7 @@ func (d *Deps) roleARN(c *op.Call, name string) string {
 	if r, err := d.IAM.Role(c.Ctx, c.Account(), name); err == nil {
 		return r.ARN()
 	}
-	return gatehouse.EntityARN(c.Account(), "role", "/", name)
+	return gatehouse.EntityARN(c.Caller.Account.Partition, c.Account(), "role", "/", name)
 }
 
 // movedARN returns the ARN an entity whose ARN is now current has after
@@ -116,13 +116,13 @@ func movedARN(current string, newPath, newName *string) string {
 	if newName != nil {
 		name = *newName
 	}
-	return gatehouse.EntityARN(a.Account, kind, path, name)
+	return gatehouse.EntityARN(a.Partition, a.Account, kind, path, name)
 }
 
 // entityARN returns the ARN of a user, group, role or policy that is
 // about to be created.
 func entityARN(c *op.Call, kind, path, name string) string {
-	return gatehouse.EntityARN(c.Account(), kind, orSlash(path), name)
+	return gatehouse.EntityARN(c.Caller.Account.Partition, c.Account(), kind, orSlash(path), name)
 }
 
 func orSlash(p string) string {

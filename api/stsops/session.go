@@ -97,7 +97,7 @@ func (d Deps) assumeRole() op.Row {
 			}
 			return assumeRoleOut{
 				Credentials:      toCredentialsXML(cr),
-				AssumedRoleUser:  assumedRoleUserXML{role.ID + ":" + in.RoleSessionName, authz.SessionARN(role.AccountID, role.Name, in.RoleSessionName)},
+				AssumedRoleUser:  assumedRoleUserXML{role.ID + ":" + in.RoleSessionName, authz.SessionARN(role.Partition, role.AccountID, role.Name, in.RoleSessionName)},
 				PackedPolicySize: cr.PackedPolicySize,
 				SourceIdentity:   in.SourceIdentity,
 			}, nil

@@ -62,7 +62,7 @@ func accountCreate(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return 1
 	}
 	defer st.Close()
-	svc := &iam.Service{Store: awsmanaged.Wrap(st, nil)}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](awsmanaged.Wrap(st, nil))}
 	pw, err := svc.NewSecretAccessKey()
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse account create: %v\n", err)

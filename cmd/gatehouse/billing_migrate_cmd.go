@@ -88,12 +88,13 @@ func billingMigratePolicies(ctx context.Context, args []string, stdout, stderr i
 	}
 	code := exitOK
 	now := time.Now()
+	bst := gatehouse.Narrow[billing.Tx](st)
 	for _, id := range ids {
 		var r *billing.Report
 		if *rollback {
-			r, err = billing.RollbackAccount(ctx, st, id, now)
+			r, err = billing.RollbackAccount(ctx, bst, id, now)
 		} else {
-			r, err = billing.MigrateAccount(ctx, st, id, billing.MigrateOptions{Apply: *apply, DeleteOldestVersion: *deleteOldest}, now)
+			r, err = billing.MigrateAccount(ctx, bst, id, billing.MigrateOptions{Apply: *apply, DeleteOldestVersion: *deleteOldest}, now)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "gatehouse billing migrate-policies: account %s: %s\n", id, gatehouse.ErrorMessage(err))

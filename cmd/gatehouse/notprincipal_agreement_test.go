@@ -166,7 +166,7 @@ func decideStored(t *testing.T, c *simulation.Case) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &authz.Authorizer{Store: st}
+	a := &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}
 	answer := func(r policy.Result, by policy.PolicyType) string { return fmt.Sprintf("%s by %q", r, by) }
 	got := map[string]string{}
 
@@ -200,7 +200,7 @@ func decideStored(t *testing.T, c *simulation.Case) map[string]string {
 		simulate("SimulateCustomPolicy", authz.SimulationInput{PolicyInputs: identity, BoundaryInputs: boundary,
 			CallerARN: p.ARN, ResourcePolicy: resourcePolicy})
 	} else {
-		simulated := authz.SessionARN(p.Account, role.Name, "SimulatedSession")
+		simulated := authz.SessionARN("", p.Account, role.Name, "SimulatedSession")
 		simulate("SimulatePrincipalPolicy", authz.SimulationInput{SourceRole: role,
 			ResourcePolicy: strings.ReplaceAll(resourcePolicy, p.ARN, simulated)})
 	}

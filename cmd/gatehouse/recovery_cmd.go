@@ -133,7 +133,7 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 	}
 	defer st.Close()
 
-	keys := &iam.Service{Store: st}
+	keys := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	pw, err := keys.NewSecretAccessKey()
 	if err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", name, err)
@@ -154,14 +154,25 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 		}
 		in.AccessKey = &gatehouse.AccessKey{ID: id, Secret: secret}
 	}
+	// The root ARN names the account's partition. An account the store
+	// does not hold keeps the standard one: ResetRootCredentials reports
+	// the missing account, and any other read error, itself.
+	partition := gatehouse.Partition
+	_ = st.View(ctx, func(tx gatehouse.Tx) error {
+		a, err := tx.Account(*accountID)
+		if err == nil {
+			partition = a.ARNPartition()
+		}
+		return err
+	})
 	var rid [16]byte
 	rand.Read(rid[:])
 	rec := &gatehouse.AuditRecord{Time: time.Now().UTC(), RequestID: hex.EncodeToString(rid[:]), AccountID: *accountID,
 		PrincipalARN: operatorPrincipal(), PrincipalType: gatehouse.PrincipalOperator,
-		Service: "gatehouse", Action: "ResetRootCredentials", Resource: "arn:" + gatehouse.PartitionOf(*accountID) + ":iam::" + *accountID + ":root",
+		Service: "gatehouse", Action: "ResetRootCredentials", Resource: "arn:" + partition + ":iam::" + *accountID + ":root",
 		UserAgent: "gatehouse/" + version() + " root reset-credentials",
 		Speller:   query.Codec{}} // the audit's spelling of codes: IAM's
-	res, err := (&roottask.Service{Store: st}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
+	res, err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).ResetRootCredentials(gatehouse.WithAudit(ctx, rec), in)
 	if err != nil {
 		if !rec.Written() { // audit the refusal too
 			rec.SetError(gatehouse.ErrorCode(err))

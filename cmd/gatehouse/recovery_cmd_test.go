@@ -127,7 +127,7 @@ func TestRootResetCredentialsCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serial := gatehouse.MFADeviceARN(cliAccount, "/", "root-device")
+	serial := gatehouse.MFADeviceARN("", cliAccount, "/", "root-device")
 	err = st.Update(context.Background(), func(tx gatehouse.Tx) error {
 		return tx.CreateMFADevice(&gatehouse.MFADevice{AccountID: cliAccount, SerialNumber: serial, Name: "root-device", Path: "/",
 			Seed: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP", UserName: gatehouse.RootUserName, EnabledAt: time.Now()})
@@ -230,7 +230,7 @@ func TestServeListsAccounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	// A fixed ID that sorts after the eleven below: a random one sorted
 	// first now and then, and the list's first line changed with it.
 	t.Setenv(envAccountID, "900000000000")

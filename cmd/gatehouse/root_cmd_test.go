@@ -38,12 +38,12 @@ func cliServer(t *testing.T) (dir, url string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	if _, _, err := svc.CreateAccount(ctx, iam.AccountSpec{ID: cliAccount, Email: "root@example.com",
 		RootPassword: "old root password", RootAccessKeyID: cliKeyID, RootSecretAccessKey: gatehouse.Secret(cliSecret)}); err != nil {
 		t.Fatal(err)
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)}, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}}
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	t.Setenv("AWS_ACCESS_KEY_ID", cliKeyID)

@@ -195,7 +195,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		m = metrics.New()
 		st = m.WrapStore(st)
 	}
-	svc := &iam.Service{Store: st}
+	svc := &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}
 	bootstrap := func(ctx context.Context) error {
 		if err := svc.BindTrustPolicies(ctx); err != nil {
 			return err
@@ -206,8 +206,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
-	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: st}, Account: &account.Service{Store: st},
-		Authz: &authz.Authorizer{Store: st}, Logger: logger, Version: version()}
+	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)},
+		Account: &account.Service{Store: gatehouse.Narrow[account.Tx](st)},
+		Authz:   &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, Logger: logger, Version: version()}
 	if m != nil {
 		srv.Observer, srv.Authz.Observer = m, m
 	}
@@ -231,7 +232,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	stopMail := func() {}
 	if *smtpAddr != "" {
-		d := &outbox.Deliverer{Store: st, Addr: *smtpAddr, From: *smtpFrom, User: *smtpUser,
+		d := &outbox.Deliverer{Store: gatehouse.Narrow[outbox.Tx](st), Addr: *smtpAddr, From: *smtpFrom, User: *smtpUser,
 			Password: gatehouse.Secret(os.Getenv(envSMTPPassword)), Logger: logger}
 		stopMail = d.Start(ctx)
 		logger.Info("outbox delivery by SMTP", "smtp", *smtpAddr, "from", *smtpFrom, "user", *smtpUser)

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -38,7 +39,7 @@ func TestHTTPTimeouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	srv := &api.Server{Store: st, IAM: &iam.Service{Store: st}, STS: &sts.Service{Store: st}, Authz: &authz.Authorizer{Store: st}}
+	srv := &api.Server{Store: st, IAM: &iam.Service{Store: gatehouse.Narrow[iam.Tx](st)}, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)}, Authz: &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}}
 	t.Cleanup(func() { srv.Close() }) // before the store closes: the audit writer flushes into it
 	hs := newHTTPServer(srv.Handler(), httpTimeouts{
 		readHeader: 300 * time.Millisecond, read: 500 * time.Millisecond, write: 5 * time.Second, idle: 300 * time.Millisecond,

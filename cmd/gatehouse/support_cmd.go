@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 )
 
@@ -115,7 +116,7 @@ func runSupport(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		return 1
 	}
 	defer st.Close()
-	g, err := (&roottask.Service{Store: st}).FulfillGovCloudRootKeyRequest(ctx, *caseID)
+	g, err := (&roottask.Service{Store: gatehouse.Narrow[roottask.Tx](st)}).FulfillGovCloudRootKeyRequest(ctx, *caseID)
 	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse support fulfill: %v\n", err)
 		return 1

@@ -11,6 +11,21 @@ import (
 const accountColumns = `id, email, name, created_at, root_password_hash, closed_at, iam_billing_access,
 	pending_email, pending_email_code_hash, pending_email_expires, billing_permissions, partition`
 
+// accountPartitionOf, followed by a column holding an account ID and
+// "), ”)", selects the partition of that account: the accounts row's, or
+// "" when there is none (AWS managed policies, account "aws").
+const accountPartitionOf = `COALESCE((SELECT a.partition FROM accounts a WHERE a.id = `
+
+// setPartition sets *partition to the partition of the account with the
+// given ID: "" for a standard account or one that is not stored.
+func (t *tx) setPartition(partition *string, accountID string) error {
+	err := t.queryRow(`SELECT `+accountPartitionOf+`?), '')`, accountID).Scan(partition)
+	if err != nil {
+		return fmt.Errorf("partition of account %s: %w", accountID, err)
+	}
+	return nil
+}
+
 func scanAccount(row scanner) (*gatehouse.Account, error) {
 	var a gatehouse.Account
 	var created, closed, expires sql.NullInt64
@@ -19,7 +34,6 @@ func scanAccount(row scanner) (*gatehouse.Account, error) {
 		&pendingEmail, &pendingHash, &expires, &a.BillingPermissions, &a.Partition); err != nil {
 		return nil, err
 	}
-	gatehouse.RegisterPartition(a.ID, a.Partition)
 	a.CreatedAt = decodeTime(created)
 	a.ClosedAt = decodeTime(closed)
 	if pendingEmail.Valid {
@@ -55,7 +69,6 @@ func (t *tx) CreateAccount(a *gatehouse.Account) error {
 	if err != nil {
 		return fmt.Errorf("create account %s: %w", a.ID, err)
 	}
-	gatehouse.RegisterPartition(a.ID, a.Partition)
 	return nil
 }
 

@@ -27,7 +27,7 @@ var (
 // one exists: the layer in front of it that serves them does
 // (package awsmanaged).
 func awsPolicyKey(policyARN string) (key string, ok bool) {
-	account, path, name, ok := splitPolicyARN(policyARN)
+	_, account, path, name, ok := splitPolicyARN(policyARN)
 	if !ok || account != gatehouse.AWSManagedAccount {
 		return "", false
 	}

@@ -8,13 +8,14 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// groupColumns are the columns scanGroup reads, from table groups aliased g.
-const groupColumns = `g.id, g.account_id, g.name, g.path, g.created_at`
+// groupColumns are the columns scanGroup reads, from table groups aliased
+// g, and the partition of the group's account.
+const groupColumns = `g.id, g.account_id, g.name, g.path, g.created_at, ` + accountPartitionOf + `g.account_id), '')`
 
 func scanGroup(row scanner) (*gatehouse.Group, error) {
 	var g gatehouse.Group
 	var created sql.NullInt64
-	if err := row.Scan(&g.ID, &g.AccountID, &g.Name, &g.Path, &created); err != nil {
+	if err := row.Scan(&g.ID, &g.AccountID, &g.Name, &g.Path, &created, &g.Partition); err != nil {
 		return nil, err
 	}
 	g.CreatedAt = decodeTime(created)
@@ -53,6 +54,9 @@ func (t *tx) groupKey(accountID, name string) (id, storedName string, err error)
 // transaction's time.
 func (t *tx) CreateGroup(g *gatehouse.Group) error {
 	g.CreatedAt = t.stamp(g.CreatedAt)
+	if err := t.setPartition(&g.Partition, g.AccountID); err != nil {
+		return err
+	}
 	_, err := t.exec(`INSERT INTO groups (id, account_id, name, name_key, path, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		g.ID, g.AccountID, g.Name, nameKey(g.Name), g.Path, encodeTime(g.CreatedAt))
 	switch constraintOf(err) {

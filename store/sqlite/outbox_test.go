@@ -67,7 +67,7 @@ func TestOutboxBodySealedAtRest(t *testing.T) {
 	mustUpdate(t, s, func(tx gatehouse.Tx) error {
 		return tx.CreateAccount(&gatehouse.Account{ID: acct, Email: "root@example.com"})
 	})
-	rt := &roottask.Service{Store: s}
+	rt := &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s)}
 	for _, to := range []string{"first@example.com", "second@example.com"} {
 		if err := rt.StartEmailUpdate(context.Background(), acct, to); err != nil {
 			t.Fatal(err)

@@ -10,16 +10,16 @@ import (
 )
 
 // policyColumns are the columns scanPolicy reads, from table policies
-// aliased p.
+// aliased p, and the partition of the policy's account.
 const policyColumns = `p.id, p.account_id, p.name, p.path, p.description, p.default_version_id, p.next_version,
-	p.created_at, p.updated_at, p.tags`
+	p.created_at, p.updated_at, p.tags, ` + accountPartitionOf + `p.account_id), '')`
 
 func scanPolicy(row scanner) (*gatehouse.ManagedPolicy, error) {
 	var p gatehouse.ManagedPolicy
 	var created, updated sql.NullInt64
 	var tags string
 	if err := row.Scan(&p.ID, &p.AccountID, &p.Name, &p.Path, &p.Description, &p.DefaultVersionID, &p.NextVersion,
-		&created, &updated, &tags); err != nil {
+		&created, &updated, &tags, &p.Partition); err != nil {
 		return nil, err
 	}
 	p.CreatedAt, p.UpdatedAt = decodeTime(created), decodeTime(updated)
@@ -39,39 +39,38 @@ func noSuchPolicyVersion(arn, versionID string) error {
 }
 
 // splitPolicyARN splits arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME into
-// the account, the path ("/" or "/.../") and the name. The partition must
-// be the account's; AWS managed policies (account "aws") are in both the
-// standard and the GovCloud partition.
-func splitPolicyARN(arn string) (account, path, name string, ok bool) {
+// the partition, the account, the path ("/" or "/.../") and the name. AWS
+// managed policies (account "aws") are in both the standard and the
+// GovCloud partition; any other policy is only in its account's, which
+// the caller checks against the policy it reads.
+func splitPolicyARN(arn string) (partition, account, path, name string, ok bool) {
 	rest, ok := strings.CutPrefix(arn, "arn:")
 	if !ok {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
-	partition, rest, ok := strings.Cut(rest, ":iam::")
+	partition, rest, ok = strings.Cut(rest, ":iam::")
 	if !ok {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
 	account, resource, ok := strings.Cut(rest, ":")
 	if !ok {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
 	if account == gatehouse.AWSManagedAccount {
 		if partition != gatehouse.Partition && partition != gatehouse.PartitionGovCloud {
-			return "", "", "", false
+			return "", "", "", "", false
 		}
-	} else if partition != gatehouse.PartitionOf(account) {
-		return "", "", "", false
 	}
 	pathName, ok := strings.CutPrefix(resource, "policy/")
 	if !ok {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
 	i := strings.LastIndexByte(pathName, '/')
 	path, name = "/"+pathName[:i+1], pathName[i+1:]
 	if account == "" || name == "" {
-		return "", "", "", false
+		return "", "", "", "", false
 	}
-	return account, path, name, true
+	return partition, account, path, name, true
 }
 
 // pathOrRoot returns path, or "/" for "" as in [gatehouse.EntityARN].
@@ -85,13 +84,14 @@ func pathOrRoot(path string) string {
 // policy returns the policy with the given ARN, whose name part matches
 // ignoring case.
 func (t *tx) policy(arn string) (*gatehouse.ManagedPolicy, error) {
-	account, path, name, ok := splitPolicyARN(arn)
+	partition, account, path, name, ok := splitPolicyARN(arn)
 	if !ok {
 		return nil, noSuchPolicy(arn)
 	}
 	p, err := scanPolicy(t.queryRow(`SELECT `+policyColumns+` FROM policies p WHERE p.account_id = ? AND p.name_key = ?`,
 		account, nameKey(name)))
-	if errors.Is(err, sql.ErrNoRows) || err == nil && pathOrRoot(p.Path) != path {
+	if errors.Is(err, sql.ErrNoRows) || err == nil && (pathOrRoot(p.Path) != path ||
+		account != gatehouse.AWSManagedAccount && gatehouse.PartitionName(p.Partition) != partition) {
 		return nil, noSuchPolicy(arn)
 	}
 	if err != nil {
@@ -108,6 +108,9 @@ func (t *tx) CreatePolicy(p *gatehouse.ManagedPolicy, v *gatehouse.PolicyVersion
 		return fmt.Errorf("create policy %q: AWS managed policies are not stored", p.Name)
 	}
 	p.CreatedAt = t.stamp(p.CreatedAt)
+	if err := t.setPartition(&p.Partition, p.AccountID); err != nil {
+		return err
+	}
 	if p.UpdatedAt.IsZero() {
 		p.UpdatedAt = p.CreatedAt
 	}

@@ -10,16 +10,17 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// roleColumns are the columns scanRole reads, from table roles aliased r.
+// roleColumns are the columns scanRole reads, from table roles aliased r,
+// and the partition of the role's account.
 const roleColumns = `r.id, r.account_id, r.name, r.path, r.assume_role_policy, r.description, r.max_session_duration,
-	r.permissions_boundary, r.created_at, r.tags, r.last_used_at, r.trust_bindings`
+	r.permissions_boundary, r.created_at, r.tags, r.last_used_at, r.trust_bindings, ` + accountPartitionOf + `r.account_id), '')`
 
 func scanRole(row scanner) (*gatehouse.Role, error) {
 	var r gatehouse.Role
 	var created, lastUsed sql.NullInt64
 	var tags, bindings string
 	if err := row.Scan(&r.ID, &r.AccountID, &r.Name, &r.Path, &r.AssumeRolePolicy, &r.Description, &r.MaxSessionDuration,
-		&r.PermissionsBoundary, &created, &tags, &lastUsed, &bindings); err != nil {
+		&r.PermissionsBoundary, &created, &tags, &lastUsed, &bindings, &r.Partition); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(bindings), &r.TrustBindings); err != nil {
@@ -93,6 +94,9 @@ func (t *tx) roleKey(accountID, name string) (id, storedName string, err error) 
 // transaction's time.
 func (t *tx) CreateRole(r *gatehouse.Role) error {
 	r.CreatedAt = t.stamp(r.CreatedAt)
+	if err := t.setPartition(&r.Partition, r.AccountID); err != nil {
+		return err
+	}
 	tags, err := encodeTags(r.Tags)
 	if err != nil {
 		return fmt.Errorf("create role %q: %w", r.Name, err)

@@ -131,30 +131,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		_ = s.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	if err := s.registerPartitions(ctx); err != nil {
-		_ = s.Close()
-		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
-	}
 	return s, nil
-}
-
-// registerPartitions tells gatehouse.PartitionOf the partition of every
-// account outside the standard one, so that ARNs built from an account ID
-// alone name the right partition from the first request on.
-func (s *Store) registerPartitions(ctx context.Context) error {
-	rows, err := s.read.QueryContext(ctx, `SELECT id, partition FROM accounts WHERE partition != ''`)
-	if err != nil {
-		return fmt.Errorf("account partitions: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id, partition string
-		if err := rows.Scan(&id, &partition); err != nil {
-			return fmt.Errorf("account partitions: %w", err)
-		}
-		gatehouse.RegisterPartition(id, partition)
-	}
-	return rows.Err()
 }
 
 // openDBs opens the write connection and the read pool.

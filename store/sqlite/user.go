@@ -8,14 +8,16 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// userColumns are the columns scanUser reads, from table users aliased u.
-const userColumns = `u.id, u.account_id, u.name, u.path, u.created_at, u.permissions_boundary, u.tags`
+// userColumns are the columns scanUser reads, from table users aliased u,
+// and the partition of the user's account.
+const userColumns = `u.id, u.account_id, u.name, u.path, u.created_at, u.permissions_boundary, u.tags, ` +
+	accountPartitionOf + `u.account_id), '')`
 
 func scanUser(row scanner) (*gatehouse.User, error) {
 	var u gatehouse.User
 	var created sql.NullInt64
 	var tags string
-	if err := row.Scan(&u.ID, &u.AccountID, &u.Name, &u.Path, &created, &u.PermissionsBoundary, &tags); err != nil {
+	if err := row.Scan(&u.ID, &u.AccountID, &u.Name, &u.Path, &created, &u.PermissionsBoundary, &tags, &u.Partition); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = decodeTime(created)
@@ -58,6 +60,9 @@ func (t *tx) userKey(accountID, name string) (id, storedName string, err error) 
 // transaction's time.
 func (t *tx) CreateUser(u *gatehouse.User) error {
 	u.CreatedAt = t.stamp(u.CreatedAt)
+	if err := t.setPartition(&u.Partition, u.AccountID); err != nil {
+		return err
+	}
 	tags, err := encodeTags(u.Tags)
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Name, err)

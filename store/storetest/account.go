@@ -55,6 +55,102 @@ func accountTests() []test {
 				return nil
 			})
 		}},
+		{"EntityPartition", func(t *testing.T, s gatehouse.Store) {
+			// The users, groups, roles and policies of a GovCloud account
+			// read back with its partition, by every read; a standard
+			// account's with none.
+			const gov = "444444444444"
+			a := newAccount(gov, 0)
+			a.Partition = gatehouse.PartitionGovCloud
+			var created []interface{ ARN() string }
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreateAccount(a); err != nil {
+					return err
+				}
+				if err := tx.CreateAccount(newAccount(acct1, 1)); err != nil {
+					return err
+				}
+				for _, acct := range []string{gov, acct1} {
+					u, g, r, p := newUser(acct, "kim"), newGroup(acct, "ops"), newRole(acct, "app"), newPolicy(acct, "pol")
+					for _, err := range []error{tx.CreateUser(u), tx.CreateGroup(g), tx.CreateRole(r), tx.CreatePolicy(p, firstVersion(p)),
+						tx.AddUserToGroup(acct, "ops", "kim")} {
+						if err != nil {
+							return err
+						}
+					}
+					created = append(created, u, g, r, p)
+				}
+				return nil
+			})
+			for _, e := range created[:4] {
+				if arn := e.ARN(); arn[:15] != "arn:aws-us-gov:" {
+					t.Errorf("created in GovCloud: %s", arn)
+				}
+			}
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				for acct, want := range map[string]string{gov: gatehouse.PartitionGovCloud, acct1: ""} {
+					prefix := "arn:" + gatehouse.PartitionName(want) + ":iam::" + acct + ":"
+					u, err := tx.User(acct, "kim")
+					if err != nil {
+						return err
+					}
+					users, err := tx.Users(acct)
+					if err != nil {
+						return err
+					}
+					members, err := tx.GroupMembers(acct, "ops")
+					if err != nil {
+						return err
+					}
+					g, err := tx.Group(acct, "ops")
+					if err != nil {
+						return err
+					}
+					groups, err := tx.Groups(acct)
+					if err != nil {
+						return err
+					}
+					userGroups, err := tx.GroupsForUser(acct, "kim")
+					if err != nil {
+						return err
+					}
+					r, err := tx.Role(acct, "app")
+					if err != nil {
+						return err
+					}
+					roles, err := tx.Roles(acct)
+					if err != nil {
+						return err
+					}
+					p, err := tx.Policy(prefix + "policy/pol")
+					if err != nil {
+						return err
+					}
+					policies, err := tx.Policies(acct)
+					if err != nil {
+						return err
+					}
+					for _, got := range []struct {
+						read, partition, arn, want string
+					}{
+						{"User", u.Partition, u.ARN(), prefix + "user/kim"},
+						{"Users", users[0].Partition, users[0].ARN(), prefix + "user/kim"},
+						{"GroupMembers", members[0].Partition, members[0].ARN(), prefix + "user/kim"},
+						{"Group", g.Partition, g.ARN(), prefix + "group/ops"},
+						{"Groups", groups[0].Partition, groups[0].ARN(), prefix + "group/ops"},
+						{"GroupsForUser", userGroups[0].Partition, userGroups[0].ARN(), prefix + "group/ops"},
+						{"Role", r.Partition, r.ARN(), prefix + "role/app"},
+						{"Roles", roles[0].Partition, roles[0].ARN(), prefix + "role/app"},
+						{"Policy", p.Partition, p.ARN(), prefix + "policy/pol"},
+						{"Policies", policies[0].Partition, policies[0].ARN(), prefix + "policy/pol"},
+					} {
+						wantEqual(t, acct+" "+got.read+" partition", got.partition, want)
+						wantEqual(t, acct+" "+got.read+" ARN", got.arn, got.want)
+					}
+				}
+				return nil
+			})
+		}},
 		{"CreateGet", func(t *testing.T, s gatehouse.Store) {
 			want := newAccount(acct1, 0)
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateAccount(want) })

@@ -13,9 +13,9 @@ import (
 func newAudit(reqID, accountID string, root bool, i int) *gatehouse.AuditRecord {
 	r := &gatehouse.AuditRecord{
 		Time: at(i), RequestID: reqID, AccountID: accountID,
-		PrincipalARN: gatehouse.EntityARN(accountID, "user", "/", "alice"), PrincipalType: gatehouse.PrincipalIAMUser,
+		PrincipalARN: gatehouse.EntityARN("", accountID, "user", "/", "alice"), PrincipalType: gatehouse.PrincipalIAMUser,
 		AccessKeyID: "AKIA" + reqID, Service: "iam", Action: "CreateUser",
-		Resource: gatehouse.EntityARN(accountID, "user", "/", "bob"), Decision: gatehouse.DecisionAllowed,
+		Resource: gatehouse.EntityARN("", accountID, "user", "/", "bob"), Decision: gatehouse.DecisionAllowed,
 		SourceIP: "192.0.2.1", UserAgent: "aws-cli/2.0",
 	}
 	r.MFA = i%2 == 1 // both states round-trip

@@ -11,7 +11,7 @@ import (
 // newDevice returns an unassigned device of acct1 named name.
 func newDevice(name string, created int) *gatehouse.MFADevice {
 	return &gatehouse.MFADevice{
-		AccountID: acct1, SerialNumber: gatehouse.MFADeviceARN(acct1, "/", name), Name: name, Path: "/",
+		AccountID: acct1, SerialNumber: gatehouse.MFADeviceARN("", acct1, "/", name), Name: name, Path: "/",
 		Seed: gatehouse.Secret("JBSWY3DPEHPK3PXP" + strings.ToUpper(name)), CreatedAt: at(created),
 	}
 }
@@ -20,7 +20,7 @@ func newDevice(name string, created int) *gatehouse.MFADevice {
 func fullDevice(user string) *gatehouse.MFADevice {
 	d := newDevice("phone", 1)
 	d.Path = "/team/ops/"
-	d.SerialNumber = gatehouse.MFADeviceARN(acct1, d.Path, d.Name)
+	d.SerialNumber = gatehouse.MFADeviceARN("", acct1, d.Path, d.Name)
 	d.UserName, d.EnabledAt, d.LastStep = user, at(30), 57_000_123
 	d.Tags = []gatehouse.Tag{{Key: "owner", Value: "alice"}, {Key: "kind", Value: ""}}
 	return d
@@ -143,10 +143,10 @@ func mfaDeviceTests() []test {
 		}},
 		{"ListSortedPerAccount", func(t *testing.T, s gatehouse.Store) {
 			other := newDevice("other", 1)
-			other.AccountID, other.SerialNumber = acct2, gatehouse.MFADeviceARN(acct2, "/", "other")
+			other.AccountID, other.SerialNumber = acct2, gatehouse.MFADeviceARN("", acct2, "/", "other")
 			seedDevices(t, s, newDevice("b", 1), newDevice("C", 2), newDevice("a", 3), other)
 			wantDeviceSerials(t, s, acct1, []string{
-				gatehouse.MFADeviceARN(acct1, "/", "a"), gatehouse.MFADeviceARN(acct1, "/", "b"), gatehouse.MFADeviceARN(acct1, "/", "C"),
+				gatehouse.MFADeviceARN("", acct1, "/", "a"), gatehouse.MFADeviceARN("", acct1, "/", "b"), gatehouse.MFADeviceARN("", acct1, "/", "C"),
 			})
 			wantDeviceSerials(t, s, acct2, []string{other.SerialNumber})
 			wantDeviceSerials(t, s, "333333333333", []string{})
