@@ -1,4 +1,4 @@
-package api
+package invoicing
 
 import (
 	"bytes"
@@ -9,10 +9,10 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// invoicePDF renders an invoice as a one-page PDF 1.4 document: Helvetica
+// PDF renders an invoice as a one-page PDF 1.4 document: Helvetica
 // text lines (the standard font needs no embedding), one content stream,
 // a correct cross-reference table.
-func invoicePDF(inv *gatehouse.Invoice) []byte {
+func PDF(inv *gatehouse.Invoice) []byte {
 	title := "Invoice"
 	switch {
 	case inv.Type == gatehouse.InvoiceTypeCreditMemo:
