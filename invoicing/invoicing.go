@@ -38,8 +38,8 @@ type Interval struct{ Start, End time.Time }
 
 // Filter selects invoices; its zero value selects all.
 type Filter struct {
-	// InvoiceID, when set, selects that invoice only.
-	InvoiceID string
+	// InvoiceID, when not nil, selects that invoice only.
+	InvoiceID *string
 	// Period, when set, selects the invoices of that billing period.
 	Period *gatehouse.BillingPeriod
 	// Issued, when set, selects invoices issued in the interval.
@@ -54,7 +54,7 @@ type Filter struct {
 // Match reports whether the filter selects inv.
 func (f *Filter) Match(inv *gatehouse.Invoice) bool {
 	switch {
-	case f.InvoiceID != "" && inv.InvoiceID != f.InvoiceID:
+	case f.InvoiceID != nil && inv.InvoiceID != *f.InvoiceID:
 		return false
 	case f.Period != nil && inv.BillingPeriod != *f.Period:
 		return false
