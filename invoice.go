@@ -22,33 +22,33 @@ const (
 
 // BillingPeriod is the month an invoice bills.
 type BillingPeriod struct {
-	Year  int `json:"Year"`
-	Month int `json:"Month"`
+	Year  int
+	Month int
 }
 
 // InvoiceLine is one line of an invoice.
 type InvoiceLine struct {
-	Description string `json:"Description"`
-	Amount      string `json:"Amount"`
+	Description string
+	Amount      string
 }
 
 // Invoice is an invoice issued to an account. Gatehouse charges nothing:
 // invoices come from an operator import (gatehouse billing import).
 type Invoice struct {
-	AccountID       string        `json:"AccountId"`
-	InvoiceID       string        `json:"InvoiceId"`
-	BillingPeriod   BillingPeriod `json:"BillingPeriod"`
-	IssuedDate      time.Time     `json:"IssuedDate"`
-	DueDate         time.Time     `json:"DueDate"`
-	InvoicingEntity string        `json:"InvoicingEntity"`
+	AccountID       string
+	InvoiceID       string
+	BillingPeriod   BillingPeriod
+	IssuedDate      time.Time
+	DueDate         time.Time
+	InvoicingEntity string
 	// Type is InvoiceTypeInvoice or InvoiceTypeCreditMemo.
-	Type string `json:"Type"`
+	Type string
 	// TaxInvoice marks a tax (VAT) invoice: those of AWS Inc. and AISPL
 	// can be downloaded by the root user only (aws-reference §1.2 B3).
-	TaxInvoice  bool          `json:"TaxInvoice"`
-	Currency    string        `json:"Currency"`
-	TotalAmount string        `json:"TotalAmount"`
-	Lines       []InvoiceLine `json:"Lines,omitempty"`
+	TaxInvoice  bool
+	Currency    string
+	TotalAmount string
+	Lines       []InvoiceLine
 }
 
 // RootOnlyDocument reports whether only the root user may download the

@@ -1,95 +1,74 @@
 package api
 
 import (
-	"bytes"
-	"fmt"
+	"crypto/rand"
+	"errors"
+	"net/http"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/invoicing"
 )
 
-// invoicePDF renders an invoice as a one-page PDF 1.4 document: Helvetica
-// text lines (the standard font needs no embedding), one content stream,
-// a correct cross-reference table.
-func invoicePDF(inv *gatehouse.Invoice) []byte {
-	title := "Invoice"
+// The edge of the AWS Invoicing API (package api/invoicingops has its
+// operations): the presigned invoice documents GetInvoicePDF hands out
+// are served here, by an unsigned GET.
+
+// urlKey returns the key presigned invoice URLs are signed with: the
+// Server's URLKey, else a random key made once per process (URLs then
+// stop working when the server restarts, well within their lifetime
+// in most cases).
+func (s *Server) urlKey() []byte {
+	s.urlKeyOnce.Do(func() {
+		if len(s.URLKey) > 0 {
+			s.urlKeyVal = s.URLKey
+			return
+		}
+		s.urlKeyVal = make([]byte, 32)
+		rand.Read(s.urlKeyVal)
+	})
+	return s.urlKeyVal
+}
+
+// serveInvoicePDF serves GET /_gatehouse/invoices/<id>.pdf?account=&expires=&signature=:
+// the PDF of an invoice to whoever holds a URL GetInvoicePDF presigned;
+// 403 when the URL is expired or does not carry a valid signature.
+func (s *Server) serveInvoicePDF(w http.ResponseWriter, r *http.Request) {
+	id, ok := strings.CutSuffix(r.PathValue("file"), ".pdf")
+	q := r.URL.Query()
+	expires, err := strconv.ParseInt(q.Get("expires"), 10, 64)
+	if !ok || err != nil {
+		http.Error(w, "Forbidden: the invoice URL is not valid.", http.StatusForbidden)
+		return
+	}
+	pdf, err := s.invoices.Download(r.Context(), q.Get("account"), id, expires, q.Get("signature"), s.now())
 	switch {
-	case inv.Type == gatehouse.InvoiceTypeCreditMemo:
-		title = "Credit memo"
-	case inv.TaxInvoice:
-		title = "Tax invoice"
+	case errors.Is(err, invoicing.ErrURLInvalid):
+		http.Error(w, "Forbidden: the invoice URL is not valid.", http.StatusForbidden)
+		return
+	case errors.Is(err, invoicing.ErrURLExpired):
+		http.Error(w, "Forbidden: the invoice URL has expired.", http.StatusForbidden)
+		return
+	case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
+		http.NotFound(w, r)
+		return
+	case err != nil:
+		s.Logger.ErrorContext(r.Context(), "invoice pdf", "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
 	}
-	lines := []string{
-		inv.InvoicingEntity,
-		"",
-		title + " " + inv.InvoiceID,
-		"Account: " + inv.AccountID,
-		fmt.Sprintf("Billing period: %04d-%02d", inv.BillingPeriod.Year, inv.BillingPeriod.Month),
-		"Issued: " + pdfDate(inv.IssuedDate),
-		"Due: " + pdfDate(inv.DueDate),
-		"",
-	}
-	for _, l := range inv.Lines {
-		lines = append(lines, fmt.Sprintf("%s: %s %s", l.Description, l.Amount, inv.Currency))
-	}
-	lines = append(lines, "", fmt.Sprintf("Total: %s %s", inv.TotalAmount, inv.Currency))
-
-	var content bytes.Buffer
-	content.WriteString("BT\n/F1 12 Tf\n14 TL\n50 790 Td\n")
-	for i, l := range lines {
-		if i > 0 {
-			content.WriteString("T*\n")
-		}
-		content.WriteString("(" + pdfEscape(l) + ") Tj\n")
-	}
-	content.WriteString("ET\n")
-
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", content.Len(), content.String()),
-		"<< /Title (" + pdfEscape(title+" "+inv.InvoiceID) + ") /Producer (Gatehouse) >>",
-	}
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, len(objects), xref)
-	return b.Bytes()
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `inline; filename="`+id+`.pdf"`)
+	w.Write(pdf)
 }
 
-func pdfDate(t time.Time) string {
-	if t.IsZero() {
-		return "-"
+// baseURL returns scheme://host of the request, for URLs that point back
+// at this server.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
 	}
-	return t.UTC().Format("2006-01-02")
-}
-
-// pdfEscape makes s a PDF literal string body: backslash, parentheses
-// escaped; characters outside printable ASCII become '?'.
-func pdfEscape(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '\\' || r == '(' || r == ')':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r >= 0x20 && r < 0x7f:
-			b.WriteRune(r)
-		default:
-			b.WriteByte('?')
-		}
-	}
-	return b.String()
+	return scheme + "://" + r.Host
 }

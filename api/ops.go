@@ -27,9 +27,6 @@ type call struct {
 	baseURL   string // scheme://host the request came to (presigned URLs)
 }
 
-// account is the caller's account ID.
-func (c *call) account() string { return c.caller.Account.ID }
-
 // operation is one row of an operation table: everything authorization
 // needs (action, resource, condition keys) and the handler.
 type operation struct {

@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/accountops"
 	"github.com/gatehouse-dev/gatehouse/api/awsjson"
 	"github.com/gatehouse-dev/gatehouse/api/iamops"
+	"github.com/gatehouse-dev/gatehouse/api/invoicingops"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
@@ -32,6 +33,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
+	"github.com/gatehouse-dev/gatehouse/invoicing"
 	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 	"github.com/gatehouse-dev/gatehouse/sts"
@@ -73,7 +75,7 @@ type Server struct {
 	// Version is the build's version, shown by GET /_gatehouse/health.
 	Version string
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
-	// (api/invoicing.go); nil means a random key made at start.
+	// (package invoicing); nil means a random key made at start.
 	URLKey []byte
 	// Observer, when set, is told of every AWS request answered and every
 	// identity cache lookup (cmd/gatehouse passes the Prometheus metrics).
@@ -81,6 +83,7 @@ type Server struct {
 
 	urlKeyOnce sync.Once
 	urlKeyVal  []byte
+	invoices   *invoicing.Service
 
 	verifier *sigv4.Verifier
 	once     sync.Once
@@ -148,6 +151,7 @@ func (s *Server) init() {
 		if s.RootTasks == nil {
 			s.RootTasks = &roottask.Service{Store: gatehouse.Narrow[roottask.Tx](s.Store), Now: s.Now}
 		}
+		s.invoices = &invoicing.Service{Store: gatehouse.Narrow[invoicing.Tx](s.Store), URLKey: s.urlKey}
 		s.services = map[string]service{
 			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)})), codec: query.Codec{Namespace: iamNamespace}},
 			"sts":     {ops: op.Table(stsops.Rows(stsops.Deps{STS: s.STS, IAM: s.IAM})), codec: query.Codec{Namespace: stsNamespace}},
@@ -155,7 +159,7 @@ func (s *Server) init() {
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).
 			"gatehouse": {ops: op.Table(roottaskops.Rows(roottaskops.Deps{RootTasks: s.RootTasks})), codec: restjson.Codec{}},
 			"tax":       {ops: op.Table(taxops.Rows(taxops.Deps{Tax: &tax.Service{Store: gatehouse.Narrow[tax.Tx](s.Store)}})), codec: restjson.TaxSettings},
-			"invoicing": {ops: op.Table(s.legacyRows(invoicingOperations())), codec: awsjson.Codec{Target: invoicingTargetPrefix, Namespace: invoicingErrorNS, Version: awsjson.V10}},
+			"invoicing": {ops: op.Table(invoicingops.Rows(invoicingops.Deps{Invoicing: s.invoices})), codec: awsjson.Codec{Target: invoicingops.TargetPrefix, Namespace: invoicingops.ErrorNS, Version: awsjson.V10}},
 		}
 	})
 }
@@ -200,7 +204,7 @@ func (s *Server) Handler() http.Handler {
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"status":"reset"}`+"\n")
 	})
-	mux.HandleFunc("GET "+invoicePDFPath+"{file}", s.serveInvoicePDF)
+	mux.HandleFunc("GET "+invoicing.PDFPath+"{file}", s.serveInvoicePDF)
 	mux.HandleFunc("POST "+signInPath, s.serveSignIn)
 	mux.HandleFunc("POST "+forgotPasswordPath, s.serveForgotPassword)
 	mux.HandleFunc("POST "+resetPasswordPath, s.serveResetPassword)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"os"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/invoicing"
 )
 
 // importOutput is the JSON that billing import prints.
@@ -43,10 +43,8 @@ func billingImport(ctx context.Context, args []string, stdout, stderr io.Writer)
 		fmt.Fprintf(stderr, "gatehouse billing import: %v\n", err)
 		return exitUsage
 	}
-	var invoices []*gatehouse.Invoice
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.DisallowUnknownFields()
-	if err := d.Decode(&invoices); err != nil {
+	invoices, err := invoicing.ParseImport(raw)
+	if err != nil {
 		fmt.Fprintf(stderr, "gatehouse billing import: %s: %v\n", files[0], err)
 		return exitUsage
 	}
