@@ -11,7 +11,7 @@ import (
 type (
 	listAccessKeysIn struct {
 		optionalUserIn
-		pageIn
+		query.PageIn
 	}
 	updateAccessKeyIn struct {
 		optionalUserIn
@@ -26,6 +26,21 @@ type (
 		AccessKeyId string `query:",required"`
 	}
 )
+
+type accessKeyXML struct {
+	UserName        string     `xml:"UserName,omitempty"`
+	AccessKeyID     string     `xml:"AccessKeyId"`
+	Status          string     `xml:"Status"`
+	SecretAccessKey string     `xml:"SecretAccessKey,omitempty"`
+	CreateDate      query.Time `xml:"CreateDate"`
+}
+
+type accessKeyMetadataXML struct {
+	UserName    string     `xml:"UserName,omitempty"`
+	AccessKeyID string     `xml:"AccessKeyId"`
+	Status      string     `xml:"Status"`
+	CreateDate  query.Time `xml:"CreateDate"`
+}
 
 // keyRows is the access-key part of the IAM table. Without a UserName
 // they act on the caller's own keys, which for the root user are the
@@ -44,7 +59,7 @@ func (d *Deps) keyRows() []op.Row {
 		})),
 		op.New("ListAccessKeys", onUser(d, "iam:ListAccessKeys", targetUser, func(c *op.Call, in *listAccessKeysIn, user string) (any, error) {
 			keys, _, err := d.IAM.AccessKeys(c.Ctx, c.Account(), user)
-			return listPage("AccessKeyMetadata", in.pageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
+			return query.ListPage("AccessKeyMetadata", in.PageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
 				return accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)}
 			})(keys, err)
 		})),
