@@ -40,7 +40,7 @@ func TestDeps(t *testing.T) {
 		"api/internal/wire": {"", "arn", "wildcard"},
 		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/iampolicyops":  {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
-		// Wire shapes of IAM's entities that both IAM ops packages write.
+		// The wire shapes of IAM's entities the IAM ops packages write.
 		"api/iamops/iamxml": {"", "iam", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/stsops":        {"", "api/op", "api/query", "api/internal/wire", "sts", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/accountops":    {"", "account", "api/op", "authz", "billing", "policy", "arn", "wildcard"},

@@ -44,27 +44,6 @@ type (
 	}
 )
 
-// Wire shapes of the MFA results. Base32StringSeed and QRCodePNG are
-// blobs, base64 on the wire.
-type (
-	virtualMFADeviceXML struct {
-		SerialNumber     string                 `xml:"SerialNumber"`
-		Base32StringSeed string                 `xml:"Base32StringSeed,omitempty"`
-		QRCodePNG        string                 `xml:"QRCodePNG,omitempty"`
-		User             *iamxml.User           `xml:"User,omitempty"`
-		EnableDate       *query.Time            `xml:"EnableDate,omitempty"`
-		Tags             query.List[iamxml.Tag] `xml:"Tags,omitempty"`
-	}
-	// mfaDeviceXML is an MFADevice. UserName is required in the model;
-	// for the root user's devices it is left out, as GetUser leaves out
-	// the root user's name.
-	mfaDeviceXML struct {
-		UserName     string     `xml:"UserName,omitempty"`
-		SerialNumber string     `xml:"SerialNumber"`
-		EnableDate   query.Time `xml:"EnableDate"`
-	}
-)
-
 // mfaUser returns the user an MFA operation acts on: the named user,
 // else the calling user, or gatehouse.RootUserName for the root user.
 // Role sessions must name a user.
@@ -79,14 +58,6 @@ func mfaUser(c *op.Call, userName string) (string, error) {
 		name = gatehouse.RootUserName
 	}
 	return name, err
-}
-
-func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {
-	x := mfaDeviceXML{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: query.Time(d.EnabledAt)}
-	if d.UserName == gatehouse.RootUserName {
-		x.UserName = ""
-	}
-	return x
 }
 
 // mfaRows is the MFA part of the IAM table.
@@ -105,8 +76,8 @@ func (d *Deps) mfaRows() []op.Row {
 					return nil, err
 				}
 				return struct {
-					VirtualMFADevice virtualMFADeviceXML `xml:"VirtualMFADevice"`
-				}{virtualMFADeviceXML{
+					VirtualMFADevice iamxml.VirtualMFADevice `xml:"VirtualMFADevice"`
+				}{iamxml.VirtualMFADevice{
 					SerialNumber:     dev.SerialNumber,
 					Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(dev.Seed.Reveal())),
 					QRCodePNG:        base64.StdEncoding.EncodeToString(qrPNG),
@@ -137,13 +108,13 @@ func (d *Deps) mfaRows() []op.Row {
 		}),
 		op.New("ListMFADevices", onUser(d, "iam:ListMFADevices", mfaUser, func(c *op.Call, in *listMFADevicesIn, user string) (any, error) {
 			devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
-			return query.ListPage("MFADevices", in.PageIn, toMFADeviceXML)(devices, err)
+			return query.ListPage("MFADevices", in.PageIn, iamxml.ToMFADevice)(devices, err)
 		})),
 		op.New("ListVirtualMFADevices", op.Spec[listVirtualMFADevicesIn]{
 			Action: "iam:ListVirtualMFADevices",
 			Handle: func(c *op.Call, in *listVirtualMFADevicesIn) (any, error) {
-				return query.ListPage("VirtualMFADevices", in.PageIn, func(v iam.VirtualMFADevice) virtualMFADeviceXML {
-					x := virtualMFADeviceXML{SerialNumber: v.Device.SerialNumber}
+				return query.ListPage("VirtualMFADevices", in.PageIn, func(v iam.VirtualMFADevice) iamxml.VirtualMFADevice {
+					x := iamxml.VirtualMFADevice{SerialNumber: v.Device.SerialNumber}
 					switch {
 					case v.User != nil:
 						u := iamxml.ToUser(v.User, false)

@@ -1,6 +1,6 @@
-// Package iamxml is the wire shapes of IAM's entities in Query results
-// (botocore iam 2010-05-08 model) that the IAM ops packages share, with
-// their converters.
+// Package iamxml is the wire shapes of IAM's entities (users, groups,
+// roles, managed policies, credentials) in Query results (botocore iam
+// 2010-05-08 model), with their converters, for the IAM ops packages.
 package iamxml
 
 import (
