@@ -40,7 +40,10 @@ func TestDeps(t *testing.T) {
 		"api/invoicingops":  {"", "arn", "wildcard", "api/op", "authz", "billing", "policy", "invoicing"},
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
 		"api/internal/wire": {"", "arn", "wildcard"},
-		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api/iampolicyops":  {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		// The wire shapes of IAM's entities the IAM ops packages write.
+		"api/iamops/iamxml": {"", "iam", "api/query", "api/internal/wire", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/stsops":        {"", "api/op", "api/query", "api/internal/wire", "sts", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/accountops":    {"", "account", "api/op", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/roottaskops":   {"", "roottask", "api/op", "authz", "billing", "policy", "arn", "wildcard", "password", "golang.org/x/crypto", "golang.org/x/sys"},

@@ -37,7 +37,7 @@ func TestPolicyDocumentLength(t *testing.T) {
 	roleARN := "arn:aws:iam::" + accountID + ":role/r"
 	const tooLong = "Member must have length less than or equal to 131072"
 	// List members are named as the simulator's validation names them
-	// (api/iamops/validate.go): the member's index, then "member".
+	// (query.Member, api/query/constraints.go): the member's index, then "member".
 	const listTooLong = tooLong
 
 	cases := []struct {

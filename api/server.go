@@ -24,6 +24,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/accountops"
 	"github.com/gatehouse-dev/gatehouse/api/awsjson"
 	"github.com/gatehouse-dev/gatehouse/api/iamops"
+	"github.com/gatehouse-dev/gatehouse/api/iampolicyops"
 	"github.com/gatehouse-dev/gatehouse/api/invoicingops"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
@@ -153,7 +154,7 @@ func (s *Server) init() {
 		}
 		s.invoices = &invoicing.Service{Store: gatehouse.Narrow[invoicing.Tx](s.Store), URLKey: s.urlKey}
 		s.services = map[string]service{
-			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)})), codec: query.Codec{Namespace: iamNamespace}},
+			"iam":     {ops: op.Table(iamops.Rows(iamops.Deps{IAM: s.IAM, Users: iamops.UserCacheFunc(s.cachedUser)}), iampolicyops.Rows(iampolicyops.Deps{IAM: s.IAM})), codec: query.Codec{Namespace: iamNamespace}},
 			"sts":     {ops: op.Table(stsops.Rows(stsops.Deps{STS: s.STS, IAM: s.IAM})), codec: query.Codec{Namespace: stsNamespace}},
 			"account": {ops: op.Table(accountops.Rows(accountops.Deps{Account: s.Account, GovCloud: s.RootTasks})), codec: restjson.Codec{}},
 			// Gatehouse's own API for AWS's console-only root tasks (docs/root-tasks.md).

@@ -5,10 +5,21 @@ import (
 	"slices"
 
 	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
 type aliasIn struct {
 	AccountAlias string `query:",required"`
+}
+
+type summaryEntry struct {
+	Key   string `xml:"key"`
+	Value int    `xml:"value"`
+}
+
+// summaryMap is a Query map: <SummaryMap><entry><key/><value/></entry>...
+type summaryMap struct {
+	Entries []summaryEntry `xml:"entry"`
 }
 
 // accountRows covers the account alias and summary.
@@ -26,9 +37,9 @@ func (d *Deps) accountRows() []op.Row {
 				return nil, d.IAM.DeleteAccountAlias(c.Ctx, c.Account(), in.AccountAlias)
 			},
 		}),
-		op.New("ListAccountAliases", op.Spec[pageIn]{
+		op.New("ListAccountAliases", op.Spec[query.PageIn]{
 			Action: "iam:ListAccountAliases",
-			Handle: func(c *op.Call, in *pageIn) (any, error) {
+			Handle: func(c *op.Call, in *query.PageIn) (any, error) {
 				alias, err := d.IAM.AccountAlias(c.Ctx, c.Account())
 				if err != nil {
 					return nil, err
@@ -37,7 +48,7 @@ func (d *Deps) accountRows() []op.Row {
 				if alias != "" { // an account has at most one
 					aliases = append(aliases, alias)
 				}
-				return listPage("AccountAliases", *in, asIs[string])(aliases, nil)
+				return query.ListPage("AccountAliases", *in, query.AsIs[string])(aliases, nil)
 			},
 		}),
 		op.New("GetAccountSummary", op.Spec[op.Empty]{

@@ -1,7 +1,6 @@
 package iamops
 
 import (
-	"encoding/base64"
 	"errors"
 	"net/url"
 	"reflect"
@@ -130,13 +129,13 @@ func TestDecodeQuery(t *testing.T) {
 		{name: "second required field", form: "GroupName=g", target: func() any { return new(attachGroupIn) },
 			wantErr: "1 validation error detected: Value null at 'policyArn' failed to satisfy constraint: Member must not be null"},
 
-		// The embedded pageIn of list inputs.
+		// The embedded query.PageIn of list inputs.
 		{name: "embedded paging", form: "PathPrefix=%2Fa%2F&Marker=MQ&MaxItems=2", target: func() any { return new(listUsersIn) },
-			want: &listUsersIn{PathPrefix: "/a/", pageIn: pageIn{Marker: "MQ", MaxItems: ptr(2)}}},
+			want: &listUsersIn{PathPrefix: "/a/", PageIn: query.PageIn{Marker: "MQ", MaxItems: ptr(2)}}},
 		{name: "embedded paging bad MaxItems", form: "MaxItems=x", target: func() any { return new(listUsersIn) },
 			wantErr: "1 validation error detected: Value 'x' at 'maxItems' failed to satisfy constraint: Member must be a number"},
-		{name: "paging alone", form: "Marker=m", target: func() any { return new(pageIn) },
-			want: &pageIn{Marker: "m"}},
+		{name: "paging alone", form: "Marker=m", target: func() any { return new(query.PageIn) },
+			want: &query.PageIn{Marker: "m"}},
 		{name: "no fields", form: "Anything=1", target: func() any { return new(op.Empty) },
 			want: &op.Empty{}},
 		{name: "Action and Version are not fields", form: "Action=CreateUser&Version=2010-05-08&UserName=a&Path=%2F",
@@ -209,12 +208,9 @@ var decodeTargets = []func() any{
 	func() any { return new(tagUserIn) },
 	func() any { return new(untagUserIn) },
 	func() any { return new(listUsersIn) },
-	func() any { return new(createPolicyIn) },
-	func() any { return new(listPoliciesIn) },
-	func() any { return new(createPolicyVersionIn) },
 	func() any { return new(updateAccessKeyIn) },
-	func() any { return new(listEntitiesIn) },
-	func() any { return new(pageIn) },
+	func() any { return new(userPageIn) },
+	func() any { return new(query.PageIn) },
 	func() any { return new(op.Empty) },
 }
 
@@ -250,96 +246,6 @@ func FuzzQueryDecode(f *testing.F) {
 			if _, ok := err.(*gatehouse.Error); !ok {
 				t.Fatalf("decode %T: error %v (%T) is not a *gatehouse.Error", v, err, err)
 			}
-		}
-	})
-}
-
-func marker(n string) string { return base64.RawURLEncoding.EncodeToString([]byte(n)) }
-
-func TestPage(t *testing.T) {
-	items := []string{"a", "b", "c", "d", "e"}
-	many := make([]int, 250)
-	for i := range many {
-		many[i] = i
-	}
-	tests := []struct {
-		name      string
-		items     []string
-		in        pageIn
-		want      []string
-		truncated bool
-		next      string
-		wantCode  gatehouse.Code
-		wantMsg   string
-	}{
-		{name: "all", items: items, want: items},
-		{name: "empty", items: nil, want: nil},
-		{name: "empty with MaxItems", items: []string{}, in: pageIn{MaxItems: ptr(1)}, want: []string{}},
-		{name: "first page", items: items, in: pageIn{MaxItems: ptr(2)}, want: []string{"a", "b"}, truncated: true, next: marker("2")},
-		{name: "middle page", items: items, in: pageIn{MaxItems: ptr(2), Marker: marker("2")}, want: []string{"c", "d"}, truncated: true, next: marker("4")},
-		{name: "last page", items: items, in: pageIn{MaxItems: ptr(2), Marker: marker("4")}, want: []string{"e"}},
-		{name: "exactly MaxItems", items: items, in: pageIn{MaxItems: ptr(5)}, want: items},
-		{name: "MaxItems 1", items: items, in: pageIn{MaxItems: ptr(1)}, want: []string{"a"}, truncated: true, next: marker("1")},
-		{name: "MaxItems 1000", items: items, in: pageIn{MaxItems: ptr(1000)}, want: items},
-		{name: "marker at the end", items: items, in: pageIn{Marker: marker("5")}, want: []string{}},
-		{name: "marker zero", items: items, in: pageIn{Marker: marker("0"), MaxItems: ptr(3)}, want: []string{"a", "b", "c"}, truncated: true, next: marker("3")},
-		{name: "MaxItems 0", items: items, in: pageIn{MaxItems: ptr(0)}, wantCode: gatehouse.EValidation,
-			wantMsg: "1 validation error detected: Value '0' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"},
-		{name: "MaxItems negative", items: items, in: pageIn{MaxItems: ptr(-5)}, wantCode: gatehouse.EValidation,
-			wantMsg: "1 validation error detected: Value '-5' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1"},
-		{name: "MaxItems 1001", items: items, in: pageIn{MaxItems: ptr(1001)}, wantCode: gatehouse.EValidation,
-			wantMsg: "1 validation error detected: Value '1001' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to 1000"},
-		{name: "marker past the end", items: items, in: pageIn{Marker: marker("6")}, wantCode: gatehouse.EInvalidInput},
-		{name: "negative marker", items: items, in: pageIn{Marker: marker("-1")}, wantCode: gatehouse.EInvalidInput},
-		{name: "marker not base64", items: items, in: pageIn{Marker: "!!!"}, wantCode: gatehouse.EInvalidInput},
-		{name: "padded marker", items: items, in: pageIn{Marker: base64.URLEncoding.EncodeToString([]byte("2"))}, wantCode: gatehouse.EInvalidInput},
-		{name: "marker not a number", items: items, in: pageIn{Marker: marker("two")}, wantCode: gatehouse.EInvalidInput},
-		{name: "marker of a float", items: items, in: pageIn{Marker: marker("1.5")}, wantCode: gatehouse.EInvalidInput},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, truncated, next, err := page(tc.items, tc.in)
-			if tc.wantCode != "" {
-				var ge *gatehouse.Error
-				if !errors.As(err, &ge) || ge.Code != tc.wantCode || (tc.wantMsg != "" && ge.Message != tc.wantMsg) {
-					t.Fatalf("error = %v, want %s: %s", err, tc.wantCode, tc.wantMsg)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) != len(tc.want) || (len(got) > 0 && !reflect.DeepEqual(got, tc.want)) || truncated != tc.truncated || next != tc.next {
-				t.Errorf("page = %q, %v, %q; want %q, %v, %q", got, truncated, next, tc.want, tc.truncated, tc.next)
-			}
-			if !truncated && next != "" {
-				t.Errorf("a last page has marker %q", next)
-			}
-		})
-	}
-
-	t.Run("default page size is 100, and markers walk the list", func(t *testing.T) {
-		var all []int
-		in := pageIn{}
-		for pages := 1; ; pages++ {
-			got, truncated, next, err := page(many, in)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(got) > 100 {
-				t.Fatalf("page of %d", len(got))
-			}
-			all = append(all, got...)
-			if !truncated {
-				if pages != 3 {
-					t.Errorf("%d pages, want 3", pages)
-				}
-				break
-			}
-			in.Marker = next
-		}
-		if !reflect.DeepEqual(all, many) {
-			t.Errorf("walked %d items, want %d in order", len(all), len(many))
 		}
 	})
 }

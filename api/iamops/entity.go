@@ -4,7 +4,9 @@ import (
 	"context"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
@@ -83,6 +85,28 @@ func (d *Deps) policies() kind {
 	}
 }
 
+// Inputs of the tag rows of managed policies.
+type (
+	policyPageIn struct {
+		policyNamed
+		pageIn
+	}
+	tagPolicyIn struct {
+		policyNamed
+		tagsIn
+	}
+	untagPolicyIn struct {
+		policyNamed
+		tagKeysIn
+	}
+)
+
+// policyTagRows is TagPolicy, UntagPolicy and ListPolicyTags: the rest
+// of the managed policy operations are package iampolicyops's.
+func (d *Deps) policyTagRows() []op.Row {
+	return tagRows[tagPolicyIn, untagPolicyIn, policyPageIn](d.policies())
+}
+
 func (k kind) entityRef(name string) gatehouse.EntityRef {
 	return gatehouse.EntityRef{Kind: k.ref, Name: name}
 }
@@ -118,7 +142,7 @@ type (
 	}
 	listAttachedIn struct {
 		PathPrefix string
-		pageIn
+		query.PageIn
 	}
 	putPolicyIn struct {
 		PolicyName     string `query:",required"`
@@ -145,7 +169,12 @@ func (s inlinePolicyIn) shape() inlinePolicyIn { return s }
 func (s boundaryIn) shape() boundaryIn         { return s }
 func (s tagsIn) shape() tagsIn                 { return s }
 func (s tagKeysIn) shape() tagKeysIn           { return s }
-func (s pageIn) shape() pageIn                 { return s }
+
+// pageIn is the paging input as the inputs of the repeated List rows
+// embed it (after their entity): their shape.
+type pageIn struct{ query.PageIn }
+
+func (s pageIn) shape() query.PageIn { return s.PageIn }
 
 // named is the input of a repeated row that takes only its entity.
 type named interface{ entity() string }
@@ -189,8 +218,8 @@ func attachedRows[Attach entityIn[attachIn], List entityIn[listAttachedIn]](k ki
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
 				s := (*in).shape()
-				return listPage("AttachedPolicies", s.pageIn, func(p *gatehouse.ManagedPolicy) attachedPolicyXML {
-					return attachedPolicyXML{p.Name, policyARNIn(p, c.Caller.Account.ARNPartition())}
+				return query.ListPage("AttachedPolicies", s.PageIn, func(p *gatehouse.ManagedPolicy) iamxml.AttachedPolicy {
+					return iamxml.ToAttachedPolicy(p, c.Caller.Account.ARNPartition())
 				})(k.iam.AttachedPolicies(c.Ctx, c.Account(), k.entityRef((*in).entity()), s.PathPrefix))
 			},
 		}),
@@ -199,7 +228,7 @@ func attachedRows[Attach entityIn[attachIn], List entityIn[listAttachedIn]](k ki
 
 // inlineRows returns Put<Kind>Policy, Get<Kind>Policy,
 // List<Kind>Policies and Delete<Kind>Policy.
-func inlineRows[Put entityIn[putPolicyIn], One entityIn[inlinePolicyIn], List entityIn[pageIn]](k kind) []op.Row {
+func inlineRows[Put entityIn[putPolicyIn], One entityIn[inlinePolicyIn], List entityIn[query.PageIn]](k kind) []op.Row {
 	return []op.Row{
 		op.New("Put"+k.name+"Policy", op.Spec[Put]{
 			Action:   "iam:Put" + k.name + "Policy",
@@ -224,7 +253,7 @@ func inlineRows[Put entityIn[putPolicyIn], One entityIn[inlinePolicyIn], List en
 			Action:   "iam:List" + k.name + "Policies",
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
-				return listPage("PolicyNames", (*in).shape(), asIs[string])(k.iam.InlinePolicyNames(c.Ctx, c.Account(), k.entityRef((*in).entity())))
+				return query.ListPage("PolicyNames", (*in).shape(), query.AsIs[string])(k.iam.InlinePolicyNames(c.Ctx, c.Account(), k.entityRef((*in).entity())))
 			},
 		}),
 		op.New("Delete"+k.name+"Policy", op.Spec[One]{
@@ -262,7 +291,7 @@ func boundaryRows[Put entityIn[boundaryIn], Delete named](k kind) []op.Row {
 }
 
 // tagRows returns Tag<Kind>, Untag<Kind> and List<Kind>Tags.
-func tagRows[Tag entityIn[tagsIn], Untag entityIn[tagKeysIn], List entityIn[pageIn]](k kind) []op.Row {
+func tagRows[Tag entityIn[tagsIn], Untag entityIn[tagKeysIn], List entityIn[query.PageIn]](k kind) []op.Row {
 	return []op.Row{
 		op.New("Tag"+k.name, op.Spec[Tag]{
 			Action:   "iam:Tag" + k.name,
@@ -288,7 +317,7 @@ func tagRows[Tag entityIn[tagsIn], Untag entityIn[tagKeysIn], List entityIn[page
 			Action:   "iam:List" + k.name + "Tags",
 			Resource: resourceOf[List](k),
 			Handle: func(c *op.Call, in *List) (any, error) {
-				return listPage("Tags", (*in).shape(), toTagXML)(k.tags(c.Ctx, c.Account(), (*in).entity()))
+				return query.ListPage("Tags", (*in).shape(), iamxml.ToTag)(k.tags(c.Ctx, c.Account(), (*in).entity()))
 			},
 		}),
 	}
@@ -309,7 +338,7 @@ type inlinePolicyXML struct {
 // entity of kind owner. The entity exists (iam.Service.InlinePolicy
 // reads only policies of one that does), so its name is never empty.
 func toInlinePolicyXML(owner gatehouse.EntityKind, p *gatehouse.InlinePolicy) inlinePolicyXML {
-	x := inlinePolicyXML{PolicyName: p.Name, PolicyDocument: encodePolicyDocument(p.Document)}
+	x := inlinePolicyXML{PolicyName: p.Name, PolicyDocument: iamxml.EncodePolicyDocument(p.Document)}
 	switch owner {
 	case gatehouse.KindUser:
 		x.UserName = p.Owner.Name

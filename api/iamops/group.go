@@ -1,6 +1,7 @@
 package iamops
 
 import (
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 )
@@ -13,7 +14,7 @@ type (
 	}
 	listGroupsIn struct {
 		PathPrefix string
-		pageIn
+		query.PageIn
 	}
 	updateGroupIn struct {
 		GroupName    string `query:",required"`
@@ -47,7 +48,7 @@ type (
 )
 
 type groupResult struct {
-	Group groupXML `xml:"Group"`
+	Group iamxml.Group `xml:"Group"`
 }
 
 // groupRows is the group part of the IAM table.
@@ -62,7 +63,7 @@ func (d *Deps) groupRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return groupResult{toGroupXML(g)}, nil
+				return groupResult{iamxml.ToGroup(g)}, nil
 			},
 		}),
 		op.New("GetGroup", op.Spec[groupPageIn]{
@@ -73,18 +74,18 @@ func (d *Deps) groupRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				pg, trunc, next, err := page(users, in.pageIn)
+				pg, trunc, next, err := query.Page(users, in.PageIn)
 				if err != nil {
 					return nil, err
 				}
 				out := struct {
-					Group       groupXML            `xml:"Group"`
-					Users       query.List[userXML] `xml:"Users"`
-					IsTruncated bool                `xml:"IsTruncated"`
-					Marker      string              `xml:"Marker,omitempty"`
-				}{Group: toGroupXML(g), Users: query.List[userXML]{}, IsTruncated: trunc, Marker: next}
+					Group       iamxml.Group            `xml:"Group"`
+					Users       query.List[iamxml.User] `xml:"Users"`
+					IsTruncated bool                    `xml:"IsTruncated"`
+					Marker      string                  `xml:"Marker,omitempty"`
+				}{Group: iamxml.ToGroup(g), Users: query.List[iamxml.User]{}, IsTruncated: trunc, Marker: next}
 				for _, u := range pg {
-					out.Users = append(out.Users, toUserXML(u, false))
+					out.Users = append(out.Users, iamxml.ToUser(u, false))
 				}
 				return out, nil
 			},
@@ -92,7 +93,7 @@ func (d *Deps) groupRows() []op.Row {
 		op.New("ListGroups", op.Spec[listGroupsIn]{
 			Action: "iam:ListGroups",
 			Handle: func(c *op.Call, in *listGroupsIn) (any, error) {
-				return listPage("Groups", in.pageIn, toGroupXML)(d.IAM.Groups(c.Ctx, c.Account(), in.PathPrefix))
+				return query.ListPage("Groups", in.PageIn, iamxml.ToGroup)(d.IAM.Groups(c.Ctx, c.Account(), in.PathPrefix))
 			},
 		}),
 		op.New("UpdateGroup", op.Spec[updateGroupIn]{
@@ -130,7 +131,7 @@ func (d *Deps) groupRows() []op.Row {
 			Action:   "iam:ListGroupsForUser",
 			Resource: resourceOf[userPageIn](d.users()),
 			Handle: func(c *op.Call, in *userPageIn) (any, error) {
-				return listPage("Groups", in.pageIn, toGroupXML)(d.IAM.GroupsForUser(c.Ctx, c.Account(), in.UserName))
+				return query.ListPage("Groups", in.PageIn, iamxml.ToGroup)(d.IAM.GroupsForUser(c.Ctx, c.Account(), in.UserName))
 			},
 		}),
 	}

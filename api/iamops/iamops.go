@@ -1,5 +1,6 @@
-// Package iamops is the IAM operation table: wire DTOs and the typed
-// op.Spec rows of every IAM operation Gatehouse serves.
+// Package iamops is the IAM operation table's identity part: users,
+// groups, roles, their credentials and the account's IAM settings, as
+// typed op.Spec rows.
 package iamops
 
 import (
@@ -36,21 +37,20 @@ func (f UserCacheFunc) CachedUser(ctx context.Context, rev int64, account, name 
 	return f(ctx, rev, account, name)
 }
 
-// Rows returns the IAM operation table.
+// Rows returns the IAM operation table but for its managed-policy part
+// (package iampolicyops's rows).
 func Rows(deps Deps) []op.Row {
 	d := &deps
 	return slices.Concat(
 		d.userRows(),
 		d.groupRows(),
 		d.roleRows(),
-		d.policyRows(),
-		d.policyVersionRows(),
+		d.policyTagRows(),
 		d.keyRows(),
 		d.accountRows(),
 		d.passwordRows(),
 		d.mfaRows(),
-		d.authDetailsRows(),
-		d.simulationRows(),
+		d.reportRows(),
 	)
 }
 

@@ -2,6 +2,7 @@ package iamops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/authz"
@@ -11,7 +12,7 @@ import (
 type (
 	listAccessKeysIn struct {
 		optionalUserIn
-		pageIn
+		query.PageIn
 	}
 	updateAccessKeyIn struct {
 		optionalUserIn
@@ -38,14 +39,14 @@ func (d *Deps) keyRows() []op.Row {
 				return nil, err
 			}
 			return struct {
-				AccessKey accessKeyXML `xml:"AccessKey"`
-			}{accessKeyXML{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
+				AccessKey iamxml.AccessKey `xml:"AccessKey"`
+			}{iamxml.AccessKey{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status),
 				SecretAccessKey: k.Secret.Reveal(), CreateDate: query.Time(k.CreatedAt)}}, nil
 		})),
 		op.New("ListAccessKeys", onUser(d, "iam:ListAccessKeys", targetUser, func(c *op.Call, in *listAccessKeysIn, user string) (any, error) {
 			keys, _, err := d.IAM.AccessKeys(c.Ctx, c.Account(), user)
-			return listPage("AccessKeyMetadata", in.pageIn, func(k *gatehouse.AccessKey) accessKeyMetadataXML {
-				return accessKeyMetadataXML{k.UserName, k.ID, string(k.Status), query.Time(k.CreatedAt)}
+			return query.ListPage("AccessKeyMetadata", in.PageIn, func(k *gatehouse.AccessKey) iamxml.AccessKeyMetadata {
+				return iamxml.AccessKeyMetadata{UserName: k.UserName, AccessKeyID: k.ID, Status: string(k.Status), CreateDate: query.Time(k.CreatedAt)}
 			})(keys, err)
 		})),
 		op.New("UpdateAccessKey", onUser(d, "iam:UpdateAccessKey", targetUser, func(c *op.Call, in *updateAccessKeyIn, user string) (any, error) {

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -35,32 +36,11 @@ type (
 	}
 	listMFADevicesIn struct {
 		optionalUserIn
-		pageIn
+		query.PageIn
 	}
 	listVirtualMFADevicesIn struct {
 		AssignmentStatus string
-		pageIn
-	}
-)
-
-// Wire shapes of the MFA results. Base32StringSeed and QRCodePNG are
-// blobs, base64 on the wire.
-type (
-	virtualMFADeviceXML struct {
-		SerialNumber     string             `xml:"SerialNumber"`
-		Base32StringSeed string             `xml:"Base32StringSeed,omitempty"`
-		QRCodePNG        string             `xml:"QRCodePNG,omitempty"`
-		User             *userXML           `xml:"User,omitempty"`
-		EnableDate       *query.Time        `xml:"EnableDate,omitempty"`
-		Tags             query.List[tagXML] `xml:"Tags,omitempty"`
-	}
-	// mfaDeviceXML is an MFADevice. UserName is required in the model;
-	// for the root user's devices it is left out, as GetUser leaves out
-	// the root user's name.
-	mfaDeviceXML struct {
-		UserName     string     `xml:"UserName,omitempty"`
-		SerialNumber string     `xml:"SerialNumber"`
-		EnableDate   query.Time `xml:"EnableDate"`
+		query.PageIn
 	}
 )
 
@@ -80,14 +60,6 @@ func mfaUser(c *op.Call, userName string) (string, error) {
 	return name, err
 }
 
-func toMFADeviceXML(d *gatehouse.MFADevice) mfaDeviceXML {
-	x := mfaDeviceXML{UserName: d.UserName, SerialNumber: d.SerialNumber, EnableDate: query.Time(d.EnabledAt)}
-	if d.UserName == gatehouse.RootUserName {
-		x.UserName = ""
-	}
-	return x
-}
-
 // mfaRows is the MFA part of the IAM table.
 func (d *Deps) mfaRows() []op.Row {
 	return []op.Row{
@@ -104,12 +76,12 @@ func (d *Deps) mfaRows() []op.Row {
 					return nil, err
 				}
 				return struct {
-					VirtualMFADevice virtualMFADeviceXML `xml:"VirtualMFADevice"`
-				}{virtualMFADeviceXML{
+					VirtualMFADevice iamxml.VirtualMFADevice `xml:"VirtualMFADevice"`
+				}{iamxml.VirtualMFADevice{
 					SerialNumber:     dev.SerialNumber,
 					Base32StringSeed: base64.StdEncoding.EncodeToString([]byte(dev.Seed.Reveal())),
 					QRCodePNG:        base64.StdEncoding.EncodeToString(qrPNG),
-					Tags:             tagsXML(dev.Tags),
+					Tags:             iamxml.Tags(dev.Tags),
 				}}, nil
 			},
 		}),
@@ -136,22 +108,22 @@ func (d *Deps) mfaRows() []op.Row {
 		}),
 		op.New("ListMFADevices", onUser(d, "iam:ListMFADevices", mfaUser, func(c *op.Call, in *listMFADevicesIn, user string) (any, error) {
 			devices, _, err := d.IAM.MFADevices(c.Ctx, c.Account(), user)
-			return listPage("MFADevices", in.pageIn, toMFADeviceXML)(devices, err)
+			return query.ListPage("MFADevices", in.PageIn, iamxml.ToMFADevice)(devices, err)
 		})),
 		op.New("ListVirtualMFADevices", op.Spec[listVirtualMFADevicesIn]{
 			Action: "iam:ListVirtualMFADevices",
 			Handle: func(c *op.Call, in *listVirtualMFADevicesIn) (any, error) {
-				return listPage("VirtualMFADevices", in.pageIn, func(v iam.VirtualMFADevice) virtualMFADeviceXML {
-					x := virtualMFADeviceXML{SerialNumber: v.Device.SerialNumber}
+				return query.ListPage("VirtualMFADevices", in.PageIn, func(v iam.VirtualMFADevice) iamxml.VirtualMFADevice {
+					x := iamxml.VirtualMFADevice{SerialNumber: v.Device.SerialNumber}
 					switch {
 					case v.User != nil:
-						u := toUserXML(v.User, false)
+						u := iamxml.ToUser(v.User, false)
 						x.User = &u
 					case v.Device.UserName == gatehouse.RootUserName:
 						// The root user as GetUser shows it: no Path, no
 						// UserName, the account ID as UserId.
 						a := c.Caller.Account
-						x.User = &userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}
+						x.User = &iamxml.User{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}
 					}
 					if v.Device.Assigned() {
 						t := query.Time(v.Device.EnabledAt)

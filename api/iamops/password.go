@@ -2,6 +2,7 @@ package iamops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -50,16 +51,10 @@ type passwordPolicyXML struct {
 	HardExpiry                 bool `xml:"HardExpiry,omitempty"`
 }
 
-type loginProfileXML struct {
-	UserName              string     `xml:"UserName"`
-	CreateDate            query.Time `xml:"CreateDate"`
-	PasswordResetRequired bool       `xml:"PasswordResetRequired"`
-}
-
 func toLoginProfileXML(p *iam.LoginProfile) any {
 	return struct {
-		LoginProfile loginProfileXML `xml:"LoginProfile"`
-	}{loginProfileXML{p.UserName, query.Time(p.CreatedAt), p.PasswordResetRequired}}
+		LoginProfile iamxml.LoginProfile `xml:"LoginProfile"`
+	}{iamxml.LoginProfile{UserName: p.UserName, CreateDate: query.Time(p.CreatedAt), PasswordResetRequired: p.PasswordResetRequired}}
 }
 
 // loginProfileUser is the user a login profile operation acts on: the

@@ -2,56 +2,20 @@ package iamops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/policy"
 )
 
-type roleXML struct {
-	Path                     string             `xml:"Path"`
-	RoleName                 string             `xml:"RoleName"`
-	RoleID                   string             `xml:"RoleId"`
-	Arn                      string             `xml:"Arn"`
-	CreateDate               query.Time         `xml:"CreateDate"`
-	AssumeRolePolicyDocument string             `xml:"AssumeRolePolicyDocument,omitempty"`
-	Description              string             `xml:"Description,omitempty"`
-	MaxSessionDuration       int                `xml:"MaxSessionDuration,omitempty"`
-	PermissionsBoundary      *boundaryXML       `xml:"PermissionsBoundary,omitempty"`
-	Tags                     query.List[tagXML] `xml:"Tags,omitempty"`
-	RoleLastUsed             *roleLastUsed      `xml:"RoleLastUsed,omitempty"`
-}
-
-type roleLastUsed struct {
-	LastUsedDate *query.Time `xml:"LastUsedDate,omitempty"`
-	Region       string      `xml:"Region,omitempty"`
-}
-
 // roleXML returns a role as the role operations answer it, its trust
 // policy as AWS shows it (iam.Service.ShownTrustPolicy).
-func (d *Deps) roleXML(c *op.Call, r *gatehouse.Role, full bool) (roleXML, error) {
-	x := toRoleXML(r, full)
+func (d *Deps) roleXML(c *op.Call, r *gatehouse.Role, full bool) (iamxml.Role, error) {
+	x := iamxml.ToRole(r, full)
 	doc, err := d.IAM.ShownTrustPolicy(c.Ctx, r)
-	x.AssumeRolePolicyDocument = encodePolicyDocument(doc)
+	x.ShowTrustPolicy(doc)
 	return x, err
-}
-
-func toRoleXML(r *gatehouse.Role, full bool) roleXML {
-	x := roleXML{Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(), CreateDate: query.Time(r.CreatedAt),
-		AssumeRolePolicyDocument: encodePolicyDocument(r.AssumeRolePolicy), Description: r.Description,
-		MaxSessionDuration: r.MaxSessionDuration}
-	if full { // ListRoles leaves out PermissionsBoundary, Tags and RoleLastUsed
-		if r.PermissionsBoundary != "" {
-			x.PermissionsBoundary = &boundaryXML{"Policy", r.PermissionsBoundary}
-		}
-		x.Tags = tagsXML(r.Tags)
-		x.RoleLastUsed = &roleLastUsed{}
-		if r.LastUsed != nil {
-			t := query.Time(*r.LastUsed)
-			x.RoleLastUsed = &roleLastUsed{LastUsedDate: &t, Region: "us-east-1"}
-		}
-	}
-	return x
 }
 
 // Inputs of the role operations.
@@ -67,7 +31,7 @@ type (
 	}
 	listRolesIn struct {
 		PathPrefix string
-		pageIn
+		query.PageIn
 	}
 	updateRoleIn struct {
 		RoleName           string `query:",required"`
@@ -113,7 +77,7 @@ type (
 )
 
 type roleResult struct {
-	Role roleXML `xml:"Role"`
+	Role iamxml.Role `xml:"Role"`
 }
 
 // roleRows is the role part of the IAM table.
@@ -137,7 +101,7 @@ func (d *Deps) roleRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				x := toRoleXML(r, true)
+				x := iamxml.ToRole(r, true)
 				x.RoleLastUsed = nil
 				return roleResult{x}, nil
 			},
@@ -161,15 +125,15 @@ func (d *Deps) roleRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				pg, trunc, next, err := page(roles, in.pageIn)
+				pg, trunc, next, err := query.Page(roles, in.PageIn)
 				if err != nil {
 					return nil, err
 				}
 				out := struct {
-					Roles       query.List[roleXML] `xml:"Roles"`
-					IsTruncated bool                `xml:"IsTruncated"`
-					Marker      string              `xml:"Marker,omitempty"`
-				}{Roles: query.List[roleXML]{}, IsTruncated: trunc, Marker: next}
+					Roles       query.List[iamxml.Role] `xml:"Roles"`
+					IsTruncated bool                    `xml:"IsTruncated"`
+					Marker      string                  `xml:"Marker,omitempty"`
+				}{Roles: query.List[iamxml.Role]{}, IsTruncated: trunc, Marker: next}
 				for _, r := range pg {
 					x, err := d.roleXML(c, r, false)
 					if err != nil {

@@ -119,8 +119,8 @@ func movedARN(current string, newPath, newName *string) string {
 	return gatehouse.EntityARN(a.Partition, a.Account, kind, path, name)
 }
 
-// entityARN returns the ARN of a user, group, role or policy that is
-// about to be created.
+// entityARN returns the ARN of a user, group or role that is about to
+// be created.
 func entityARN(c *op.Call, kind, path, name string) string {
 	return gatehouse.EntityARN(c.Caller.Account.Partition, c.Account(), kind, orSlash(path), name)
 }

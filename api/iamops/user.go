@@ -1,6 +1,7 @@
 package iamops
 
 import (
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -20,7 +21,7 @@ type (
 	}
 	listUsersIn struct {
 		PathPrefix string
-		pageIn
+		query.PageIn
 	}
 	updateUserIn struct {
 		UserName    string `query:",required"`
@@ -62,7 +63,7 @@ type (
 )
 
 type userResult struct {
-	User userXML `xml:"User"`
+	User iamxml.User `xml:"User"`
 }
 
 // userRows is the user part of the IAM table.
@@ -84,7 +85,7 @@ func (d *Deps) userRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return userResult{toUserXML(u, true)}, nil
+				return userResult{iamxml.ToUser(u, true)}, nil
 			},
 		}),
 		op.New("GetUser", onUser(d, "iam:GetUser", targetUser, func(c *op.Call, in *optionalUserIn, name string) (any, error) {
@@ -92,18 +93,18 @@ func (d *Deps) userRows() []op.Row {
 				// Root's GetUser has neither Path nor UserName; its ID
 				// is the account ID.
 				a := c.Caller.Account
-				return userResult{userXML{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
+				return userResult{iamxml.User{UserID: a.ID, Arn: a.RootARN(), CreateDate: query.Time(a.CreatedAt)}}, nil
 			}
 			u, err := d.cachedUser(c, name)
 			if err != nil {
 				return nil, err
 			}
-			return userResult{toUserXML(u, true)}, nil
+			return userResult{iamxml.ToUser(u, true)}, nil
 		})),
 		op.New("ListUsers", op.Spec[listUsersIn]{
 			Action: "iam:ListUsers",
 			Handle: func(c *op.Call, in *listUsersIn) (any, error) {
-				return listPage("Users", in.pageIn, listedUserXML)(d.IAM.Users(c.Ctx, c.Account(), in.PathPrefix))
+				return query.ListPage("Users", in.PageIn, iamxml.ListedUser)(d.IAM.Users(c.Ctx, c.Account(), in.PathPrefix))
 			},
 		}),
 		op.New("UpdateUser", op.Spec[updateUserIn]{

@@ -1,4 +1,4 @@
-package iamops
+package query
 
 import (
 	"encoding/base64"
@@ -6,48 +6,50 @@ import (
 	"strconv"
 
 	"github.com/gatehouse-dev/gatehouse"
-	"github.com/gatehouse-dev/gatehouse/api/query"
 )
 
-// pageIn is the common Marker/MaxItems input of list operations.
-type pageIn struct {
+// PageIn is the common Marker/MaxItems input of list operations; input
+// structs embed it.
+type PageIn struct {
 	Marker   string
 	MaxItems *int
 }
 
 // Page sizes: IAM's default and its maxItemsType maximum.
 const (
-	defaultPageItems = 100
-	maxPageItems     = 1000
+	// DefaultPageItems is the page size when MaxItems is not given.
+	DefaultPageItems = 100
+	// MaxPageItems is the largest MaxItems accepted.
+	MaxPageItems = 1000
 )
 
-// page cuts one page out of a sorted list. Markers are opaque: the
+// Page cuts one page out of a sorted list. Markers are opaque: the
 // base64 of the next item's offset.
-func page[T any](items []T, in pageIn) (out []T, truncated bool, next string, err error) {
-	start, max, err := pageBounds(len(items), in)
+func Page[T any](items []T, in PageIn) (out []T, truncated bool, next string, err error) {
+	start, max, err := PageBounds(len(items), in)
 	if err != nil {
 		return nil, false, "", err
 	}
 	end := min(start+max, len(items))
 	if end < len(items) {
-		return items[start:end], true, markerAt(end), nil
+		return items[start:end], true, MarkerAt(end), nil
 	}
 	return items[start:end], false, "", nil
 }
 
-// pageBounds checks MaxItems and Marker against a list of total items and
+// PageBounds checks MaxItems and Marker against a list of total items and
 // returns the offset the page starts at and the most items it may hold:
 // what a list computed page by page (the policy simulator's) needs.
-func pageBounds(total int, in pageIn) (start, max int, err error) {
-	max = defaultPageItems
+func PageBounds(total int, in PageIn) (start, max int, err error) {
+	max = DefaultPageItems
 	if in.MaxItems != nil {
 		if *in.MaxItems < 1 {
 			return 0, 0, gatehouse.Errorf(gatehouse.EValidation,
 				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.MaxItems)
 		}
-		if *in.MaxItems > maxPageItems {
+		if *in.MaxItems > MaxPageItems {
 			return 0, 0, gatehouse.Errorf(gatehouse.EValidation,
-				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to %d", *in.MaxItems, maxPageItems)
+				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to %d", *in.MaxItems, MaxPageItems)
 		}
 		max = *in.MaxItems
 	}
@@ -62,8 +64,8 @@ func pageBounds(total int, in pageIn) (start, max int, err error) {
 	return start, max, nil
 }
 
-// markerAt is the Marker of a page starting at offset.
-func markerAt(offset int) string {
+// MarkerAt is the Marker of a page starting at offset.
+func MarkerAt(offset int) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(offset)))
 }
 
@@ -71,7 +73,7 @@ func markerAt(offset int) string {
 // name), IsTruncated, and Marker when there is a next page.
 type listed[X any] struct {
 	name      string
-	items     query.List[X]
+	items     List[X]
 	truncated bool
 	marker    string
 }
@@ -95,20 +97,20 @@ func (l listed[X]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
 	return e.EncodeToken(start.End())
 }
 
-// listPage returns a list operation's result: the page of the items a
+// ListPage returns a list operation's result: the page of the items a
 // read returned that in asks for, each converted by conv, under the
 // member name. It takes the read's results as they come, so a handler
-// ends with listPage(...)(d.IAM.Users(...)).
-func listPage[T, X any](name string, in pageIn, conv func(T) X) func([]T, error) (any, error) {
+// ends with query.ListPage(...)(d.IAM.Users(...)).
+func ListPage[T, X any](name string, in PageIn, conv func(T) X) func([]T, error) (any, error) {
 	return func(items []T, err error) (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		pg, truncated, next, err := page(items, in)
+		pg, truncated, next, err := Page(items, in)
 		if err != nil {
 			return nil, err
 		}
-		out := listed[X]{name: name, items: make(query.List[X], 0, len(pg)), truncated: truncated, marker: next}
+		out := listed[X]{name: name, items: make(List[X], 0, len(pg)), truncated: truncated, marker: next}
 		for _, item := range pg {
 			out.items = append(out.items, conv(item))
 		}
@@ -116,5 +118,5 @@ func listPage[T, X any](name string, in pageIn, conv func(T) X) func([]T, error)
 	}
 }
 
-// asIs converts a list's items to their wire form when they are it.
-func asIs[T any](v T) T { return v }
+// AsIs converts a list's items to their wire form when they are it.
+func AsIs[T any](v T) T { return v }

@@ -1,4 +1,4 @@
-package iamops
+package iampolicyops
 
 import (
 	"strings"
@@ -38,7 +38,7 @@ type (
 		CallerArn                          string
 		ContextEntries                     []contextEntryIn
 		ResourceHandlingOption             string
-		pageIn
+		query.PageIn
 	}
 	contextKeysPrincipalIn struct {
 		PolicySourceArn string `query:",required"`
@@ -61,24 +61,45 @@ var contextKeyTypes = []string{"string", "stringList", "numeric", "numericList",
 // members of any list: the 1 MiB request body and the 10,000 parameters
 // url.ParseQuery accepts bound them, and the simulator evaluates only the
 // page it answers, within a budget of work (authz.Simulation.Page).
-func (in *simulateIn) check(c *constraints) {
-	c.policyDocuments("permissionsBoundaryPolicyInputList", in.PermissionsBoundaryPolicyInputList)
-	c.stringList("actionNames", in.ActionNames, 3, 128)
-	c.stringList("resourceArns", in.ResourceArns, 1, 2048)
+func (in *simulateIn) check(c *query.Constraints) {
+	policyDocuments(c, "permissionsBoundaryPolicyInputList", in.PermissionsBoundaryPolicyInputList)
+	c.StringList("actionNames", in.ActionNames, 3, 128)
+	c.StringList("resourceArns", in.ResourceArns, 1, 2048)
 	if in.ResourcePolicy != "" {
-		c.policyDocument("resourcePolicy", in.ResourcePolicy)
+		policyDocument(c, "resourcePolicy", in.ResourcePolicy)
 	}
-	c.optional("resourceOwner", in.ResourceOwner, 1, 2048)
-	c.optional("callerArn", in.CallerArn, 1, 2048)
+	c.Optional("resourceOwner", in.ResourceOwner, 1, 2048)
+	c.Optional("callerArn", in.CallerArn, 1, 2048)
 	for i, e := range in.ContextEntries {
-		m := member("contextEntries", i)
-		c.optional(m+".contextKeyName", e.ContextKeyName, 5, 256)
+		m := query.Member("contextEntries", i)
+		c.Optional(m+".contextKeyName", e.ContextKeyName, 5, 256)
 		if e.ContextKeyType != "" {
-			c.enum(m+".contextKeyType", e.ContextKeyType, contextKeyTypes)
+			c.Enum(m+".contextKeyType", e.ContextKeyType, contextKeyTypes)
 		}
 	}
-	c.optional("resourceHandlingOption", in.ResourceHandlingOption, 1, 64)
-	c.page(in.pageIn)
+	c.Optional("resourceHandlingOption", in.ResourceHandlingOption, 1, 64)
+	c.Page(in.PageIn)
+}
+
+// policyDocument checks a policyDocumentType value: 1 to 131072
+// characters of [\u0009\u000A\u000D\u0020-\u00FF].
+func policyDocument(c *query.Constraints, field, doc string) {
+	if !c.Length(field, doc, 1, 131072, false) {
+		return
+	}
+	for _, r := range doc {
+		if r > 0xFF || r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			c.Violation(field, nil, `satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+`)
+			return
+		}
+	}
+}
+
+// policyDocuments checks a SimulationPolicyListType.
+func policyDocuments(c *query.Constraints, field string, docs []string) {
+	for i, d := range docs {
+		policyDocument(c, query.Member(field, i), d)
+	}
 }
 
 // input is the simulation the members ask for, without its policies.
@@ -156,8 +177,8 @@ func (d *Deps) simulationSource(c *op.Call, in *authz.SimulationInput, source st
 
 // simulate answers one page of a simulation. Only the results on the
 // page are evaluated; the Marker is the offset of the next one.
-func simulate(c *op.Call, sim authz.SimulationInput, in pageIn) (any, error) {
-	start, max, err := pageBounds(sim.Results(), in)
+func simulate(c *op.Call, sim authz.SimulationInput, in query.PageIn) (any, error) {
+	start, max, err := query.PageBounds(sim.Results(), in)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +196,7 @@ func simulate(c *op.Call, sim authz.SimulationInput, in pageIn) (any, error) {
 		Marker            string                          `xml:"Marker,omitempty"`
 	}{EvaluationResults: make(query.List[evaluationResultXML], 0, len(results))}
 	if next < s.Len() {
-		out.IsTruncated, out.Marker = true, markerAt(next)
+		out.IsTruncated, out.Marker = true, query.MarkerAt(next)
 	}
 	for _, r := range results {
 		x := evaluationResultXML{
@@ -208,11 +229,11 @@ func (d *Deps) simulationRows() []op.Row {
 			Action:   "iam:SimulatePrincipalPolicy",
 			Resource: func(c *op.Call, in *simulatePrincipalIn) string { return in.PolicySourceArn },
 			Precheck: func(c *op.Call, in *simulatePrincipalIn) error {
-				var v constraints
-				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
-				v.policyDocuments("policyInputList", in.PolicyInputList)
+				var v query.Constraints
+				v.Length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
+				policyDocuments(&v, "policyInputList", in.PolicyInputList)
 				in.check(&v)
-				return v.err()
+				return v.Err()
 			},
 			Handle: func(c *op.Call, in *simulatePrincipalIn) (any, error) {
 				sim, err := in.input(c)
@@ -223,16 +244,16 @@ func (d *Deps) simulationRows() []op.Row {
 				if err := d.simulationSource(c, &sim, in.PolicySourceArn); err != nil {
 					return nil, err
 				}
-				return simulate(c, sim, in.pageIn)
+				return simulate(c, sim, in.PageIn)
 			},
 		}),
 		op.New("SimulateCustomPolicy", op.Spec[simulateCustomIn]{
 			Action: "iam:SimulateCustomPolicy",
 			Precheck: func(c *op.Call, in *simulateCustomIn) error {
-				var v constraints
-				v.policyDocuments("policyInputList", in.PolicyInputList)
+				var v query.Constraints
+				policyDocuments(&v, "policyInputList", in.PolicyInputList)
 				in.check(&v)
-				return v.err()
+				return v.Err()
 			},
 			Handle: func(c *op.Call, in *simulateCustomIn) (any, error) {
 				sim, err := in.input(c)
@@ -240,17 +261,17 @@ func (d *Deps) simulationRows() []op.Row {
 					return nil, err
 				}
 				sim.PolicyInputs = in.PolicyInputList
-				return simulate(c, sim, in.pageIn)
+				return simulate(c, sim, in.PageIn)
 			},
 		}),
 		op.New("GetContextKeysForPrincipalPolicy", op.Spec[contextKeysPrincipalIn]{
 			Action:   "iam:GetContextKeysForPrincipalPolicy",
 			Resource: func(c *op.Call, in *contextKeysPrincipalIn) string { return in.PolicySourceArn },
 			Precheck: func(c *op.Call, in *contextKeysPrincipalIn) error {
-				var v constraints
-				v.length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
-				v.policyDocuments("policyInputList", in.PolicyInputList)
-				return v.err()
+				var v query.Constraints
+				v.Length("policySourceArn", in.PolicySourceArn, 20, 2048, true)
+				policyDocuments(&v, "policyInputList", in.PolicyInputList)
+				return v.Err()
 			},
 			Handle: func(c *op.Call, in *contextKeysPrincipalIn) (any, error) {
 				sim := authz.SimulationInput{AccountID: c.Account(), PolicyInputs: in.PolicyInputList}
@@ -271,9 +292,9 @@ func (d *Deps) simulationRows() []op.Row {
 		op.New("GetContextKeysForCustomPolicy", op.Spec[contextKeysCustomIn]{
 			Action: "iam:GetContextKeysForCustomPolicy",
 			Precheck: func(c *op.Call, in *contextKeysCustomIn) error {
-				var v constraints
-				v.policyDocuments("policyInputList", in.PolicyInputList)
-				return v.err()
+				var v query.Constraints
+				policyDocuments(&v, "policyInputList", in.PolicyInputList)
+				return v.Err()
 			},
 			Handle: func(c *op.Call, in *contextKeysCustomIn) (any, error) {
 				keys, err := authz.ContextKeys(in.PolicyInputList)

@@ -1,7 +1,8 @@
-package iamops
+package iampolicyops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 )
@@ -20,7 +21,7 @@ type (
 )
 
 type versionResult struct {
-	PolicyVersion policyVersionXML `xml:"PolicyVersion"`
+	PolicyVersion iamxml.PolicyVersion `xml:"PolicyVersion"`
 }
 
 // policyVersionRows is the managed policy version part of the IAM table.
@@ -36,7 +37,7 @@ func (d *Deps) policyVersionRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return versionResult{policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: def, CreateDate: query.Time(v.CreatedAt)}}, nil
+				return versionResult{iamxml.PolicyVersion{VersionID: v.VersionID, IsDefaultVersion: def, CreateDate: query.Time(v.CreatedAt)}}, nil
 			},
 		}),
 		op.New("GetPolicyVersion", op.Spec[policyVersionIn]{
@@ -47,16 +48,17 @@ func (d *Deps) policyVersionRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return versionResult{policyVersionXML{encodePolicyDocument(v.Document), v.VersionID, isDefault, query.Time(v.CreatedAt)}}, nil
+				return versionResult{iamxml.PolicyVersion{Document: iamxml.EncodePolicyDocument(v.Document), VersionID: v.VersionID,
+					IsDefaultVersion: isDefault, CreateDate: query.Time(v.CreatedAt)}}, nil
 			},
 		}),
 		op.New("ListPolicyVersions", op.Spec[policyPageIn]{
 			Action:   "iam:ListPolicyVersions",
-			Resource: resourceOf[policyPageIn](d.policies()),
+			Resource: policyResource[policyPageIn],
 			Handle: func(c *op.Call, in *policyPageIn) (any, error) {
 				vs, def, err := d.IAM.PolicyVersions(c.Ctx, c.Account(), in.PolicyArn)
-				return listPage("Versions", in.pageIn, func(v *gatehouse.PolicyVersion) policyVersionXML {
-					return policyVersionXML{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: query.Time(v.CreatedAt)}
+				return query.ListPage("Versions", in.PageIn, func(v *gatehouse.PolicyVersion) iamxml.PolicyVersion {
+					return iamxml.PolicyVersion{VersionID: v.VersionID, IsDefaultVersion: v.VersionID == def, CreateDate: query.Time(v.CreatedAt)}
 				})(vs, err)
 			},
 		}),

@@ -1,7 +1,8 @@
-package iamops
+package iampolicyops
 
 import (
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/iamops/iamxml"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/iam"
@@ -22,41 +23,28 @@ type (
 		OnlyAttached      *bool
 		PathPrefix        string
 		PolicyUsageFilter string
-		pageIn
+		query.PageIn
 	}
 	listEntitiesIn struct {
 		PolicyArn         string `query:",required"`
 		EntityFilter      string
 		PathPrefix        string
 		PolicyUsageFilter string
-		pageIn
-	}
-	policyPageIn struct {
-		policyNamed
-		pageIn
-	}
-	tagPolicyIn struct {
-		policyNamed
-		tagsIn
-	}
-	untagPolicyIn struct {
-		policyNamed
-		tagKeysIn
+		query.PageIn
 	}
 )
 
 type policyResult struct {
-	Policy policyXML `xml:"Policy"`
+	Policy iamxml.Policy `xml:"Policy"`
 }
 
 // policyRows is the managed policy part of the IAM table (their
-// versions are in policyVersionRows).
+// versions are in policyVersionRows; their tags are package iamops's).
 func (d *Deps) policyRows() []op.Row {
-	policies := d.policies()
-	rows := []op.Row{
+	return []op.Row{
 		op.New("CreatePolicy", op.Spec[createPolicyIn]{
 			Action:   "iam:CreatePolicy",
-			Resource: func(c *op.Call, in *createPolicyIn) string { return entityARN(c, "policy", in.Path, in.PolicyName) },
+			Resource: func(c *op.Call, in *createPolicyIn) string { return newPolicyARN(c, in.Path, in.PolicyName) },
 			Context:  func(c *op.Call, in *createPolicyIn, ctx *policy.Context) { op.TagContext(ctx, in.Tags) },
 			Handle: func(c *op.Call, in *createPolicyIn) (any, error) {
 				p, err := d.IAM.CreatePolicy(c.Ctx, c.Account(), iam.CreatePolicyInput{
@@ -65,18 +53,18 @@ func (d *Deps) policyRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return policyResult{toPolicyXML(p, true, c.Caller.Account.ARNPartition())}, nil
+				return policyResult{iamxml.ToPolicy(p, true, c.Caller.Account.ARNPartition())}, nil
 			},
 		}),
 		op.New("GetPolicy", op.Spec[policyNamed]{
 			Action:   "iam:GetPolicy",
-			Resource: resourceOf[policyNamed](policies),
+			Resource: policyResource[policyNamed],
 			Handle: func(c *op.Call, in *policyNamed) (any, error) {
 				p, err := d.IAM.Policy(c.Ctx, c.Account(), in.PolicyArn)
 				if err != nil {
 					return nil, err
 				}
-				return policyResult{toPolicyXML(p, true, c.Caller.Account.ARNPartition())}, nil
+				return policyResult{iamxml.ToPolicy(p, true, c.Caller.Account.ARNPartition())}, nil
 			},
 		}),
 		op.New("ListPolicies", op.Spec[listPoliciesIn]{
@@ -88,8 +76,8 @@ func (d *Deps) policyRows() []op.Row {
 				ps, err := d.IAM.Policies(c.Ctx, c.Account(), iam.ListPoliciesInput{
 					Scope: in.Scope, OnlyAttached: in.OnlyAttached != nil && *in.OnlyAttached,
 					PathPrefix: in.PathPrefix, UsageFilter: in.PolicyUsageFilter})
-				return listPage("Policies", in.pageIn, func(p *iam.PolicyInfo) policyXML {
-					x := toPolicyXML(p, false, c.Caller.Account.ARNPartition())
+				return query.ListPage("Policies", in.PageIn, func(p *iam.PolicyInfo) iamxml.Policy {
+					x := iamxml.ToPolicy(p, false, c.Caller.Account.ARNPartition())
 					x.Tags = nil
 					return x
 				})(ps, err)
@@ -97,7 +85,7 @@ func (d *Deps) policyRows() []op.Row {
 		}),
 		op.New("DeletePolicy", op.Spec[policyNamed]{
 			Action:   "iam:DeletePolicy",
-			Resource: resourceOf[policyNamed](policies),
+			Resource: policyResource[policyNamed],
 			Handle: func(c *op.Call, in *policyNamed) (any, error) {
 				return nil, d.IAM.DeletePolicy(c.Ctx, c.Account(), in.PolicyArn)
 			},
@@ -111,11 +99,10 @@ func (d *Deps) policyRows() []op.Row {
 				if err != nil {
 					return nil, err
 				}
-				return policyEntitiesOf(es, in.pageIn)
+				return policyEntitiesOf(es, in.PageIn)
 			},
 		}),
 	}
-	return append(rows, tagRows[tagPolicyIn, untagPolicyIn, policyPageIn](policies)...)
 }
 
 // policyEntitiesXML is the ListEntitiesForPolicy result.
@@ -144,7 +131,7 @@ type policyRoleXML struct {
 
 // policyEntitiesOf pages the entities of a policy: groups, then users,
 // then roles, one Marker across the three lists.
-func policyEntitiesOf(es *iam.PolicyEntities, in pageIn) (*policyEntitiesXML, error) {
+func policyEntitiesOf(es *iam.PolicyEntities, in query.PageIn) (*policyEntitiesXML, error) {
 	type entity struct{ kind, name, id string }
 	var all []entity
 	for _, g := range es.Groups {
@@ -156,7 +143,7 @@ func policyEntitiesOf(es *iam.PolicyEntities, in pageIn) (*policyEntitiesXML, er
 	for _, r := range es.Roles {
 		all = append(all, entity{"role", r.Name, r.ID})
 	}
-	items, truncated, next, err := page(all, in)
+	items, truncated, next, err := query.Page(all, in)
 	if err != nil {
 		return nil, err
 	}
