@@ -72,7 +72,8 @@ FUZZ_TARGETS := \
 	./policy:FuzzPattern:300000x \
 	./policy:FuzzDecide:300000x \
 	./policy/catalog:FuzzLookup:150000x \
-	./api:FuzzQueryDecode:50000x \
+	./api/iamops:FuzzQueryDecode:40000x \
+	./api/iampolicyops:FuzzQueryDecode:20000x \
 	./api:FuzzQueryForm:25000x \
 	./api:FuzzSignIn:30000x \
 	./api:FuzzRecovery:12000x \

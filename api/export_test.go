@@ -53,9 +53,9 @@ func operationNames(service string, keep func(op.Row) bool) []string {
 // handler that panics). Call it before s serves its first request.
 func AddTestOperation(s *Server, service, name string, handle func() (any, error)) {
 	s.init()
-	s.services[service].ops[name] = s.legacyRows([]operation{legacyOp(name, opSpec[emptyIn]{
-		handle: func(*call, *emptyIn) (any, error) { return handle() },
-	})})[0]
+	s.services[service].ops[name] = op.New(name, op.Spec[op.Empty]{
+		Handle: func(*op.Call, *op.Empty) (any, error) { return handle() },
+	})
 }
 
 // ErrorStatus writes an error with code (as the service's wire spells

@@ -165,19 +165,6 @@ func (s *Server) init() {
 	})
 }
 
-// legacyRows runs the rows still built with the api-internal opSpec as
-// op.Rows.
-func (s *Server) legacyRows(ops []operation) []op.Row {
-	rows := make([]op.Row, len(ops))
-	for i, o := range ops {
-		rows[i] = op.Row{Name: o.name, RootOnly: o.rootOnly, ConsoleOnly: o.consoleOnly, Run: func(oc *op.Call) (any, error) {
-			return o.run(&call{ctx: oc.Ctx, srv: s, rev: oc.Rev, caller: oc.Caller, decode: oc.Decode, requestID: oc.RequestID,
-				region: oc.Region, sourceIP: oc.SourceIP, userAgent: oc.UserAgent, secure: oc.Secure, baseURL: oc.BaseURL})
-		}}
-	}
-	return rows
-}
-
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler {
 	s.init()
