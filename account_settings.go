@@ -73,10 +73,10 @@ type AccountSettings struct {
 // AccountSettingsTx covers account settings.
 type AccountSettingsTx interface {
 	// AccountSettings returns the account's settings (the zero value
-	// when none were put); ENoSuchEntity for an unknown account.
+	// when none were put); CodeNotFound for an unknown account.
 	AccountSettings(accountID string) (*AccountSettings, error)
 	// PutAccountSettings replaces the account's settings;
-	// ENoSuchEntity for an unknown account.
+	// CodeNotFound for an unknown account.
 	PutAccountSettings(accountID string, s *AccountSettings) error
 }
 
@@ -86,7 +86,7 @@ type FieldError struct {
 	Message string
 }
 
-// ValidationError is an EValidation *Error with the details REST-JSON
+// ValidationError is an CodeInvalid *Error with the details REST-JSON
 // services report: a reason (fieldValidationFailed,
 // invalidRegionOptTarget) and the members at fault. ErrorCode and
 // ErrorMessage see the wrapped *Error.

@@ -74,22 +74,6 @@ var Codes = []Code{
 	CodePolicyEvaluation, CodeInternal,
 }
 
-// The codes' former names, kept until every caller uses the Code names.
-const (
-	ENoSuchEntity           = CodeNotFound
-	EEntityAlreadyExists    = CodeAlreadyExists
-	ELimitExceeded          = CodeLimit
-	EDeleteConflict         = CodeDeleteConflict
-	EMalformedPolicy        = CodeMalformedPolicy
-	EInvalidInput           = CodeInvalidInput
-	EValidation             = CodeInvalid
-	EAccessDenied           = CodeDenied
-	EPolicyNotAttachable    = CodeNotAttachable
-	EUnmodifiableEntity     = CodeUnmodifiable
-	EConcurrentModification = CodeConcurrentModification
-	EServiceFailure         = CodeInternal
-)
-
 // Error is an error with a Code and a message safe to show the caller.
 // Messages never contain secrets.
 type Error struct {

@@ -63,14 +63,14 @@ var (
 	currencyPattern  = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
-// Validate checks an invoice before it is stored (EInvalidInput).
+// Validate checks an invoice before it is stored (CodeInvalidInput).
 func (i *Invoice) Validate() error {
 	bad := func(f string, a ...any) error {
-		return Errorf(EInvalidInput, "invoice %s: "+f, append([]any{i.InvoiceID}, a...)...)
+		return Errorf(CodeInvalidInput, "invoice %s: "+f, append([]any{i.InvoiceID}, a...)...)
 	}
 	switch {
 	case !invoiceIDPattern.MatchString(i.InvoiceID):
-		return Errorf(EInvalidInput, "invoice ID %q must be 1 to 64 letters, digits, '-' or '_'", i.InvoiceID)
+		return Errorf(CodeInvalidInput, "invoice ID %q must be 1 to 64 letters, digits, '-' or '_'", i.InvoiceID)
 	case len(i.AccountID) != 12:
 		return bad("account ID %q is not 12 digits", i.AccountID)
 	case i.BillingPeriod.Year < 2005 || i.BillingPeriod.Year > 2050 || i.BillingPeriod.Month < 1 || i.BillingPeriod.Month > 12:
@@ -101,7 +101,7 @@ func (i *Invoice) String() string { return fmt.Sprintf("%s/%s", i.AccountID, i.I
 type InvoiceTx interface {
 	// PutInvoice creates or replaces an invoice (by account and ID).
 	PutInvoice(i *Invoice) error
-	// Invoice returns ENoSuchEntity for an unknown invoice.
+	// Invoice returns CodeNotFound for an unknown invoice.
 	Invoice(accountID, invoiceID string) (*Invoice, error)
 	// Invoices lists an account's invoices, newest issued first (then by
 	// ID).

@@ -2,10 +2,6 @@ package gatehouse
 
 import "time"
 
-// EInvalidAuthenticationCode is the error code of MFA codes that do not
-// verify when a device is enabled or resynchronized (HTTP 403).
-const EInvalidAuthenticationCode = CodeInvalidMFACode
-
 // RootUserName stands for the account's root user where an MFA device
 // names its owner. It can never be an IAM user's name: '<' and '>' are
 // not allowed in those.
@@ -51,19 +47,19 @@ func (d *MFADevice) Assigned() bool { return d.UserName != "" }
 type MFATx interface {
 	// CreateMFADevice stores a new device; a zero CreatedAt is set to
 	// the transaction's time. The seed is stored encrypted. It returns
-	// EEntityAlreadyExists when the serial number is taken, and
-	// ENoSuchEntity when d.UserName names no user of the account.
+	// CodeAlreadyExists when the serial number is taken, and
+	// CodeNotFound when d.UserName names no user of the account.
 	CreateMFADevice(d *MFADevice) error
 	// MFADevice returns the device with the given serial number, of any
-	// account (ENoSuchEntity when unknown).
+	// account (CodeNotFound when unknown).
 	MFADevice(serialNumber string) (*MFADevice, error)
 	// MFADevices lists an account's devices sorted by serial number.
 	MFADevices(accountID string) ([]*MFADevice, error)
 	// UpdateMFADevice replaces the device's assignment (UserName,
 	// EnabledAt), LastStep and Tags. An unassigned device is stored with
-	// a zero EnabledAt. Errors as CreateMFADevice, and ENoSuchEntity for
+	// a zero EnabledAt. Errors as CreateMFADevice, and CodeNotFound for
 	// an unknown device.
 	UpdateMFADevice(d *MFADevice) error
-	// DeleteMFADevice deletes a device (ENoSuchEntity when unknown).
+	// DeleteMFADevice deletes a device (CodeNotFound when unknown).
 	DeleteMFADevice(serialNumber string) error
 }

@@ -52,14 +52,14 @@ type LoginProfile struct {
 // LoginProfileTx covers IAM users' login profiles. A user's profile is
 // deleted with the user and follows it through a rename.
 type LoginProfileTx interface {
-	// CreateLoginProfile stores p; EEntityAlreadyExists when the user
-	// has one, ENoSuchEntity for an unknown user.
+	// CreateLoginProfile stores p; CodeAlreadyExists when the user
+	// has one, CodeNotFound for an unknown user.
 	CreateLoginProfile(p *LoginProfile) error
-	// LoginProfile returns ENoSuchEntity when the user has none.
+	// LoginProfile returns CodeNotFound when the user has none.
 	LoginProfile(accountID, userName string) (*LoginProfile, error)
 	// UpdateLoginProfile replaces the profile of p.UserName.
 	UpdateLoginProfile(p *LoginProfile) error
-	// DeleteLoginProfile returns ENoSuchEntity when the user has none.
+	// DeleteLoginProfile returns CodeNotFound when the user has none.
 	DeleteLoginProfile(accountID, userName string) error
 }
 
@@ -75,10 +75,10 @@ type CredentialReport struct {
 
 // CredentialReportTx covers credential reports.
 type CredentialReportTx interface {
-	// PutCredentialReport replaces the account's report; ENoSuchEntity
+	// PutCredentialReport replaces the account's report; CodeNotFound
 	// for an unknown account.
 	PutCredentialReport(r *CredentialReport) error
-	// CredentialReport returns the account's report; ENoSuchEntity when
+	// CredentialReport returns the account's report; CodeNotFound when
 	// it has none.
 	CredentialReport(accountID string) (*CredentialReport, error)
 }

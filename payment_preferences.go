@@ -44,7 +44,7 @@ type PaymentPreferencesTx interface {
 	// PutPaymentPreferences creates or replaces an account's preferences;
 	// a zero UpdatedAt is set to the transaction's time.
 	PutPaymentPreferences(p *PaymentPreferences) error
-	// PaymentPreferences returns ENoSuchEntity when the account has set
+	// PaymentPreferences returns CodeNotFound when the account has set
 	// none.
 	PaymentPreferences(accountID string) (*PaymentPreferences, error)
 }

@@ -24,10 +24,10 @@ type RootPasswordReset struct {
 type RootPasswordResetTx interface {
 	// PutRootPasswordReset stores r as its account's pending reset,
 	// replacing any earlier one; a zero CreatedAt is set to the
-	// transaction's time. ENoSuchEntity for an unknown account.
+	// transaction's time. CodeNotFound for an unknown account.
 	PutRootPasswordReset(r *RootPasswordReset) error
 	// RootPasswordReset returns the account's pending reset
-	// (ENoSuchEntity when it has none).
+	// (CodeNotFound when it has none).
 	RootPasswordReset(accountID string) (*RootPasswordReset, error)
 	// DeleteRootPasswordReset deletes the account's pending reset, if
 	// any.

@@ -83,6 +83,6 @@ type OutboxTx interface {
 	// attempt is due at now, oldest first.
 	DueOutboxMessages(now time.Time, limit int) ([]*OutboxMessage, error)
 	// SetOutboxDelivery records a message's delivery state
-	// (ENoSuchEntity for an unknown ID).
+	// (CodeNotFound for an unknown ID).
 	SetOutboxDelivery(id string, d OutboxDelivery) error
 }

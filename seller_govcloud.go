@@ -104,7 +104,7 @@ type SupportCase struct {
 }
 
 // SellerGovCloudTx covers tax registrations, seller profiles, GovCloud
-// accounts and support cases. Lookups return ENoSuchEntity when there is
+// accounts and support cases. Lookups return CodeNotFound when there is
 // none.
 type SellerGovCloudTx interface {
 	// PutTaxRegistration creates or replaces the account's registration.
@@ -113,7 +113,7 @@ type SellerGovCloudTx interface {
 	// PutSellerProfile creates or replaces the account's seller profile.
 	PutSellerProfile(p *SellerProfile) error
 	SellerProfile(accountID string) (*SellerProfile, error)
-	// CreateGovCloudAccount fails with EEntityAlreadyExists when the
+	// CreateGovCloudAccount fails with CodeAlreadyExists when the
 	// standard account has one already or the ID is taken.
 	CreateGovCloudAccount(g *GovCloudAccount) error
 	// GovCloudAccount looks the GovCloud account of a standard account up.

@@ -13,8 +13,8 @@ import (
 // Names of users, groups, roles and policies are unique per account
 // ignoring case, and lookups by name ignore case, as in AWS.
 //
-// Errors: methods return an *Error with code ENoSuchEntity when the named
-// thing does not exist and EEntityAlreadyExists when a create collides;
+// Errors: methods return an *Error with code CodeNotFound when the named
+// thing does not exist and CodeAlreadyExists when a create collides;
 // any other error is internal.
 type Store interface {
 	Update(ctx context.Context, fn func(tx Tx) error) error
@@ -58,12 +58,12 @@ type Tx interface {
 // AccountTx covers accounts and their aliases.
 type AccountTx interface {
 	CreateAccount(a *Account) error
-	// Account returns ENoSuchEntity for an unknown ID.
+	// Account returns CodeNotFound for an unknown ID.
 	Account(id string) (*Account, error)
 	Accounts() ([]*Account, error)
 	UpdateAccount(a *Account) error
 	// SetAccountAlias replaces the account's alias; aliases are unique
-	// across all accounts (EEntityAlreadyExists).
+	// across all accounts (CodeAlreadyExists).
 	SetAccountAlias(accountID, alias string) error
 	DeleteAccountAlias(accountID string) error
 	// AccountAlias returns "" when the account has none.
@@ -170,7 +170,7 @@ type RoleTx interface {
 // SessionTx covers STS temporary credentials.
 type SessionTx interface {
 	CreateSession(s *Session) error
-	// Session looks a session up by its access key ID (ENoSuchEntity
+	// Session looks a session up by its access key ID (CodeNotFound
 	// when unknown).
 	Session(accessKeyID string) (*Session, error)
 	// DeleteSessionsBefore deletes sessions that expired before t and

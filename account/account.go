@@ -23,12 +23,6 @@ type Service struct {
 	Store *gatehouse.TxStore[Tx]
 }
 
-// Error codes of the Account Management API.
-const (
-	EResourceNotFound = gatehouse.CodeNotFound
-	EValidation       = gatehouse.CodeInvalid
-)
-
 // Validation reasons.
 const (
 	ReasonFieldValidationFailed  = "fieldValidationFailed"
@@ -93,7 +87,7 @@ func validate(fields ...field) error {
 		parts[i] = fmt.Sprintf("Value at '%s' failed to satisfy constraint: %s", e.Name, e.Message)
 	}
 	return &gatehouse.ValidationError{
-		Err: gatehouse.Errorf(EValidation, "%d validation error%s detected: %s", len(errs), plural(len(errs)),
+		Err: gatehouse.Errorf(gatehouse.CodeInvalid, "%d validation error%s detected: %s", len(errs), plural(len(errs)),
 			strings.Join(parts, "; ")),
 		Reason: ReasonFieldValidationFailed,
 		Fields: errs,
@@ -110,7 +104,7 @@ func plural(n int) string {
 // invalid returns a ValidationException for one member.
 func invalid(reason, name, message string) error {
 	return &gatehouse.ValidationError{
-		Err:    gatehouse.Errorf(EValidation, "%s", message),
+		Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "%s", message),
 		Reason: reason,
 		Fields: []gatehouse.FieldError{{Name: name, Message: message}},
 	}
@@ -211,7 +205,7 @@ func (s *Service) ContactInformation(ctx context.Context, accountID string) (*ga
 		return nil, err
 	}
 	if st.Contact == nil {
-		return nil, gatehouse.Errorf(EResourceNotFound, "No contact information found for this account.")
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "No contact information found for this account.")
 	}
 	return st.Contact, nil
 }
@@ -260,7 +254,7 @@ func checkContactType(t gatehouse.AlternateContactType) error {
 }
 
 func noAlternateContact() error {
-	return gatehouse.Errorf(EResourceNotFound, "No contact of the inputted alternate contact type found.")
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "No contact of the inputted alternate contact type found.")
 }
 
 // AlternateContact returns the account's alternate contact of type t.

@@ -81,7 +81,7 @@ func TestControlCharacters(t *testing.T) {
 				want := "1 validation error detected: Value at '" + c.field +
 					"' failed to satisfy constraint: Member must satisfy regular expression pattern: " + c.pattern
 				var ve *gatehouse.ValidationError
-				if !errors.As(err, &ve) || ve.Err.Code != account.EValidation || ve.Err.Message != want ||
+				if !errors.As(err, &ve) || ve.Err.Code != gatehouse.CodeInvalid || ve.Err.Message != want ||
 					ve.Reason != account.ReasonFieldValidationFailed {
 					t.Fatalf("got %v\nwant %s", err, want)
 				}

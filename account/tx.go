@@ -7,12 +7,12 @@ import "github.com/gatehouse-dev/gatehouse"
 // of the server's store).
 type Tx interface {
 	// AccountSettings returns the account's settings (the zero value
-	// when none were put); ENoSuchEntity for an unknown account.
+	// when none were put); CodeNotFound for an unknown account.
 	AccountSettings(accountID string) (*gatehouse.AccountSettings, error)
 	// PutAccountSettings replaces the account's settings;
-	// ENoSuchEntity for an unknown account.
+	// CodeNotFound for an unknown account.
 	PutAccountSettings(accountID string, s *gatehouse.AccountSettings) error
-	// Account returns ENoSuchEntity for an unknown ID.
+	// Account returns CodeNotFound for an unknown ID.
 	Account(id string) (*gatehouse.Account, error)
 	UpdateAccount(a *gatehouse.Account) error
 }

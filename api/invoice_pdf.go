@@ -50,7 +50,7 @@ func (s *Server) serveInvoicePDF(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, invoicing.ErrURLExpired):
 		http.Error(w, "Forbidden: the invoice URL has expired.", http.StatusForbidden)
 		return
-	case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
+	case gatehouse.ErrorCode(err) == gatehouse.CodeNotFound:
 		http.NotFound(w, r)
 		return
 	case err != nil:

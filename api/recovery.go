@@ -97,7 +97,7 @@ func (c *unsignedCall) fail(err error) {
 func (c *unsignedCall) decode(v any) error {
 	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, maxSignInBody))
 	if err != nil {
-		return bodyError(err, gatehouse.Errorf(gatehouse.EValidation, "The request is larger than %d bytes.", maxSignInBody))
+		return bodyError(err, gatehouse.Errorf(gatehouse.CodeInvalid, "The request is larger than %d bytes.", maxSignInBody))
 	}
 	return wire.Decoder(body)(v)
 }
@@ -107,9 +107,9 @@ func (c *unsignedCall) decode(v any) error {
 func checkRecoveryEmail(email string) error {
 	switch {
 	case strings.TrimSpace(email) == "":
-		return gatehouse.Errorf(gatehouse.EValidation, "Email is required.")
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "Email is required.")
 	case utf8.RuneCountInString(email) > gatehouse.MaxEmailLength:
-		return gatehouse.Errorf(gatehouse.EValidation, "Email must have at most %d characters.", gatehouse.MaxEmailLength)
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "Email must have at most %d characters.", gatehouse.MaxEmailLength)
 	}
 	return nil
 }
@@ -182,10 +182,10 @@ func (s *Server) serveResetPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.TrimSpace(in.Code) == "":
-		fail(gatehouse.Errorf(gatehouse.EValidation, "Code is required."))
+		fail(gatehouse.Errorf(gatehouse.CodeInvalid, "Code is required."))
 		return
 	case in.NewPassword == "":
-		fail(gatehouse.Errorf(gatehouse.EValidation, "NewPassword is required."))
+		fail(gatehouse.Errorf(gatehouse.CodeInvalid, "NewPassword is required."))
 		return
 	}
 	keys = append(keys, signInTargetKey(in.Email))

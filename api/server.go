@@ -399,7 +399,7 @@ type keyLookup struct {
 // SecretKey returns the secret of an active key.
 func (k keyLookup) SecretKey(ctx context.Context, id string) (string, error) {
 	key, err := k.s.key(ctx, k.rev, id)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && !key.active) {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound || (err == nil && !key.active) {
 		return "", sigv4.ErrUnknownKey
 	}
 	if err != nil {
@@ -442,7 +442,7 @@ func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	err := s.Store.View(r.Context(), func(tx gatehouse.Tx) error {
 		_, err := tx.Account("000000000000") // a read that reaches the database
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 			return nil
 		}
 		return err

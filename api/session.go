@@ -31,14 +31,14 @@ func (s *Server) sessionKey(tx gatehouse.Tx, id string, k *cachedKey) error {
 		c.Role, err = tx.Role(sess.AccountID, sess.RoleName)
 		if err == nil && sess.RoleID != "" && c.Role.ID != sess.RoleID {
 			// The role was deleted and created again: not the session's role.
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The session's role no longer exists.")
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The session's role no longer exists.")
 		}
 	case sess.UserName != "":
 		c.User, err = tx.User(sess.AccountID, sess.UserName)
 		if err == nil && c.User.ID != sess.UserID {
 			// The user was deleted and created again (or the session
 			// predates user binding): not the session's user.
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The session's user no longer exists.")
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The session's user no longer exists.")
 		}
 	}
 	return err
@@ -82,7 +82,7 @@ func checkSessionScope(c *authz.Caller, service, action string) error {
 		}
 	case "sts":
 		if action != "AssumeRole" && action != "GetCallerIdentity" {
-			return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call %s with session credentials", action)
+			return gatehouse.Errorf(gatehouse.CodeDenied, "Cannot call %s with session credentials", action)
 		}
 	}
 	return nil
@@ -101,5 +101,5 @@ func checkAccountOpen(c *authz.Caller, service, action string) error {
 	if c.IsRoot() && c.Session != nil && c.Session.SignIn && service == "gatehouse" && (action == "ReopenAccount" || action == "GetAccountStatus") {
 		return nil
 	}
-	return gatehouse.Errorf(gatehouse.EAccessDenied, "The account %s is closed.", c.Account.ID)
+	return gatehouse.Errorf(gatehouse.CodeDenied, "The account %s is closed.", c.Account.ID)
 }

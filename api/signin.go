@@ -179,7 +179,7 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSignInBody))
 	if err != nil {
-		fail(bodyError(err, gatehouse.Errorf(gatehouse.EValidation, "The sign-in request is larger than %d bytes.", maxSignInBody)))
+		fail(bodyError(err, gatehouse.Errorf(gatehouse.CodeInvalid, "The sign-in request is larger than %d bytes.", maxSignInBody)))
 		return
 	}
 	var in signInIn
@@ -189,10 +189,10 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	}
 	switch {
 	case strings.TrimSpace(in.Email) == "":
-		fail(gatehouse.Errorf(gatehouse.EValidation, "Email is required."))
+		fail(gatehouse.Errorf(gatehouse.CodeInvalid, "Email is required."))
 		return
 	case in.Password == "":
-		fail(gatehouse.Errorf(gatehouse.EValidation, "Password is required."))
+		fail(gatehouse.Errorf(gatehouse.CodeInvalid, "Password is required."))
 		return
 	}
 	throttleKeys = append(throttleKeys, signInTargetKey(in.Email))
@@ -256,12 +256,12 @@ func (s *Server) signInMFA(ctx context.Context, a *gatehouse.Account, in signInI
 	}
 	if len(devices) == 0 {
 		if in.MFACode != "" || in.MFASerialNumber != "" {
-			return time.Time{}, gatehouse.Errorf(gatehouse.EValidation, "The root user has no MFA device: sign in without MFASerialNumber and MFACode.")
+			return time.Time{}, gatehouse.Errorf(gatehouse.CodeInvalid, "The root user has no MFA device: sign in without MFASerialNumber and MFACode.")
 		}
 		return time.Time{}, nil
 	}
 	if in.MFACode == "" {
-		return time.Time{}, gatehouse.Errorf(gatehouse.EAccessDenied, "The root user has MFA: an MFA code (MFACode) is required to sign in.")
+		return time.Time{}, gatehouse.Errorf(gatehouse.CodeDenied, "The root user has MFA: an MFA code (MFACode) is required to sign in.")
 	}
 	if err := sts.CheckTokenCode(in.MFACode); err != nil {
 		return time.Time{}, err
@@ -269,7 +269,7 @@ func (s *Server) signInMFA(ctx context.Context, a *gatehouse.Account, in signInI
 	serial := in.MFASerialNumber
 	if serial == "" {
 		if len(devices) > 1 {
-			return time.Time{}, gatehouse.Errorf(gatehouse.EValidation, "The root user has %d MFA devices: name one with MFASerialNumber.", len(devices))
+			return time.Time{}, gatehouse.Errorf(gatehouse.CodeInvalid, "The root user has %d MFA devices: name one with MFASerialNumber.", len(devices))
 		}
 		serial = devices[0].SerialNumber
 	}

@@ -223,7 +223,7 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		a.Observer.ObserveDecision(d.Result, d.DecidedBy)
 	}
 	if d.Result != policy.Allowed {
-		return d, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
+		return d, gatehouse.Errorf(gatehouse.CodeDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
 	}
 	return d, nil
 }

@@ -127,7 +127,7 @@ func TestIdentityBoundarySession(t *testing.T) {
 					} else {
 						wantMsg += "because no " + wantType.String() + " allows the s3:GetObject action"
 					}
-					if gatehouse.ErrorCode(err) != gatehouse.EAccessDenied || msg != wantMsg {
+					if gatehouse.ErrorCode(err) != gatehouse.CodeDenied || msg != wantMsg {
 						t.Fatalf("error %v\nwant AccessDenied: %s", err, wantMsg)
 					}
 				})

@@ -93,7 +93,7 @@ func (a *Authorizer) Check(ctx context.Context, c *Caller, op *Operation) error 
 		return a.authorizeBilling(ctx, c, r, op.Billing == BillingGated, now)
 	}
 	d, err := a.Authorize(ctx, c, r)
-	if err != nil && d.Result == policy.ImplicitDeny && gatehouse.ErrorCode(err) == gatehouse.EAccessDenied &&
+	if err != nil && d.Result == policy.ImplicitDeny && gatehouse.ErrorCode(err) == gatehouse.CodeDenied &&
 		op.SelfGrant && a.passwordPolicyGrants(ctx, c) {
 		d, err = policy.Decision{Result: policy.Allowed}, nil
 	}
@@ -130,7 +130,7 @@ func RecordDecision(ctx context.Context, resource string, d policy.Decision, err
 		return
 	}
 	rec.Resource = gatehouse.ClipAudit(resource, gatehouse.MaxAuditResource)
-	if err == nil || gatehouse.ErrorCode(err) == gatehouse.EAccessDenied {
+	if err == nil || gatehouse.ErrorCode(err) == gatehouse.CodeDenied {
 		rec.Decision = d.Result.String()
 	}
 }
@@ -143,7 +143,7 @@ func Deny(ctx context.Context, resource, message string) error {
 }
 
 func deny(ctx context.Context, resource, message string) error {
-	err := gatehouse.Errorf(gatehouse.EAccessDenied, "%s", message)
+	err := gatehouse.Errorf(gatehouse.CodeDenied, "%s", message)
 	RecordDecision(ctx, resource, policy.Decision{Result: policy.ExplicitDeny}, err)
 	return err
 }
@@ -263,7 +263,7 @@ func (a *Authorizer) authorizeBilling(ctx context.Context, c *Caller, req *Reque
 			RecordDecision(ctx, r.Resource, d, nil)
 			return nil
 		}
-		if gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+		if gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 			return err
 		}
 		if i == 0 {
@@ -287,5 +287,5 @@ func DenyRootOnly(ctx context.Context, c *Caller, action, resource string) error
 // Gatehouse has no organizations, so no caller may act on another
 // account's settings; the request is refused before it is authorized.
 func DenyOtherAccount(c *Caller, action string) error {
-	return gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to perform: %s", c.ARN(), action)
+	return gatehouse.Errorf(gatehouse.CodeDenied, "User: %s is not authorized to perform: %s", c.ARN(), action)
 }

@@ -101,7 +101,7 @@ func (f *checkFixture) check(t *testing.T, caller string, o authz.Operation) (st
 		o.Resource = "*"
 	}
 	err := f.a.Check(ctx, f.callers[caller], &o)
-	if err != nil && gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+	if err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Fatalf("%s: Check: %v (not AccessDenied)", caller, err)
 	}
 	if err != nil {

@@ -22,8 +22,8 @@ func TestDenyOtherAccount(t *testing.T) {
 	} {
 		err := authz.DenyOtherAccount(c.caller, "account:GetContactInformation")
 		var ge *gatehouse.Error
-		if !errors.As(err, &ge) || ge.Code != gatehouse.EAccessDenied || ge.Message != c.want {
-			t.Errorf("DenyOtherAccount(%s) = %v, want %s %q", c.caller.ARN(), err, gatehouse.EAccessDenied, c.want)
+		if !errors.As(err, &ge) || ge.Code != gatehouse.CodeDenied || ge.Message != c.want {
+			t.Errorf("DenyOtherAccount(%s) = %v, want %s %q", c.caller.ARN(), err, gatehouse.CodeDenied, c.want)
 		}
 	}
 }

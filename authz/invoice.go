@@ -40,6 +40,6 @@ func InvoiceAccount(c *Caller, accountID string) error {
 	if accountID == c.Account.ID {
 		return nil
 	}
-	return gatehouse.Errorf(gatehouse.EAccessDenied, "User: %s is not authorized to list the invoices of account %s",
+	return gatehouse.Errorf(gatehouse.CodeDenied, "User: %s is not authorized to list the invoices of account %s",
 		c.ARN(), accountID)
 }

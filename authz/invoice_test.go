@@ -48,7 +48,7 @@ func TestInvoiceDocument(t *testing.T) {
 				return
 			}
 			var ge *gatehouse.Error
-			if !errors.As(err, &ge) || ge.Code != gatehouse.EAccessDenied || len(ge.Message) < len(c.want) || ge.Message[:len(c.want)] != c.want {
+			if !errors.As(err, &ge) || ge.Code != gatehouse.CodeDenied || len(ge.Message) < len(c.want) || ge.Message[:len(c.want)] != c.want {
 				t.Fatalf("InvoiceDocument = %v, want AccessDenied %q", err, c.want)
 			}
 		})
@@ -67,7 +67,7 @@ func TestInvoiceAccount(t *testing.T) {
 		if (err == nil) != c.ok {
 			t.Errorf("InvoiceAccount(%q) = %v, want ok %v", c.account, err, c.ok)
 		}
-		if err != nil && gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+		if err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 			t.Errorf("InvoiceAccount(%q) code = %s", c.account, gatehouse.ErrorCode(err))
 		}
 	}

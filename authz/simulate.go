@@ -58,10 +58,6 @@ type EvaluationResult struct {
 	AllowedByBoundary *bool
 }
 
-// EPolicyEvaluation is IAM's error for a simulation it cannot evaluate
-// (PolicyEvaluationException, HTTP 500).
-const EPolicyEvaluation = gatehouse.CodePolicyEvaluation
-
 // What one page of a simulation may cost. The simulator decides for
 // policies, resources and context its caller chooses, so a page ends
 // early (IAM "might return fewer results, even when there are more
@@ -144,7 +140,7 @@ func (a *Authorizer) PrepareSimulation(ctx context.Context, in SimulationInput) 
 		for _, d := range docs {
 			p, err := policy.CompileJSON(d.id, []byte(d.doc))
 			if err != nil {
-				return nil, gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", err.Error())
+				return nil, gatehouse.Errorf(gatehouse.CodeMalformedPolicy, "%s", err.Error())
 			}
 			s.byID[d.id] = &simDoc{namedDoc: d, policy: p}
 			ps = append(ps, p)
@@ -215,7 +211,7 @@ func (s *Simulation) Page(offset, limit int) ([]EvaluationResult, int, error) {
 			break
 		}
 		if cost > pageWork {
-			return nil, 0, gatehouse.Errorf(EPolicyEvaluation,
+			return nil, 0, gatehouse.Errorf(gatehouse.CodePolicyEvaluation,
 				"Simulating %s on %s would take more work than one request may do; simulate fewer or smaller policies, condition values or context values.",
 				s.req.Action, s.req.Resource)
 		}
@@ -320,7 +316,7 @@ func ContextKeys(docs []string) ([]string, error) {
 	for _, d := range docs {
 		doc, err := policy.Parse([]byte(d))
 		if err != nil {
-			return nil, gatehouse.Errorf(gatehouse.EInvalidInput, "%s", err.Error())
+			return nil, gatehouse.Errorf(gatehouse.CodeInvalidInput, "%s", err.Error())
 		}
 		for _, k := range doc.ConditionKeys() {
 			if !seen[k] {

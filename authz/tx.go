@@ -7,7 +7,7 @@ import "github.com/gatehouse-dev/gatehouse"
 // of the server's store).
 type Tx interface {
 	// AccountSettings returns the account's settings (the zero value
-	// when none were put); ENoSuchEntity for an unknown account.
+	// when none were put); CodeNotFound for an unknown account.
 	AccountSettings(accountID string) (*gatehouse.AccountSettings, error)
 	// GroupsForUser lists the user's groups sorted by name.
 	GroupsForUser(accountID, user string) ([]*gatehouse.Group, error)

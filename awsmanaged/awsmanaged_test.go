@@ -205,7 +205,7 @@ func TestStore(t *testing.T) {
 			return err
 		}
 		err := tx.AttachPolicy(acct, alice, "arn:aws:iam::aws:policy/job-function/NoSuchPolicy")
-		if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("attaching an unknown AWS managed policy: %v", err)
 		}
 		for name, err := range map[string]error{
@@ -246,11 +246,11 @@ func TestStore(t *testing.T) {
 			t.Errorf("Policies(account): %d %v", len(own), err)
 		}
 		_, err = tx.PolicyVersion(arn, "v100000")
-		if want := "Policy " + arn + " version v100000 does not exist or is not attachable."; gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity || gatehouse.ErrorMessage(err) != want {
+		if want := "Policy " + arn + " version v100000 does not exist or is not attachable."; gatehouse.ErrorCode(err) != gatehouse.CodeNotFound || gatehouse.ErrorMessage(err) != want {
 			t.Errorf("unknown version: %v", err)
 		}
 		_, err = tx.Policy("arn:aws:iam::aws:policy/NoSuchPolicy")
-		if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("unknown policy: %v", err)
 		}
 		vs, err := tx.PolicyVersions(arn)

@@ -73,7 +73,7 @@ func isAWS(arn string) bool {
 
 // noSuchPolicy is the store's error for an unknown policy.
 func noSuchPolicy(arn string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", arn)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s does not exist or is not attachable.", arn)
 }
 
 func (t *tx) Policy(arn string) (*gatehouse.ManagedPolicy, error) {
@@ -106,7 +106,7 @@ func (t *tx) PolicyVersion(arn, versionID string) (*gatehouse.PolicyVersion, err
 		if _, known := t.set().lookup(arn); !known {
 			return nil, noSuchPolicy(arn)
 		}
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
 	}
 	return v, nil
 }
@@ -126,7 +126,7 @@ func (t *tx) PolicyVersions(arn string) ([]*gatehouse.PolicyVersion, error) {
 }
 
 // canonical returns the ARN of the AWS managed policy arn names, in the
-// standard partition and the set's spelling, or ENoSuchEntity.
+// standard partition and the set's spelling, or CodeNotFound.
 func (t *tx) canonical(arn string) (string, error) {
 	p, ok := t.set().Policy(arn)
 	if !ok {
@@ -150,7 +150,7 @@ func (t *tx) DetachPolicy(accountID string, e gatehouse.EntityRef, policyARN str
 	if isAWS(policyARN) {
 		arn, err := t.canonical(policyARN)
 		if err != nil {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 		}
 		policyARN = arn
 	}

@@ -294,7 +294,7 @@ func TestRollbackAccountRecreatesMissingVersion(t *testing.T) {
 
 func TestMigrateAccountUnknown(t *testing.T) {
 	st := seed(t)
-	if _, err := billing.MigrateAccount(context.Background(), gatehouse.Narrow[billing.Tx](st), "999999999999", billing.MigrateOptions{}, time.Now()); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if _, err := billing.MigrateAccount(context.Background(), gatehouse.Narrow[billing.Tx](st), "999999999999", billing.MigrateOptions{}, time.Now()); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		t.Errorf("err = %v", err)
 	}
 }

@@ -6,7 +6,7 @@ import "github.com/gatehouse-dev/gatehouse"
 // transactions it runs see only these methods (gatehouse.Narrow[billing.Tx]
 // of the server's store).
 type Tx interface {
-	// Account returns ENoSuchEntity for an unknown ID.
+	// Account returns CodeNotFound for an unknown ID.
 	Account(id string) (*gatehouse.Account, error)
 	// Users lists an account's users sorted by name.
 	Users(accountID string) ([]*gatehouse.User, error)

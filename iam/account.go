@@ -22,7 +22,7 @@ func checkAlias(alias string) error {
 		return validationError(alias, "accountAlias", "satisfy regular expression pattern: "+pattern)
 	}
 	if len(alias) == 12 && strings.Trim(alias, "0123456789") == "" {
-		return gatehouse.Errorf(gatehouse.EValidation, "The account alias cannot be a 12-digit number.")
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "The account alias cannot be a 12-digit number.")
 	}
 	return nil
 }
@@ -34,8 +34,8 @@ func (s *Service) CreateAccountAlias(ctx context.Context, account, alias string)
 	}
 	return s.Store.Update(ctx, func(tx Tx) error {
 		err := tx.SetAccountAlias(account, alias)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "The account alias %s already exists.", alias)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "The account alias %s already exists.", alias)
 		}
 		return err
 	})
@@ -49,7 +49,7 @@ func (s *Service) DeleteAccountAlias(ctx context.Context, account, alias string)
 			return err
 		}
 		if have != alias {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The account alias %s cannot be found.", alias)
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The account alias %s cannot be found.", alias)
 		}
 		return tx.DeleteAccountAlias(account)
 	})

@@ -58,7 +58,7 @@ func TestAuthorizationDetails(t *testing.T) {
 	users, policies = names(d)
 	wantEqual(t, "filtered users", users, nil)
 	wantEqual(t, "filtered policies", policies, []string{"IAMReadOnlyAccess"})
-	if _, err := env.svc.AuthorizationDetails(ctx, acct, []string{"Users"}); gatehouse.ErrorCode(err) != gatehouse.EValidation {
+	if _, err := env.svc.AuthorizationDetails(ctx, acct, []string{"Users"}); gatehouse.ErrorCode(err) != gatehouse.CodeInvalid {
 		t.Errorf("bad filter: %v", err)
 	}
 }

@@ -42,10 +42,10 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 		spec.ID = id
 	}
 	if len(spec.ID) != 12 || strings.Trim(spec.ID, "0123456789") != "" {
-		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The account ID %q must be 12 digits.", spec.ID)
+		return nil, nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The account ID %q must be 12 digits.", spec.ID)
 	}
 	if !gatehouse.ValidEmail(spec.Email) {
-		return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The email address %q is not valid: it must match %s and have at most %d characters.",
+		return nil, nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The email address %q is not valid: it must match %s and have at most %d characters.",
 			spec.Email, gatehouse.EmailPattern, gatehouse.MaxEmailLength)
 	}
 	if spec.CreatedAt.IsZero() {
@@ -79,20 +79,20 @@ func (s *Service) CreateAccount(ctx context.Context, spec AccountSpec) (*gatehou
 			}
 		}
 		if len(key.ID) < 16 || len(key.ID) > 128 {
-			return nil, nil, gatehouse.Errorf(gatehouse.EValidation, "The access key ID must be 16 to 128 characters.")
+			return nil, nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The access key ID must be 16 to 128 characters.")
 		}
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateAccount(a); err != nil {
-			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account %s already exists.", a.ID)
+			if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+				return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Account %s already exists.", a.ID)
 			}
 			return err
 		}
 		if key != nil {
 			if err := tx.CreateAccessKey(key); err != nil {
-				if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-					return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Access key %s already exists.", key.ID)
+				if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+					return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Access key %s already exists.", key.ID)
 				}
 				return err
 			}

@@ -19,13 +19,10 @@ import (
 // most one every four hours and serves it for as long.
 const CredentialReportLifetime = 4 * time.Hour
 
-// Credential report states and error codes.
+// Credential report states.
 const (
 	ReportStarted  = "STARTED"
 	ReportComplete = "COMPLETE"
-
-	EReportNotPresent = gatehouse.CodeReportNotPresent
-	EReportExpired    = gatehouse.CodeReportExpired
 )
 
 // credentialReportColumns are the report's columns, in AWS's order.
@@ -46,7 +43,7 @@ func (s *Service) GenerateCredentialReport(ctx context.Context, account string) 
 		if r, err := tx.CredentialReport(account); err == nil && now.Sub(r.GeneratedAt) < CredentialReportLifetime {
 			state, description = ReportComplete, ""
 			return nil
-		} else if err != nil && gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		} else if err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			return err
 		}
 		content, err := credentialReport(tx, account, now)
@@ -68,13 +65,13 @@ func (s *Service) CredentialReport(ctx context.Context, account string) (*gateho
 		return err
 	})
 	switch {
-	case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
-		return nil, gatehouse.Errorf(EReportNotPresent,
+	case gatehouse.ErrorCode(err) == gatehouse.CodeNotFound:
+		return nil, gatehouse.Errorf(gatehouse.CodeReportNotPresent,
 			"Credential report not present. Use GenerateCredentialReport to generate a credential report.")
 	case err != nil:
 		return nil, err
 	case s.now().Sub(r.GeneratedAt) >= CredentialReportLifetime:
-		return nil, gatehouse.Errorf(EReportExpired,
+		return nil, gatehouse.Errorf(gatehouse.CodeReportExpired,
 			"Credential report is expired. Use GenerateCredentialReport to generate a new credential report.")
 	}
 	return r, nil
@@ -130,7 +127,7 @@ func credentialReport(tx Tx, account string, now time.Time) ([]byte, error) {
 				next = reportTime(p.PasswordChangedAt.Add(time.Duration(pp.MaxPasswordAge) * 24 * time.Hour))
 			}
 			row = append(row, "true", "no_information", reportTime(p.PasswordChangedAt), next)
-		case gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity:
+		case gatehouse.ErrorCode(err) == gatehouse.CodeNotFound:
 			row = append(row, "false", "N/A", "N/A", "N/A")
 		default:
 			return nil, err

@@ -14,7 +14,7 @@ import (
 func TestCredentialReport(t *testing.T) {
 	env := newPasswordEnv(t) // account acct with user pat
 	ctx := context.Background()
-	if _, err := env.svc.CredentialReport(ctx, acct); gatehouse.ErrorCode(err) != iam.EReportNotPresent {
+	if _, err := env.svc.CredentialReport(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.CodeReportNotPresent {
 		t.Fatalf("before any report: %v", err)
 	}
 	if err := env.svc.UpdatePasswordPolicy(ctx, acct, iam.PasswordPolicyInput{MaxPasswordAge: intp(10)}); err != nil {
@@ -69,7 +69,7 @@ func TestCredentialReport(t *testing.T) {
 		t.Errorf("generate within four hours: %s", state)
 	}
 	*env.now = env.now.Add(3 * time.Hour)
-	if _, err := env.svc.CredentialReport(ctx, acct); gatehouse.ErrorCode(err) != iam.EReportExpired {
+	if _, err := env.svc.CredentialReport(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.CodeReportExpired {
 		t.Errorf("after four hours: %v", err)
 	}
 	if state, _, _ := env.svc.GenerateCredentialReport(ctx, acct); state != iam.ReportStarted {

@@ -27,11 +27,11 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 			return err
 		}
 		if len(groups) >= MaxGroupsPerAccount {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for GroupsPerAccount: %d", MaxGroupsPerAccount)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for GroupsPerAccount: %d", MaxGroupsPerAccount)
 		}
 		err = tx.CreateGroup(g)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Group with name %s already exists.", name)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Group with name %s already exists.", name)
 		}
 		return err
 	})
@@ -43,8 +43,8 @@ func (s *Service) CreateGroup(ctx context.Context, account, name, path string) (
 
 func getGroup(tx Tx, account, name string) (*gatehouse.Group, error) {
 	g, err := tx.Group(account, name)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The group with name %s cannot be found.", name)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The group with name %s cannot be found.", name)
 	}
 	return g, err
 }
@@ -103,8 +103,8 @@ func (s *Service) UpdateGroup(ctx context.Context, account, name string, newName
 			g.Path = *newPath
 		}
 		err = tx.UpdateGroup(name, g)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Group with name %s already exists.", g.Name)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Group with name %s already exists.", g.Name)
 		}
 		return err
 	})
@@ -122,7 +122,7 @@ func (s *Service) DeleteGroup(ctx context.Context, account, name string) error {
 			return err
 		}
 		if len(members) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must remove users from group first.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must remove users from group first.")
 		}
 		ref := gatehouse.EntityRef{Kind: gatehouse.KindGroup, Name: g.Name}
 		if err := checkNoPolicies(tx, account, ref); err != nil {
@@ -153,7 +153,7 @@ func (s *Service) AddUserToGroup(ctx context.Context, account, group, user strin
 			}
 		}
 		if len(groups) >= MaxGroupsPerUser {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for GroupsPerUser: %d", MaxGroupsPerUser)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for GroupsPerUser: %d", MaxGroupsPerUser)
 		}
 		return tx.AddUserToGroup(account, g.Name, u.Name)
 	})
@@ -179,7 +179,7 @@ func (s *Service) RemoveUserFromGroup(ctx context.Context, account, group, user 
 				return tx.RemoveUserFromGroup(account, g.Name, u.Name)
 			}
 		}
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s cannot be found.", user)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "The user with name %s cannot be found.", user)
 	})
 }
 

@@ -121,14 +121,14 @@ func checkDescription(d string) error {
 
 // validationError words a constraint failure as AWS's Query services do.
 func validationError(value, field, constraint string) error {
-	return gatehouse.Errorf(gatehouse.EValidation,
+	return gatehouse.Errorf(gatehouse.CodeInvalid,
 		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", value, field, constraint)
 }
 
 // memberError words a constraint failure without echoing the value, as
 // AWS words it for policy documents (whose value may be 128 KiB long).
 func memberError(field, constraint string) error {
-	return gatehouse.Errorf(gatehouse.EValidation,
+	return gatehouse.Errorf(gatehouse.CodeInvalid,
 		"1 validation error detected: Value at '%s' failed to satisfy constraint: Member must %s", field, constraint)
 }
 
@@ -228,10 +228,10 @@ func checkTags(tags []gatehouse.Tag) error {
 		case !tagValuePattern.MatchString(t.Value):
 			return validationError(t.Value, valueField, "satisfy regular expression pattern: "+tagValuePatternText)
 		case strings.HasPrefix(strings.ToLower(t.Key), "aws:"):
-			return gatehouse.Errorf(gatehouse.EInvalidInput, "User-defined tags can't start with 'aws:'.")
+			return gatehouse.Errorf(gatehouse.CodeInvalidInput, "User-defined tags can't start with 'aws:'.")
 		}
 		if seen[strings.ToLower(t.Key)] {
-			return gatehouse.Errorf(gatehouse.EInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return gatehouse.Errorf(gatehouse.CodeInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[strings.ToLower(t.Key)] = true
 	}
@@ -256,7 +256,7 @@ func addTags(have, add []gatehouse.Tag) ([]gatehouse.Tag, error) {
 		}
 	}
 	if len(out) > MaxTagsPerResource {
-		return nil, gatehouse.Errorf(gatehouse.ELimitExceeded, "The number of tags has reached the maximum limit.")
+		return nil, gatehouse.Errorf(gatehouse.CodeLimit, "The number of tags has reached the maximum limit.")
 	}
 	return out, nil
 }

@@ -47,7 +47,7 @@ func TestCheckDocumentLength(t *testing.T) {
 func wantValidation(t *testing.T, err error, msg string) {
 	t.Helper()
 	var e *gatehouse.Error
-	if !errors.As(err, &e) || e.Code != gatehouse.EValidation || e.Message != msg {
+	if !errors.As(err, &e) || e.Code != gatehouse.CodeInvalid || e.Message != msg {
 		t.Errorf("got %v\nwant ValidationError: %s", err, msg)
 	}
 }
@@ -161,7 +161,7 @@ func TestControlCharacters(t *testing.T) {
 					return
 				}
 				var e *gatehouse.Error
-				if !errors.As(err, &e) || e.Code != gatehouse.EValidation ||
+				if !errors.As(err, &e) || e.Code != gatehouse.CodeInvalid ||
 					!strings.Contains(e.Message, "at '"+c.field+"' failed to satisfy constraint: Member must satisfy ") ||
 					!strings.Contains(e.Message, c.pattern) {
 					t.Fatalf("got %v\nwant a ValidationError at '%s' naming %s", err, c.field, c.pattern)
@@ -263,7 +263,7 @@ func TestCreateAccountEmail(t *testing.T) {
 				return
 			}
 			var e *gatehouse.Error
-			if !errors.As(err, &e) || e.Code != gatehouse.EValidation || !strings.Contains(e.Message, gatehouse.EmailPattern) {
+			if !errors.As(err, &e) || e.Code != gatehouse.CodeInvalid || !strings.Contains(e.Message, gatehouse.EmailPattern) {
 				t.Fatalf("got %v, want a ValidationError naming %s", err, gatehouse.EmailPattern)
 			}
 			if strings.ContainsAny(e.Message, "\x00\x01\x1b\x7f\r\n\u2028") {

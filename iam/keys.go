@@ -34,7 +34,7 @@ func (s *Service) CreateAccessKey(ctx context.Context, account, userName string)
 			return err
 		}
 		if len(keys) >= MaxAccessKeysPerUser {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for AccessKeysPerUser: %d", MaxAccessKeysPerUser)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for AccessKeysPerUser: %d", MaxAccessKeysPerUser)
 		}
 		return tx.CreateAccessKey(k)
 	})
@@ -74,8 +74,8 @@ func ownedKey(tx Tx, account, userName, keyID string) (*gatehouse.AccessKey, err
 	}
 	k, err := tx.AccessKey(keyID)
 	if err != nil || k.AccountID != account || k.UserName != userName {
-		if err == nil || gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The Access Key with id %s cannot be found.", keyID)
+		if err == nil || gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The Access Key with id %s cannot be found.", keyID)
 		}
 		return nil, err
 	}
@@ -113,8 +113,8 @@ func (s *Service) AccessKeyLastUsed(ctx context.Context, account, keyID string) 
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		k, err = tx.AccessKey(keyID)
-		if (err == nil && k.AccountID != account) || gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return gatehouse.Errorf(gatehouse.EAccessDenied, "The Access Key with id %s cannot be found.", keyID)
+		if (err == nil && k.AccountID != account) || gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return gatehouse.Errorf(gatehouse.CodeDenied, "The Access Key with id %s cannot be found.", keyID)
 		}
 		return err
 	})

@@ -42,30 +42,30 @@ var seedEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 
 // errRootMFA refuses an IAM principal's change to the root user's MFA.
 func errRootMFA(action string) error {
-	return gatehouse.Errorf(gatehouse.EAccessDenied,
+	return gatehouse.Errorf(gatehouse.CodeDenied,
 		"%s on an MFA device of the root user requires the account's root user credentials.", action)
 }
 
 // errInvalidCodes is EnableMFADevice's and ResyncMFADevice's answer to
 // codes that do not verify.
 func errInvalidCodes() error {
-	return gatehouse.Errorf(gatehouse.EInvalidAuthenticationCode, "Authentication code for device is not valid.")
+	return gatehouse.Errorf(gatehouse.CodeInvalidMFACode, "Authentication code for device is not valid.")
 }
 
 // errMFAFailed is the answer to a one-time code that does not verify
 // when a session is requested.
 func errMFAFailed() error {
-	return gatehouse.Errorf(gatehouse.EAccessDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
+	return gatehouse.Errorf(gatehouse.CodeDenied, "MultiFactorAuthentication failed with invalid MFA one time pass code.")
 }
 
 // errMFAUnknown is the answer to a serial number that is not a device of
 // the caller.
 func errMFAUnknown() error {
-	return gatehouse.Errorf(gatehouse.EAccessDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
+	return gatehouse.Errorf(gatehouse.CodeDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
 }
 
 func noSuchMFADevice(serial string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "MFA Device with serial number %s does not exist.", serial)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "MFA Device with serial number %s does not exist.", serial)
 }
 
 func checkSerialNumber(serial string) error {
@@ -122,7 +122,7 @@ func accountDevice(tx Tx, account, serial string) (*gatehouse.MFADevice, error) 
 	// The store finds serial numbers ignoring case; only the device's own
 	// spelling names it, so that authorization (which saw the serial
 	// number as the resource) decided on the device acted on.
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && (d.AccountID != account || d.SerialNumber != serial)) {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound || (err == nil && (d.AccountID != account || d.SerialNumber != serial)) {
 		return nil, noSuchMFADevice(serial)
 	}
 	return d, err
@@ -185,7 +185,7 @@ func (s *Service) CreateVirtualMFADevice(ctx context.Context, account string, in
 			return err
 		}
 		if len(devices) >= MaxVirtualMFADevicesPerAccount {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for VirtualMFADevicesPerAccount: %d", MaxVirtualMFADevicesPerAccount)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for VirtualMFADevicesPerAccount: %d", MaxVirtualMFADevicesPerAccount)
 		}
 		if label, err = tx.AccountAlias(account); err != nil {
 			return err
@@ -278,14 +278,14 @@ func (s *Service) EnableMFADevice(ctx context.Context, account string, in Enable
 			return errRootMFA("EnableMFADevice")
 		}
 		if d.Assigned() {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "MFA Device is already in use.")
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "MFA Device is already in use.")
 		}
 		devices, err := tx.MFADevices(account)
 		if err != nil {
 			return err
 		}
 		if len(ownedBy(devices, owner)) >= MaxMFADevicesPerUser {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for MFADevicesPerUser: %d", MaxMFADevicesPerUser)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for MFADevicesPerUser: %d", MaxMFADevicesPerUser)
 		}
 		step, err := checkConsecutive(d, in.AuthenticationCode1, in.AuthenticationCode2, now)
 		if err != nil {
@@ -415,7 +415,7 @@ func (s *Service) DeleteVirtualMFADevice(ctx context.Context, account, serial st
 		case d.UserName == gatehouse.RootUserName && !byRoot:
 			return errRootMFA("DeleteVirtualMFADevice")
 		case d.Assigned():
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "MFA device %s is in use; deactivate it before deleting it.", d.SerialNumber)
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "MFA device %s is in use; deactivate it before deleting it.", d.SerialNumber)
 		}
 		return tx.DeleteMFADevice(d.SerialNumber)
 	})
@@ -506,7 +506,7 @@ func (s *Service) VerifyMFA(ctx context.Context, account, userName, serialNumber
 	now := s.now()
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		d, err := tx.MFADevice(serialNumber)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 			return errMFAUnknown()
 		}
 		if err != nil {

@@ -173,13 +173,13 @@ func TestCreateVirtualMFADevice(t *testing.T) {
 		in   iam.CreateVirtualMFADeviceInput
 		code gatehouse.Code
 	}{
-		{"Duplicate", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "alice-phone", Path: "/eng/"}, gatehouse.EEntityAlreadyExists},
-		{"DuplicateOtherCase", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "ALICE-PHONE", Path: "/eng/"}, gatehouse.EEntityAlreadyExists},
-		{"NoName", iam.CreateVirtualMFADeviceInput{}, gatehouse.EValidation},
-		{"BadName", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "a phone"}, gatehouse.EValidation},
-		{"BadPath", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "p", Path: "eng"}, gatehouse.EValidation},
-		{"TooLong", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: strings.Repeat("p", 230)}, gatehouse.EValidation},
-		{"AWSTag", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "p", Tags: []gatehouse.Tag{{Key: "aws:x"}}}, gatehouse.EInvalidInput},
+		{"Duplicate", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "alice-phone", Path: "/eng/"}, gatehouse.CodeAlreadyExists},
+		{"DuplicateOtherCase", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "ALICE-PHONE", Path: "/eng/"}, gatehouse.CodeAlreadyExists},
+		{"NoName", iam.CreateVirtualMFADeviceInput{}, gatehouse.CodeInvalid},
+		{"BadName", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "a phone"}, gatehouse.CodeInvalid},
+		{"BadPath", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "p", Path: "eng"}, gatehouse.CodeInvalid},
+		{"TooLong", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: strings.Repeat("p", 230)}, gatehouse.CodeInvalid},
+		{"AWSTag", iam.CreateVirtualMFADeviceInput{VirtualMFADeviceName: "p", Tags: []gatehouse.Tag{{Key: "aws:x"}}}, gatehouse.CodeInvalidInput},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := e.svc.CreateVirtualMFADevice(ctx, acct, tc.in)
@@ -219,16 +219,16 @@ func TestEnableMFADevice(t *testing.T) {
 		{"UserNameIgnoresCase", "ALICE", nil, acct, -1, 0, ""},
 		// A serial number is the device's ARN, and only its own spelling
 		// names it (authorization decides on the spelling in the request).
-		{"SerialOtherCase", "alice", func(d *gatehouse.MFADevice) string { return strings.ToUpper(d.SerialNumber) }, acct, -1, 0, gatehouse.ENoSuchEntity},
+		{"SerialOtherCase", "alice", func(d *gatehouse.MFADevice) string { return strings.ToUpper(d.SerialNumber) }, acct, -1, 0, gatehouse.CodeNotFound},
 		{"WindowEdgeBehind", "alice", nil, acct, -2, -1, ""},
-		{"OutsideWindowBehind", "alice", nil, acct, -3, -2, gatehouse.EInvalidAuthenticationCode},
-		{"OutsideWindowAhead", "alice", nil, acct, 1, 2, gatehouse.EInvalidAuthenticationCode},
-		{"NotConsecutive", "alice", nil, acct, -1, 1, gatehouse.EInvalidAuthenticationCode},
-		{"Swapped", "alice", nil, acct, 0, -1, gatehouse.EInvalidAuthenticationCode},
-		{"SameCodeTwice", "alice", nil, acct, 0, 0, gatehouse.EInvalidAuthenticationCode},
-		{"UnknownUser", "nobody", nil, acct, -1, 0, gatehouse.ENoSuchEntity},
-		{"UnknownDevice", "alice", func(*gatehouse.MFADevice) string { return "arn:aws:iam::123456789012:mfa/none" }, acct, -1, 0, gatehouse.ENoSuchEntity},
-		{"DeviceOfOtherAccount", "carol", nil, other, -1, 0, gatehouse.ENoSuchEntity},
+		{"OutsideWindowBehind", "alice", nil, acct, -3, -2, gatehouse.CodeInvalidMFACode},
+		{"OutsideWindowAhead", "alice", nil, acct, 1, 2, gatehouse.CodeInvalidMFACode},
+		{"NotConsecutive", "alice", nil, acct, -1, 1, gatehouse.CodeInvalidMFACode},
+		{"Swapped", "alice", nil, acct, 0, -1, gatehouse.CodeInvalidMFACode},
+		{"SameCodeTwice", "alice", nil, acct, 0, 0, gatehouse.CodeInvalidMFACode},
+		{"UnknownUser", "nobody", nil, acct, -1, 0, gatehouse.CodeNotFound},
+		{"UnknownDevice", "alice", func(*gatehouse.MFADevice) string { return "arn:aws:iam::123456789012:mfa/none" }, acct, -1, 0, gatehouse.CodeNotFound},
+		{"DeviceOfOtherAccount", "carol", nil, other, -1, 0, gatehouse.CodeNotFound},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -241,7 +241,7 @@ func TestEnableMFADevice(t *testing.T) {
 			err := enable(e, tc.account, tc.user, serial, e.code(t, d, tc.step1), e.code(t, d, tc.step2))
 			if tc.code != "" {
 				wantCode(t, err, tc.code)
-				if tc.code == gatehouse.EInvalidAuthenticationCode && gatehouse.ErrorMessage(err) != "Authentication code for device is not valid." {
+				if tc.code == gatehouse.CodeInvalidMFACode && gatehouse.ErrorMessage(err) != "Authentication code for device is not valid." {
 					t.Errorf("message %q", gatehouse.ErrorMessage(err))
 				}
 				if got := e.get(t, d.SerialNumber); got.Assigned() {
@@ -264,9 +264,9 @@ func TestEnableMFADevice(t *testing.T) {
 		e := newMFAEnv(t)
 		d := e.device(t, "phone")
 		for _, codes := range [][2]string{{"12345", "123456"}, {"123456", "1234567"}, {"12345a", "123456"}, {"", ""}} {
-			wantCode(t, enable(e, acct, "alice", d.SerialNumber, codes[0], codes[1]), gatehouse.EValidation)
+			wantCode(t, enable(e, acct, "alice", d.SerialNumber, codes[0], codes[1]), gatehouse.CodeInvalid)
 		}
-		wantCode(t, enable(e, acct, "alice", "short", "123456", "123456"), gatehouse.EValidation)
+		wantCode(t, enable(e, acct, "alice", "short", "123456", "123456"), gatehouse.CodeInvalid)
 	})
 	t.Run("AlreadyAssigned", func(t *testing.T) {
 		t.Parallel()
@@ -274,8 +274,8 @@ func TestEnableMFADevice(t *testing.T) {
 		d := e.device(t, "phone")
 		e.mustEnable(t, "alice", d)
 		e.clock.advance(2 * totp.Period)
-		wantCode(t, e.enable(t, "bob", d, true), gatehouse.EEntityAlreadyExists)
-		wantCode(t, e.enable(t, "alice", d, true), gatehouse.EEntityAlreadyExists)
+		wantCode(t, e.enable(t, "bob", d, true), gatehouse.CodeAlreadyExists)
+		wantCode(t, e.enable(t, "alice", d, true), gatehouse.CodeAlreadyExists)
 	})
 	t.Run("Quota", func(t *testing.T) {
 		t.Parallel()
@@ -284,7 +284,7 @@ func TestEnableMFADevice(t *testing.T) {
 			e.mustEnable(t, "alice", e.device(t, fmt.Sprint("phone", i)))
 		}
 		extra := e.device(t, "one-too-many")
-		wantCode(t, e.enable(t, "alice", extra, true), gatehouse.ELimitExceeded)
+		wantCode(t, e.enable(t, "alice", extra, true), gatehouse.CodeLimit)
 		// The quota is per user.
 		e.mustEnable(t, "bob", extra)
 	})
@@ -294,7 +294,7 @@ func TestEnableMFADevice(t *testing.T) {
 		for i := range iam.MaxMFADevicesPerUser {
 			e.mustEnable(t, gatehouse.RootUserName, e.device(t, fmt.Sprint("root", i)))
 		}
-		wantCode(t, e.enable(t, gatehouse.RootUserName, e.device(t, "root-extra"), true), gatehouse.ELimitExceeded)
+		wantCode(t, e.enable(t, gatehouse.RootUserName, e.device(t, "root-extra"), true), gatehouse.CodeLimit)
 	})
 }
 
@@ -313,7 +313,7 @@ func TestVerifyMFA(t *testing.T) {
 	}
 	wantDenied := func(err error, message string) {
 		t.Helper()
-		wantCode(t, err, gatehouse.EAccessDenied)
+		wantCode(t, err, gatehouse.CodeDenied)
 		if gatehouse.ErrorMessage(err) != message {
 			t.Errorf("message %q, want %q", gatehouse.ErrorMessage(err), message)
 		}
@@ -367,19 +367,19 @@ func TestResyncMFADevice(t *testing.T) {
 			AuthenticationCode1: e.code(t, d, step1), AuthenticationCode2: e.code(t, d, step2)})
 	}
 	// The codes that enabled the device cannot resync it.
-	wantCode(t, resync("alice", -1, 0), gatehouse.EInvalidAuthenticationCode)
+	wantCode(t, resync("alice", -1, 0), gatehouse.CodeInvalidMFACode)
 	e.clock.advance(2 * totp.Period)
-	wantCode(t, resync("alice", -1, 1), gatehouse.EInvalidAuthenticationCode)
-	wantCode(t, resync("bob", -1, 0), gatehouse.ENoSuchEntity)
+	wantCode(t, resync("alice", -1, 1), gatehouse.CodeInvalidMFACode)
+	wantCode(t, resync("bob", -1, 0), gatehouse.CodeNotFound)
 	if err := resync("alice", -1, 0); err != nil {
 		t.Fatal(err)
 	}
 	if got := e.get(t, d.SerialNumber).LastStep; got != totp.Step(e.clock.Now()) {
 		t.Errorf("LastStep = %d after resync, want %d", got, totp.Step(e.clock.Now()))
 	}
-	wantCode(t, resync("alice", -1, 0), gatehouse.EInvalidAuthenticationCode)
+	wantCode(t, resync("alice", -1, 0), gatehouse.CodeInvalidMFACode)
 	_, err := e.svc.VerifyMFA(ctx, acct, "alice", d.SerialNumber, e.code(t, d, 0))
-	wantCode(t, err, gatehouse.EAccessDenied)
+	wantCode(t, err, gatehouse.CodeDenied)
 }
 
 func TestDeactivateAndDeleteMFADevice(t *testing.T) {
@@ -388,10 +388,10 @@ func TestDeactivateAndDeleteMFADevice(t *testing.T) {
 	d := e.device(t, "phone")
 	e.mustEnable(t, "alice", d)
 
-	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false), gatehouse.EDeleteConflict)
-	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "bob", d.SerialNumber, false), gatehouse.ENoSuchEntity)
-	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "nobody", d.SerialNumber, false), gatehouse.ENoSuchEntity)
-	wantCode(t, e.svc.DeactivateMFADevice(ctx, other, "carol", d.SerialNumber, false), gatehouse.ENoSuchEntity)
+	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false), gatehouse.CodeDeleteConflict)
+	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "bob", d.SerialNumber, false), gatehouse.CodeNotFound)
+	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "nobody", d.SerialNumber, false), gatehouse.CodeNotFound)
+	wantCode(t, e.svc.DeactivateMFADevice(ctx, other, "carol", d.SerialNumber, false), gatehouse.CodeNotFound)
 	if err := e.svc.DeactivateMFADevice(ctx, acct, "alice", d.SerialNumber, false); err != nil {
 		t.Fatal(err)
 	}
@@ -399,10 +399,10 @@ func TestDeactivateAndDeleteMFADevice(t *testing.T) {
 	if got.Assigned() || !got.EnabledAt.IsZero() {
 		t.Errorf("after deactivate: UserName %q, EnabledAt %v", got.UserName, got.EnabledAt)
 	}
-	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "alice", d.SerialNumber, false), gatehouse.ENoSuchEntity)
+	wantCode(t, e.svc.DeactivateMFADevice(ctx, acct, "alice", d.SerialNumber, false), gatehouse.CodeNotFound)
 	// Deactivated, the device cannot be enabled again with the codes it
 	// was enabled with; it can with fresh ones.
-	wantCode(t, e.enable(t, "bob", d, false), gatehouse.EInvalidAuthenticationCode)
+	wantCode(t, e.enable(t, "bob", d, false), gatehouse.CodeInvalidMFACode)
 	e.clock.advance(2 * totp.Period)
 	if err := e.enable(t, "bob", d, false); err != nil {
 		t.Fatal(err)
@@ -410,11 +410,11 @@ func TestDeactivateAndDeleteMFADevice(t *testing.T) {
 	if err := e.svc.DeactivateMFADevice(ctx, acct, "BOB", d.SerialNumber, false); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, other, d.SerialNumber, true), gatehouse.ENoSuchEntity)
+	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, other, d.SerialNumber, true), gatehouse.CodeNotFound)
 	if err := e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false); err != nil {
 		t.Fatal(err)
 	}
-	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false), gatehouse.ENoSuchEntity)
+	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false), gatehouse.CodeNotFound)
 	// The name is free again.
 	e.device(t, "phone")
 }
@@ -428,7 +428,7 @@ func TestRootMFA(t *testing.T) {
 
 	// An IAM principal cannot enable a device for root.
 	err := e.enable(t, gatehouse.RootUserName, d, false)
-	wantCode(t, err, gatehouse.EAccessDenied)
+	wantCode(t, err, gatehouse.CodeDenied)
 	if !strings.Contains(gatehouse.ErrorMessage(err), "root user") {
 		t.Errorf("message %q does not say the root user is needed", gatehouse.ErrorMessage(err))
 	}
@@ -459,7 +459,7 @@ func TestRootMFA(t *testing.T) {
 		{"Delete", func() error { return e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, false) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wantCode(t, tc.fn(), gatehouse.EAccessDenied)
+			wantCode(t, tc.fn(), gatehouse.CodeDenied)
 			if got := e.get(t, d.SerialNumber); got.UserName != gatehouse.RootUserName {
 				t.Fatalf("device now assigned to %q", got.UserName)
 			}
@@ -481,10 +481,10 @@ func TestRootMFA(t *testing.T) {
 	if _, err := e.svc.VerifyMFA(ctx, acct, gatehouse.RootUserName, d.SerialNumber, e.code(t, d, 0)); err != nil {
 		t.Fatalf("root VerifyMFA: %v", err)
 	}
-	if _, err := e.svc.VerifyMFA(ctx, acct, "alice", d.SerialNumber, e.code(t, d, 1)); gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+	if _, err := e.svc.VerifyMFA(ctx, acct, "alice", d.SerialNumber, e.code(t, d, 1)); gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Errorf("alice verified with root's device: %v", err)
 	}
-	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, true), gatehouse.EDeleteConflict)
+	wantCode(t, e.svc.DeleteVirtualMFADevice(ctx, acct, d.SerialNumber, true), gatehouse.CodeDeleteConflict)
 	if err := e.svc.DeactivateMFADevice(ctx, acct, gatehouse.RootUserName, d.SerialNumber, true); err != nil {
 		t.Fatal(err)
 	}
@@ -509,9 +509,9 @@ func TestListMFADevices(t *testing.T) {
 		t.Errorf("bob's devices: %v, %v", devices, err)
 	}
 	_, _, err = e.svc.MFADevices(ctx, acct, "nobody")
-	wantCode(t, err, gatehouse.ENoSuchEntity)
+	wantCode(t, err, gatehouse.CodeNotFound)
 	_, _, err = e.svc.MFADevices(ctx, acct, "")
-	wantCode(t, err, gatehouse.EValidation)
+	wantCode(t, err, gatehouse.CodeInvalid)
 
 	names := func(status string) []string {
 		t.Helper()
@@ -547,7 +547,7 @@ func TestListMFADevices(t *testing.T) {
 		}
 	}
 	_, err = e.svc.VirtualMFADevices(ctx, acct, "assigned")
-	wantCode(t, err, gatehouse.EValidation)
+	wantCode(t, err, gatehouse.CodeInvalid)
 
 	// Devices follow a renamed user.
 	newName := "alicia"

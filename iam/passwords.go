@@ -16,12 +16,6 @@ import (
 // "Account-level"). The policy never applies to the root user, whose
 // password is the roottask package's.
 
-// Error codes of the password operations.
-const (
-	EPasswordPolicyViolation = gatehouse.CodePasswordPolicyViolation
-	EInvalidUserType         = gatehouse.CodeInvalidUserType
-)
-
 // Password policy bounds and defaults (UpdateAccountPasswordPolicy).
 const (
 	DefaultMinimumPasswordLength = 6
@@ -110,7 +104,7 @@ func (s *Service) updateSettings(ctx context.Context, account string, change fun
 }
 
 func noPasswordPolicy(account string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The Password Policy with domain name %s cannot be found.", account)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The Password Policy with domain name %s cannot be found.", account)
 }
 
 // PasswordPolicy returns the account's password policy; NoSuchEntity
@@ -154,14 +148,14 @@ func checkPasswordValue(pw, field string) error {
 		}
 	}
 	if !valid {
-		return gatehouse.Errorf(gatehouse.EValidation,
+		return gatehouse.Errorf(gatehouse.CodeInvalid,
 			`1 validation error detected: Value at '%s' failed to satisfy constraint: Member must satisfy regular expression pattern: [\u0009\u000A\u000D\u0020-\u00FF]+ and have length between 1 and 128`, field)
 	}
 	return nil
 }
 
 func violation(format string, args ...any) error {
-	return gatehouse.Errorf(EPasswordPolicyViolation, format, args...)
+	return gatehouse.Errorf(gatehouse.CodePasswordPolicyViolation, format, args...)
 }
 
 // CheckPassword checks a new password of an IAM user against the
@@ -271,7 +265,7 @@ func (s *Service) CreateLoginProfile(ctx context.Context, account, userName, pw 
 			return err
 		}
 		if _, err := tx.LoginProfile(account, u.Name); err == nil {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Login Profile for user %s already exists.", u.Name)
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Login Profile for user %s already exists.", u.Name)
 		}
 		if err := CheckPassword(policy, a, pw); err != nil {
 			return err
@@ -396,11 +390,11 @@ func (s *Service) ChangePassword(ctx context.Context, account, userName, oldPass
 			return err
 		}
 		if ok, err := password.Check(p.PasswordHash, oldPassword); err != nil || !ok {
-			return gatehouse.Errorf(gatehouse.EAccessDenied, "The old password is incorrect.")
+			return gatehouse.Errorf(gatehouse.CodeDenied, "The old password is incorrect.")
 		}
 		if policy != nil && policy.HardExpiry && policy.MaxPasswordAge > 0 &&
 			s.now().Sub(p.PasswordChangedAt) > time.Duration(policy.MaxPasswordAge)*24*time.Hour {
-			return gatehouse.Errorf(gatehouse.EAccessDenied,
+			return gatehouse.Errorf(gatehouse.CodeDenied,
 				"The password of user %s has expired and the password policy sets HardExpiry: an administrator must reset it.", u.Name)
 		}
 		if err := s.setPassword(p, policy, a, newPassword, hash); err != nil {

@@ -48,8 +48,8 @@ func TestCheckPassword(t *testing.T) {
 				}
 				return
 			}
-			if gatehouse.ErrorCode(err) != iam.EPasswordPolicyViolation || !strings.HasPrefix(gatehouse.ErrorMessage(err), tc.want) {
-				t.Fatalf("error %v, want %s %q", err, iam.EPasswordPolicyViolation, tc.want)
+			if gatehouse.ErrorCode(err) != gatehouse.CodePasswordPolicyViolation || !strings.HasPrefix(gatehouse.ErrorMessage(err), tc.want) {
+				t.Fatalf("error %v, want %s %q", err, gatehouse.CodePasswordPolicyViolation, tc.want)
 			}
 			if strings.Contains(gatehouse.ErrorMessage(err), tc.pw) {
 				t.Errorf("the message repeats the password")
@@ -91,7 +91,7 @@ func boolp(b bool) *bool { return &b }
 func TestUpdatePasswordPolicy(t *testing.T) {
 	env := newPasswordEnv(t)
 	ctx := context.Background()
-	if _, err := env.svc.PasswordPolicy(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity ||
+	if _, err := env.svc.PasswordPolicy(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound ||
 		gatehouse.ErrorMessage(err) != "The Password Policy with domain name "+acct+" cannot be found." {
 		t.Fatalf("no policy: %v", err)
 	}
@@ -107,7 +107,7 @@ func TestUpdatePasswordPolicy(t *testing.T) {
 		{"reuse 25", iam.PasswordPolicyInput{PasswordReusePrevention: intp(25)}, "less than or equal to 24"},
 	} {
 		err := env.svc.UpdatePasswordPolicy(ctx, acct, tc.in)
-		if gatehouse.ErrorCode(err) != gatehouse.EValidation || !strings.Contains(gatehouse.ErrorMessage(err), tc.msg) {
+		if gatehouse.ErrorCode(err) != gatehouse.CodeInvalid || !strings.Contains(gatehouse.ErrorMessage(err), tc.msg) {
 			t.Errorf("%s: %v, want a ValidationError with %q", tc.name, err, tc.msg)
 		}
 	}
@@ -128,7 +128,7 @@ func TestUpdatePasswordPolicy(t *testing.T) {
 	if err := env.svc.DeletePasswordPolicy(ctx, acct); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.svc.DeletePasswordPolicy(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if err := env.svc.DeletePasswordPolicy(ctx, acct); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		t.Errorf("second delete: %v", err)
 	}
 }
@@ -147,13 +147,13 @@ func TestChangePassword(t *testing.T) {
 		t.Fatal(err)
 	}
 	change := func(old, next string) error { return env.svc.ChangePassword(ctx, acct, "pat", old, next) }
-	if err := change("wrong-password", "second-password"); gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+	if err := change("wrong-password", "second-password"); gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Errorf("wrong old password: %v", err)
 	}
-	if err := change("first-password", "short"); gatehouse.ErrorCode(err) != iam.EPasswordPolicyViolation {
+	if err := change("first-password", "short"); gatehouse.ErrorCode(err) != gatehouse.CodePasswordPolicyViolation {
 		t.Errorf("too short: %v", err)
 	}
-	if err := change("first-password", "first-password"); gatehouse.ErrorCode(err) != iam.EPasswordPolicyViolation {
+	if err := change("first-password", "first-password"); gatehouse.ErrorCode(err) != gatehouse.CodePasswordPolicyViolation {
 		t.Errorf("the current password again: %v", err)
 	}
 	if err := change("first-password", "second-password"); err != nil {
@@ -163,7 +163,7 @@ func TestChangePassword(t *testing.T) {
 		t.Error("PasswordResetRequired still set after ChangePassword")
 	}
 	// Reuse prevention 2: the last two passwords are refused, the third back is not.
-	if err := change("second-password", "first-password"); gatehouse.ErrorCode(err) != iam.EPasswordPolicyViolation {
+	if err := change("second-password", "first-password"); gatehouse.ErrorCode(err) != gatehouse.CodePasswordPolicyViolation {
 		t.Errorf("previous password: %v", err)
 	}
 	if err := change("second-password", "third-password"); err != nil {
@@ -174,7 +174,7 @@ func TestChangePassword(t *testing.T) {
 	}
 	// HardExpiry: 31 days later the user cannot change it; an administrator can.
 	*env.now = env.now.Add(31 * 24 * time.Hour)
-	if err := change("first-password", "fourth-password"); gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+	if err := change("first-password", "fourth-password"); gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Errorf("expired with HardExpiry: %v", err)
 	}
 	np := "fourth-password"
@@ -188,7 +188,7 @@ func TestChangePassword(t *testing.T) {
 	if _, err := env.svc.CreateUser(ctx, acct, iam.CreateUserInput{UserName: "kim"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := env.svc.ChangePassword(ctx, acct, "kim", "a-password", "b-password"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if err := env.svc.ChangePassword(ctx, acct, "kim", "a-password", "b-password"); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		t.Errorf("no login profile: %v", err)
 	}
 }
@@ -198,7 +198,7 @@ func TestPasswordValueValidation(t *testing.T) {
 	ctx := context.Background()
 	for _, pw := range []string{"", strings.Repeat("a", 129), "bad\x00password", "emoji-😀-password"} {
 		_, err := env.svc.CreateLoginProfile(ctx, acct, "pat", pw, false)
-		if gatehouse.ErrorCode(err) != gatehouse.EValidation {
+		if gatehouse.ErrorCode(err) != gatehouse.CodeInvalid {
 			t.Errorf("password %q: %v", pw, err)
 		}
 		if pw != "" && strings.Contains(gatehouse.ErrorMessage(err), pw) {

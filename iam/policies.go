@@ -116,11 +116,11 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 		}
 		for _, e := range existing {
 			if strings.EqualFold(e.Name, p.Name) {
-				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", p.Name)
+				return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "A policy called %s already exists. Duplicate names are not allowed.", p.Name)
 			}
 		}
 		if len(existing) >= MaxPoliciesPerAccount {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for PoliciesPerAccount: %d", MaxPoliciesPerAccount)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for PoliciesPerAccount: %d", MaxPoliciesPerAccount)
 		}
 		return tx.CreatePolicy(p, v)
 	})
@@ -134,8 +134,8 @@ func (s *Service) CreatePolicy(ctx context.Context, account string, in CreatePol
 // AWS managed one, named by its exact ARN.
 func getPolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
 	p, err := resolvePolicy(tx, account, policyARN)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 	}
 	return p, err
 }
@@ -145,14 +145,14 @@ func getPolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, erro
 // attached.
 func requireAttachable(tx Tx, account, policyARN string) error {
 	p, err := resolvePolicy(tx, account, policyARN)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s does not exist or is not attachable.", policyARN)
 	}
 	if err != nil {
 		return err
 	}
 	if p.AccountID == gatehouse.AWSManagedAccount && p.Path == "/root-task/" {
-		return gatehouse.Errorf(gatehouse.EPolicyNotAttachable, "Policy %s is not attachable.", policyARN)
+		return gatehouse.Errorf(gatehouse.CodeNotAttachable, "Policy %s is not attachable.", policyARN)
 	}
 	return nil
 }
@@ -167,10 +167,10 @@ func requireAttachable(tx Tx, account, policyARN string) error {
 func resolvePolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, error) {
 	a, err := arn.Parse(policyARN)
 	if err != nil || a.Service != "iam" || !strings.HasPrefix(a.Resource, "policy/") {
-		return nil, gatehouse.Errorf(gatehouse.EInvalidInput, "ARN %s is not valid.", policyARN)
+		return nil, gatehouse.Errorf(gatehouse.CodeInvalidInput, "ARN %s is not valid.", policyARN)
 	}
 	if a.Account != account && a.Account != gatehouse.AWSManagedAccount {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 	}
 	p, err := tx.Policy(policyARN)
 	if err != nil {
@@ -181,7 +181,7 @@ func resolvePolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, 
 		return nil, err
 	}
 	if PolicyARNIn(p, partition) != policyARN {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 	}
 	return p, nil
 }
@@ -191,7 +191,7 @@ func resolvePolicy(tx Tx, account, policyARN string) (*gatehouse.ManagedPolicy, 
 // hold (whose entities the store reads in the standard partition too).
 func partitionOf(tx Tx, account string) (string, error) {
 	a, err := tx.Account(account)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		return gatehouse.Partition, nil
 	}
 	if err != nil {
@@ -275,7 +275,7 @@ func (s *Service) info(tx Tx, account string, p *gatehouse.ManagedPolicy) (*Poli
 // AccessDenied, "Cannot <verb> a policy outside your own account."
 func refuseAWSManaged(policyARN, verb string) error {
 	if a, err := arn.Parse(policyARN); err == nil && a.Account == gatehouse.AWSManagedAccount {
-		return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot %s a policy outside your own account.", verb)
+		return gatehouse.Errorf(gatehouse.CodeDenied, "Cannot %s a policy outside your own account.", verb)
 	}
 	return nil
 }
@@ -374,14 +374,14 @@ func (s *Service) DeletePolicy(ctx context.Context, account, policyARN string) e
 			return err
 		}
 		if info.AttachmentCount > 0 || info.PermissionsBoundaryUsageCount > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete a policy attached to entities.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete a policy attached to entities.")
 		}
 		versions, err := tx.PolicyVersions(p.ARN())
 		if err != nil {
 			return err
 		}
 		if len(versions) > 1 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete policies with versions. Delete all non-default versions before deleting the policy.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete policies with versions. Delete all non-default versions before deleting the policy.")
 		}
 		return tx.DeletePolicy(p.ARN())
 	})
@@ -409,7 +409,7 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, d
 			return err
 		}
 		if len(versions) >= MaxVersionsPerPolicy {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxVersionsPerPolicy)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "A managed policy can have up to %d versions. Before you create a new version, you must delete an existing version.", MaxVersionsPerPolicy)
 		}
 		now := s.now()
 		v = &gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v" + strconv.Itoa(p.NextVersion), Document: document, CreatedAt: now}
@@ -431,8 +431,8 @@ func (s *Service) CreatePolicyVersion(ctx context.Context, account, policyARN, d
 
 func getVersion(tx Tx, policyARN, versionID string) (*gatehouse.PolicyVersion, error) {
 	v, err := tx.PolicyVersion(policyARN, versionID)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", policyARN, versionID)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s version %s does not exist or is not attachable.", policyARN, versionID)
 	}
 	return v, err
 }
@@ -484,7 +484,7 @@ func (s *Service) DeletePolicyVersion(ctx context.Context, account, policyARN, v
 			return err
 		}
 		if versionID == p.DefaultVersionID {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete the default version of a policy.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete the default version of a policy.")
 		}
 		return tx.DeletePolicyVersion(p.ARN(), versionID)
 	})
@@ -545,7 +545,7 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 			return err
 		}
 		if a, _ := arn.Parse(policyARN); a.Account != account && a.Account != gatehouse.AWSManagedAccount {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", policyARN)
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s does not exist or is not attachable.", policyARN)
 		}
 		attached, err := tx.AttachedPolicies(account, ref)
 		if err != nil {
@@ -568,7 +568,7 @@ func (s *Service) AttachPolicy(ctx context.Context, account string, e gatehouse.
 			limit, quota = MaxManagedPerRole, "PoliciesPerRole"
 		}
 		if len(attached) >= limit {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for %s: %d", quota, limit)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for %s: %d", quota, limit)
 		}
 		return tx.AttachPolicy(account, ref, policyARN)
 	})
@@ -594,7 +594,7 @@ func (s *Service) DetachPolicy(ctx context.Context, account string, e gatehouse.
 				return tx.DetachPolicy(account, ref, policyARN)
 			}
 		}
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 	})
 }
 
@@ -777,7 +777,7 @@ func (s *Service) PutInlinePolicy(ctx context.Context, account string, e gatehou
 			}
 		}
 		if total > limit {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Maximum policy size of %d bytes exceeded for %s %s", limit, ref.Kind, ref.Name)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Maximum policy size of %d bytes exceeded for %s %s", limit, ref.Kind, ref.Name)
 		}
 		if err := validateDocument(document, policy.KindIdentity, limit, ""); err != nil {
 			return err
@@ -795,8 +795,8 @@ func (s *Service) InlinePolicy(ctx context.Context, account string, e gatehouse.
 			return err
 		}
 		out, err = tx.InlinePolicy(account, ref, name)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s policy with name %s cannot be found.", ref.Kind, name)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The %s policy with name %s cannot be found.", ref.Kind, name)
 		}
 		return err
 	})
@@ -828,8 +828,8 @@ func (s *Service) DeleteInlinePolicy(ctx context.Context, account string, e gate
 			return err
 		}
 		err = tx.DeleteInlinePolicy(account, ref, name)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s policy with name %s cannot be found.", ref.Kind, name)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The %s policy with name %s cannot be found.", ref.Kind, name)
 		}
 		return err
 	})
@@ -879,14 +879,14 @@ func checkNoPolicies(tx Tx, account string, ref gatehouse.EntityRef) error {
 		return err
 	}
 	if len(inline) > 0 {
-		return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete policies first.")
+		return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must delete policies first.")
 	}
 	attached, err := tx.AttachedPolicies(account, ref)
 	if err != nil {
 		return err
 	}
 	if len(attached) > 0 {
-		return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must detach all policies first.")
+		return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must detach all policies first.")
 	}
 	return nil
 }

@@ -52,7 +52,7 @@ func checkTrustPolicy(tx Tx, doc string) (map[string]string, error) {
 	}
 	parsed, err := policy.Parse([]byte(doc))
 	if err != nil {
-		return nil, gatehouse.Errorf(gatehouse.EMalformedPolicy, "%s", policy.MsgSyntax)
+		return nil, gatehouse.Errorf(gatehouse.CodeMalformedPolicy, "%s", policy.MsgSyntax)
 	}
 	return BindPrincipals(tx, parsed)
 }
@@ -79,7 +79,7 @@ func bindPrincipals(tx Tx, doc *policy.Document, lenient bool) (map[string]strin
 		}
 		id, bound, err := principalID(tx, *v)
 		switch {
-		case err != nil && !(lenient && gatehouse.ErrorCode(err) == gatehouse.EMalformedPolicy):
+		case err != nil && !(lenient && gatehouse.ErrorCode(err) == gatehouse.CodeMalformedPolicy):
 			failed = err
 		case bound:
 			if bindings == nil {
@@ -143,7 +143,7 @@ func (s *Service) ShownTrustPolicy(ctx context.Context, r *gatehouse.Role) (stri
 	err := s.Store.View(ctx, func(tx Tx) error {
 		for arn, id := range r.TrustBindings {
 			now, _, err := principalID(tx, arn)
-			if err != nil && gatehouse.ErrorCode(err) != gatehouse.EMalformedPolicy {
+			if err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeMalformedPolicy {
 				return err
 			}
 			if now != id {
@@ -170,11 +170,11 @@ func principalID(tx Tx, principal string) (string, bool, error) {
 	if i := strings.LastIndexByte(rest, '/'); i >= 0 {
 		name = rest[i+1:]
 	}
-	invalid := gatehouse.Errorf(gatehouse.EMalformedPolicy, `Invalid principal in policy: "AWS":"%s"`, principal)
+	invalid := gatehouse.Errorf(gatehouse.CodeMalformedPolicy, `Invalid principal in policy: "AWS":"%s"`, principal)
 	switch kind {
 	case "user":
 		u, err := tx.User(a.Account, name)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && u.ARN() != principal) {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound || (err == nil && u.ARN() != principal) {
 			return "", false, invalid
 		}
 		if err != nil {
@@ -183,7 +183,7 @@ func principalID(tx Tx, principal string) (string, bool, error) {
 		return u.ID, true, nil
 	case "role":
 		r, err := tx.Role(a.Account, name)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || (err == nil && r.ARN() != principal) {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound || (err == nil && r.ARN() != principal) {
 			return "", false, invalid
 		}
 		if err != nil {
@@ -237,7 +237,7 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 			return err
 		}
 		if len(roles) >= MaxRolesPerAccount {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for RolesPerAccount: %d", MaxRolesPerAccount)
 		}
 		if in.PermissionsBoundary != "" {
 			if err := requireAttachable(tx, account, in.PermissionsBoundary); err != nil {
@@ -245,8 +245,8 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 			}
 		}
 		err = tx.CreateRole(r)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Role with name %s already exists.", in.RoleName)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Role with name %s already exists.", in.RoleName)
 		}
 		return err
 	})
@@ -258,8 +258,8 @@ func (s *Service) CreateRole(ctx context.Context, account string, in CreateRoleI
 
 func getRole(tx Tx, account, name string) (*gatehouse.Role, error) {
 	r, err := tx.Role(account, name)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The role with name %s cannot be found.", name)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The role with name %s cannot be found.", name)
 	}
 	return r, err
 }

@@ -7,17 +7,17 @@ import "github.com/gatehouse-dev/gatehouse"
 // of the server's store).
 type Tx interface {
 	// AccountSettings returns the account's settings (the zero value
-	// when none were put); ENoSuchEntity for an unknown account.
+	// when none were put); CodeNotFound for an unknown account.
 	AccountSettings(accountID string) (*gatehouse.AccountSettings, error)
 	// PutAccountSettings replaces the account's settings;
-	// ENoSuchEntity for an unknown account.
+	// CodeNotFound for an unknown account.
 	PutAccountSettings(accountID string, s *gatehouse.AccountSettings) error
 	CreateAccount(a *gatehouse.Account) error
-	// Account returns ENoSuchEntity for an unknown ID.
+	// Account returns CodeNotFound for an unknown ID.
 	Account(id string) (*gatehouse.Account, error)
 	Accounts() ([]*gatehouse.Account, error)
 	// SetAccountAlias replaces the account's alias; aliases are unique
-	// across all accounts (EEntityAlreadyExists).
+	// across all accounts (CodeAlreadyExists).
 	SetAccountAlias(accountID, alias string) error
 	DeleteAccountAlias(accountID string) error
 	// AccountAlias returns "" when the account has none.
@@ -91,34 +91,34 @@ type Tx interface {
 	DeleteRole(accountID, name string) error
 	// CreateMFADevice stores a new device; a zero CreatedAt is set to
 	// the transaction's time. The seed is stored encrypted. It returns
-	// EEntityAlreadyExists when the serial number is taken, and
-	// ENoSuchEntity when d.UserName names no user of the account.
+	// CodeAlreadyExists when the serial number is taken, and
+	// CodeNotFound when d.UserName names no user of the account.
 	CreateMFADevice(d *gatehouse.MFADevice) error
 	// MFADevice returns the device with the given serial number, of any
-	// account (ENoSuchEntity when unknown).
+	// account (CodeNotFound when unknown).
 	MFADevice(serialNumber string) (*gatehouse.MFADevice, error)
 	// MFADevices lists an account's devices sorted by serial number.
 	MFADevices(accountID string) ([]*gatehouse.MFADevice, error)
 	// UpdateMFADevice replaces the device's assignment (UserName,
 	// EnabledAt), LastStep and Tags. An unassigned device is stored with
-	// a zero EnabledAt. Errors as CreateMFADevice, and ENoSuchEntity for
+	// a zero EnabledAt. Errors as CreateMFADevice, and CodeNotFound for
 	// an unknown device.
 	UpdateMFADevice(d *gatehouse.MFADevice) error
-	// DeleteMFADevice deletes a device (ENoSuchEntity when unknown).
+	// DeleteMFADevice deletes a device (CodeNotFound when unknown).
 	DeleteMFADevice(serialNumber string) error
-	// CreateLoginProfile stores p; EEntityAlreadyExists when the user
-	// has one, ENoSuchEntity for an unknown user.
+	// CreateLoginProfile stores p; CodeAlreadyExists when the user
+	// has one, CodeNotFound for an unknown user.
 	CreateLoginProfile(p *gatehouse.LoginProfile) error
-	// LoginProfile returns ENoSuchEntity when the user has none.
+	// LoginProfile returns CodeNotFound when the user has none.
 	LoginProfile(accountID, userName string) (*gatehouse.LoginProfile, error)
 	// UpdateLoginProfile replaces the profile of p.UserName.
 	UpdateLoginProfile(p *gatehouse.LoginProfile) error
-	// DeleteLoginProfile returns ENoSuchEntity when the user has none.
+	// DeleteLoginProfile returns CodeNotFound when the user has none.
 	DeleteLoginProfile(accountID, userName string) error
-	// PutCredentialReport replaces the account's report; ENoSuchEntity
+	// PutCredentialReport replaces the account's report; CodeNotFound
 	// for an unknown account.
 	PutCredentialReport(r *gatehouse.CredentialReport) error
-	// CredentialReport returns the account's report; ENoSuchEntity when
+	// CredentialReport returns the account's report; CodeNotFound when
 	// it has none.
 	CredentialReport(accountID string) (*gatehouse.CredentialReport, error)
 }

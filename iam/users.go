@@ -41,7 +41,7 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 			return err
 		}
 		if len(users) >= MaxUsersPerAccount {
-			return gatehouse.Errorf(gatehouse.ELimitExceeded, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
+			return gatehouse.Errorf(gatehouse.CodeLimit, "Cannot exceed quota for UsersPerAccount: %d", MaxUsersPerAccount)
 		}
 		if in.PermissionsBoundary != "" {
 			if err := requireAttachable(tx, account, in.PermissionsBoundary); err != nil {
@@ -49,8 +49,8 @@ func (s *Service) CreateUser(ctx context.Context, account string, in CreateUserI
 			}
 		}
 		if err := tx.CreateUser(u); err != nil {
-			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-				return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", in.UserName)
+			if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+				return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "User with name %s already exists.", in.UserName)
 			}
 			return err
 		}
@@ -75,8 +75,8 @@ func (s *Service) User(ctx context.Context, account, name string) (*gatehouse.Us
 
 func getUser(tx Tx, account, name string) (*gatehouse.User, error) {
 	u, err := tx.User(account, name)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s cannot be found.", name)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The user with name %s cannot be found.", name)
 	}
 	return u, err
 }
@@ -94,8 +94,8 @@ func (s *Service) updateUser(ctx context.Context, account, name string, change f
 			return err
 		}
 		err = tx.UpdateUser(oldName, u)
-		if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
-			return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", u.Name)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
+			return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "User with name %s already exists.", u.Name)
 		}
 		return err
 	})
@@ -150,8 +150,8 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		}
 		ref := gatehouse.EntityRef{Kind: gatehouse.KindUser, Name: u.Name}
 		if _, err := tx.LoginProfile(account, u.Name); err == nil {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete login profile first.")
-		} else if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must delete login profile first.")
+		} else if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			return err
 		}
 		keys, err := tx.AccessKeys(account, u.Name)
@@ -159,7 +159,7 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			return err
 		}
 		if len(keys) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete access keys first.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must delete access keys first.")
 		}
 		devices, err := tx.MFADevices(account)
 		if err != nil {
@@ -167,7 +167,7 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 		}
 		for _, d := range devices {
 			if d.UserName == u.Name {
-				return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must delete MFA device first.")
+				return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must delete MFA device first.")
 			}
 		}
 		if err := checkNoPolicies(tx, account, ref); err != nil {
@@ -178,7 +178,7 @@ func (s *Service) DeleteUser(ctx context.Context, account, name string) error {
 			return err
 		}
 		if len(groups) > 0 {
-			return gatehouse.Errorf(gatehouse.EDeleteConflict, "Cannot delete entity, must remove user from all groups first.")
+			return gatehouse.Errorf(gatehouse.CodeDeleteConflict, "Cannot delete entity, must remove user from all groups first.")
 		}
 		return tx.DeleteUser(account, u.Name)
 	})

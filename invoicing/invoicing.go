@@ -13,7 +13,7 @@ import (
 
 // Tx is what the service reads in the store.
 type Tx interface {
-	// Invoice returns ENoSuchEntity for an unknown invoice.
+	// Invoice returns CodeNotFound for an unknown invoice.
 	Invoice(accountID, invoiceID string) (*gatehouse.Invoice, error)
 	// Invoices lists an account's invoices, newest issued first (then by
 	// ID).
@@ -117,7 +117,7 @@ func paginate(matched []*gatehouse.Invoice, token *string, max int) (Page, error
 	return p, nil
 }
 
-// Invoice returns one of the account's invoices (ENoSuchEntity when it
+// Invoice returns one of the account's invoices (CodeNotFound when it
 // has none of that ID).
 func (s *Service) Invoice(ctx context.Context, accountID, invoiceID string) (*gatehouse.Invoice, error) {
 	var inv *gatehouse.Invoice

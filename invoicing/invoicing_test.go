@@ -43,7 +43,7 @@ func (t *fakeTx) Invoice(accountID, id string) (*gatehouse.Invoice, error) {
 			return i, nil
 		}
 	}
-	return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Invoice %s cannot be found.", id)
+	return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Invoice %s cannot be found.", id)
 }
 
 type fakeStore struct {
@@ -189,8 +189,8 @@ func TestDownloadUnknown(t *testing.T) {
 	raw, _ := s.DocumentURL("http://h", &gatehouse.Invoice{AccountID: acct, InvoiceID: "Z"}, day(1))
 	u, _ := url.Parse(raw)
 	_, err := s.Download(context.Background(), acct, "Z", expires.Unix(), u.Query().Get("signature"), day(1))
-	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
-		t.Errorf("Download of an unknown invoice = %v, want %s", err, gatehouse.ENoSuchEntity)
+	if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
+		t.Errorf("Download of an unknown invoice = %v, want %s", err, gatehouse.CodeNotFound)
 	}
 }
 

@@ -14,6 +14,6 @@ type Tx interface {
 	// attempt is due at now, oldest first.
 	DueOutboxMessages(now time.Time, limit int) ([]*gatehouse.OutboxMessage, error)
 	// SetOutboxDelivery records a message's delivery state
-	// (ENoSuchEntity for an unknown ID).
+	// (CodeNotFound for an unknown ID).
 	SetOutboxDelivery(id string, d gatehouse.OutboxDelivery) error
 }

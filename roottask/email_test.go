@@ -46,7 +46,7 @@ func TestEmailControlCharacters(t *testing.T) {
 			t.Run(call.name+"/"+c.name, func(t *testing.T) {
 				err := call.call(c.email)
 				var ve *gatehouse.ValidationError
-				if !errors.As(err, &ve) || ve.Err.Code != EValidation || ve.Err.Message != c.message ||
+				if !errors.As(err, &ve) || ve.Err.Code != gatehouse.CodeInvalid || ve.Err.Message != c.message ||
 					ve.Reason != "fieldValidationFailed" || len(ve.Fields) != 1 || ve.Fields[0].Name != "newEmail" {
 					t.Fatalf("got %#v\nwant ValidationException: %s", err, c.message)
 				}

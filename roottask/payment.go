@@ -32,7 +32,7 @@ func (s *Service) PaymentPreferences(ctx context.Context, accountID string) (*ga
 
 func paymentPreferences(tx Tx, accountID string) (*gatehouse.PaymentPreferences, error) {
 	p, err := tx.PaymentPreferences(accountID)
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		return gatehouse.DefaultPaymentPreferences(accountID), nil
 	}
 	return p, err
@@ -42,7 +42,7 @@ func paymentPreferences(tx Tx, accountID string) (*gatehouse.PaymentPreferences,
 // account's preferences after it.
 func (s *Service) UpdatePaymentPreferences(ctx context.Context, accountID string, u PaymentPreferencesUpdate) (*gatehouse.PaymentPreferences, error) {
 	if u.Currency != nil && !gatehouse.ValidPaymentCurrency(*u.Currency) {
-		return nil, gatehouse.Errorf(EValidation, "The value of PreferredCurrency must be one of %s.",
+		return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The value of PreferredCurrency must be one of %s.",
 			strings.Join(gatehouse.PaymentCurrencies, ", "))
 	}
 	var p *gatehouse.PaymentPreferences

@@ -55,7 +55,7 @@ const resetCodeSymbols = 12
 // code, and to an address that is no root user's: the answer does not
 // tell which.
 func resetFailed() error {
-	return gatehouse.Errorf(EAccessDenied, "The password reset code is not valid: it is wrong, expired or already used. Request a new code.")
+	return gatehouse.Errorf(gatehouse.CodeDenied, "The password reset code is not valid: it is wrong, expired or already used. Request a new code.")
 }
 
 // rootByEmail returns the account whose root user has this email address
@@ -161,7 +161,7 @@ func (s *Service) RequestRootPasswordReset(ctx context.Context, email, sourceIP 
 // when email is a root user's address, else nil.
 func (s *Service) ResetRootPassword(ctx context.Context, email, code, next string) (*gatehouse.Account, error) {
 	if n := utf8.RuneCountInString(next); n < MinPasswordLength || n > MaxPasswordLength {
-		return nil, gatehouse.Errorf(EValidation, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
+		return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
 	}
 	// Hash first, whether or not the code turns out right: an unknown
 	// address then takes as long as a known one.
@@ -179,7 +179,7 @@ func (s *Service) ResetRootPassword(ctx context.Context, email, code, next strin
 		}
 		fail := func() error {
 			failure = resetFailed()
-			noteAudit(ctx, a, EAccessDenied)
+			noteAudit(ctx, a, gatehouse.CodeDenied)
 			return nil // commit the counted attempt and the record
 		}
 		if a == nil {
@@ -187,7 +187,7 @@ func (s *Service) ResetRootPassword(ctx context.Context, email, code, next strin
 		}
 		found = a
 		r, err := tx.RootPasswordReset(a.ID)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 			return fail()
 		} else if err != nil {
 			return err
@@ -279,7 +279,7 @@ type CredentialsResetResult struct {
 // record ctx carries commits with it.
 func (s *Service) ResetRootCredentials(ctx context.Context, in CredentialsReset) (*CredentialsResetResult, error) {
 	if n := utf8.RuneCountInString(in.Password.Reveal()); n < MinPasswordLength || n > MaxPasswordLength {
-		return nil, gatehouse.Errorf(EValidation, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
+		return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
 	}
 	h, err := password.Hash(in.Password.Reveal(), s.params(), s.rand())
 	if err != nil {
@@ -304,7 +304,7 @@ func (s *Service) ResetRootCredentials(ctx context.Context, in CredentialsReset)
 		}
 		if in.AccessKey != nil {
 			if len(keys) >= maxRootAccessKeys {
-				return gatehouse.Errorf(gatehouse.ELimitExceeded, "The root user of account %s already has %d access keys, the quota: delete them in the same reset, or delete one first.", a.ID, len(keys))
+				return gatehouse.Errorf(gatehouse.CodeLimit, "The root user of account %s already has %d access keys, the quota: delete them in the same reset, or delete one first.", a.ID, len(keys))
 			}
 			k := *in.AccessKey
 			k.AccountID, k.UserName, k.Status = a.ID, "", gatehouse.KeyActive

@@ -98,7 +98,7 @@ func TestResetRootCredentials(t *testing.T) {
 	// Two keys: a third is refused, and nothing changes.
 	_, err = s.ResetRootCredentials(ctx, CredentialsReset{AccountID: acct, Password: "operator password 1",
 		AccessKey: &gatehouse.AccessKey{ID: "AKIAROOTKEY000000003", Secret: "new-secret"}})
-	if gatehouse.ErrorCode(err) != gatehouse.ELimitExceeded {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeLimit {
 		t.Fatalf("third key: %v", err)
 	}
 	if a, _ := s.Account(ctx, acct); a != nil {
@@ -106,7 +106,7 @@ func TestResetRootCredentials(t *testing.T) {
 			t.Fatal("a refused reset changed the password")
 		}
 	}
-	if _, err := s.ResetRootCredentials(ctx, CredentialsReset{AccountID: acct, Password: "short"}); gatehouse.ErrorCode(err) != EValidation {
+	if _, err := s.ResetRootCredentials(ctx, CredentialsReset{AccountID: acct, Password: "short"}); gatehouse.ErrorCode(err) != gatehouse.CodeInvalid {
 		t.Errorf("short password: %v", err)
 	}
 
@@ -142,7 +142,7 @@ func TestResetRootCredentials(t *testing.T) {
 		if len(devices) != 1 || devices[0].UserName != "alice" {
 			t.Errorf("MFA devices after the reset: %+v", devices)
 		}
-		if _, err := tx.RootPasswordReset(acct); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if _, err := tx.RootPasswordReset(acct); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("the pending reset survived: %v", err)
 		}
 		msgs, err := tx.OutboxMessages(acct)
@@ -160,10 +160,10 @@ func TestResetRootCredentials(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.ResetRootPassword(ctx, "root@example.com", pending, "after the operator"); gatehouse.ErrorCode(err) != EAccessDenied {
+	if _, err := s.ResetRootPassword(ctx, "root@example.com", pending, "after the operator"); gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Errorf("the code requested before the operator's reset: %v", err)
 	}
-	if _, err := s.ResetRootCredentials(ctx, CredentialsReset{AccountID: "999999999999", Password: "operator password 3"}); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if _, err := s.ResetRootCredentials(ctx, CredentialsReset{AccountID: "999999999999", Password: "operator password 3"}); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		t.Errorf("unknown account: %v", err)
 	}
 }

@@ -26,13 +26,6 @@ import (
 	"github.com/gatehouse-dev/gatehouse/password"
 )
 
-// Error codes of the gatehouse service.
-const (
-	EValidation   = gatehouse.CodeInvalid
-	EConflict     = gatehouse.CodeConflict
-	EAccessDenied = gatehouse.CodeDenied
-)
-
 // CodeLifetime is how long an email confirmation code stays valid.
 const CodeLifetime = 24 * time.Hour
 
@@ -107,7 +100,7 @@ func (s *Service) Account(ctx context.Context, accountID string) (*gatehouse.Acc
 // stored; a notice goes to the root email address.
 func (s *Service) ChangeRootPassword(ctx context.Context, accountID, current, next string) error {
 	if n := utf8.RuneCountInString(next); n < MinPasswordLength || n > MaxPasswordLength {
-		return gatehouse.Errorf(EValidation, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "The new password must be %d to %d characters long.", MinPasswordLength, MaxPasswordLength)
 	}
 	// Check before hashing, outside the write transaction: hashing is slow.
 	a, err := s.Account(ctx, accountID)
@@ -118,7 +111,7 @@ func (s *Service) ChangeRootPassword(ctx context.Context, accountID, current, ne
 		return err
 	}
 	if next == current {
-		return gatehouse.Errorf(EValidation, "The new password must differ from the current password.")
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "The new password must differ from the current password.")
 	}
 	h, err := password.Hash(next, s.params(), s.rand())
 	if err != nil {
@@ -140,7 +133,7 @@ func (s *Service) ChangeRootPassword(ctx context.Context, accountID, current, ne
 }
 
 func checkPassword(hash, current string) error {
-	wrong := gatehouse.Errorf(EAccessDenied, "The current password is incorrect.")
+	wrong := gatehouse.Errorf(gatehouse.CodeDenied, "The current password is incorrect.")
 	if hash == "" {
 		if current != "" {
 			return wrong
@@ -173,7 +166,7 @@ func validEmail(field, email string) error {
 		return nil
 	}
 	return &gatehouse.ValidationError{
-		Err:    gatehouse.Errorf(EValidation, "1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, msg),
+		Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value at '%s' failed to satisfy constraint: %s", field, msg),
 		Reason: "fieldValidationFailed",
 		Fields: []gatehouse.FieldError{{Name: field, Message: msg}},
 	}
@@ -188,7 +181,7 @@ func (s *Service) StartEmailUpdate(ctx context.Context, accountID, newEmail stri
 	}
 	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if strings.EqualFold(a.Email, newEmail) {
-			return gatehouse.Errorf(EValidation, "The new email address is the current root email address.")
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "The new email address is the current root email address.")
 		}
 		if err := emailTaken(tx, a.ID, newEmail); err != nil {
 			return err
@@ -217,14 +210,14 @@ func (s *Service) ConfirmEmailUpdate(ctx context.Context, accountID, newEmail, c
 	err := s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		p := a.PendingEmail
 		if p == nil || !strings.EqualFold(p.Email, newEmail) {
-			return gatehouse.Errorf(EValidation, "There is no pending email update to %s: start one with StartRootEmailUpdate.", newEmail)
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "There is no pending email update to %s: start one with StartRootEmailUpdate.", newEmail)
 		}
 		if !s.now().Before(p.ExpiresAt) {
 			expired = true
-			return gatehouse.Errorf(EValidation, "The confirmation code has expired: start a new email update.")
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "The confirmation code has expired: start a new email update.")
 		}
 		if subtle.ConstantTimeCompare([]byte(codeHash(a.ID, p.Email, code)), []byte(p.CodeHash)) != 1 {
-			return gatehouse.Errorf(EValidation, "The confirmation code is not valid.")
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "The confirmation code is not valid.")
 		}
 		if err := emailTaken(tx, a.ID, p.Email); err != nil {
 			return err
@@ -257,7 +250,7 @@ func emailTaken(tx Tx, accountID, email string) error {
 	}
 	for _, o := range accounts {
 		if o.ID != accountID && strings.EqualFold(o.Email, email) {
-			return gatehouse.Errorf(EConflict, "The email address is already the root email address of another account.")
+			return gatehouse.Errorf(gatehouse.CodeConflict, "The email address is already the root email address of another account.")
 		}
 	}
 	return nil
@@ -274,7 +267,7 @@ func codeHash(accountID, email, code string) string {
 func (s *Service) CloseAccount(ctx context.Context, accountID string) error {
 	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if a.Closed() {
-			return gatehouse.Errorf(EConflict, "The account %s is already closed.", a.ID)
+			return gatehouse.Errorf(gatehouse.CodeConflict, "The account %s is already closed.", a.ID)
 		}
 		a.ClosedAt = s.now().Truncate(time.Second)
 		a.PendingEmail = nil
@@ -291,10 +284,10 @@ func (s *Service) CloseAccount(ctx context.Context, accountID string) error {
 func (s *Service) ReopenAccount(ctx context.Context, accountID string) error {
 	return s.update(ctx, accountID, func(tx Tx, a *gatehouse.Account) error {
 		if !a.Closed() {
-			return gatehouse.Errorf(EConflict, "The account %s is not closed.", a.ID)
+			return gatehouse.Errorf(gatehouse.CodeConflict, "The account %s is not closed.", a.ID)
 		}
 		if s.now().Sub(a.ClosedAt) > gatehouse.ReopenWindow {
-			return gatehouse.Errorf(EConflict, "The account %s was closed on %s, more than 90 days ago, and can no longer be reopened.",
+			return gatehouse.Errorf(gatehouse.CodeConflict, "The account %s was closed on %s, more than 90 days ago, and can no longer be reopened.",
 				a.ID, a.ClosedAt.Format(time.RFC3339))
 		}
 		a.ClosedAt = time.Time{}

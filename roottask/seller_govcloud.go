@@ -18,10 +18,6 @@ import (
 // Reserved Instance Marketplace seller registration (aws-reference §1.2
 // D1) and AWS GovCloud (US) sign-up and root key requests (C1, C2).
 
-// ENotFound is the code of a missing seller profile, GovCloud account or
-// support case (REST-JSON ResourceNotFoundException).
-const ENotFound = gatehouse.CodeNotFound
-
 // SellerRegistration is what root submits to register as a seller.
 type SellerRegistration struct {
 	LegalName     string
@@ -37,7 +33,7 @@ func digits(member string, s gatehouse.Secret, min, max int) error {
 		ok = v[i] >= '0' && v[i] <= '9'
 	}
 	if !ok {
-		return gatehouse.Errorf(EValidation, "%s must be %d to %d digits.", member, min, max)
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "%s must be %d to %d digits.", member, min, max)
 	}
 	return nil
 }
@@ -47,7 +43,7 @@ func digits(member string, s gatehouse.Secret, min, max int) error {
 // registration replaces the profile.
 func (s *Service) RegisterSeller(ctx context.Context, accountID string, r SellerRegistration) (*gatehouse.SellerProfile, error) {
 	if n := utf8.RuneCountInString(strings.TrimSpace(r.LegalName)); n < 1 || n > 200 {
-		return nil, gatehouse.Errorf(EValidation, "LegalName must be 1 to 200 characters long.")
+		return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "LegalName must be 1 to 200 characters long.")
 	}
 	if err := digits("BankAccountNumber", r.BankAccount, 4, 17); err != nil {
 		return nil, err
@@ -78,7 +74,7 @@ func (s *Service) SellerProfile(ctx context.Context, accountID string) (*gatehou
 		p, err = tx.SellerProfile(accountID)
 		return err
 	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		return nil, nil
 	}
 	return p, err
@@ -113,10 +109,10 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 			return err
 		}
 		if std.ARNPartition() != gatehouse.Partition {
-			return gatehouse.Errorf(EValidation, "The account %s is an AWS GovCloud (US) account: GovCloud sign-up is for standard accounts.", accountID)
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "The account %s is an AWS GovCloud (US) account: GovCloud sign-up is for standard accounts.", accountID)
 		}
 		if old, err := tx.GovCloudAccount(accountID); err == nil {
-			return gatehouse.Errorf(EConflict, "Account %s is already linked to the GovCloud account %s.", accountID, old.ID)
+			return gatehouse.Errorf(gatehouse.CodeConflict, "Account %s is already linked to the GovCloud account %s.", accountID, old.ID)
 		}
 		for attempt := range 10 {
 			id := derivedID("govcloud/"+accountID, attempt)
@@ -125,7 +121,7 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 			}
 			g = &gatehouse.GovCloudAccount{ID: id, StandardAccountID: accountID, State: gatehouse.AccountActive, CreatedAt: s.now()}
 			err := tx.CreateGovCloudAccount(g)
-			if gatehouse.ErrorCode(err) == gatehouse.EEntityAlreadyExists {
+			if gatehouse.ErrorCode(err) == gatehouse.CodeAlreadyExists {
 				if _, e := tx.GovCloudAccount(accountID); e == nil {
 					return err
 				}
@@ -158,14 +154,14 @@ func (s *Service) SignUpGovCloud(ctx context.Context, accountID string) (*gateho
 // GovCloud root users no sign-in, only the access key AWS Support issues.
 func govCloudAccountRow(tx Tx, g *gatehouse.GovCloudAccount, std *gatehouse.Account) error {
 	_, err := tx.Account(g.ID)
-	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		return err
 	}
 	return tx.CreateAccount(&gatehouse.Account{ID: g.ID, Name: "AWS GovCloud (US) account of " + std.ID, CreatedAt: g.CreatedAt,
 		Partition: gatehouse.PartitionGovCloud})
 }
 
-// GovCloudAccount returns the linked GovCloud account (ENotFound when
+// GovCloudAccount returns the linked GovCloud account (gatehouse.CodeNotFound when
 // there is none).
 func (s *Service) GovCloudAccount(ctx context.Context, accountID string) (*gatehouse.GovCloudAccount, error) {
 	var g *gatehouse.GovCloudAccount
@@ -174,8 +170,8 @@ func (s *Service) GovCloudAccount(ctx context.Context, accountID string) (*gateh
 		g, err = tx.GovCloudAccount(accountID)
 		return err
 	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-		return nil, gatehouse.Errorf(ENotFound, "The account %s has no linked AWS GovCloud (US) account.", accountID)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The account %s has no linked AWS GovCloud (US) account.", accountID)
 	}
 	return g, err
 }
@@ -186,8 +182,8 @@ func (s *Service) RequestGovCloudRootKeys(ctx context.Context, accountID string)
 	var c *gatehouse.SupportCase
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		g, err := tx.GovCloudAccount(accountID)
-		if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
-			return gatehouse.Errorf(ENotFound, "The account %s has no linked AWS GovCloud (US) account: call SignUpGovCloud first.", accountID)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return gatehouse.Errorf(gatehouse.CodeNotFound, "The account %s has no linked AWS GovCloud (US) account: call SignUpGovCloud first.", accountID)
 		}
 		if err != nil {
 			return err
@@ -204,7 +200,7 @@ func (s *Service) RequestGovCloudRootKeys(ctx context.Context, accountID string)
 	return c, nil
 }
 
-// SupportCase returns a case of the account (ENotFound for another
+// SupportCase returns a case of the account (gatehouse.CodeNotFound for another
 // account's case).
 func (s *Service) SupportCase(ctx context.Context, accountID, id string) (*gatehouse.SupportCase, error) {
 	var c *gatehouse.SupportCase
@@ -213,8 +209,8 @@ func (s *Service) SupportCase(ctx context.Context, accountID, id string) (*gateh
 		c, err = tx.SupportCase(id)
 		return err
 	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity || err == nil && c.AccountID != accountID {
-		return nil, gatehouse.Errorf(ENotFound, "The support case %s cannot be found.", id)
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound || err == nil && c.AccountID != accountID {
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The support case %s cannot be found.", id)
 	}
 	return c, err
 }
@@ -231,16 +227,16 @@ func (s *Service) FulfillGovCloudRootKeyRequest(ctx context.Context, caseID stri
 			return err
 		}
 		if c.Kind != gatehouse.CaseGovCloudRootKeys {
-			return gatehouse.Errorf(EValidation, "Support case %s is not a GovCloud root access key request.", caseID)
+			return gatehouse.Errorf(gatehouse.CodeInvalid, "Support case %s is not a GovCloud root access key request.", caseID)
 		}
 		if c.Status != gatehouse.CaseOpen {
-			return gatehouse.Errorf(EConflict, "Support case %s is %s.", caseID, c.Status)
+			return gatehouse.Errorf(gatehouse.CodeConflict, "Support case %s is %s.", caseID, c.Status)
 		}
 		if g, err = tx.GovCloudAccount(c.AccountID); err != nil {
 			return err
 		}
 		if g.RootKeyID != "" {
-			return gatehouse.Errorf(EConflict, "The GovCloud account %s already has a root access key (%s).", g.ID, g.RootKeyID)
+			return gatehouse.Errorf(gatehouse.CodeConflict, "The GovCloud account %s already has a root access key (%s).", g.ID, g.RootKeyID)
 		}
 		b := make([]byte, 40)
 		if _, err := io.ReadFull(s.rand(), b); err != nil {

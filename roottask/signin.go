@@ -21,7 +21,7 @@ import (
 // so that the answer does not tell which was wrong (AWS's sign-in page
 // words it the same way).
 func signInFailed() error {
-	return gatehouse.Errorf(EAccessDenied, "Your authentication information is incorrect. Please try again.")
+	return gatehouse.Errorf(gatehouse.CodeDenied, "Your authentication information is incorrect. Please try again.")
 }
 
 // dummyHash is checked against when no root user has the email address

@@ -73,7 +73,7 @@ func TestCheckRootSignIn(t *testing.T) {
 			if tc.ok != (err == nil) {
 				t.Fatalf("err = %v, want ok %v", err, tc.ok)
 			}
-			if err != nil && (gatehouse.ErrorCode(err) != EAccessDenied || gatehouse.ErrorMessage(err) != wrong) {
+			if err != nil && (gatehouse.ErrorCode(err) != gatehouse.CodeDenied || gatehouse.ErrorMessage(err) != wrong) {
 				t.Errorf("error %s %q, want the one answer for every failure", gatehouse.ErrorCode(err), gatehouse.ErrorMessage(err))
 			}
 		})

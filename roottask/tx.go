@@ -7,7 +7,7 @@ import "github.com/gatehouse-dev/gatehouse"
 // of the server's store).
 type Tx interface {
 	CreateAccount(a *gatehouse.Account) error
-	// Account returns ENoSuchEntity for an unknown ID.
+	// Account returns CodeNotFound for an unknown ID.
 	Account(id string) (*gatehouse.Account, error)
 	Accounts() ([]*gatehouse.Account, error)
 	UpdateAccount(a *gatehouse.Account) error
@@ -23,7 +23,7 @@ type Tx interface {
 	DeleteRootSessions(accountID string, signInOnly bool) (int, error)
 	// MFADevices lists an account's devices sorted by serial number.
 	MFADevices(accountID string) ([]*gatehouse.MFADevice, error)
-	// DeleteMFADevice deletes a device (ENoSuchEntity when unknown).
+	// DeleteMFADevice deletes a device (CodeNotFound when unknown).
 	DeleteMFADevice(serialNumber string) error
 	// AddOutboxMessage stores a message; a zero CreatedAt is set to the
 	// transaction's time, an empty ID is generated and an empty delivery
@@ -31,10 +31,10 @@ type Tx interface {
 	AddOutboxMessage(m *gatehouse.OutboxMessage) error
 	// PutRootPasswordReset stores r as its account's pending reset,
 	// replacing any earlier one; a zero CreatedAt is set to the
-	// transaction's time. ENoSuchEntity for an unknown account.
+	// transaction's time. CodeNotFound for an unknown account.
 	PutRootPasswordReset(r *gatehouse.RootPasswordReset) error
 	// RootPasswordReset returns the account's pending reset
-	// (ENoSuchEntity when it has none).
+	// (CodeNotFound when it has none).
 	RootPasswordReset(accountID string) (*gatehouse.RootPasswordReset, error)
 	// DeleteRootPasswordReset deletes the account's pending reset, if
 	// any.
@@ -42,7 +42,7 @@ type Tx interface {
 	// PutSellerProfile creates or replaces the account's seller profile.
 	PutSellerProfile(p *gatehouse.SellerProfile) error
 	SellerProfile(accountID string) (*gatehouse.SellerProfile, error)
-	// CreateGovCloudAccount fails with EEntityAlreadyExists when the
+	// CreateGovCloudAccount fails with CodeAlreadyExists when the
 	// standard account has one already or the ID is taken.
 	CreateGovCloudAccount(g *gatehouse.GovCloudAccount) error
 	// GovCloudAccount looks the GovCloud account of a standard account up.
@@ -54,7 +54,7 @@ type Tx interface {
 	// PutPaymentPreferences creates or replaces an account's preferences;
 	// a zero UpdatedAt is set to the transaction's time.
 	PutPaymentPreferences(p *gatehouse.PaymentPreferences) error
-	// PaymentPreferences returns ENoSuchEntity when the account has set
+	// PaymentPreferences returns CodeNotFound when the account has set
 	// none.
 	PaymentPreferences(accountID string) (*gatehouse.PaymentPreferences, error)
 }

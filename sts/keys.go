@@ -26,7 +26,7 @@ func (s *Service) AccessKeyAccount(ctx context.Context, id string) (string, erro
 		}
 		return err
 	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		return "", gatehouse.Errorf(gatehouse.CodeInvalidParameter, "The access key ID %s does not belong to an account of this server.", id)
 	}
 	return account, err

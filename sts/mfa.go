@@ -4,7 +4,7 @@ import "github.com/gatehouse-dev/gatehouse"
 
 // ErrMFA refuses a SerialNumber without a TokenCode (or the other way
 // round), or a code from a caller that has no MFA device (a role).
-var ErrMFA = gatehouse.Errorf(gatehouse.EAccessDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
+var ErrMFA = gatehouse.Errorf(gatehouse.CodeDenied, "MultiFactorAuthentication failed, unable to validate MFA code.")
 
 // CheckMFAParams applies STS's rules to the SerialNumber and TokenCode
 // of an AssumeRole or GetSessionToken request that sent either: both
@@ -25,7 +25,7 @@ func CheckTokenCode(code string) error {
 		valid = code[i] >= '0' && code[i] <= '9'
 	}
 	if !valid {
-		return gatehouse.Errorf(gatehouse.EValidation,
+		return gatehouse.Errorf(gatehouse.CodeInvalid,
 			"1 validation error detected: Value '%s' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]* and have length 6", code)
 	}
 	return nil

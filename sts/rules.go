@@ -10,7 +10,7 @@ import (
 // before authorizing the request.
 func CheckAssumeRoleCaller(root bool) error {
 	if root {
-		return gatehouse.Errorf(gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
+		return gatehouse.Errorf(gatehouse.CodeDenied, "Roles may not be assumed by root accounts.")
 	}
 	return nil
 }
@@ -19,7 +19,7 @@ func CheckAssumeRoleCaller(root bool) error {
 // refuses temporary credentials: a session cannot make another.
 func CheckGetSessionTokenCaller(session bool) error {
 	if session {
-		return gatehouse.Errorf(gatehouse.EAccessDenied, "Cannot call GetSessionToken with session credentials")
+		return gatehouse.Errorf(gatehouse.CodeDenied, "Cannot call GetSessionToken with session credentials")
 	}
 	return nil
 }

@@ -38,20 +38,20 @@ func TestCheckAssumeRoleParams(t *testing.T) {
 	}{
 		{name: "ok", session: "s1"},
 		{name: "full", session: "a+=,.@-_z", duration: intp(43200), policy: strings.Repeat("x", 2048), arns: 10},
-		{name: "short name", session: "s", code: gatehouse.EValidation,
+		{name: "short name", session: "s", code: gatehouse.CodeInvalid,
 			msg: v + "'s' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"},
-		{name: "long name", session: strings.Repeat("s", 65), code: gatehouse.EValidation,
+		{name: "long name", session: strings.Repeat("s", 65), code: gatehouse.CodeInvalid,
 			msg: v + "'" + strings.Repeat("s", 65) + "' at 'roleSessionName' failed to satisfy constraint: Member must have length less than or equal to 64"},
-		{name: "name pattern", session: "a b", code: gatehouse.EValidation,
+		{name: "name pattern", session: "a b", code: gatehouse.CodeInvalid,
 			msg: v + `'a b' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]*`},
-		{name: "short duration", session: "s1", duration: intp(899), code: gatehouse.EValidation,
+		{name: "short duration", session: "s1", duration: intp(899), code: gatehouse.CodeInvalid,
 			msg: v + "'899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"},
-		{name: "long duration", session: "s1", duration: intp(43201), code: gatehouse.EValidation,
+		{name: "long duration", session: "s1", duration: intp(43201), code: gatehouse.CodeInvalid,
 			msg: v + "'43201' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 43200"},
 		// The model's limit counts the whole text, white space included.
-		{name: "policy size", session: "s1", policy: strings.Repeat(" ", 2049), code: gatehouse.EValidation,
+		{name: "policy size", session: "s1", policy: strings.Repeat(" ", 2049), code: gatehouse.CodeInvalid,
 			msg: v + "'policy' at 'policy' failed to satisfy constraint: Member must have length less than or equal to 2048"},
-		{name: "policy ARNs", session: "s1", arns: 11, code: gatehouse.EValidation,
+		{name: "policy ARNs", session: "s1", arns: 11, code: gatehouse.CodeInvalid,
 			msg: v + "'policyArns' at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -68,9 +68,9 @@ func TestCheckSessionPolicy(t *testing.T) {
 	}{
 		{name: "none"},
 		{name: "ok", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}`},
-		{name: "syntax", doc: `{"Version":"2012-10-17"`, code: gatehouse.EMalformedPolicy, msg: "Syntax errors in policy."},
+		{name: "syntax", doc: `{"Version":"2012-10-17"`, code: gatehouse.CodeMalformedPolicy, msg: "Syntax errors in policy."},
 		{name: "no action", doc: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Resource":"*"}}`,
-			code: gatehouse.EMalformedPolicy, msg: "Policy statement must contain actions."},
+			code: gatehouse.CodeMalformedPolicy, msg: "Policy statement must contain actions."},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			wantErr(t, sts.CheckSessionPolicy(c.doc), c.code, c.msg)
@@ -99,9 +99,9 @@ func TestPackedPolicySize(t *testing.T) {
 
 func TestCallerRules(t *testing.T) {
 	wantErr(t, sts.CheckAssumeRoleCaller(false), "", "")
-	wantErr(t, sts.CheckAssumeRoleCaller(true), gatehouse.EAccessDenied, "Roles may not be assumed by root accounts.")
+	wantErr(t, sts.CheckAssumeRoleCaller(true), gatehouse.CodeDenied, "Roles may not be assumed by root accounts.")
 	wantErr(t, sts.CheckGetSessionTokenCaller(false), "", "")
-	wantErr(t, sts.CheckGetSessionTokenCaller(true), gatehouse.EAccessDenied, "Cannot call GetSessionToken with session credentials")
+	wantErr(t, sts.CheckGetSessionTokenCaller(true), gatehouse.CodeDenied, "Cannot call GetSessionToken with session credentials")
 }
 
 func TestCheckMFAParams(t *testing.T) {
@@ -116,12 +116,12 @@ func TestCheckMFAParams(t *testing.T) {
 	}{
 		{serial: "arn:aws:iam::123456789012:mfa/alice", token: "123456"},
 		{serial: "arn:aws:iam::123456789012:mfa/alice", token: "000000"},
-		{serial: "arn:aws:iam::123456789012:mfa/alice", code: gatehouse.EAccessDenied, msg: mfa},
-		{token: "123456", code: gatehouse.EAccessDenied, msg: mfa},
-		{serial: "x", token: "12345", code: gatehouse.EValidation, msg: pattern("12345")},
-		{serial: "x", token: "1234567", code: gatehouse.EValidation, msg: pattern("1234567")},
-		{serial: "x", token: "12a456", code: gatehouse.EValidation, msg: pattern("12a456")},
-		{serial: "x", token: "１２", code: gatehouse.EValidation, msg: pattern("１２")}, // six bytes, not ASCII digits
+		{serial: "arn:aws:iam::123456789012:mfa/alice", code: gatehouse.CodeDenied, msg: mfa},
+		{token: "123456", code: gatehouse.CodeDenied, msg: mfa},
+		{serial: "x", token: "12345", code: gatehouse.CodeInvalid, msg: pattern("12345")},
+		{serial: "x", token: "1234567", code: gatehouse.CodeInvalid, msg: pattern("1234567")},
+		{serial: "x", token: "12a456", code: gatehouse.CodeInvalid, msg: pattern("12a456")},
+		{serial: "x", token: "１２", code: gatehouse.CodeInvalid, msg: pattern("１２")}, // six bytes, not ASCII digits
 	} {
 		wantErr(t, sts.CheckMFAParams(c.serial, c.token), c.code, c.msg)
 	}

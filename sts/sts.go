@@ -58,7 +58,7 @@ const (
 var sessionNamePattern = regexp.MustCompile(`^[\w+=,.@-]*$`)
 
 func validation(value, field, constraint string) error {
-	return gatehouse.Errorf(gatehouse.EValidation,
+	return gatehouse.Errorf(gatehouse.CodeInvalid,
 		"1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must %s", value, field, constraint)
 }
 
@@ -116,11 +116,11 @@ func CheckSessionTags(tags []gatehouse.Tag) error {
 			return validation(t.Value, fmt.Sprintf("tags.%d.member.value", i+1), `satisfy regular expression pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]*`)
 		}
 		if len(t.Key) >= 4 && strings.EqualFold(t.Key[:4], "aws:") {
-			return gatehouse.Errorf(gatehouse.EInvalidInput, "Tag keys may not start with the reserved prefix aws:.")
+			return gatehouse.Errorf(gatehouse.CodeInvalidInput, "Tag keys may not start with the reserved prefix aws:.")
 		}
 		k := strings.ToLower(t.Key)
 		if seen[k] {
-			return gatehouse.Errorf(gatehouse.EInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
+			return gatehouse.Errorf(gatehouse.CodeInvalidInput, "Duplicate tag keys found. Please note that Tag keys are case insensitive.")
 		}
 		seen[k] = true
 	}
@@ -183,10 +183,10 @@ func (s *Service) AssumeRole(ctx context.Context, in AssumeRoleInput) (*Credenti
 	if in.DurationSeconds != nil {
 		duration = *in.DurationSeconds
 		if in.Chained && duration > ChainedMaxDuration {
-			return nil, gatehouse.Errorf(gatehouse.EValidation, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
+			return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.")
 		}
 		if duration > in.Role.MaxSessionDuration {
-			return nil, gatehouse.Errorf(gatehouse.EValidation, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
+			return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 		}
 	}
 	sess := &gatehouse.Session{

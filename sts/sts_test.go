@@ -59,8 +59,8 @@ func TestAssumeRoleSessionPolicies(t *testing.T) {
 		{name: "none", wantSize: -1},
 		{name: "inline", policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`, wantSize: 4},
 		{name: "ARNs", arns: []string{readOnly, readOnly}, wantSize: 9},
-		{name: "malformed", policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow"}}`, code: gatehouse.EMalformedPolicy},
-		{name: "too many ARNs", arns: make([]string, 11), code: gatehouse.EValidation},
+		{name: "malformed", policy: `{"Version":"2012-10-17","Statement":{"Effect":"Allow"}}`, code: gatehouse.CodeMalformedPolicy},
+		{name: "too many ARNs", arns: make([]string, 11), code: gatehouse.CodeInvalid},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cr, err := s.AssumeRole(ctx, sts.AssumeRoleInput{Role: role, RoleSessionName: "s1", Policy: c.policy, PolicyARNs: c.arns})

@@ -12,7 +12,7 @@ type Tx interface {
 	// UpdateRole replaces the role stored under oldName.
 	UpdateRole(oldName string, r *gatehouse.Role) error
 	CreateSession(s *gatehouse.Session) error
-	// Session looks a session up by its access key ID (ENoSuchEntity
+	// Session looks a session up by its access key ID (CodeNotFound
 	// when unknown).
 	Session(accessKeyID string) (*gatehouse.Session, error)
 }

@@ -20,7 +20,7 @@ const StatusVerified = "Verified"
 type Tx interface {
 	// PutTaxRegistration creates or replaces the account's registration.
 	PutTaxRegistration(r *gatehouse.TaxRegistration) error
-	// TaxRegistration returns ENoSuchEntity when the account has none.
+	// TaxRegistration returns CodeNotFound when the account has none.
 	TaxRegistration(accountID string) (*gatehouse.TaxRegistration, error)
 }
 
@@ -55,7 +55,7 @@ func (s *Service) Registration(ctx context.Context, accountID string) (*gatehous
 		r, err = tx.TaxRegistration(accountID)
 		return err
 	})
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		return nil, nil
 	}
 	return r, err

@@ -71,7 +71,7 @@ func (d Deps) listRegionsPage(c *op.Call, in *listRegionsIn) (any, error) {
 			}
 			msg := "Member must have value " + word + " " + bound
 			return nil, &gatehouse.ValidationError{
-				Err:    gatehouse.Errorf(account.EValidation, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: %s", *in.MaxResults, msg),
+				Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value '%d' at 'maxResults' failed to satisfy constraint: %s", *in.MaxResults, msg),
 				Reason: account.ReasonFieldValidationFailed,
 				Fields: []gatehouse.FieldError{{Name: "maxResults", Message: msg}},
 			}
@@ -84,7 +84,7 @@ func (d Deps) listRegionsPage(c *op.Call, in *listRegionsIn) (any, error) {
 		default:
 			msg := "Member must satisfy constraint: [Member must satisfy enum value set: [ENABLED, ENABLING, DISABLING, DISABLED, ENABLED_BY_DEFAULT]]"
 			return nil, &gatehouse.ValidationError{
-				Err:    gatehouse.Errorf(account.EValidation, "1 validation error detected: Value at 'regionOptStatusContains' failed to satisfy constraint: %s", msg),
+				Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value at 'regionOptStatusContains' failed to satisfy constraint: %s", msg),
 				Reason: account.ReasonFieldValidationFailed,
 				Fields: []gatehouse.FieldError{{Name: "regionOptStatusContains", Message: msg}},
 			}
@@ -107,7 +107,7 @@ func (d Deps) listRegionsPage(c *op.Call, in *listRegionsIn) (any, error) {
 		n, err2 := strconv.Atoi(string(raw))
 		if err != nil || err2 != nil || n < 0 || n > len(out) {
 			return nil, &gatehouse.ValidationError{
-				Err:    gatehouse.Errorf(account.EValidation, "The NextToken is not valid."),
+				Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "The NextToken is not valid."),
 				Reason: account.ReasonFieldValidationFailed,
 				Fields: []gatehouse.FieldError{{Name: "nextToken", Message: "The NextToken is not valid."}},
 			}

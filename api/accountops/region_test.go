@@ -27,7 +27,7 @@ func TestListRegionsValidation(t *testing.T) {
 	} {
 		_, err := Deps{}.listRegionsPage(nil, &c.in)
 		var ve *gatehouse.ValidationError
-		if !errors.As(err, &ve) || ve.Err.Code != account.EValidation || ve.Err.Message != c.msg ||
+		if !errors.As(err, &ve) || ve.Err.Code != gatehouse.CodeInvalid || ve.Err.Message != c.msg ||
 			ve.Reason != account.ReasonFieldValidationFailed || len(ve.Fields) != 1 || ve.Fields[0].Name != c.field {
 			t.Errorf("%+v: %v\nwant %s", c.in, err, c.msg)
 		}

@@ -42,9 +42,9 @@ func TestWriteError(t *testing.T) {
 		status int
 		body   string
 	}{
-		{invoicing, gatehouse.EAccessDenied, 400, `{"__type":"com.amazonaws.invoicing#AccessDeniedException","message":"m"}`},
-		{invoicing, gatehouse.ENoSuchEntity, 400, `{"__type":"com.amazonaws.invoicing#ResourceNotFoundException","message":"m"}`},
-		{invoicing, gatehouse.EServiceFailure, 500, `{"__type":"com.amazonaws.invoicing#InternalServerException","message":"m"}`},
+		{invoicing, gatehouse.CodeDenied, 400, `{"__type":"com.amazonaws.invoicing#AccessDeniedException","message":"m"}`},
+		{invoicing, gatehouse.CodeNotFound, 400, `{"__type":"com.amazonaws.invoicing#ResourceNotFoundException","message":"m"}`},
+		{invoicing, gatehouse.CodeInternal, 500, `{"__type":"com.amazonaws.invoicing#InternalServerException","message":"m"}`},
 		{invoicing, "SignatureDoesNotMatch", 400, `{"__type":"com.amazon.coral.service#InvalidSignatureException","message":"m"}`},
 		{invoicing, "UnknownOperationException", 400, `{"__type":"com.amazon.coral.service#UnknownOperationException","message":"m"}`},
 		{Codec{Version: V11}, "InvalidClientTokenId", 400, `{"__type":"com.amazon.coral.service#UnrecognizedClientException","message":"m"}`},

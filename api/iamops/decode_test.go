@@ -154,7 +154,7 @@ func TestDecodeQuery(t *testing.T) {
 			err = query.Decode(form, target)
 			if tc.wantErr != "" {
 				var ge *gatehouse.Error
-				if !errors.As(err, &ge) || ge.Code != gatehouse.EValidation || ge.Message != tc.wantErr {
+				if !errors.As(err, &ge) || ge.Code != gatehouse.CodeInvalid || ge.Message != tc.wantErr {
 					t.Fatalf("error = %v\nwant ValidationError: %s", err, tc.wantErr)
 				}
 				return

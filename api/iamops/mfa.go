@@ -50,7 +50,7 @@ type (
 func mfaUser(c *op.Call, userName string) (string, error) {
 	if userName == gatehouse.RootUserName {
 		// Not a user name anyone can spell: '<' and '>' are not allowed.
-		return "", gatehouse.Errorf(gatehouse.EValidation,
+		return "", gatehouse.Errorf(gatehouse.CodeInvalid,
 			"1 validation error detected: Value '%s' at 'userName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+", userName)
 	}
 	name, err := targetUser(c, userName)

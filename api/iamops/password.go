@@ -135,7 +135,7 @@ func (d *Deps) passwordRows() []op.Row {
 			Resource: func(c *op.Call, _ *changePasswordIn) string { return c.Caller.ARN() },
 			Precheck: func(c *op.Call, _ *changePasswordIn) error {
 				if c.Caller.User == nil || c.Caller.Role != nil {
-					return gatehouse.Errorf(iam.EInvalidUserType,
+					return gatehouse.Errorf(gatehouse.CodeInvalidUserType,
 						"Only an IAM user can change its own password with ChangePassword; the root user's password is changed with the gatehouse service's ChangeRootPassword.")
 				}
 				return nil

@@ -10,7 +10,7 @@ import (
 
 // errNonUserCaller is AWS's answer to an operation that defaults to the
 // calling user when the caller is not a user (a role session).
-var errNonUserCaller = gatehouse.Errorf(gatehouse.EValidation, "Must specify userName when calling with non-User credentials")
+var errNonUserCaller = gatehouse.Errorf(gatehouse.CodeInvalid, "Must specify userName when calling with non-User credentials")
 
 // targetUser returns the user an operation with an optional UserName
 // acts on: the named user; else the calling IAM user (also in its

@@ -71,7 +71,7 @@ func (d *Deps) policyRows() []op.Row {
 			Action: "iam:ListPolicies",
 			Handle: func(c *op.Call, in *listPoliciesIn) (any, error) {
 				if in.Scope != "" && in.Scope != "All" && in.Scope != "AWS" && in.Scope != "Local" {
-					return nil, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", in.Scope)
+					return nil, gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value '%s' at 'scope' failed to satisfy constraint: Member must satisfy enum value set: [All, AWS, Local]", in.Scope)
 				}
 				ps, err := d.IAM.Policies(c.Ctx, c.Account(), iam.ListPoliciesInput{
 					Scope: in.Scope, OnlyAttached: in.OnlyAttached != nil && *in.OnlyAttached,

@@ -147,7 +147,7 @@ func contextOf(entries []contextEntryIn) (policy.Context, error) {
 	var ctx policy.Context
 	for _, e := range entries {
 		if e.ContextKeyName == "" {
-			return ctx, gatehouse.Errorf(gatehouse.EInvalidInput, "Context entries need a ContextKeyName.")
+			return ctx, gatehouse.Errorf(gatehouse.CodeInvalidInput, "Context entries need a ContextKeyName.")
 		}
 		ctx.Set(e.ContextKeyName, e.ContextKeyValues...)
 	}
@@ -158,7 +158,7 @@ func contextOf(entries []contextEntryIn) (policy.Context, error) {
 func (d *Deps) simulationSource(c *op.Call, in *authz.SimulationInput, source string) error {
 	a, err := arn.Parse(source)
 	if err != nil || a.Service != "iam" || a.Account != c.Account() {
-		return gatehouse.Errorf(gatehouse.EInvalidInput, "Invalid ARN: %s", source)
+		return gatehouse.Errorf(gatehouse.CodeInvalidInput, "Invalid ARN: %s", source)
 	}
 	kind, rest, _ := strings.Cut(a.Resource, "/")
 	name := rest[strings.LastIndexByte(rest, '/')+1:]
@@ -170,7 +170,7 @@ func (d *Deps) simulationSource(c *op.Call, in *authz.SimulationInput, source st
 	case "role":
 		in.SourceRole, err = d.IAM.Role(c.Ctx, a.Account, name)
 	default:
-		return gatehouse.Errorf(gatehouse.EInvalidInput, "Invalid ARN: %s", source)
+		return gatehouse.Errorf(gatehouse.CodeInvalidInput, "Invalid ARN: %s", source)
 	}
 	return err
 }

@@ -53,9 +53,9 @@ func TestCodecWriteError(t *testing.T) {
 		status int
 		body   string
 	}{
-		{Codec{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}, gatehouse.ENoSuchEntity, 404,
+		{Codec{Namespace: "https://iam.amazonaws.com/doc/2010-05-08/"}, gatehouse.CodeNotFound, 404,
 			`<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>Sender</Type><Code>NoSuchEntity</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>`},
-		{Codec{}, gatehouse.EServiceFailure, 500,
+		{Codec{}, gatehouse.CodeInternal, 500,
 			`<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceFailure</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>`},
 		{Codec{}, "SomethingNew", 400,
 			`<ErrorResponse><Error><Type>Sender</Type><Code>SomethingNew</Code><Message>m</Message></Error><RequestId>r</RequestId></ErrorResponse>`},

@@ -102,9 +102,9 @@ func (c *Constraints) Err() error {
 	case 0:
 		return nil
 	case 1:
-		return gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: %s", c.violations[0])
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: %s", c.violations[0])
 	default:
-		return gatehouse.Errorf(gatehouse.EValidation, "%d validation errors detected: %s", n, strings.Join(c.violations, "; "))
+		return gatehouse.Errorf(gatehouse.CodeInvalid, "%d validation errors detected: %s", n, strings.Join(c.violations, "; "))
 	}
 }
 

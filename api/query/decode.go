@@ -53,7 +53,7 @@ func decodeStruct(form url.Values, prefix string, rv reflect.Value) error {
 			return err
 		}
 		if !present && opts == "required" {
-			return gatehouse.Errorf(gatehouse.EValidation,
+			return gatehouse.Errorf(gatehouse.CodeInvalid,
 				"1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", wire.LowerFirst(name))
 		}
 	}
@@ -78,13 +78,13 @@ func decodeField(form url.Values, key string, fv reflect.Value) (bool, error) {
 		case reflect.Int:
 			n, err := strconv.Atoi(s)
 			if err != nil {
-				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number", s, wire.LowerFirst(lastPart(key)))
+				return true, gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a number", s, wire.LowerFirst(lastPart(key)))
 			}
 			elem.Elem().SetInt(int64(n))
 		case reflect.Bool:
 			b, err := strconv.ParseBool(s)
 			if err != nil {
-				return true, gatehouse.Errorf(gatehouse.EValidation, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a boolean", s, wire.LowerFirst(lastPart(key)))
+				return true, gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: Member must be a boolean", s, wire.LowerFirst(lastPart(key)))
 			}
 			elem.Elem().SetBool(b)
 		default:

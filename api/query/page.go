@@ -44,11 +44,11 @@ func PageBounds(total int, in PageIn) (start, max int, err error) {
 	max = DefaultPageItems
 	if in.MaxItems != nil {
 		if *in.MaxItems < 1 {
-			return 0, 0, gatehouse.Errorf(gatehouse.EValidation,
+			return 0, 0, gatehouse.Errorf(gatehouse.CodeInvalid,
 				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value greater than or equal to 1", *in.MaxItems)
 		}
 		if *in.MaxItems > MaxPageItems {
-			return 0, 0, gatehouse.Errorf(gatehouse.EValidation,
+			return 0, 0, gatehouse.Errorf(gatehouse.CodeInvalid,
 				"1 validation error detected: Value '%d' at 'maxItems' failed to satisfy constraint: Member must have value less than or equal to %d", *in.MaxItems, MaxPageItems)
 		}
 		max = *in.MaxItems
@@ -57,7 +57,7 @@ func PageBounds(total int, in PageIn) (start, max int, err error) {
 		raw, err := base64.RawURLEncoding.DecodeString(in.Marker)
 		n, err2 := strconv.Atoi(string(raw))
 		if err != nil || err2 != nil || n < 0 || n > total {
-			return 0, 0, gatehouse.Errorf(gatehouse.EInvalidInput, "Invalid Marker.")
+			return 0, 0, gatehouse.Errorf(gatehouse.CodeInvalidInput, "Invalid Marker.")
 		}
 		start = n
 	}

@@ -49,15 +49,15 @@ func TestWriteError(t *testing.T) {
 		wireCode string
 		body     string
 	}{
-		{Codec{}, gatehouse.ENoSuchEntity, nil, 404, "ResourceNotFoundException", `{"message":"m"}`},
-		{Codec{}, gatehouse.EAccessDenied, nil, 403, "AccessDeniedException", `{"message":"m"}`},
-		{Codec{}, gatehouse.EDeleteConflict, nil, 409, "ConflictException", `{"message":"m"}`},
+		{Codec{}, gatehouse.CodeNotFound, nil, 404, "ResourceNotFoundException", `{"message":"m"}`},
+		{Codec{}, gatehouse.CodeDenied, nil, 403, "AccessDeniedException", `{"message":"m"}`},
+		{Codec{}, gatehouse.CodeDeleteConflict, nil, 409, "ConflictException", `{"message":"m"}`},
 		{Codec{}, "InvalidClientTokenId", nil, 403, "UnrecognizedClientException", `{"message":"m"}`},
-		{Codec{}, gatehouse.EServiceFailure, nil, 500, "InternalServerException", `{"message":"m"}`},
-		{Codec{}, gatehouse.EValidation, invalid, 400, "ValidationException", `{"message":"m","reason":"fieldValidationFailed","fieldList":[{"name":"a","message":"b"}]}`},
-		{TaxSettings, gatehouse.EAccessDenied, nil, 401, "AccessDeniedException", `{"errorCode":"AccessDenied","message":"m"}`},
-		{TaxSettings, gatehouse.EValidation, invalid, 400, "ValidationException", `{"errorCode":"FieldValidationFailed","message":"m","fieldList":[{"name":"a"}]}`},
-		{TaxSettings, gatehouse.EValidation, &gatehouse.ValidationError{Err: invalid.Err, Reason: "MissingInput"}, 400, "ValidationException", `{"errorCode":"MissingInput","message":"m"}`},
+		{Codec{}, gatehouse.CodeInternal, nil, 500, "InternalServerException", `{"message":"m"}`},
+		{Codec{}, gatehouse.CodeInvalid, invalid, 400, "ValidationException", `{"message":"m","reason":"fieldValidationFailed","fieldList":[{"name":"a","message":"b"}]}`},
+		{TaxSettings, gatehouse.CodeDenied, nil, 401, "AccessDeniedException", `{"errorCode":"AccessDenied","message":"m"}`},
+		{TaxSettings, gatehouse.CodeInvalid, invalid, 400, "ValidationException", `{"errorCode":"FieldValidationFailed","message":"m","fieldList":[{"name":"a"}]}`},
+		{TaxSettings, gatehouse.CodeInvalid, &gatehouse.ValidationError{Err: invalid.Err, Reason: "MissingInput"}, 400, "ValidationException", `{"errorCode":"MissingInput","message":"m"}`},
 	}
 	for _, tt := range tests {
 		w := httptest.NewRecorder()

@@ -18,7 +18,7 @@ func TestWriteError(t *testing.T) {
 		{"InvalidClientTokenId", 403, "InvalidAccessKeyId"},
 		{"MissingAuthenticationToken", 403, "AccessDenied"},
 		{"ExpiredToken", 400, "ExpiredToken"},
-		{gatehouse.EServiceFailure, 500, "InternalError"},
+		{gatehouse.CodeInternal, 500, "InternalError"},
 		{"SignatureDoesNotMatch", 403, "SignatureDoesNotMatch"},
 	}
 	for _, tt := range tests {

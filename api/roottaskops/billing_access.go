@@ -3,7 +3,6 @@ package roottaskops
 import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
-	"github.com/gatehouse-dev/gatehouse/roottask"
 )
 
 // The IAM user and role access to billing information (the account's
@@ -30,7 +29,7 @@ func (d Deps) updateIAMBillingAccess() op.Row {
 		default:
 			msg := "Member must satisfy enum value set: [ALLOW, DENY]"
 			return nil, &gatehouse.ValidationError{
-				Err:    gatehouse.Errorf(roottask.EValidation, "1 validation error detected: Value at 'iamUserAccessToBilling' failed to satisfy constraint: %s", msg),
+				Err:    gatehouse.Errorf(gatehouse.CodeInvalid, "1 validation error detected: Value at 'iamUserAccessToBilling' failed to satisfy constraint: %s", msg),
 				Reason: "fieldValidationFailed",
 				Fields: []gatehouse.FieldError{{Name: "iamUserAccessToBilling", Message: msg}},
 			}

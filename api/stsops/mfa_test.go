@@ -20,7 +20,7 @@ type fakeIAM struct {
 }
 
 func (f *fakeIAM) Role(context.Context, string, string) (*gatehouse.Role, error) {
-	return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "no role")
+	return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "no role")
 }
 
 func (f *fakeIAM) VerifyMFA(_ context.Context, _, user, _, _ string) (time.Time, error) {

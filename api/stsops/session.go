@@ -76,7 +76,7 @@ func (d Deps) assumeRole() op.Row {
 		Handle: func(c *op.Call, in *assumeRoleIn) (any, error) {
 			role := d.targetRole(c, in.RoleArn)
 			if role == nil {
-				return nil, gatehouse.Errorf(gatehouse.EAccessDenied, "%s", authz.DeniedMessage(c.Caller.ARN(), "sts:AssumeRole", in.RoleArn, policy.Decision{DecidedBy: policy.RoleTrustPolicy}))
+				return nil, gatehouse.Errorf(gatehouse.CodeDenied, "%s", authz.DeniedMessage(c.Caller.ARN(), "sts:AssumeRole", in.RoleArn, policy.Decision{DecidedBy: policy.RoleTrustPolicy}))
 			}
 			arns := make([]string, 0, len(in.PolicyArns))
 			for _, p := range in.PolicyArns {

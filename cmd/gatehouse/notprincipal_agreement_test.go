@@ -177,7 +177,7 @@ func decideStored(t *testing.T, c *simulation.Case) map[string]string {
 	d, err := a.Authorize(ctx, caller, &authz.Request{Action: c.Request.Action, Resource: c.Request.Resource,
 		ResourceAccount: c.Request.ResourceAccount, ResourcePolicy: resourcePolicy, ResourcePolicyID: "resource",
 		ResourceType: policy.ResourcePolicy, Context: reqCtx})
-	if d.Result != policy.Allowed && gatehouse.ErrorCode(err) != gatehouse.EAccessDenied {
+	if d.Result != policy.Allowed && gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
 		t.Fatalf("authorize: %v", err)
 	}
 	got["authz.Authorize"] = answer(d.Result, d.DecidedBy)

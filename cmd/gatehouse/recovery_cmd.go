@@ -181,7 +181,7 @@ func rootResetCredentials(ctx context.Context, args []string, stdout, stderr io.
 			}
 		}
 		msg := gatehouse.ErrorMessage(err)
-		if gatehouse.ErrorCode(err) == gatehouse.ELimitExceeded {
+		if gatehouse.ErrorCode(err) == gatehouse.CodeLimit {
 			msg += " (add --delete-access-keys, or run without --access-key)"
 		}
 		fmt.Fprintf(stderr, "%s: %s\n", name, msg)

@@ -46,7 +46,7 @@ func openWith(aead cipher.AEAD, aad string, sealed []byte) (gatehouse.Secret, er
 }
 
 func noSuchAccessKey(id string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The Access Key with id %s cannot be found.", id)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The Access Key with id %s cannot be found.", id)
 }
 
 // accessKeyColumns are the columns scanAccessKey reads, from table
@@ -105,7 +105,7 @@ func (t *tx) CreateAccessKey(k *gatehouse.AccessKey) error {
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.ID, k.AccountID, userID, string(k.Status), sealed, encodeTime(k.CreatedAt), lastUsed, service, region)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "The Access Key with id %s already exists.", k.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "The Access Key with id %s already exists.", k.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create access key %s: %w", k.ID, err)

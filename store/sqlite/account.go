@@ -52,7 +52,7 @@ func pendingColumns(a *gatehouse.Account) (email, hash sql.NullString, expires s
 }
 
 func noSuchAccount(id string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The account with id %s cannot be found.", id)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The account with id %s cannot be found.", id)
 }
 
 // CreateAccount stores a new account; a zero CreatedAt is set to the
@@ -64,7 +64,7 @@ func (t *tx) CreateAccount(a *gatehouse.Account) error {
 		a.ID, a.Email, a.Name, encodeTime(a.CreatedAt), a.RootPasswordHash, encodeTime(a.ClosedAt), a.IAMBillingAccess,
 		pe, ph, px, a.BillingPermissions, a.Partition)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account with id %s already exists.", a.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Account with id %s already exists.", a.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create account %s: %w", a.ID, err)
@@ -118,7 +118,7 @@ func (t *tx) SetAccountAlias(accountID, alias string) error {
 	n, err := t.execCount(`UPDATE accounts SET alias = ? WHERE id = ?`,
 		sql.NullString{String: alias, Valid: alias != ""}, accountID)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "The account alias %s already exists.", alias)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "The account alias %s already exists.", alias)
 	}
 	if err != nil {
 		return fmt.Errorf("set alias of account %s: %w", accountID, err)
@@ -129,7 +129,7 @@ func (t *tx) SetAccountAlias(accountID, alias string) error {
 	return nil
 }
 
-// DeleteAccountAlias removes the account's alias; it returns ENoSuchEntity
+// DeleteAccountAlias removes the account's alias; it returns CodeNotFound
 // when the account has none.
 func (t *tx) DeleteAccountAlias(accountID string) error {
 	alias, err := t.AccountAlias(accountID)
@@ -137,7 +137,7 @@ func (t *tx) DeleteAccountAlias(accountID string) error {
 		return err
 	}
 	if alias == "" {
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The account with id %s has no alias.", accountID)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "The account with id %s has no alias.", accountID)
 	}
 	if _, err := t.exec(`UPDATE accounts SET alias = NULL WHERE id = ?`, accountID); err != nil {
 		return fmt.Errorf("delete alias of account %s: %w", accountID, err)

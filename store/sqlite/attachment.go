@@ -89,7 +89,7 @@ func (t *tx) AttachPolicy(accountID string, e gatehouse.EntityRef, policyARN str
 }
 
 // DetachPolicy detaches the policy from the entity; it returns
-// ENoSuchEntity when the policy is not attached.
+// CodeNotFound when the policy is not attached.
 func (t *tx) DetachPolicy(accountID string, e gatehouse.EntityRef, policyARN string) error {
 	tables, ownerID, _, err := t.owner(accountID, e)
 	if err != nil {
@@ -111,7 +111,7 @@ func (t *tx) DetachPolicy(accountID string, e gatehouse.EntityRef, policyARN str
 		return fmt.Errorf("detach policy %s from %s %q: %w", policyARN, e.Kind, e.Name, err)
 	}
 	if n == 0 {
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s was not found.", policyARN)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s was not found.", policyARN)
 	}
 	return nil
 }

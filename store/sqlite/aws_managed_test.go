@@ -62,8 +62,8 @@ func TestAWSManagedMigrationKeepsAttachments(t *testing.T) {
 			t.Errorf("attachments of %s: %v, want 3", awsPolicyARN, refs)
 		}
 		_, err = tx.Policy(awsPolicyARN)
-		if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
-			t.Errorf("Policy(%s) after the migration: %v, want ENoSuchEntity", awsPolicyARN, err)
+		if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
+			t.Errorf("Policy(%s) after the migration: %v, want CodeNotFound", awsPolicyARN, err)
 		}
 		return nil
 	})

@@ -34,7 +34,7 @@ func (t *tx) CredentialReport(accountID string) (*gatehouse.CredentialReport, er
 	var at sql.NullInt64
 	err := t.queryRow(`SELECT generated_at, content FROM credential_reports WHERE account_id = ?`, accountID).Scan(&at, &r.Content)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Account %s has no credential report.", accountID)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Account %s has no credential report.", accountID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("credential report of account %s: %w", accountID, err)

@@ -23,11 +23,11 @@ func scanGroup(row scanner) (*gatehouse.Group, error) {
 }
 
 func noSuchGroup(name string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The group with name %s cannot be found.", name)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The group with name %s cannot be found.", name)
 }
 
 func groupExists(name string) error {
-	return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Group with name %s already exists.", name)
+	return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Group with name %s already exists.", name)
 }
 
 // groupID returns the ID of the account's group with the given name.
@@ -63,7 +63,7 @@ func (t *tx) CreateGroup(g *gatehouse.Group) error {
 	case uniqueConstraint:
 		return groupExists(g.Name)
 	case primaryKeyConstraint:
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Group with id %s already exists.", g.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Group with id %s already exists.", g.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create group %q: %w", g.Name, err)
@@ -142,7 +142,7 @@ func (t *tx) AddUserToGroup(accountID, group, user string) error {
 }
 
 // RemoveUserFromGroup ends the user's membership of the group; it returns
-// ENoSuchEntity when the user is not a member.
+// CodeNotFound when the user is not a member.
 func (t *tx) RemoveUserFromGroup(accountID, group, user string) error {
 	groupID, err := t.groupID(accountID, group)
 	if err != nil {
@@ -157,7 +157,7 @@ func (t *tx) RemoveUserFromGroup(accountID, group, user string) error {
 		return fmt.Errorf("remove user %q from group %q: %w", user, group, err)
 	}
 	if n == 0 {
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s is not in the group with name %s.", user, group)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "The user with name %s is not in the group with name %s.", user, group)
 	}
 	return nil
 }

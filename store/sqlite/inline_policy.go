@@ -7,7 +7,7 @@ import (
 )
 
 func noSuchInlinePolicy(owner gatehouse.EntityRef, name string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s policy with name %s cannot be found.", owner.Kind, name)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The %s policy with name %s cannot be found.", owner.Kind, name)
 }
 
 // PutInlinePolicy creates or replaces the owner's inline policy p.Name.

@@ -92,7 +92,7 @@ func (t *tx) PutInvoice(i *gatehouse.Invoice) error {
 func (t *tx) Invoice(accountID, invoiceID string) (*gatehouse.Invoice, error) {
 	i, err := scanInvoice(t.queryRow(`SELECT doc FROM invoices WHERE account_id = ? AND invoice_id = ?`, accountID, invoiceID))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "Invoice %s cannot be found.", invoiceID)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "Invoice %s cannot be found.", invoiceID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("invoice %s: %w", invoiceID, err)

@@ -9,7 +9,7 @@ import (
 )
 
 func noSuchLoginProfile(user string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Login Profile for User %s cannot be found.", user)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "Login Profile for User %s cannot be found.", user)
 }
 
 // CreateLoginProfile stores a user's console password; zero times are set
@@ -32,7 +32,7 @@ func (t *tx) CreateLoginProfile(p *gatehouse.LoginProfile) error {
 		password_changed_at, history) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		id, p.AccountID, p.PasswordHash, p.PasswordResetRequired, encodeTime(p.CreatedAt), encodeTime(p.PasswordChangedAt), history)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Login Profile for user %s already exists.", name)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Login Profile for user %s already exists.", name)
 	}
 	if err != nil {
 		return fmt.Errorf("create login profile of %q: %w", name, err)

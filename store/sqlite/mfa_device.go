@@ -10,7 +10,7 @@ import (
 )
 
 func noSuchMFADevice(serial string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "MFA Device with serial number %s does not exist.", serial)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "MFA Device with serial number %s does not exist.", serial)
 }
 
 // mfaDeviceColumns are the columns scanMFADevice reads, from table
@@ -94,7 +94,7 @@ func (t *tx) CreateMFADevice(d *gatehouse.MFADevice) error {
 		key, d.SerialNumber, d.AccountID, d.Name, d.Path, sealed, userID, root,
 		mfaEnabledAt(d), d.LastStep, encodeTime(d.CreatedAt), tags)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "MFADevice entity at the same path and name already exists.")
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "MFADevice entity at the same path and name already exists.")
 	}
 	if err != nil {
 		return fmt.Errorf("create MFA device %s: %w", d.SerialNumber, err)

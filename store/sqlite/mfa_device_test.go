@@ -67,7 +67,7 @@ func TestMFASeedBoundToSerial(t *testing.T) {
 		_, err := tx.MFADevice("arn:aws:iam::123456789012:mfa/two")
 		return err
 	})
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading a seed moved from another device: %v, want an internal error", err)
 	}
 }

@@ -62,7 +62,7 @@ func (t *tx) AddOutboxMessage(m *gatehouse.OutboxMessage) error {
 		m.ID, m.AccountID, m.To, m.Subject, sealed, encodeTime(m.CreatedAt),
 		d.Status, d.Attempts, d.LastError, encodeTime(d.NextAttempt), encodeTime(d.DeliveredAt))
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Outbox message %s already exists.", m.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Outbox message %s already exists.", m.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("add outbox message: %w", err)

@@ -101,7 +101,7 @@ func TestOutboxBodySealedAtRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = other.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.OutboxMessages(""); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading the outbox with another key: %v, want an internal error", err)
 	}
 	MustClose(t, other)
@@ -113,7 +113,7 @@ func TestOutboxBodySealedAtRest(t *testing.T) {
 	}
 	s = MustOpen(t, path)
 	err = s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.OutboxMessages(""); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading a body moved from another message: %v, want an internal error", err)
 	}
 }

@@ -31,11 +31,11 @@ func scanPolicy(row scanner) (*gatehouse.ManagedPolicy, error) {
 }
 
 func noSuchPolicy(arn string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s does not exist or is not attachable.", arn)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s does not exist or is not attachable.", arn)
 }
 
 func noSuchPolicyVersion(arn, versionID string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "Policy %s version %s does not exist or is not attachable.", arn, versionID)
 }
 
 // splitPolicyARN splits arn:PARTITION:iam::ACCOUNT:policy/PATH/NAME into
@@ -125,10 +125,10 @@ func (t *tx) CreatePolicy(p *gatehouse.ManagedPolicy, v *gatehouse.PolicyVersion
 		p.NextVersion, encodeTime(p.CreatedAt), encodeTime(p.UpdatedAt), tags)
 	switch constraintOf(err) {
 	case uniqueConstraint:
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists,
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists,
 			"A policy called %s already exists. Duplicate names are not allowed.", p.Name)
 	case primaryKeyConstraint:
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Policy with id %s already exists.", p.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Policy with id %s already exists.", p.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create policy %q: %w", p.Name, err)
@@ -206,7 +206,7 @@ func (t *tx) insertPolicyVersion(policyID string, v *gatehouse.PolicyVersion) er
 	_, err := t.exec(`INSERT INTO policy_versions (policy_id, version_id, seq, document, created_at) VALUES (?, ?, ?, ?, ?)`,
 		policyID, v.VersionID, versionSeq(v.VersionID), v.Document, encodeTime(v.CreatedAt))
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Version %s of policy %s already exists.", v.VersionID, v.PolicyARN)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Version %s of policy %s already exists.", v.VersionID, v.PolicyARN)
 	}
 	if err != nil {
 		return fmt.Errorf("create version %s of policy %s: %w", v.VersionID, v.PolicyARN, err)

@@ -63,11 +63,11 @@ func encodeBindings(m map[string]string) (string, error) {
 }
 
 func noSuchRole(name string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The role with name %s cannot be found.", name)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The role with name %s cannot be found.", name)
 }
 
 func roleExists(name string) error {
-	return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Role with name %s already exists.", name)
+	return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Role with name %s already exists.", name)
 }
 
 // roleID returns the ID of the account's role with the given name.
@@ -114,7 +114,7 @@ func (t *tx) CreateRole(r *gatehouse.Role) error {
 	case uniqueConstraint:
 		return roleExists(r.Name)
 	case primaryKeyConstraint:
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Role with id %s already exists.", r.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Role with id %s already exists.", r.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create role %q: %w", r.Name, err)

@@ -18,7 +18,7 @@ func (t *tx) PutRootPasswordReset(r *gatehouse.RootPasswordReset) error {
 	var one int
 	switch err := t.queryRow(`SELECT 1 FROM accounts WHERE id = ?`, r.AccountID).Scan(&one); {
 	case errors.Is(err, sql.ErrNoRows):
-		return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The account %s cannot be found.", r.AccountID)
+		return gatehouse.Errorf(gatehouse.CodeNotFound, "The account %s cannot be found.", r.AccountID)
 	case err != nil:
 		return fmt.Errorf("root password reset of %s: %w", r.AccountID, err)
 	}
@@ -41,7 +41,7 @@ func (t *tx) RootPasswordReset(accountID string) (*gatehouse.RootPasswordReset, 
 	err := t.queryRow(`SELECT code_hash, created_at, expires_at, attempts FROM root_password_resets WHERE account_id = ?`,
 		accountID).Scan(&r.CodeHash, &created, &expires, &r.Attempts)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, gatehouse.Errorf(gatehouse.ENoSuchEntity, "The account %s has no pending root password reset.", accountID)
+		return nil, gatehouse.Errorf(gatehouse.CodeNotFound, "The account %s has no pending root password reset.", accountID)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("root password reset of %s: %w", accountID, err)

@@ -13,7 +13,7 @@ import (
 // their row and column, so a sealed value cannot be moved elsewhere.
 
 func noSuch(what, id string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The %s %s cannot be found.", what, id)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The %s %s cannot be found.", what, id)
 }
 
 // PutTaxRegistration creates or replaces an account's tax registration.
@@ -114,7 +114,7 @@ func (t *tx) govCloudKey(g *gatehouse.GovCloudAccount) (sql.NullString, []byte, 
 func (t *tx) CreateGovCloudAccount(g *gatehouse.GovCloudAccount) error {
 	g.CreatedAt = t.stamp(g.CreatedAt)
 	if _, err := t.Account(g.ID); err == nil {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account with id %s already exists.", g.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Account with id %s already exists.", g.ID)
 	}
 	keyID, sealed, err := t.govCloudKey(g)
 	if err != nil {
@@ -123,7 +123,7 @@ func (t *tx) CreateGovCloudAccount(g *gatehouse.GovCloudAccount) error {
 	_, err = t.exec(`INSERT INTO govcloud_accounts (id, standard_account_id, state, created_at, root_key_id, root_key_secret, root_key_created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, g.ID, g.StandardAccountID, g.State, encodeTime(g.CreatedAt), keyID, sealed, encodeTime(g.RootKeyCreatedAt))
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Account %s already has a linked GovCloud account.", g.StandardAccountID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Account %s already has a linked GovCloud account.", g.StandardAccountID)
 	}
 	if err != nil {
 		return fmt.Errorf("create GovCloud account: %w", err)
@@ -181,7 +181,7 @@ func (t *tx) CreateSupportCase(c *gatehouse.SupportCase) error {
 	_, err := t.exec(`INSERT INTO support_cases (`+supportCaseColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.AccountID, c.Kind, c.Subject, c.Status, encodeTime(c.CreatedAt), encodeTime(c.ResolvedAt))
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "Support case %s already exists.", c.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "Support case %s already exists.", c.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create support case: %w", err)

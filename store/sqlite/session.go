@@ -13,7 +13,7 @@ import (
 // noSuchSession is the error of an unknown session. Its message names
 // nothing, not even the access key ID the lookup was for.
 func noSuchSession() error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The session cannot be found.")
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The session cannot be found.")
 }
 
 // sessionColumns are the columns scanSession reads, from table sessions.
@@ -104,7 +104,7 @@ func (t *tx) CreateSession(s *gatehouse.Session) error {
 		s.SessionPolicy, arns, s.MFAAuthenticated, encodeTime(s.MFAAuthTime), encodeTime(s.IssuedAt),
 		encodeTime(s.Expiration), s.Chained, s.SourceIdentity, s.RoleID, s.UserID, s.SignIn, tags)
 	if constraintOf(err) != noConstraint {
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "A session with access key ID %s already exists.", s.AccessKeyID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "A session with access key ID %s already exists.", s.AccessKeyID)
 	}
 	if err != nil {
 		return fmt.Errorf("create session %s: %w", s.AccessKeyID, err)

@@ -313,7 +313,7 @@ func TestMigrationsIdempotent(t *testing.T) {
 func populateOnce(tb testing.TB, s gatehouse.Store) {
 	tb.Helper()
 	err := s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Account(acct); return err })
-	if gatehouse.ErrorCode(err) == gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 		populate(tb, s)
 	}
 }
@@ -386,11 +386,11 @@ func TestSecretsEncryptedAtRest(t *testing.T) {
 	}
 	defer MustClose(t, other)
 	err = other.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.AccessKey("AKIAROOT"); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading a secret with the wrong key: %v, want an internal error", err)
 	}
 	err = other.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIAROOT"); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading a session secret with the wrong key: %v, want an internal error", err)
 	}
 }
@@ -417,7 +417,7 @@ func TestSecretBoundToKeyID(t *testing.T) {
 	}
 	s = MustOpen(t, path)
 	err := s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIATWO"); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.EServiceFailure {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeInternal {
 		t.Errorf("reading a secret moved from another session: %v, want an internal error", err)
 	}
 }
@@ -504,7 +504,7 @@ func TestSessionNeedsExpiration(t *testing.T) {
 		t.Fatal("CreateSession stored a session without an expiration time")
 	}
 	err = s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIAFOREVER"); return err })
-	if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+	if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 		t.Errorf("session after the failed create: %v", err)
 	}
 }
@@ -579,7 +579,7 @@ func TestCanceledContext(t *testing.T) {
 			}
 			checkPopulated(t, s)
 			err = s.View(context.Background(), func(tx gatehouse.Tx) error { _, err := tx.User(acct, "ghost"); return err })
-			if gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+			if gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 				t.Errorf("user of the canceled update: %v, want none", err)
 			}
 		})
@@ -643,13 +643,13 @@ func TestReset(t *testing.T) {
 		if as, _ := tx.Accounts(); len(as) != 0 {
 			t.Errorf("%d accounts after reset", len(as))
 		}
-		if _, err := tx.User("111122223333", "bob"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if _, err := tx.User("111122223333", "bob"); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("user after reset: %v", err)
 		}
-		if _, err := tx.Role("111122223333", "deploy"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if _, err := tx.Role("111122223333", "deploy"); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("role after reset: %v", err)
 		}
-		if _, err := tx.Session("ASIAEXAMPLE0000001"); gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+		if _, err := tx.Session("ASIAEXAMPLE0000001"); gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 			t.Errorf("session after reset: %v", err)
 		}
 		return nil

@@ -29,11 +29,11 @@ func scanUser(row scanner) (*gatehouse.User, error) {
 }
 
 func noSuchUser(name string) error {
-	return gatehouse.Errorf(gatehouse.ENoSuchEntity, "The user with name %s cannot be found.", name)
+	return gatehouse.Errorf(gatehouse.CodeNotFound, "The user with name %s cannot be found.", name)
 }
 
 func userExists(name string) error {
-	return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with name %s already exists.", name)
+	return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "User with name %s already exists.", name)
 }
 
 // userID returns the ID of the account's user with the given name.
@@ -74,7 +74,7 @@ func (t *tx) CreateUser(u *gatehouse.User) error {
 	case uniqueConstraint:
 		return userExists(u.Name)
 	case primaryKeyConstraint:
-		return gatehouse.Errorf(gatehouse.EEntityAlreadyExists, "User with id %s already exists.", u.ID)
+		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "User with id %s already exists.", u.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("create user %q: %w", u.Name, err)

@@ -173,7 +173,7 @@ func accessKeyTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteUser(acct1, "alice") })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.AccessKey("AKIAUSER")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			wantKeys(t, s, "", []string{"AKIAROOT"})
@@ -185,17 +185,17 @@ func accessKeyTests() []test {
 			seedKeys(t, s, newKey("AKIAUSER", "alice", 1))
 			runErrorCases(t, s, []errorCase{
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error { return tx.CreateAccessKey(newKey("AKIAUSER", "", 2)) },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"CreateForUnknownUser", func(tx gatehouse.Tx) error { return tx.CreateAccessKey(newKey("AKIANEW", "nobody", 2)) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.AccessKey("AKIANONE"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"ListOfUnknownUser", func(tx gatehouse.Tx) error { _, err := tx.AccessKeys(acct1, "nobody"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateAccessKey(newKey("AKIANONE", "", 1)) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteAccessKey("AKIANONE") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}

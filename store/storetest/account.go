@@ -42,10 +42,10 @@ func accountTests() []test {
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				for arn, want := range map[string]gatehouse.Code{
 					"arn:aws-us-gov:iam::" + gov + ":policy/gov-policy": "",
-					"arn:aws:iam::" + gov + ":policy/gov-policy":        gatehouse.ENoSuchEntity,
+					"arn:aws:iam::" + gov + ":policy/gov-policy":        gatehouse.CodeNotFound,
 					// The store holds no AWS managed policy (see AWSManagedAttachments).
-					"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess":       gatehouse.ENoSuchEntity,
-					"arn:aws-us-gov:iam::" + acct1 + ":policy/gov-policy": gatehouse.ENoSuchEntity,
+					"arn:aws-us-gov:iam::aws:policy/ReadOnlyAccess":       gatehouse.CodeNotFound,
+					"arn:aws-us-gov:iam::" + acct1 + ":policy/gov-policy": gatehouse.CodeNotFound,
 				} {
 					_, err := tx.Policy(arn)
 					if gatehouse.ErrorCode(err) != want && !(want == "" && err == nil) {
@@ -221,11 +221,11 @@ func accountTests() []test {
 			seedAccounts(t, s)
 			runErrorCases(t, s, []errorCase{
 				{"CreateDuplicate", func(tx gatehouse.Tx) error { return tx.CreateAccount(newAccount(acct1, 5)) },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Account("999999999999"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateAccount(newAccount("999999999999", 0)) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}
@@ -275,7 +275,7 @@ func aliasTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "taken") })
 			runErrorCases(t, s, []errorCase{
 				{"SetTaken", func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct2, "taken") },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 			})
 			// Once released, the alias is free for another account.
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.SetAccountAlias(acct1, "other") })
@@ -297,11 +297,11 @@ func aliasTests() []test {
 			seedAccounts(t, s)
 			runErrorCases(t, s, []errorCase{
 				{"DeleteNone", func(tx gatehouse.Tx) error { return tx.DeleteAccountAlias(acct1) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"SetUnknownAccount", func(tx gatehouse.Tx) error { return tx.SetAccountAlias("999999999999", "x") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetUnknownAccount", func(tx gatehouse.Tx) error { _, err := tx.AccountAlias("999999999999"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}

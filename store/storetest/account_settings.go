@@ -91,10 +91,10 @@ func accountSettingsTests() []test {
 			seedAccounts(t, s)
 			runErrorCases(t, s, []errorCase{
 				{"GetUnknownAccount", func(tx gatehouse.Tx) error { _, err := tx.AccountSettings("999999999999"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"PutUnknownAccount", func(tx gatehouse.Tx) error {
 					return tx.PutAccountSettings("999999999999", fullSettings())
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 			})
 		}},
 	}

@@ -96,13 +96,13 @@ func attachmentTests() []test {
 				}
 				wantEqual(t, "other account's counts", counts, map[string]int{arn: 1})
 				_, err = tx.Policy(arn)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, userRef("ALICE"), arn) })
 			wantAttached(t, s, userRef("alice"), []string{own.ARN()})
 			mustUpdate(t, s, func(tx gatehouse.Tx) error {
-				wantCode(t, tx.DetachPolicy(acct1, userRef("alice"), arn), gatehouse.ENoSuchEntity)
+				wantCode(t, tx.DetachPolicy(acct1, userRef("alice"), arn), gatehouse.CodeNotFound)
 				return nil
 			})
 			// Deleting the entity removes its attachments.
@@ -118,7 +118,7 @@ func attachmentTests() []test {
 			wantAttached(t, s, userRef("alice"), []string{std})
 			wantAttachments(t, s, gov, []gatehouse.EntityRef{userRef("alice")})
 			mustUpdate(t, s, func(tx gatehouse.Tx) error {
-				wantCode(t, tx.AttachPolicy(acct1, userRef("alice"), "arn:aws-cn:iam::aws:policy/job-function/Billing"), gatehouse.ENoSuchEntity)
+				wantCode(t, tx.AttachPolicy(acct1, userRef("alice"), "arn:aws-cn:iam::aws:policy/job-function/Billing"), gatehouse.CodeNotFound)
 				return tx.DetachPolicy(acct1, userRef("alice"), gov)
 			})
 			wantAttached(t, s, userRef("alice"), []string{})
@@ -246,19 +246,19 @@ func attachmentTests() []test {
 			unknown := "arn:aws:iam::111111111111:policy/nope"
 			runErrorCases(t, s, []errorCase{
 				{"AttachToUnknownRole", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("nobody"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachToOtherAccountsRole", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("stranger"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("admin"), unknown) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachOtherAccountsPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("admin"), other.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DetachNotAttached", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, roleRef("admin"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DetachFromUnknownRole", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, roleRef("nobody"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"ListForUnknownRole", func(tx gatehouse.Tx) error { _, err := tx.AttachedPolicies(acct1, roleRef("nobody")); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, roleRef("nobody"), p.ARN()) })
 			wantMessage(t, err, "The role with name nobody cannot be found.")
@@ -272,21 +272,21 @@ func attachmentTests() []test {
 			unknown := "arn:aws:iam::111111111111:policy/nope"
 			runErrorCases(t, s, []errorCase{
 				{"AttachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("alice"), unknown) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachOtherAccountsPolicy", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("alice"), other.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachToUnknownUser", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, userRef("nobody"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachToUnknownGroup", func(tx gatehouse.Tx) error { return tx.AttachPolicy(acct1, groupRef("nogroup"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DetachNotAttached", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, userRef("alice"), p.ARN()) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DetachUnknownPolicy", func(tx gatehouse.Tx) error { return tx.DetachPolicy(acct1, groupRef("dev"), unknown) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"ListForUnknownUser", func(tx gatehouse.Tx) error { _, err := tx.AttachedPolicies(acct1, userRef("nobody")); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AttachmentsOfUnknownPolicy", func(tx gatehouse.Tx) error { _, err := tx.PolicyAttachments(acct1, unknown); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}

@@ -46,7 +46,7 @@ func groupTests() []test {
 				}
 				wantEqual(t, "renamed group", normGroup(got), normGroup(want))
 				_, err = tx.Group(acct1, "dev")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -70,23 +70,23 @@ func groupTests() []test {
 					g := newGroup(acct1, "DEV")
 					g.ID = "AGPAOTHER"
 					return tx.CreateGroup(g)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error {
 					g := newGroup(acct1, "qa")
 					g.ID = id("AGPA", acct1, "dev")
 					return tx.CreateGroup(g)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Group(acct1, "nobody"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateGroup("nobody", newGroup(acct1, "x")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"RenameOntoExisting", func(tx gatehouse.Tx) error {
 					g := newGroup(acct1, "OPS")
 					g.ID = id("AGPA", acct1, "dev")
 					return tx.UpdateGroup("dev", g)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteGroup(acct1, "nobody") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}
@@ -209,19 +209,19 @@ func membershipTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.AddUserToGroup(acct1, "dev", "alice") })
 			runErrorCases(t, s, []errorCase{
 				{"AddUnknownUser", func(tx gatehouse.Tx) error { return tx.AddUserToGroup(acct1, "dev", "nobody") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AddUserOfOtherAccount", func(tx gatehouse.Tx) error { return tx.AddUserToGroup(acct1, "dev", "eve") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"AddToUnknownGroup", func(tx gatehouse.Tx) error { return tx.AddUserToGroup(acct1, "nogroup", "alice") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"RemoveNonMember", func(tx gatehouse.Tx) error { return tx.RemoveUserFromGroup(acct1, "dev", "bob") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"RemoveUnknownUser", func(tx gatehouse.Tx) error { return tx.RemoveUserFromGroup(acct1, "dev", "nobody") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"MembersOfUnknownGroup", func(tx gatehouse.Tx) error { _, err := tx.GroupMembers(acct1, "nogroup"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GroupsOfUnknownUser", func(tx gatehouse.Tx) error { _, err := tx.GroupsForUser(acct1, "nobody"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}

@@ -141,17 +141,17 @@ func inlinePolicyTests() []test {
 				put(t, s, inline(ref("owner"), "p", 1))
 				runErrorCases(t, s, []errorCase{
 					{"PutForUnknownOwner", func(tx gatehouse.Tx) error { return tx.PutInlinePolicy(inline(ref("nobody"), "p", 1)) },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 					{"PutForOtherAccountsOwner", func(tx gatehouse.Tx) error { return tx.PutInlinePolicy(inline(ref("stranger"), "p", 1)) },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 					{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.InlinePolicy(acct1, ref("owner"), "nope"); return err },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 					{"GetOfUnknownOwner", func(tx gatehouse.Tx) error { _, err := tx.InlinePolicy(acct1, ref("nobody"), "p"); return err },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 					{"ListOfUnknownOwner", func(tx gatehouse.Tx) error { _, err := tx.InlinePolicies(acct1, ref("nobody")); return err },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 					{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteInlinePolicy(acct1, ref("owner"), "nope") },
-						gatehouse.ENoSuchEntity},
+						gatehouse.CodeNotFound},
 				})
 			}},
 		)

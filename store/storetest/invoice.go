@@ -88,7 +88,7 @@ func invoiceTests() []test {
 				_, err := tx.Invoice(acct1, "X")
 				return err
 			})
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 		}},
 	}
 }

@@ -24,7 +24,7 @@ func loginProfileTests() []test {
 				}
 				wantEqual(t, "profile", got, newLoginProfile(acct1, "alice"))
 				_, err = tx.LoginProfile(acct1, "bob")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			next := newLoginProfile(acct1, "alice")
@@ -42,7 +42,7 @@ func loginProfileTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteLoginProfile(acct1, "alice") })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.LoginProfile(acct1, "alice")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -52,14 +52,14 @@ func loginProfileTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateLoginProfile(newLoginProfile(acct1, "alice")) })
 			runErrorCases(t, s, []errorCase{
 				{"CreateTwice", func(tx gatehouse.Tx) error { return tx.CreateLoginProfile(newLoginProfile(acct1, "Alice")) },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"CreateUnknownUser", func(tx gatehouse.Tx) error { return tx.CreateLoginProfile(newLoginProfile(acct1, "carol")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"CreateOtherAccount", func(tx gatehouse.Tx) error { return tx.CreateLoginProfile(newLoginProfile(acct2, "alice")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateNone", func(tx gatehouse.Tx) error { return tx.UpdateLoginProfile(newLoginProfile(acct1, "bob")) },
-					gatehouse.ENoSuchEntity},
-				{"DeleteNone", func(tx gatehouse.Tx) error { return tx.DeleteLoginProfile(acct1, "bob") }, gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
+				{"DeleteNone", func(tx gatehouse.Tx) error { return tx.DeleteLoginProfile(acct1, "bob") }, gatehouse.CodeNotFound},
 			})
 			if err := s.View(t.Context(), func(tx gatehouse.Tx) error { return tx.CreateLoginProfile(newLoginProfile(acct1, "bob")) }); err == nil {
 				t.Error("CreateLoginProfile inside View succeeded")
@@ -91,7 +91,7 @@ func loginProfileTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.CreateUser(newUser(acct1, "alicia")) })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.LoginProfile(acct1, "alicia")
-				wantCode(t, err, gatehouse.ENoSuchEntity) // a new user of the same name has no password
+				wantCode(t, err, gatehouse.CodeNotFound) // a new user of the same name has no password
 				return nil
 			})
 		}},
@@ -104,7 +104,7 @@ func credentialReportTests() []test {
 			seedAccounts(t, s)
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.CredentialReport(acct1)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			first := &gatehouse.CredentialReport{AccountID: acct1, GeneratedAt: at(1), Content: []byte("user,arn\n<root_account>,x\n")}
@@ -118,13 +118,13 @@ func credentialReportTests() []test {
 				}
 				wantEqual(t, "report", got, second)
 				_, err = tx.CredentialReport(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			runErrorCases(t, s, []errorCase{
 				{"UnknownAccount", func(tx gatehouse.Tx) error {
 					return tx.PutCredentialReport(&gatehouse.CredentialReport{AccountID: "999999999999", Content: []byte("x")})
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 			})
 		}},
 	}

@@ -139,7 +139,7 @@ func mfaDeviceTests() []test {
 			seedDevices(t, s, d)
 			wantDevice(t, getDevice(t, s, strings.ToUpper(d.SerialNumber)), d)
 			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.CreateMFADevice(newDevice("PHONE", 2)) })
-			wantCode(t, err, gatehouse.EEntityAlreadyExists)
+			wantCode(t, err, gatehouse.CodeAlreadyExists)
 		}},
 		{"ListSortedPerAccount", func(t *testing.T, s gatehouse.Store) {
 			other := newDevice("other", 1)
@@ -228,7 +228,7 @@ func mfaDeviceTests() []test {
 			d := newDevice("phone", 1)
 			seedDevices(t, s, d)
 			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.CreateMFADevice(newDevice("phone", 2)) })
-			wantCode(t, err, gatehouse.EEntityAlreadyExists)
+			wantCode(t, err, gatehouse.CodeAlreadyExists)
 			if strings.Contains(err.Error(), d.Seed.Reveal()) {
 				t.Errorf("error %q holds the seed", err)
 			}
@@ -241,18 +241,18 @@ func mfaDeviceTests() []test {
 			nobody.UserName = "nobody"
 			runErrorCases(t, s, []errorCase{
 				{"CreateDuplicate", func(tx gatehouse.Tx) error { return tx.CreateMFADevice(newDevice("known", 2)) },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"CreateUnknownUser", func(tx gatehouse.Tx) error {
 					d := newDevice("fresh", 1)
 					d.UserName = "nobody"
 					return tx.CreateMFADevice(d)
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.MFADevice(unknown.SerialNumber); return err },
-					gatehouse.ENoSuchEntity},
-				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateMFADevice(unknown) }, gatehouse.ENoSuchEntity},
-				{"UpdateUnknownUser", func(tx gatehouse.Tx) error { return tx.UpdateMFADevice(nobody) }, gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
+				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateMFADevice(unknown) }, gatehouse.CodeNotFound},
+				{"UpdateUnknownUser", func(tx gatehouse.Tx) error { return tx.UpdateMFADevice(nobody) }, gatehouse.CodeNotFound},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteMFADevice(unknown.SerialNumber) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 			wantDevice(t, getDevice(t, s, newDevice("known", 0).SerialNumber), newDevice("known", 1))
 		}},

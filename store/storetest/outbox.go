@@ -100,7 +100,7 @@ func rootTaskTests() []test {
 				{"DuplicateID", func(tx gatehouse.Tx) error {
 					return tx.AddOutboxMessage(&gatehouse.OutboxMessage{ID: "m1", AccountID: acct1})
 				},
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 			})
 		}},
 		{"OutboxDefaults", func(t *testing.T, s gatehouse.Store) {
@@ -177,14 +177,14 @@ func rootTaskTests() []test {
 				return nil
 			})
 			wantCode(t, s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.SetOutboxDelivery("nope", done) }),
-				gatehouse.ENoSuchEntity)
+				gatehouse.CodeNotFound)
 		}},
 		{"PaymentPreferences", func(t *testing.T, s gatehouse.Store) {
 			seedAccounts(t, s)
 			wantCode(t, s.View(t.Context(), func(tx gatehouse.Tx) error {
 				_, err := tx.PaymentPreferences(acct1)
 				return err
-			}), gatehouse.ENoSuchEntity)
+			}), gatehouse.CodeNotFound)
 			for _, p := range []*gatehouse.PaymentPreferences{
 				{AccountID: acct1, Currency: "EUR", InvoiceByEmail: true, UpdatedAt: at(1)},
 				{AccountID: acct1, Currency: "JPY", CreditSharing: true, UpdatedAt: at(2)},
@@ -200,7 +200,7 @@ func rootTaskTests() []test {
 					want.UpdatedAt = want.UpdatedAt.UTC()
 					wantEqual(t, "preferences", *got, want)
 					_, err = tx.PaymentPreferences(acct2)
-					wantCode(t, err, gatehouse.ENoSuchEntity)
+					wantCode(t, err, gatehouse.CodeNotFound)
 					return nil
 				})
 			}
@@ -211,9 +211,9 @@ func rootTaskTests() []test {
 				if err := tx.AddOutboxMessage(&gatehouse.OutboxMessage{AccountID: acct1, To: "a", Subject: "s", Body: "b"}); err != nil {
 					return err
 				}
-				return gatehouse.Errorf(gatehouse.EValidation, "abort")
+				return gatehouse.Errorf(gatehouse.CodeInvalid, "abort")
 			})
-			wantCode(t, err, gatehouse.EValidation)
+			wantCode(t, err, gatehouse.CodeInvalid)
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				got, err := tx.OutboxMessages("")
 				if err != nil {

@@ -91,7 +91,7 @@ func policyTests() []test {
 			})
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.Policy("arn:aws:iam::aws:policy/ReadOnlyAccess")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				own, err := tx.Policies(acct1)
 				if err != nil {
 					return err
@@ -143,7 +143,7 @@ func policyTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeletePolicy(p.ARN()) })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.Policy(p.ARN())
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				policies, err := tx.Policies(acct1)
 				if err != nil {
 					return err
@@ -173,24 +173,24 @@ func policyTests() []test {
 					q := newPolicy(acct1, "P")
 					q.ID, q.Path = "ANPAOTHER", "/elsewhere/"
 					return tx.CreatePolicy(q, firstVersion(q))
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error {
 					q := newPolicy(acct1, "q")
 					q.ID = p.ID
 					return tx.CreatePolicy(q, firstVersion(q))
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Policy("arn:aws:iam::111111111111:policy/nope"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetWrongPath", func(tx gatehouse.Tx) error { _, err := tx.Policy("arn:aws:iam::111111111111:policy/x/p"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetWrongAccount", func(tx gatehouse.Tx) error { _, err := tx.Policy("arn:aws:iam::222222222222:policy/p"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetMalformedARN", func(tx gatehouse.Tx) error { _, err := tx.Policy("not-an-arn"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdatePolicy(newPolicy(acct1, "nope")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeletePolicy("arn:aws:iam::111111111111:policy/nope") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}
@@ -247,7 +247,7 @@ func policyVersionTests() []test {
 				}
 				wantEqual(t, "versions", versionIDs(versions), []string{"v3", "v1"})
 				_, err = tx.PolicyVersion(p.ARN(), "v2")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -257,18 +257,18 @@ func policyVersionTests() []test {
 			runErrorCases(t, s, []errorCase{
 				{"CreateDuplicate", func(tx gatehouse.Tx) error {
 					return tx.CreatePolicyVersion(&gatehouse.PolicyVersion{PolicyARN: p.ARN(), VersionID: "v1", Document: doc(3)})
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateForUnknownPolicy", func(tx gatehouse.Tx) error {
 					return tx.CreatePolicyVersion(&gatehouse.PolicyVersion{PolicyARN: unknown, VersionID: "v1", Document: doc(3)})
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.PolicyVersion(p.ARN(), "v9"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetOfUnknownPolicy", func(tx gatehouse.Tx) error { _, err := tx.PolicyVersion(unknown, "v1"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"ListOfUnknownPolicy", func(tx gatehouse.Tx) error { _, err := tx.PolicyVersions(unknown); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeletePolicyVersion(p.ARN(), "v9") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}

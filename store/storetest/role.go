@@ -182,7 +182,7 @@ func roleTests() []test {
 			// The ID and the creation time survive a rename.
 			wantRole(t, s, "releaser", renamed)
 			err := s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.Role(acct1, "Deployer"); return err })
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 			// The old name is free again.
 			seedRoles(t, s, acct1, "Deployer")
 		}},
@@ -195,7 +195,7 @@ func roleTests() []test {
 			seedRoles(t, s, acct1, "admin", "ops")
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteRole(acct1, "ADMIN") })
 			err := s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.Role(acct1, "admin"); return err })
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 			wantRoles(t, s, acct1, []string{"ops"})
 			// The name is free again.
 			seedRoles(t, s, acct1, "admin")
@@ -231,31 +231,31 @@ func roleTests() []test {
 					r := newRole(acct1, "admin")
 					r.ID = "AROAOTHER"
 					return tx.CreateRole(r)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateOtherCase", func(tx gatehouse.Tx) error {
 					r := newRole(acct1, "ADMIN")
 					r.ID = "AROAOTHER"
 					return tx.CreateRole(r)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error {
 					r := newRole(acct1, "qa")
 					r.ID = id("AROA", acct1, "admin")
 					return tx.CreateRole(r)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Role(acct1, "nobody"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetOtherAccount", func(tx gatehouse.Tx) error { _, err := tx.Role(acct2, "admin"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateRole("nobody", newRole(acct1, "nobody")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateOtherAccount", func(tx gatehouse.Tx) error { return tx.UpdateRole("admin", newRole(acct2, "admin")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"RenameOntoExisting", func(tx gatehouse.Tx) error { return renameRole(tx, "admin", "Ops") },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteRole(acct1, "nobody") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"DeleteOtherAccount", func(tx gatehouse.Tx) error { return tx.DeleteRole(acct2, "admin") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 			wantRoles(t, s, acct1, []string{"admin", "ops"})
 		}},

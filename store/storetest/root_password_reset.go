@@ -15,7 +15,7 @@ func rootPasswordResetTests() []test {
 			seedAccounts(t, s)
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.RootPasswordReset(acct1)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			first := &gatehouse.RootPasswordReset{AccountID: acct1, CodeHash: "hash-1", CreatedAt: at(1), ExpiresAt: at(3601)}
@@ -31,7 +31,7 @@ func rootPasswordResetTests() []test {
 				}
 				wantEqual(t, "reset", normReset(got), normReset(first))
 				_, err = tx.RootPasswordReset(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			// A wrong attempt is counted.
@@ -56,7 +56,7 @@ func rootPasswordResetTests() []test {
 			}
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.RootPasswordReset(acct1)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -83,7 +83,7 @@ func rootPasswordResetTests() []test {
 			runErrorCases(t, s, []errorCase{
 				{"UnknownAccount", func(tx gatehouse.Tx) error {
 					return tx.PutRootPasswordReset(&gatehouse.RootPasswordReset{AccountID: "999999999999", CodeHash: "h", ExpiresAt: at(1)})
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 			})
 		}},
 		{"DeleteRootSessions", func(t *testing.T, s gatehouse.Store) {
@@ -108,7 +108,7 @@ func rootPasswordResetTests() []test {
 				mustView(t, s, func(tx gatehouse.Tx) error {
 					_, err := tx.Session(id)
 					found = err == nil
-					if err != nil && gatehouse.ErrorCode(err) != gatehouse.ENoSuchEntity {
+					if err != nil && gatehouse.ErrorCode(err) != gatehouse.CodeNotFound {
 						return err
 					}
 					return nil
@@ -147,7 +147,7 @@ func rootPasswordResetTests() []test {
 			})
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.RootPasswordReset(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},

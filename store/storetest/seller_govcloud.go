@@ -14,7 +14,7 @@ func sellerGovCloudTests() []test {
 			seedAccounts(t, s)
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.TaxRegistration(acct1)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 			want := gatehouse.TaxRegistration{AccountID: acct1, RegistrationID: "B", RegistrationType: "VAT", LegalName: "Example GmbH",
@@ -32,7 +32,7 @@ func sellerGovCloudTests() []test {
 				}
 				wantEqual(t, "registration", *r, want)
 				_, err = tx.TaxRegistration(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -52,7 +52,7 @@ func sellerGovCloudTests() []test {
 				}
 				wantEqual(t, "profile", *got, want)
 				_, err = tx.SellerProfile(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -63,14 +63,14 @@ func sellerGovCloudTests() []test {
 			runErrorCases(t, s, []errorCase{
 				{"SecondForSameAccount", func(tx gatehouse.Tx) error {
 					return tx.CreateGovCloudAccount(&gatehouse.GovCloudAccount{ID: "999999999998", StandardAccountID: acct1, State: "ACTIVE"})
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"IDOfAnAccount", func(tx gatehouse.Tx) error {
 					return tx.CreateGovCloudAccount(&gatehouse.GovCloudAccount{ID: acct2, StandardAccountID: "333333333333", State: "ACTIVE"})
-				}, gatehouse.EEntityAlreadyExists},
-				{"UnknownCase", func(tx gatehouse.Tx) error { _, err := tx.SupportCase("nope"); return err }, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeAlreadyExists},
+				{"UnknownCase", func(tx gatehouse.Tx) error { _, err := tx.SupportCase("nope"); return err }, gatehouse.CodeNotFound},
 				{"UpdateUnknownCase", func(tx gatehouse.Tx) error {
 					return tx.UpdateSupportCase(&gatehouse.SupportCase{ID: "nope", Status: "RESOLVED"})
-				}, gatehouse.ENoSuchEntity},
+				}, gatehouse.CodeNotFound},
 			})
 			g.RootKeyID, g.RootKeySecret, g.RootKeyCreatedAt = "AKIAGOVCLOUDROOT0001", "govcloud-secret", at(5)
 			c := &gatehouse.SupportCase{ID: "case-1", AccountID: acct1, Kind: gatehouse.CaseGovCloudRootKeys, Subject: "keys",
@@ -100,7 +100,7 @@ func sellerGovCloudTests() []test {
 				}
 				wantEqual(t, "case", *gotCase, *c)
 				_, err = tx.GovCloudAccount(acct2)
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},

@@ -101,7 +101,7 @@ func wantSessionIDs(t testing.TB, s gatehouse.Store, ids, want []string) {
 			switch gatehouse.ErrorCode(err) {
 			case "":
 				got = append(got, keyID)
-			case gatehouse.ENoSuchEntity:
+			case gatehouse.CodeNotFound:
 			default:
 				return err
 			}
@@ -215,7 +215,7 @@ func sessionTests() []test {
 		{"KeyIDIsExact", func(t *testing.T, s gatehouse.Store) {
 			seedSessions(t, s, newSession("ASIAEXACT", 3600))
 			err := s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.Session("asiaexact"); return err })
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 		}},
 		{"DeleteSessionsBefore", func(t *testing.T, s gatehouse.Store) {
 			ids := []string{"ASIA10", "ASIA20", "ASIA30", "ASIA40"}
@@ -256,9 +256,9 @@ func sessionTests() []test {
 			seedSessions(t, s, sess)
 			dup := fullSession()
 			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.CreateSession(dup) })
-			wantCode(t, err, gatehouse.EEntityAlreadyExists)
+			wantCode(t, err, gatehouse.CodeAlreadyExists)
 			err2 := s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.Session("ASIANONE"); return err })
-			wantCode(t, err2, gatehouse.ENoSuchEntity)
+			wantCode(t, err2, gatehouse.CodeNotFound)
 			for _, e := range []error{err, err2} {
 				for _, text := range []string{gatehouse.ErrorMessage(e), e.Error()} {
 					if strings.Contains(text, sess.Secret.Reveal()) {
@@ -271,11 +271,11 @@ func sessionTests() []test {
 			seedSessions(t, s, newSession("ASIAKNOWN", 3600))
 			runErrorCases(t, s, []errorCase{
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error { return tx.CreateSession(newSession("ASIAKNOWN", 7200)) },
-					gatehouse.EEntityAlreadyExists},
+					gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.Session("ASIANONE"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetEmptyID", func(tx gatehouse.Tx) error { _, err := tx.Session(""); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				got, err := tx.Session("ASIAKNOWN")

@@ -57,15 +57,15 @@ func txTests() []test {
 				}
 				return tx.CreateUser(newUser(acct1, "ALICE"))
 			})
-			wantCode(t, err, gatehouse.EEntityAlreadyExists)
+			wantCode(t, err, gatehouse.CodeAlreadyExists)
 			err = s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.User(acct1, "bob"); return err })
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 		}},
 		{"ContinueAfterError", func(t *testing.T, s gatehouse.Store) {
 			// fn may handle an error of one call and go on.
 			seedUsers(t, s, acct1, "alice")
 			mustUpdate(t, s, func(tx gatehouse.Tx) error {
-				if err := tx.CreateUser(newUser(acct1, "alice")); gatehouse.ErrorCode(err) != gatehouse.EEntityAlreadyExists {
+				if err := tx.CreateUser(newUser(acct1, "alice")); gatehouse.ErrorCode(err) != gatehouse.CodeAlreadyExists {
 					return fmt.Errorf("duplicate create returned %v", err)
 				}
 				return tx.CreateUser(newUser(acct1, "bob"))
@@ -85,7 +85,7 @@ func txTests() []test {
 				t.Fatal("CreateUser inside View succeeded")
 			}
 			err = s.View(t.Context(), func(tx gatehouse.Tx) error { _, err := tx.User(acct1, "alice"); return err })
-			wantCode(t, err, gatehouse.ENoSuchEntity)
+			wantCode(t, err, gatehouse.CodeNotFound)
 		}},
 		{"ViewReturnsFnError", func(t *testing.T, s gatehouse.Store) {
 			errFail := errors.New("fail on purpose")

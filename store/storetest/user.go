@@ -108,7 +108,7 @@ func userTests() []test {
 				// The ID and the creation time survive a rename.
 				wantEqual(t, "renamed user", normUser(got), normUser(renamed))
 				_, err = tx.User(acct1, "Alice")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				return nil
 			})
 		}},
@@ -131,7 +131,7 @@ func userTests() []test {
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteUser(acct1, "ALICE") })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				_, err := tx.User(acct1, "alice")
-				wantCode(t, err, gatehouse.ENoSuchEntity)
+				wantCode(t, err, gatehouse.CodeNotFound)
 				users, err := tx.Users(acct1)
 				if err != nil {
 					return err
@@ -149,30 +149,30 @@ func userTests() []test {
 					u := newUser(acct1, "alice")
 					u.ID = "AIDAOTHER"
 					return tx.CreateUser(u)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateOtherCase", func(tx gatehouse.Tx) error {
 					u := newUser(acct1, "ALICE")
 					u.ID = "AIDAOTHER"
 					return tx.CreateUser(u)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"CreateDuplicateID", func(tx gatehouse.Tx) error {
 					u := newUser(acct1, "carol")
 					u.ID = id("AIDA", acct1, "alice")
 					return tx.CreateUser(u)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"GetUnknown", func(tx gatehouse.Tx) error { _, err := tx.User(acct1, "nobody"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"GetOtherAccount", func(tx gatehouse.Tx) error { _, err := tx.User(acct2, "alice"); return err },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"UpdateUnknown", func(tx gatehouse.Tx) error { return tx.UpdateUser("nobody", newUser(acct1, "nobody")) },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 				{"RenameOntoExisting", func(tx gatehouse.Tx) error {
 					u := newUser(acct1, "Bob")
 					u.ID = id("AIDA", acct1, "alice")
 					return tx.UpdateUser("alice", u)
-				}, gatehouse.EEntityAlreadyExists},
+				}, gatehouse.CodeAlreadyExists},
 				{"DeleteUnknown", func(tx gatehouse.Tx) error { return tx.DeleteUser(acct1, "nobody") },
-					gatehouse.ENoSuchEntity},
+					gatehouse.CodeNotFound},
 			})
 		}},
 	}
