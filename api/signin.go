@@ -11,6 +11,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/internal/wire"
 	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/roottask"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
 
@@ -136,6 +137,13 @@ func (t *signInThrottle) succeeded(key string) {
 	t.mu.Unlock()
 }
 
+// signInTx is what a root sign-in writes in one transaction: the
+// session (sts) and the sign-in notice (roottask).
+type signInTx interface {
+	sts.Tx
+	roottask.Tx
+}
+
 // serveSignIn handles POST /_gatehouse/signin.
 func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	start := s.now()
@@ -218,9 +226,15 @@ func (s *Server) serveSignIn(rw http.ResponseWriter, r *http.Request) {
 	mfa := !mfaAt.IsZero()
 	rec.SignIn, rec.MFA = true, mfa
 	userAgent := r.UserAgent()
-	cr, err := s.STS.GetSessionToken(gatehouse.WithAudit(ctx, rec), sts.GetSessionTokenInput{
-		AccountID: a.ID, MFAAuthenticated: mfa, SignIn: true,
-		Also: func(tx gatehouse.Tx) error { return s.RootTasks.SignInNotice(tx, a, ip, userAgent, mfa) },
+	// The session and the sign-in notice commit together.
+	var cr *sts.Credentials
+	err = gatehouse.Narrow[signInTx](s.Store).Update(gatehouse.WithAudit(ctx, rec), func(tx signInTx) error {
+		var err error
+		cr, err = s.STS.GetSessionTokenIn(tx, sts.GetSessionTokenInput{AccountID: a.ID, MFAAuthenticated: mfa, SignIn: true})
+		if err != nil {
+			return err
+		}
+		return s.RootTasks.SignInNotice(tx, a, ip, userAgent, mfa)
 	})
 	if err != nil {
 		fail(err)

@@ -235,15 +235,39 @@ type GetSessionTokenInput struct {
 	MFAAuthenticated bool
 	// SignIn marks the root user's console sign-in session.
 	SignIn bool
-	// Also, when set, runs in the transaction that stores the session
-	// (root sign-in writes its notice there). It is the caller's work, so
-	// it sees the whole transaction, not only the methods STS uses.
-	Also func(tx gatehouse.Tx) error
 }
 
 // GetSessionToken issues credentials for a session of a user or of root
 // (at most one hour for root).
 func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) (*Credentials, error) {
+	sess, d, err := s.sessionToken(in)
+	if err != nil {
+		return nil, err
+	}
+	return s.issue(ctx, sess, d, nil)
+}
+
+// GetSessionTokenIn is GetSessionToken in the caller's transaction, for
+// a caller that stores more with the session (root sign-in writes its
+// notice with it): its transaction type embeds Tx.
+func (s *Service) GetSessionTokenIn(tx Tx, in GetSessionTokenInput) (*Credentials, error) {
+	sess, d, err := s.sessionToken(in)
+	if err != nil {
+		return nil, err
+	}
+	token, err := s.fill(sess, d)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.CreateSession(sess); err != nil {
+		return nil, err
+	}
+	return &Credentials{Session: sess, Token: token}, nil
+}
+
+// sessionToken checks GetSessionToken's input and returns the session to
+// issue and its lifetime.
+func (s *Service) sessionToken(in GetSessionTokenInput) (*gatehouse.Session, time.Duration, error) {
 	duration := DefaultSessionDuration
 	if in.UserName == "" {
 		duration = RootMaxDuration
@@ -252,9 +276,9 @@ func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) 
 		duration = *in.DurationSeconds
 		switch {
 		case duration < MinDuration:
-			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
+			return nil, 0, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value greater than or equal to %d", MinDuration))
 		case duration > MaxSessionDuration:
-			return nil, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value less than or equal to %d", MaxSessionDuration))
+			return nil, 0, validation(fmt.Sprint(duration), "durationSeconds", fmt.Sprintf("have value less than or equal to %d", MaxSessionDuration))
 		}
 		if in.UserName == "" && duration > RootMaxDuration {
 			duration = RootMaxDuration // AWS caps root sessions silently at one hour
@@ -265,17 +289,7 @@ func (s *Service) GetSessionToken(ctx context.Context, in GetSessionTokenInput) 
 	if in.MFAAuthenticated {
 		sess.MFAAuthTime = s.now()
 	}
-	var also func(tx Tx) error
-	if in.Also != nil {
-		also = func(tx Tx) error {
-			full, ok := tx.(gatehouse.Tx)
-			if !ok {
-				return fmt.Errorf("sts: the store's transaction %T is not a gatehouse.Tx", tx)
-			}
-			return in.Also(full)
-		}
-	}
-	return s.issue(ctx, sess, time.Duration(duration)*time.Second, also)
+	return sess, time.Duration(duration) * time.Second, nil
 }
 
 var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
@@ -283,18 +297,11 @@ var keyEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
 // issue fills in keys, token and times, and stores the session (with
 // also, when set, in the same transaction).
 func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Duration, also func(tx Tx) error) (*Credentials, error) {
-	b := make([]byte, 16+30+64)
-	if _, err := io.ReadFull(s.rand(), b); err != nil {
-		return nil, fmt.Errorf("sts: random: %w", err)
+	token, err := s.fill(sess, d)
+	if err != nil {
+		return nil, err
 	}
-	sess.AccessKeyID = "ASIA" + keyEncoding.EncodeToString(b[:16])[:16]
-	sess.Secret = gatehouse.Secret(base64.StdEncoding.EncodeToString(b[16:46]))
-	token := gatehouse.Secret("GHST" + base64.StdEncoding.EncodeToString(b[46:]))
-	sum := sha256.Sum256([]byte(token))
-	sess.TokenHash = sum[:]
-	sess.IssuedAt = s.now()
-	sess.Expiration = sess.IssuedAt.Add(d)
-	err := s.Store.Update(ctx, func(tx Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateSession(sess); err != nil {
 			return err
 		}
@@ -307,6 +314,23 @@ func (s *Service) issue(ctx context.Context, sess *gatehouse.Session, d time.Dur
 		return nil, err
 	}
 	return &Credentials{Session: sess, Token: token}, nil
+}
+
+// fill gives the session new keys, its token's hash and its times (d
+// from now), and returns the token.
+func (s *Service) fill(sess *gatehouse.Session, d time.Duration) (gatehouse.Secret, error) {
+	b := make([]byte, 16+30+64)
+	if _, err := io.ReadFull(s.rand(), b); err != nil {
+		return "", fmt.Errorf("sts: random: %w", err)
+	}
+	sess.AccessKeyID = "ASIA" + keyEncoding.EncodeToString(b[:16])[:16]
+	sess.Secret = gatehouse.Secret(base64.StdEncoding.EncodeToString(b[16:46]))
+	token := gatehouse.Secret("GHST" + base64.StdEncoding.EncodeToString(b[46:]))
+	sum := sha256.Sum256([]byte(token))
+	sess.TokenHash = sum[:]
+	sess.IssuedAt = s.now()
+	sess.Expiration = sess.IssuedAt.Add(d)
+	return token, nil
 }
 
 // TokenMatches reports whether token is the session's token, comparing
