@@ -1,7 +1,7 @@
-// Package api is Gatehouse's HTTP edge: it authenticates requests with
-// SigV4, routes them by the service in the credential scope, decodes the
-// AWS Query protocol, authorizes every operation through one table of
-// operations, runs the service, and answers in AWS's wire formats.
+// Package api is Gatehouse's HTTP edge: one pipeline that authenticates
+// a request (SigV4), routes it by its credential scope to a service's
+// operation table and protocol codec, authorizes and runs the operation,
+// audits it, and answers in the service's AWS wire format.
 package api
 
 import (
