@@ -53,6 +53,8 @@ type Tx interface {
 	LoginProfileTx
 	CredentialReportTx
 	RootPasswordResetTx
+	BucketTx
+	ObjectTx
 }
 
 // AccountTx covers accounts and their aliases.

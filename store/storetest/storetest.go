@@ -44,6 +44,7 @@ func Run(t *testing.T, open func(t *testing.T) gatehouse.Store) {
 	t.Run("LoginProfile", func(t *testing.T) { runTests(t, open, loginProfileTests()) })
 	t.Run("CredentialReport", func(t *testing.T) { runTests(t, open, credentialReportTests()) })
 	t.Run("RootPasswordReset", func(t *testing.T) { runTests(t, open, rootPasswordResetTests()) })
+	t.Run("Bucket", func(t *testing.T) { runTests(t, open, bucketTests()) })
 }
 
 // test is one subtest of the suite, run on a new store.

@@ -1,0 +1,191 @@
+package storetest
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// bucketTests cover S3 buckets and the versions of their objects.
+func bucketTests() []test {
+	return []test{
+		{"BucketRoundTrip", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			b := gatehouse.Bucket{ID: "b-1", Name: "photos", AccountID: acct1, Region: "eu-west-1", Created: at(1),
+				Versioning: "Enabled", MFADelete: true, Policy: `{"Version":"2012-10-17"}`, Tags: []gatehouse.Tag{{Key: "k", Value: "v"}},
+				PublicAccessBlock: &gatehouse.PublicAccessBlock{BlockPublicPolicy: true, RestrictPublicBuckets: true}}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { c := b; return tx.CreateBucket(&c) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Bucket("", "photos")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "bucket", *got, b)
+				got, err = tx.Bucket(gatehouse.Partition, "photos")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "bucket by partition name", got.ID, b.ID)
+				_, err = tx.Bucket(gatehouse.PartitionGovCloud, "photos")
+				wantCode(t, err, gatehouse.CodeNotFound)
+				_, err = tx.Bucket("", "Photos") // names are exact
+				wantCode(t, err, gatehouse.CodeNotFound)
+				return nil
+			})
+			// The name is taken in the partition, by any account.
+			err := s.Update(t.Context(), func(tx gatehouse.Tx) error {
+				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-2", Name: "photos", AccountID: acct2, Region: "us-east-1"})
+			})
+			wantCode(t, err, gatehouse.CodeAlreadyExists)
+			b.Versioning, b.MFADelete, b.Policy, b.Tags, b.PublicAccessBlock = "Suspended", false, "", nil, nil
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { c := b; return tx.UpdateBucket(&c) })
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Bucket("", "photos")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "updated bucket", *got, b)
+				list, err := tx.Buckets(acct1)
+				wantEqual(t, "buckets of account", len(list), 1)
+				list2, _ := tx.Buckets(acct2)
+				wantEqual(t, "buckets of other account", len(list2), 0)
+				return err
+			})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error { return tx.DeleteBucket("b-1") })
+			err = s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.DeleteBucket("b-1") })
+			wantCode(t, err, gatehouse.CodeNotFound)
+			// A deleted name may be taken by another account.
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-3", Name: "photos", AccountID: acct2, Region: "us-east-1"})
+			})
+		}},
+		{"ObjectVersions", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "data", AccountID: acct1, Region: "us-east-1"})
+			})
+			put := func(key, version, blob string, marker bool) *gatehouse.Object {
+				o := &gatehouse.Object{BucketID: "b-1", Key: key, VersionID: version, BlobID: blob, DeleteMarker: marker, Size: int64(len(blob)),
+					ETag: "e-" + blob, Modified: at(2), Headers: map[string]string{"Content-Type": "text/plain"},
+					Metadata: map[string]string{"a": "1"}, Checksums: map[string]string{"CRC32": "AAAAAA=="},
+					Tags: []gatehouse.Tag{{Key: "t", Value: "v"}}, Owner: acct1}
+				var replaced *gatehouse.Object
+				mustUpdate(t, s, func(tx gatehouse.Tx) error {
+					var err error
+					replaced, err = tx.PutObject(o)
+					return err
+				})
+				if o.Seq == 0 {
+					t.Fatalf("PutObject(%s %s) set no Seq", key, version)
+				}
+				return replaced
+			}
+			if r := put("a", "null", "blob1", false); r != nil {
+				t.Errorf("first null version replaced %+v", r)
+			}
+			r := put("a", "null", "blob2", false)
+			if r == nil || r.BlobID != "blob1" {
+				t.Errorf("second null version replaced %+v, want the blob1 version", r)
+			}
+			put("a", "v1", "blob3", false)
+			put("a", "v2", "", true)
+			put("b/1", "null", "blob4", false)
+			put("b/2", "null", "blob5", false)
+			put("c", "null", "blob6", false)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				latest, err := tx.Object("b-1", "a", "")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "latest of a", [2]any{latest.VersionID, latest.DeleteMarker}, [2]any{"v2", true})
+				v1, err := tx.Object("b-1", "a", "v1")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "v1", [4]any{v1.BlobID, v1.Headers["Content-Type"], v1.Metadata["a"], v1.Tags}, [4]any{"blob3", "text/plain", "1", []gatehouse.Tag{{Key: "t", Value: "v"}}})
+				wantEqual(t, "v1 modified", v1.Modified, at(2))
+				_, err = tx.Object("b-1", "a", "v9")
+				wantCode(t, err, gatehouse.CodeNotFound)
+				_, err = tx.Object("b-1", "zz", "")
+				wantCode(t, err, gatehouse.CodeNotFound)
+
+				keys := func(list []*gatehouse.Object) string {
+					out := ""
+					for _, o := range list {
+						out += o.Key + ":" + o.VersionID + " "
+					}
+					return out
+				}
+				list, err := tx.ListObjects("b-1", "", "", 10)
+				wantEqual(t, "list (a is deleted)", keys(list), "b/1:null b/2:null c:null ")
+				list, _ = tx.ListObjects("b-1", "b/", "", 10)
+				wantEqual(t, "list prefix b/", keys(list), "b/1:null b/2:null ")
+				list, _ = tx.ListObjects("b-1", "", "b/1", 1)
+				wantEqual(t, "list after b/1, 1", keys(list), "b/2:null ")
+				list, _ = tx.ListObjects("b-1", "b/", "b/2", 10)
+				wantEqual(t, "list prefix b/ after b/2", keys(list), "")
+				vs, err := tx.ListObjectVersions("b-1", "", "", 0, 10)
+				wantEqual(t, "versions", keys(vs), "a:v2 a:v1 a:null b/1:null b/2:null c:null ")
+				if err == nil && len(vs) > 1 {
+					vs2, _ := tx.ListObjectVersions("b-1", "", "a", vs[0].Seq, 2)
+					wantEqual(t, "versions after a:v2", keys(vs2), "a:v1 a:null ")
+					vs3, _ := tx.ListObjectVersions("b-1", "", "a", vs[2].Seq, 2)
+					wantEqual(t, "versions after a:null", keys(vs3), "b/1:null b/2:null ")
+				}
+				has, _ := tx.BucketHasObjects("b-1")
+				wantEqual(t, "bucket has objects", has, true)
+				ref, _ := tx.BlobReferenced("blob1")
+				wantEqual(t, "blob1 referenced", ref, false)
+				ref, _ = tx.BlobReferenced("blob3")
+				wantEqual(t, "blob3 referenced", ref, true)
+				return err
+			})
+			for _, k := range [][2]string{{"a", "v2"}, {"a", "v1"}, {"a", "null"}, {"b/1", "null"}, {"b/2", "null"}, {"c", "null"}} {
+				mustUpdate(t, s, func(tx gatehouse.Tx) error {
+					o, err := tx.DeleteObjectVersion("b-1", k[0], k[1])
+					if err == nil && (o.Key != k[0] || o.VersionID != k[1]) {
+						return fmt.Errorf("deleted %s %s, want %v", o.Key, o.VersionID, k)
+					}
+					return err
+				})
+			}
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				has, err := tx.BucketHasObjects("b-1")
+				wantEqual(t, "bucket has objects after deletes", has, false)
+				return err
+			})
+			err := s.Update(t.Context(), func(tx gatehouse.Tx) error {
+				_, err := tx.DeleteObjectVersion("b-1", "a", "v1")
+				return err
+			})
+			wantCode(t, err, gatehouse.CodeNotFound)
+		}},
+		{"ObjectKeysBytewise", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			keys := []string{"é", "Z", "a", "\x7f", "a/b", "a\xff"}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "data", AccountID: acct1, Region: "us-east-1"}); err != nil {
+					return err
+				}
+				for _, k := range keys {
+					if _, err := tx.PutObject(&gatehouse.Object{BucketID: "b-1", Key: k, VersionID: "null", BlobID: "x" + k}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				list, err := tx.ListObjects("b-1", "", "", 100)
+				var got []string
+				for _, o := range list {
+					got = append(got, o.Key)
+				}
+				wantEqual(t, "bytewise key order", got, []string{"Z", "a", "a/b", "a\xff", "\x7f", "é"})
+				list, _ = tx.ListObjects("b-1", "a", "", 100)
+				wantEqual(t, "prefix a", len(list), 3)
+				return err
+			})
+		}},
+	}
+}
