@@ -13,6 +13,14 @@ import (
 // signed (S3 presigned URLs, or x-amz-content-sha256: UNSIGNED-PAYLOAD).
 const unsignedPayload = "UNSIGNED-PAYLOAD"
 
+// streamingPayloads are the payload hashes of aws-chunked bodies that
+// VerifyStream accepts (the SigV4a ECDSA forms are not served).
+var streamingPayloads = map[string]bool{
+	"STREAMING-UNSIGNED-PAYLOAD-TRAILER":         true,
+	"STREAMING-AWS4-HMAC-SHA256-PAYLOAD":         true,
+	"STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER": true,
+}
+
 // Canonicalize returns the canonical request and the string to sign that
 // [Verifier.Verify] computes for r, which must carry SigV4 signature
 // information (an Authorization header or presigned query parameters).
@@ -26,7 +34,7 @@ func Canonicalize(r *http.Request, body []byte) (canonicalRequest, stringToSign 
 		return "", "", e
 	}
 	var pb [64]byte
-	payload, _, e := payloadHash(r, body, &s, &pb)
+	payload, _, e := payloadHash(r, body, &s, &pb, s.cred.Service == "s3")
 	if e != nil {
 		return "", "", e
 	}
@@ -265,7 +273,7 @@ func appendCollapsed(dst []byte, v string) []byte {
 //   - everything else signs the hex SHA-256 of body.
 //
 // The result is written into buf, which must not escape.
-func payloadHash(r *http.Request, body []byte, s *signedRequest, buf *[64]byte) (payload []byte, check bool, err *Error) {
+func payloadHash(r *http.Request, body []byte, s *signedRequest, buf *[64]byte, stream bool) (payload []byte, check bool, err *Error) {
 	declared, ok := "", false
 	if hasSignedHeader(s.signedHeaders, "x-amz-content-sha256") {
 		if v := lookupHeader(r.Header, "x-amz-content-sha256"); len(v) > 0 {
@@ -280,6 +288,8 @@ func payloadHash(r *http.Request, body []byte, s *signedRequest, buf *[64]byte) 
 		return buf[:copy(buf[:], declared)], false, nil
 	case ok && isSHA256Hex(declared):
 		return buf[:copy(buf[:], declared)], true, nil
+	case ok && stream && streamingPayloads[declared]:
+		return buf[:copy(buf[:], declared)], false, nil
 	case ok:
 		return nil, false, newError(CodeInvalidArgument, http.StatusBadRequest, msgContentInvalid)
 	case s.cred.Service == "s3" && s.presigned:

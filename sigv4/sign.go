@@ -52,7 +52,9 @@ func (s Signer) LogValue() slog.Value {
 
 // Sign signs r in place with an Authorization header. It sets
 // X-Amz-Date, X-Amz-Security-Token when there is a session token, and
-// for S3 X-Amz-Content-Sha256. The signature covers host, content-type,
+// for S3 X-Amz-Content-Sha256 (unless r already declares UNSIGNED-PAYLOAD
+// or a STREAMING-* form, which is then signed instead of body's hash).
+// The signature covers host, content-type,
 // content-md5 and every x-amz-* header present. body must be the bytes r
 // will send. Headers added after Sign (by the transport, say User-Agent)
 // are not signed.
@@ -71,7 +73,9 @@ func (s Signer) Sign(r *http.Request, body []byte) error {
 	}
 	sum := sha256.Sum256(body)
 	payload := hex.AppendEncode(nil, sum[:])
-	if s.Service == "s3" {
+	if declared := r.Header.Get("X-Amz-Content-Sha256"); s.Service == "s3" && (declared == unsignedPayload || streamingPayloads[declared]) {
+		payload = []byte(declared) // the body is unsigned, or aws-chunked and signed chunk by chunk
+	} else if s.Service == "s3" {
 		r.Header.Set("X-Amz-Content-Sha256", string(payload))
 	}
 	signed := signedHeaderNames(r.Header, "content-type", "content-md5")

@@ -77,12 +77,41 @@ type Result struct {
 	// any other service only on a presigned URL sent without a body, so
 	// there is no body to cover.
 	UnsignedPayload bool
+	// PayloadHash is, for a request verified with VerifyStream, the
+	// payload hash the signature covers: a lower-case hex SHA-256 the
+	// caller must compare with the body it reads, UNSIGNED-PAYLOAD, or
+	// one of the STREAMING-* values of an aws-chunked body.
+	PayloadHash string
+	// Seed is set for a signed aws-chunked body
+	// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD and its -TRAILER form): what
+	// verifying its chunk signatures needs.
+	Seed *Seed
 }
+
+// Seed is what verifying the chunk signatures of a signed aws-chunked
+// body needs: the request's signing key, date, scope and signature.
+type Seed struct {
+	Key       [32]byte // the derived signing key: secret material
+	Date      string   // X-Amz-Date as sent
+	Scope     string   // date/region/service/aws4_request
+	Signature string   // the request's signature, the first chunk's "previous"
+}
+
+// String describes the seed without its key.
+func (s *Seed) String() string {
+	return fmt.Sprintf("sigv4.Seed{Key:REDACTED Date:%s Scope:%s Signature:%s}", s.Date, s.Scope, s.Signature)
+}
+
+// GoString is String, so that %#v does not print the key.
+func (s *Seed) GoString() string { return s.String() }
+
+// LogValue logs the seed without its key.
+func (s *Seed) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // String describes r without its session token.
 func (r Result) String() string {
-	return fmt.Sprintf("sigv4.Result{AccessKeyID:%s Region:%s Service:%s SessionToken:%s Date:%s Presigned:%t SignedHeaders:%v UnsignedPayload:%t}",
-		r.AccessKeyID, r.Region, r.Service, redacted(r.SessionToken), r.Date.Format(amzDateLayout), r.Presigned, r.SignedHeaders, r.UnsignedPayload)
+	return fmt.Sprintf("sigv4.Result{AccessKeyID:%s Region:%s Service:%s SessionToken:%s Date:%s Presigned:%t SignedHeaders:%v UnsignedPayload:%t PayloadHash:%s}",
+		r.AccessKeyID, r.Region, r.Service, redacted(r.SessionToken), r.Date.Format(amzDateLayout), r.Presigned, r.SignedHeaders, r.UnsignedPayload, r.PayloadHash)
 }
 
 // GoString is String, so that %#v does not print the session token.
@@ -130,6 +159,23 @@ func (v *Verifier) Verify(ctx context.Context, r *http.Request, body []byte) (*R
 // v.Secrets: for a caller whose lookup depends on the request (the
 // store revision the request reads at, say).
 func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte, secrets SecretLookup) (*Result, error) {
+	return v.verify(ctx, r, body, false, secrets)
+}
+
+// VerifyStream checks the signature of an S3 request whose body the
+// caller has not read: it streams the body afterwards. S3 requests
+// declare their payload hash (x-amz-content-sha256, or UNSIGNED-PAYLOAD
+// on a presigned URL); VerifyStream returns it in Result.PayloadHash,
+// and the caller must compare a declared SHA-256 with the body it reads
+// (XAmzContentSHA256Mismatch) before it commits anything, and decode
+// and verify an aws-chunked body (STREAMING-*; Result.Seed for the
+// signed forms). Requests for any other service are refused: their
+// signature covers a body the caller must read first (use VerifyWith).
+func (v *Verifier) VerifyStream(ctx context.Context, r *http.Request, secrets SecretLookup) (*Result, error) {
+	return v.verify(ctx, r, nil, true, secrets)
+}
+
+func (v *Verifier) verify(ctx context.Context, r *http.Request, body []byte, stream bool, secrets SecretLookup) (*Result, error) {
 	if secrets == nil {
 		return nil, errors.New("sigv4: no SecretLookup")
 	}
@@ -149,8 +195,11 @@ func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte,
 	if e := v.checkTime(&s); e != nil {
 		return nil, e
 	}
+	if stream && s.cred.Service != "s3" {
+		return nil, errors.New("sigv4: VerifyStream verifies S3 requests only")
+	}
 	var pb [64]byte
-	payload, checkBody, e := payloadHash(r, body, &s, &pb)
+	payload, checkBody, e := payloadHash(r, body, &s, &pb, stream)
 	if e != nil {
 		return nil, e
 	}
@@ -195,7 +244,7 @@ func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte,
 		kc.put(&s.cred, secret, key)
 	}
 
-	if checkBody {
+	if checkBody && !stream {
 		sum := sha256.Sum256(body)
 		var h [64]byte
 		hex.Encode(h[:], sum[:])
@@ -203,7 +252,7 @@ func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte,
 			return nil, newError(CodeXAmzContentSHA256Mismatch, http.StatusBadRequest, msgContentMismatch)
 		}
 	}
-	return &Result{
+	res := &Result{
 		AccessKeyID:     s.cred.AccessKeyID,
 		Region:          s.cred.Region,
 		Service:         s.cred.Service,
@@ -212,7 +261,14 @@ func (v *Verifier) VerifyWith(ctx context.Context, r *http.Request, body []byte,
 		Presigned:       s.presigned,
 		SignedHeaders:   splitSignedHeaders(s.signedHeaders),
 		UnsignedPayload: string(payload) == unsignedPayload,
-	}, nil
+	}
+	if stream {
+		res.PayloadHash = string(payload)
+		if strings.HasPrefix(res.PayloadHash, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD") {
+			res.Seed = &Seed{Key: key, Date: s.amzDate, Scope: s.scope, Signature: s.signature}
+		}
+	}
+	return res, nil
 }
 
 // keyCache returns the derived-key cache, creating it on first use, or
