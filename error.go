@@ -79,6 +79,28 @@ var Codes = []Code{
 type Error struct {
 	Code    Code
 	Message string
+	// Details are named values that some protocols show with the error
+	// (S3's <BucketName>, <Key>, <Condition>...), in order. They are as
+	// safe to show as Message.
+	Details []Detail
+}
+
+// Detail is one named value of an Error's details.
+type Detail struct{ Name, Value string }
+
+// With returns e with one more detail.
+func (e *Error) With(name, value string) *Error {
+	e.Details = append(e.Details, Detail{name, value})
+	return e
+}
+
+// ErrorDetails returns the details of the *Error in err's chain.
+func ErrorDetails(err error) []Detail {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
 }
 
 func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }

@@ -1,0 +1,121 @@
+package restxml
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/gatehouse-dev/gatehouse"
+)
+
+// Target is what a request's path addresses.
+type Target int
+
+// The targets of S3 requests.
+const (
+	// Service is the endpoint itself (GET / is ListBuckets).
+	Service Target = iota
+	// Bucket is /{Bucket}, or / on a virtual-hosted bucket.
+	Bucket
+	// Object is /{Bucket}/{Key+}.
+	Object
+)
+
+// Route maps one shape of request to an operation. A request matches
+// when its method and target are the route's, it has every query
+// parameter in Query ("name" present, with or without a value, or
+// "name=value"), and every header in Header. Routes are tried in order:
+// list the more specific first.
+type Route struct {
+	Method string
+	Target Target
+	Query  []string
+	Header []string
+	Op     string
+}
+
+// Address is the bucket and key a request names.
+type Address struct {
+	Bucket string
+	Key    string
+	// Virtual is true when the bucket came from the Host header.
+	Virtual bool
+}
+
+// Target returns what the address names.
+func (a Address) Target() Target {
+	switch {
+	case a.Bucket == "":
+		return Service
+	case a.Key == "":
+		return Bucket
+	}
+	return Object
+}
+
+// Addressing tells the bucket of a request from its Host when the host
+// is <bucket>.<one of Hosts> (virtual-hosted style), and from the first
+// path segment otherwise (path style).
+type Addressing struct {
+	// Hosts are the server's own host names, without port ("localhost",
+	// "s3.localhost"): a request to a subdomain of one of them names a
+	// bucket.
+	Hosts []string
+}
+
+// Parse returns the address of r.
+func (a Addressing) Parse(r *http.Request) (Address, error) {
+	path := r.URL.Path
+	if !strings.HasPrefix(path, "/") {
+		return Address{}, gatehouse.Errorf("InvalidURI", "Couldn't parse the specified URI.").With("URI", r.URL.RequestURI())
+	}
+	if bucket, ok := a.virtualBucket(r.Host); ok {
+		return Address{Bucket: bucket, Key: path[1:], Virtual: true}, nil
+	}
+	bucket, key, _ := strings.Cut(path[1:], "/")
+	return Address{Bucket: bucket, Key: key}, nil
+}
+
+func (a Addressing) virtualBucket(host string) (string, bool) {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.ToLower(host)
+	for _, base := range a.Hosts {
+		if b, ok := strings.CutSuffix(host, "."+strings.ToLower(base)); ok && b != "" {
+			return b, true
+		}
+	}
+	return "", false
+}
+
+// match reports whether r (with query q) matches the route.
+func (rt *Route) match(r *http.Request, q url.Values, target Target) bool {
+	if rt.Method != r.Method || rt.Target != target {
+		return false
+	}
+	for _, p := range rt.Query {
+		name, value, hasValue := strings.Cut(p, "=")
+		vs, ok := q[name]
+		if !ok || hasValue && (len(vs) == 0 || vs[0] != value) {
+			return false
+		}
+	}
+	for _, h := range rt.Header {
+		if r.Header.Get(h) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// route returns the operation of the first route r matches.
+func route(routes []Route, r *http.Request, q url.Values, target Target) (string, bool) {
+	for i := range routes {
+		if routes[i].match(r, q, target) {
+			return routes[i].Op, true
+		}
+	}
+	return "", false
+}
