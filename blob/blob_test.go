@@ -522,6 +522,16 @@ type patternReader struct {
 	n, off int64
 }
 
+// pattern holds the repeating pattern (251 bytes) and enough after it to
+// copy 64 KiB at a time from any place in it.
+var pattern = func() []byte {
+	b := make([]byte, 251+64<<10)
+	for i := range b {
+		b[i] = byte(i % 251)
+	}
+	return b
+}()
+
 func (r *patternReader) Read(p []byte) (int, error) {
 	if r.n == 0 {
 		return 0, io.EOF
@@ -529,12 +539,13 @@ func (r *patternReader) Read(p []byte) (int, error) {
 	if int64(len(p)) > r.n {
 		p = p[:r.n]
 	}
-	for i := range p {
-		p[i] = byte((r.off + int64(i)) % 251)
+	n := 0
+	for n < len(p) {
+		n += copy(p[n:], pattern[(r.off+int64(n))%251:])
 	}
-	r.off += int64(len(p))
-	r.n -= int64(len(p))
-	return len(p), nil
+	r.off += int64(n)
+	r.n -= int64(n)
+	return n, nil
 }
 
 // TestCreateStreams checks that Create never holds a body in memory: a
