@@ -20,6 +20,7 @@ func TestDeps(t *testing.T) {
 		"policy/simulation": {"policy", "arn", "wildcard"},
 		"sigv4":             {},
 		"totp":              {},
+		"blob":              {},
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
 		"authz":             {"", "policy", "arn", "wildcard", "billing"},
 		"iam":               {"", "policy", "arn", "wildcard", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
