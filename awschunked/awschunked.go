@@ -167,8 +167,8 @@ type Options struct {
 	// checked.
 	MinChunkSize int
 	// MaxTrailerBytes bounds the trailer section, CRLFs included, from
-	// the line after the zero-size chunk's to the final empty line. 0
-	// means the default, 16 KiB.
+	// the line after the zero-size chunk's to the final empty line. 0 (or
+	// a negative value) means the default, 16 KiB.
 	MaxTrailerBytes int
 }
 

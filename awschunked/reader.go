@@ -47,15 +47,17 @@ type Reader struct {
 
 	// Signed modes only. The key lives inside mac alone, behind a
 	// pointer, so that printing a Reader cannot show it.
-	mac       hash.Hash // HMAC-SHA256 keyed with the signing key
-	sha       hash.Hash // SHA-256 of the current chunk's data, or of the canonical trailer
-	dateScope string    // X-Amz-Date "\n" scope "\n"
-	prev      [64]byte  // the previous signature (hex)
-	claimed   [64]byte  // the signature the current chunk (or the trailer) carries
-	sum       [32]byte
-	hexSum    [64]byte
-	computed  [32]byte
-	hexComp   [64]byte
+	mac         hash.Hash // HMAC-SHA256 keyed with the signing key
+	sha         hash.Hash // SHA-256 of the current chunk's data, or of the canonical trailer
+	chunkHead   []byte    // the string to sign of a chunk up to the previous signature
+	trailerHead []byte    // the same for the trailer
+	scratch     []byte    // a canonical trailer line
+	prev        [64]byte  // the previous signature (hex)
+	claimed     [64]byte  // the signature the current chunk (or the trailer) carries
+	sum         [32]byte
+	hexSum      [64]byte
+	computed    [32]byte
+	hexComp     [64]byte
 }
 
 // NewReader returns a Reader that decodes body as o describes. It returns
@@ -93,7 +95,9 @@ func NewReader(body io.Reader, o Options) (*Reader, error) {
 		}
 		r.mac = hmac.New(sha256.New, s.Key[:])
 		r.sha = sha256.New()
-		r.dateScope = s.Date + "\n" + s.Scope + "\n"
+		dateScope := s.Date + "\n" + s.Scope + "\n"
+		r.chunkHead = []byte(chunkAlgorithm + dateScope)
+		r.trailerHead = []byte(trailerAlgorithm + dateScope)
 		copy(r.prev[:], s.Signature)
 	}
 	return r, nil
@@ -188,7 +192,7 @@ func (r *Reader) nextChunk() error {
 		return nil
 	}
 	if r.mac != nil {
-		if err := r.verify(chunkAlgorithm, emptySHA256+"\n", []byte(emptySHA256)); err != nil {
+		if err := r.verify(r.chunkHead, chunkMid, chunkMid[:len(emptySHA256)]); err != nil {
 			return fmt.Errorf("%w: chunk %d (the final one)", err, r.chunks+1)
 		}
 	}
@@ -264,25 +268,34 @@ func (r *Reader) endChunk() error {
 		return nil
 	}
 	hex.Encode(r.hexSum[:], r.sha.Sum(r.sum[:0]))
-	if err := r.verify(chunkAlgorithm, emptySHA256+"\n", r.hexSum[:]); err != nil {
+	if err := r.verify(r.chunkHead, chunkMid, r.hexSum[:]); err != nil {
 		return fmt.Errorf("%w: chunk %d", err, r.chunks)
 	}
 	return nil
 }
 
+// chunkMid is the line between the previous signature and the data's
+// hash in a chunk's string to sign.
+var chunkMid = []byte(emptySHA256 + "\n")
+
+// newline is "\n", as a slice that need not be allocated at each use.
+var newline = []byte("\n")
+
 // verify checks r.claimed against the signature of the string to sign
-// algorithm, date, scope, previous signature, mid and payloadHash (hex),
-// and makes it the previous signature.
-func (r *Reader) verify(algorithm, mid string, payloadHash []byte) error {
+// head (algorithm, date and scope lines), previous signature, mid and
+// payloadHash (hex), and makes it the previous signature.
+func (r *Reader) verify(head, mid, payloadHash []byte) error {
 	r.mac.Reset()
-	io.WriteString(r.mac, algorithm)
-	io.WriteString(r.mac, r.dateScope)
+	r.mac.Write(head)
 	r.mac.Write(r.prev[:])
-	io.WriteString(r.mac, "\n")
-	io.WriteString(r.mac, mid)
+	r.mac.Write(newline)
+	r.mac.Write(mid)
 	r.mac.Write(payloadHash)
 	hex.Encode(r.hexComp[:], r.mac.Sum(r.computed[:0]))
-	if !hmac.Equal(r.hexComp[:], r.claimed[:]) {
+	ok := hmac.Equal(r.hexComp[:], r.claimed[:])
+	clear(r.hexComp[:]) // the expected signature is not left behind
+	clear(r.computed[:])
+	if !ok {
 		return ErrSignature
 	}
 	r.prev = r.claimed
@@ -343,10 +356,8 @@ func (r *Reader) readTrailer() error {
 		}
 		r.trailers[name] = value
 		if r.mac != nil {
-			io.WriteString(r.sha, name)
-			io.WriteString(r.sha, ":")
-			io.WriteString(r.sha, value)
-			io.WriteString(r.sha, "\n")
+			r.scratch = append(append(append(append(r.scratch[:0], name...), ':'), value...), '\n')
+			r.sha.Write(r.scratch)
 		}
 	}
 	if r.mode != SignedTrailer {
@@ -356,7 +367,7 @@ func (r *Reader) readTrailer() error {
 		return fmt.Errorf("%w: no %s", ErrMalformed, trailerSignature)
 	}
 	hex.Encode(r.hexSum[:], r.sha.Sum(r.sum[:0]))
-	if err := r.verify(trailerAlgorithm, "", r.hexSum[:]); err != nil {
+	if err := r.verify(r.trailerHead, nil, r.hexSum[:]); err != nil {
 		return fmt.Errorf("%w: trailer", err)
 	}
 	return nil
