@@ -39,6 +39,15 @@
 // at least [Options.MinChunkSize] bytes (8 KiB by default). Nothing may
 // follow the final empty line.
 //
+// The decoder is strict where the format leaves room: an unsigned body's
+// chunk lines carry no extension at all, a signed body's exactly one
+// chunk-signature; trailer names are HTTP tokens, matched without regard
+// to case and reported in lower case, each at most once, with values
+// trimmed of spaces and tabs; x-amz-trailer-signature appears in
+// SignedTrailer bodies only, as the last trailer line. The trailer
+// signature covers the other trailer lines, in the order sent, each as
+// "name:value\n" (lower-case name, trimmed value).
+//
 // # Memory
 //
 // The decoder streams: it holds one bounded line (chunk lines are at most
@@ -179,7 +188,8 @@ const (
 )
 
 // The errors a [Reader] reports, wrapped with detail. The comments give
-// the S3 error each one maps to.
+// the S3 error each one most likely maps to; the S3 reference (§2.2)
+// marks IncompleteBody and SignatureDoesNotMatch as unconfirmed there.
 var (
 	// ErrMissingLength (from NewReader): DecodedLength is negative, i.e.
 	// x-amz-decoded-content-length is absent (S3: 411 MissingContentLength
