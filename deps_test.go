@@ -19,6 +19,7 @@ func TestDeps(t *testing.T) {
 		"policy/catalog":    {"wildcard"},
 		"policy/simulation": {"policy", "arn", "wildcard"},
 		"sigv4":             {},
+		"awschunked":        {},
 		"totp":              {},
 		"blob":              {},
 		"password":          {"golang.org/x/crypto", "golang.org/x/sys"},
