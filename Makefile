@@ -83,7 +83,8 @@ FUZZ_TARGETS := \
 	./sigv4:FuzzVerify:120000x \
 	./sigv4:FuzzPayloadHash:60000x \
 	./totp:FuzzVerify:250000x \
-	./sigv4:FuzzHMACSHA256:200000x
+	./sigv4:FuzzHMACSHA256:200000x \
+	./awschunked:FuzzReader:20000x
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

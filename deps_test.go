@@ -30,10 +30,11 @@ func TestDeps(t *testing.T) {
 		"account":           {""},
 		"tax":               {""},
 		"invoicing":         {""},
+		"s3":                {"", "blob", "policy", "arn", "wildcard"},
 		"roottask":          {"", "password", "golang.org/x/crypto", "golang.org/x/sys"},
 		"outbox":            {""},
 		"metrics":           {"", "policy", "arn", "wildcard", "github.com/prometheus", "github.com/beorn7", "github.com/cespare", "github.com/munnerz", "github.com/pandatix", "golang.org/x/sys", "google.golang.org/protobuf"},
-		"api":               {"api", "", "policy", "arn", "wildcard", "sigv4", "authz", "iam", "sts", "account", "billing", "roottask", "tax", "invoicing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
+		"api":               {"api", "", "policy", "arn", "wildcard", "sigv4", "awschunked", "authz", "iam", "sts", "account", "billing", "roottask", "tax", "invoicing", "s3", "blob", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/op":            {"", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/query":         {"", "arn", "wildcard", "api/internal/wire"},
 		"api/restjson":      {"", "arn", "wildcard", "api/internal/wire", "api/query"},
@@ -41,6 +42,7 @@ func TestDeps(t *testing.T) {
 		"api/taxops":        {"", "arn", "wildcard", "api/op", "authz", "billing", "policy", "tax"},
 		"api/invoicingops":  {"", "arn", "wildcard", "api/op", "authz", "billing", "policy", "invoicing"},
 		"api/restxml":       {"", "arn", "wildcard", "api/internal/wire", "api/query"},
+		"api/s3ops":         {"", "s3", "blob", "api/op", "api/restxml", "api/query", "api/internal/wire", "authz", "billing", "policy", "arn", "wildcard"},
 		"api/internal/wire": {"", "arn", "wildcard"},
 		"api/iamops":        {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
 		"api/iampolicyops":  {"", "iam", "authz", "api/op", "api/query", "api/iamops/iamxml", "api/internal/wire", "policy", "arn", "wildcard", "billing", "password", "totp", "golang.org/x/crypto", "golang.org/x/sys", "rsc.io/qr"},
@@ -55,7 +57,7 @@ func TestDeps(t *testing.T) {
 		// The composition root wires everything; it reads the AWS SDK's
 		// shared config for the operator's own commands.
 		"cmd/gatehouse": {"", "api", "account", "arn", "authz", "awsmanaged", "billing", "iam", "metrics", "outbox", "password",
-			"policy", "roottask", "sigv4", "store/sqlite", "sts", "tax", "invoicing", "totp", "wildcard", "github.com/aws", "github.com/prometheus",
+			"policy", "roottask", "sigv4", "awschunked", "s3", "blob", "store/sqlite", "sts", "tax", "invoicing", "totp", "wildcard", "github.com/aws", "github.com/prometheus",
 			"github.com/beorn7", "github.com/cespare", "github.com/munnerz", "github.com/pandatix", "google.golang.org/protobuf",
 			"modernc.org", "github.com/dustin", "github.com/google/uuid", "github.com/remyoudompheng", "golang.org/x", "rsc.io/qr"},
 		// Generators and test helpers.

@@ -40,6 +40,10 @@ type service struct {
 	// none), in the protocol the request uses (api/unserved.go).
 	unserved     bool
 	unservedName string
+	// streaming marks a service whose request bodies the edge does not
+	// read before authentication (S3): the signature is verified over
+	// the declared payload hash and the operation streams the body.
+	streaming bool
 }
 
 // operation finds the operation a request asks for, and the decoder of

@@ -16,6 +16,7 @@ import (
 	"net"
 	"net/http"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,13 +30,16 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
 	"github.com/gatehouse-dev/gatehouse/api/restjson"
+	"github.com/gatehouse-dev/gatehouse/api/restxml"
 	"github.com/gatehouse-dev/gatehouse/api/roottaskops"
+	"github.com/gatehouse-dev/gatehouse/api/s3ops"
 	"github.com/gatehouse-dev/gatehouse/api/stsops"
 	"github.com/gatehouse-dev/gatehouse/api/taxops"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/invoicing"
 	"github.com/gatehouse-dev/gatehouse/roottask"
+	"github.com/gatehouse-dev/gatehouse/s3"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
 	"github.com/gatehouse-dev/gatehouse/sts"
 	"github.com/gatehouse-dev/gatehouse/tax"
@@ -78,6 +82,16 @@ type Server struct {
 	// URLKey signs the presigned invoice document URLs of GetInvoicePDF
 	// (package invoicing); nil means a random key made at start.
 	URLKey []byte
+	// S3 serves the S3 API when set; S3Hosts are the server's host names
+	// whose subdomains name buckets (virtual-hosted style), e.g.
+	// "localhost" for my-bucket.localhost:4590. StreamTimeout is how long
+	// an S3 body may go without a byte read or written before the
+	// connection is cut (30 seconds when zero): a progress timeout, so a
+	// large transfer is not bounded by the server's read and write
+	// timeouts.
+	S3            *s3.Service
+	S3Hosts       []string
+	StreamTimeout time.Duration
 	// Observer, when set, is told of every AWS request answered and every
 	// identity cache lookup (cmd/gatehouse passes the Prometheus metrics).
 	Observer Observer
@@ -162,6 +176,10 @@ func (s *Server) init() {
 			"tax":       {ops: op.Table(taxops.Rows(taxops.Deps{Tax: &tax.Service{Store: gatehouse.Narrow[tax.Tx](s.Store)}})), codec: restjson.TaxSettings},
 			"invoicing": {ops: op.Table(invoicingops.Rows(invoicingops.Deps{Invoicing: s.invoices})), codec: awsjson.Codec{Target: invoicingops.TargetPrefix, Namespace: invoicingops.ErrorNS, Version: awsjson.V10}},
 		}
+		if s.S3 != nil {
+			s.services["s3"] = service{ops: op.Table(s3ops.Rows(s3ops.Deps{S3: s.S3})),
+				codec: restxml.Codec{Routes: s3ops.Routes, Addressing: restxml.Addressing{Hosts: s.S3Hosts}}, streaming: true}
+		}
 	})
 }
 
@@ -197,7 +215,15 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+forgotPasswordPath, s.serveForgotPassword)
 	mux.HandleFunc("POST "+resetPasswordPath, s.serveResetPassword)
 	mux.HandleFunc("/", s.serveAWS)
-	return s.recoverPanics(mux)
+	// AWS requests bypass the mux: it would clean their paths, and an S3
+	// key may hold "//" or "..".
+	return s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/_gatehouse/") {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		s.serveAWS(w, r)
+	}))
 }
 
 // recoverPanics turns a panic into a logged ServiceFailure, keeping the
@@ -275,13 +301,17 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		code = query.Spell(domain) // the log's, metrics' and audit's spelling: IAM's
 	}
 
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err != nil {
-		fail(bodyError(err, gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes)))
-		return
-	}
-	if svc.unserved { // a Query request may carry its Action in the body
-		svc = unservedService(svc.unservedName, r, body)
+	var body []byte
+	var err error
+	if !svc.streaming {
+		body, err = io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+		if err != nil {
+			fail(bodyError(err, gatehouse.Errorf("RequestEntityTooLarge", "Request body is larger than %d bytes.", maxBodyBytes)))
+			return
+		}
+		if svc.unserved { // a Query request may carry its Action in the body
+			svc = unservedService(svc.unservedName, r, body)
+		}
 	}
 	rec.Speller = query.Codec{}
 	rev, err = s.Store.Revision(ctx)
@@ -289,7 +319,20 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	auth, err := s.verifier.VerifyWith(ctx, r, body, keyLookup{s, rev})
+	var auth *sigv4.Result
+	if svc.streaming {
+		auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
+		if err == nil {
+			r.Body, err = s3Body(r, auth)
+		}
+		if err == nil {
+			stream := newStreamDeadlines(w, s.StreamTimeout)
+			r.Body = stream.body(r.Body)
+			w.ResponseWriter = stream.writer(w.ResponseWriter)
+		}
+	} else {
+		auth, err = s.verifier.VerifyWith(ctx, r, body, keyLookup{s, rev})
+	}
 	if err != nil {
 		fail(err)
 		return

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"hash/crc32"
 	"hash/crc64"
+	"io"
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -105,4 +106,20 @@ func (d *digester) etag() string {
 		out = append(out, digits[c>>4], digits[c&15])
 	}
 	return string(out)
+}
+
+// CheckDigests reads r and compares it with a Content-MD5 and declared
+// checksums (algorithm → base64), for the small XML bodies S3 requires
+// them on (DeleteObjects).
+func CheckDigests(r io.Reader, contentMD5 string, declared map[string]string) error {
+	var algs []string
+	for a := range declared {
+		algs = append(algs, a)
+	}
+	d := newDigester(algs)
+	if _, err := io.Copy(d, r); err != nil {
+		return err
+	}
+	_, err := d.verify(contentMD5, declared)
+	return err
 }

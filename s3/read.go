@@ -18,8 +18,8 @@ type GetObjectInput struct {
 	// Range is the Range header, "" for the whole object.
 	Range string
 	// The conditional headers (aws-s3.md §5.3).
-	IfMatch, IfNoneMatch           string
-	IfModifiedSince, IfUnmodSince  *time.Time
+	IfMatch, IfNoneMatch          string
+	IfModifiedSince, IfUnmodSince *time.Time
 }
 
 // ObjectRead is an object version opened for reading: Body yields the

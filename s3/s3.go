@@ -6,6 +6,7 @@ package s3
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"io"
 	"time"
@@ -102,4 +103,12 @@ func noSuchKey(key string) *gatehouse.Error {
 
 func invalidArgument(msg, name, value string) *gatehouse.Error {
 	return gatehouse.Errorf(CodeInvalidArgument, "%s", msg).With("ArgumentName", name).With("ArgumentValue", value)
+}
+
+// CanonicalUserID returns the canonical user ID S3 shows for an account
+// (the Owner of buckets and objects): 64 hex characters, stable for the
+// account.
+func CanonicalUserID(accountID string) string {
+	sum := sha256.Sum256([]byte("gatehouse canonical user\x00" + accountID))
+	return hex.EncodeToString(sum[:])
 }

@@ -77,6 +77,10 @@ type Spec[In any] struct {
 	// Action is the IAM action authorized, e.g. "iam:CreateUser"; empty
 	// means the operation needs no permission (sts:GetCallerIdentity).
 	Action string
+	// ActionFor, when set, returns the action to authorize for this
+	// request instead of Action (S3's GetObject is s3:GetObjectVersion
+	// when it names a version); Action stays the operation's own.
+	ActionFor func(c *Call, in *In) string
 	// Resource returns the ARN authorized against ("*" when nil).
 	Resource func(c *Call, in *In) string
 	// Context adds operation-specific condition keys.
@@ -138,6 +142,9 @@ func New[In any](name string, spec Spec[In]) Row {
 				Billing:     spec.Billing,
 				SelfGrant:   spec.SelfGrant,
 				Time:        c.Now(),
+			}
+			if spec.ActionFor != nil {
+				o.Action = spec.ActionFor(c, in)
 			}
 			if spec.Resource != nil {
 				o.Resource = spec.Resource(c, in)
@@ -228,4 +235,18 @@ func TagContext(ctx *policy.Context, tags []Tag) {
 		keys = append(keys, t.Key)
 	}
 	ctx.Set("aws:TagKeys", keys...)
+}
+
+// Authorize decides one more action on one resource for the call, as a
+// row's own Action is decided (authz.Authorizer.Check, with the global
+// condition keys; fill adds the resource's owner, policy and keys). It
+// is for batch operations that authorize each item and answer each
+// item's refusal on its own (S3's DeleteObjects).
+func Authorize(c *Call, action, resource string, fill func(r *authz.Request)) error {
+	o := authz.Operation{Request: authz.Request{Action: action, Resource: resource, Revision: c.Rev}, Time: c.Now()}
+	c.GlobalContext(&o.Context)
+	if fill != nil {
+		fill(&o.Request)
+	}
+	return c.Authz.Check(c.Ctx, c.Caller, &o)
 }

@@ -24,7 +24,7 @@ func TestWriteError(t *testing.T) {
 	for _, tt := range tests {
 		w := httptest.NewRecorder()
 		wrote := Codec{}.WriteError(w, "r", tt.code, "m", nil)
-		want := `<Error><Code>` + tt.wireCode + `</Code><Message>m</Message><RequestId>r</RequestId></Error>`
+		want := `<Error><Code>` + tt.wireCode + `</Code><Message>m</Message><RequestId>r</RequestId><HostId>r</HostId></Error>`
 		if wrote != tt.wireCode || w.Code != tt.status || !strings.HasSuffix(w.Body.String(), want) || w.Header().Get("X-Amz-Request-Id") != "r" {
 			t.Errorf("%s: %d %s, want %d %s", tt.code, w.Code, w.Body, tt.status, want)
 		}

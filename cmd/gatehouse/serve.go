@@ -23,9 +23,11 @@ import (
 	"github.com/gatehouse-dev/gatehouse/api"
 	"github.com/gatehouse-dev/gatehouse/authz"
 	"github.com/gatehouse-dev/gatehouse/awsmanaged"
+	"github.com/gatehouse-dev/gatehouse/blob"
 	"github.com/gatehouse-dev/gatehouse/iam"
 	"github.com/gatehouse-dev/gatehouse/metrics"
 	"github.com/gatehouse-dev/gatehouse/outbox"
+	"github.com/gatehouse-dev/gatehouse/s3"
 	"github.com/gatehouse-dev/gatehouse/store/sqlite"
 	"github.com/gatehouse-dev/gatehouse/sts"
 )
@@ -99,6 +101,38 @@ func (c *storeConfig) open(ctx context.Context) (*sqlite.Store, error) {
 	return sqlite.Open(ctx, dbPath, sqlite.Options{SecretKey: key})
 }
 
+// objectsDir is the directory of S3 object bytes in a data directory.
+const objectsDir = "objects"
+
+// openBlobs opens the directory of S3 object bytes beside the store (a
+// temporary one, removed at exit, for an ephemeral store) and removes
+// the blobs no object version names: what a crash between writing an
+// object's bytes and committing its metadata, or between deleting the
+// metadata and the bytes, left behind.
+func (c *storeConfig) openBlobs(ctx context.Context, st gatehouse.Store) (*blob.Store, error) {
+	if c.ephemeral {
+		return blob.OpenTemp()
+	}
+	b, err := blob.Open(filepath.Join(c.dataDir, objectsDir))
+	if err != nil {
+		return nil, err
+	}
+	referenced := func(id string) (bool, error) {
+		var ok bool
+		err := st.View(ctx, func(tx gatehouse.Tx) error {
+			var err error
+			ok, err = tx.BlobReferenced(id)
+			return err
+		})
+		return ok, err
+	}
+	if _, err := b.Sweep(referenced, 0); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("sweep orphan objects: %w", err)
+	}
+	return b, nil
+}
+
 // checkExists reports an error naming the data directory unless it holds
 // a store and its key.
 func (c *storeConfig) checkExists(dbPath, keyPath string) error {
@@ -164,6 +198,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
 	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
+	s3Hosts := fs.String("s3-host", "localhost", "comma-separated host names whose subdomains name S3 buckets (virtual-hosted style: my-bucket.localhost)")
 	metricsAddr := fs.String("metrics-addr", "", `serve Prometheus metrics at /metrics on this address (HOST:PORT) instead of on --addr; "off" turns metrics off`)
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return code
@@ -206,9 +241,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
 		return 1
 	}
+	blobs, err := sc.openBlobs(ctx, st)
+	if err != nil {
+		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)
+		return 1
+	}
+	defer blobs.Close()
 	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)},
 		Account: &account.Service{Store: gatehouse.Narrow[account.Tx](st)},
-		Authz:   &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, Logger: logger, Version: version()}
+		Authz:   &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, Logger: logger, Version: version(),
+		S3: &s3.Service{Store: gatehouse.Narrow[s3.Tx](st), Blobs: blobs}, S3Hosts: strings.Split(*s3Hosts, ",")}
 	if m != nil {
 		srv.Observer, srv.Authz.Observer = m, m
 	}
@@ -243,10 +285,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	errc := make(chan error, 2)
 	switch mode {
 	case metricsMain:
-		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", m.Handler())
-		mux.Handle("/", handler)
-		handler = mux
+		// Not a ServeMux: it would clean the paths of S3 keys.
+		api, metricsHandler := handler, m.Handler()
+		handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/metrics" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+				metricsHandler.ServeHTTP(w, r)
+				return
+			}
+			api.ServeHTTP(w, r)
+		})
 	case metricsOwn:
 		mln, err := net.Listen("tcp", *metricsAddr)
 		if err != nil {

@@ -1,0 +1,112 @@
+package s3ops
+
+import (
+	"encoding/xml"
+	"net/http"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/s3"
+)
+
+type versioningConfiguration struct {
+	XMLName   xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ VersioningConfiguration"`
+	Status    string   `xml:",omitempty"`
+	MfaDelete string   `xml:",omitempty"`
+}
+
+type putVersioningIn struct {
+	bucketIn
+	MFA    string                  `rest:"header,x-amz-mfa"`
+	Config versioningConfiguration `rest:"body"`
+}
+
+func (in *putVersioningIn) target() *bucketIn { return &in.bucketIn }
+
+type tag struct {
+	Key   string
+	Value string
+}
+
+type tagging struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ Tagging"`
+	TagSet  []tag    `xml:"TagSet>Tag"`
+}
+
+type putTaggingIn struct {
+	bucketIn
+	Tagging tagging `rest:"body"`
+}
+
+func (in *putTaggingIn) target() *bucketIn { return &in.bucketIn }
+
+type putPolicyIn struct {
+	bucketIn
+	Policy []byte `rest:"body"`
+}
+
+func (in *putPolicyIn) target() *bucketIn { return &in.bucketIn }
+
+type policyOut struct {
+	Policy string `rest:"body"`
+}
+
+func toTags(in []tag) []gatehouse.Tag {
+	out := make([]gatehouse.Tag, len(in))
+	for i, t := range in {
+		out[i] = gatehouse.Tag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+func fromTags(in []gatehouse.Tag) []tag {
+	out := make([]tag, len(in))
+	for i, t := range in {
+		out[i] = tag{Key: t.Key, Value: t.Value}
+	}
+	return out
+}
+
+func bucketConfigRows(d Deps) []op.Row {
+	return []op.Row{
+		op.New("GetBucketVersioning", bucketSpec(d, "s3:GetBucketVersioning", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			out := versioningConfiguration{Status: b.Versioning}
+			if b.MFADelete {
+				out.MfaDelete = "Enabled"
+			}
+			return out, nil
+		})),
+		op.New("PutBucketVersioning", bucketSpec(d, "s3:PutBucketVersioning", (*putVersioningIn).target, func(c *op.Call, in *putVersioningIn, b *gatehouse.Bucket) (any, error) {
+			// MFA delete is not served yet: a request that sets it, or
+			// that changes a bucket where it is enabled, is refused.
+			return nil, d.S3.PutBucketVersioning(c.Ctx, b, in.Config.Status, in.Config.MfaDelete, false)
+		})),
+		op.New("GetBucketTagging", bucketSpec(d, "s3:GetBucketTagging", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			tags, err := s3.BucketTags(b)
+			if err != nil {
+				return nil, err
+			}
+			return tagging{TagSet: fromTags(tags)}, nil
+		})),
+		op.New("PutBucketTagging", bucketSpec(d, "s3:PutBucketTagging", (*putTaggingIn).target, func(c *op.Call, in *putTaggingIn, b *gatehouse.Bucket) (any, error) {
+			return done204, d.S3.PutBucketTagging(c.Ctx, b, toTags(in.Tagging.TagSet))
+		})),
+		// S3 authorizes DeleteBucketTagging as s3:PutBucketTagging.
+		op.New("DeleteBucketTagging", bucketSpec(d, "s3:PutBucketTagging", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			return done204, d.S3.DeleteBucketTagging(c.Ctx, b)
+		})),
+		op.New("GetBucketPolicy", bucketSpec(d, "s3:GetBucketPolicy", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			doc, err := s3.BucketPolicy(b)
+			if err != nil {
+				return nil, err
+			}
+			return policyOut{Policy: doc}, nil
+		})),
+		op.New("PutBucketPolicy", bucketSpec(d, "s3:PutBucketPolicy", (*putPolicyIn).target, func(c *op.Call, in *putPolicyIn, b *gatehouse.Bucket) (any, error) {
+			return done204, d.S3.PutBucketPolicy(c.Ctx, b, string(in.Policy))
+		})),
+		op.New("DeleteBucketPolicy", bucketSpec(d, "s3:DeleteBucketPolicy", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			return noContent{Status: http.StatusNoContent}, d.S3.DeleteBucketPolicy(c.Ctx, b)
+		})),
+	}
+}

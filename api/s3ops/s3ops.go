@@ -1,0 +1,133 @@
+// Package s3ops is the S3 operation table (s3 2006-03-01, REST-XML):
+// the routes that name each operation, its wire inputs and results, and
+// one op.Spec row per operation over the s3 service.
+package s3ops
+
+import (
+	"net/http"
+
+	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/api/restxml"
+	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/policy"
+	"github.com/gatehouse-dev/gatehouse/s3"
+)
+
+// Deps is what the S3 rows run on.
+type Deps struct {
+	S3 *s3.Service
+}
+
+// Rows returns the S3 operation table.
+func Rows(d Deps) []op.Row {
+	var rows []op.Row
+	rows = append(rows, bucketRows(d)...)
+	rows = append(rows, bucketConfigRows(d)...)
+	rows = append(rows, objectRows(d)...)
+	rows = append(rows, listRows(d)...)
+	return rows
+}
+
+// Routes tells S3's operations apart by method, target, query and
+// headers (aws-s3.md §1.3), the more specific first.
+var Routes = []restxml.Route{
+	{Method: http.MethodGet, Target: restxml.Service, Op: "ListBuckets"},
+
+	{Method: http.MethodPut, Target: restxml.Bucket, Query: []string{"versioning"}, Op: "PutBucketVersioning"},
+	{Method: http.MethodPut, Target: restxml.Bucket, Query: []string{"policy"}, Op: "PutBucketPolicy"},
+	{Method: http.MethodPut, Target: restxml.Bucket, Query: []string{"tagging"}, Op: "PutBucketTagging"},
+	{Method: http.MethodPut, Target: restxml.Bucket, Query: []string{"publicAccessBlock"}, Op: "PutPublicAccessBlock"},
+	{Method: http.MethodPut, Target: restxml.Bucket, Query: []string{"acl"}, Op: "PutBucketAcl"},
+	{Method: http.MethodPut, Target: restxml.Bucket, Op: "CreateBucket"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"versioning"}, Op: "GetBucketVersioning"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"policyStatus"}, Op: "GetBucketPolicyStatus"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"policy"}, Op: "GetBucketPolicy"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"tagging"}, Op: "GetBucketTagging"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"location"}, Op: "GetBucketLocation"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"publicAccessBlock"}, Op: "GetPublicAccessBlock"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"acl"}, Op: "GetBucketAcl"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"versions"}, Op: "ListObjectVersions"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"uploads"}, Op: "ListMultipartUploads"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Query: []string{"list-type=2"}, Op: "ListObjectsV2"},
+	{Method: http.MethodGet, Target: restxml.Bucket, Op: "ListObjects"},
+	{Method: http.MethodHead, Target: restxml.Bucket, Op: "HeadBucket"},
+	{Method: http.MethodDelete, Target: restxml.Bucket, Query: []string{"policy"}, Op: "DeleteBucketPolicy"},
+	{Method: http.MethodDelete, Target: restxml.Bucket, Query: []string{"tagging"}, Op: "DeleteBucketTagging"},
+	{Method: http.MethodDelete, Target: restxml.Bucket, Query: []string{"publicAccessBlock"}, Op: "DeletePublicAccessBlock"},
+	{Method: http.MethodDelete, Target: restxml.Bucket, Op: "DeleteBucket"},
+	{Method: http.MethodPost, Target: restxml.Bucket, Query: []string{"delete"}, Op: "DeleteObjects"},
+
+	{Method: http.MethodPut, Target: restxml.Object, Query: []string{"tagging"}, Op: "PutObjectTagging"},
+	{Method: http.MethodPut, Target: restxml.Object, Query: []string{"partNumber", "uploadId"}, Header: []string{"X-Amz-Copy-Source"}, Op: "UploadPartCopy"},
+	{Method: http.MethodPut, Target: restxml.Object, Query: []string{"partNumber", "uploadId"}, Op: "UploadPart"},
+	{Method: http.MethodPut, Target: restxml.Object, Header: []string{"X-Amz-Copy-Source"}, Op: "CopyObject"},
+	{Method: http.MethodPut, Target: restxml.Object, Op: "PutObject"},
+	{Method: http.MethodGet, Target: restxml.Object, Query: []string{"tagging"}, Op: "GetObjectTagging"},
+	{Method: http.MethodGet, Target: restxml.Object, Query: []string{"uploadId"}, Op: "ListParts"},
+	{Method: http.MethodGet, Target: restxml.Object, Op: "GetObject"},
+	{Method: http.MethodHead, Target: restxml.Object, Op: "HeadObject"},
+	{Method: http.MethodDelete, Target: restxml.Object, Query: []string{"tagging"}, Op: "DeleteObjectTagging"},
+	{Method: http.MethodDelete, Target: restxml.Object, Query: []string{"uploadId"}, Op: "AbortMultipartUpload"},
+	{Method: http.MethodDelete, Target: restxml.Object, Op: "DeleteObject"},
+	{Method: http.MethodPost, Target: restxml.Object, Query: []string{"uploads"}, Op: "CreateMultipartUpload"},
+	{Method: http.MethodPost, Target: restxml.Object, Query: []string{"uploadId"}, Op: "CompleteMultipartUpload"},
+}
+
+// bucketIn is the part of every bucket and object input that names the
+// bucket, and the bucket itself once the precheck has read it.
+type bucketIn struct {
+	Bucket string `rest:"bucket"`
+	bucket *gatehouse.Bucket
+}
+
+// loadBucket is the precheck of every operation on a bucket: an unknown
+// bucket is NoSuchBucket before authorization, as at S3.
+// The request must be signed for the bucket's region, but for
+// anyRegion operations (GetBucketLocation): the answer to a wrong one is
+// AuthorizationHeaderMalformed naming the right one, which the SDKs
+// follow (aws-s3.md §1.4).
+func loadBucket(d Deps, anyRegion bool) func(c *op.Call, in *bucketIn) error {
+	return func(c *op.Call, in *bucketIn) error {
+		b, err := d.S3.Bucket(c.Ctx, c.Caller.Account.Partition, in.Bucket)
+		if err != nil {
+			return err
+		}
+		if !anyRegion && b.Region != c.Region {
+			return gatehouse.Errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).
+				With("Region", b.Region).With("header:X-Amz-Bucket-Region", b.Region)
+		}
+		in.bucket = b
+		return nil
+	}
+}
+
+// bucketARN is the resource of a bucket operation.
+func bucketARN(in *bucketIn) string { return in.bucket.ARN() }
+
+// bucketPolicy fills in the bucket's owner and policy.
+func bucketPolicy(in *bucketIn, r *authz.Request) {
+	r.ResourceAccount = in.bucket.AccountID
+	r.ResourcePolicy = in.bucket.Policy
+	r.ResourcePolicyID = in.bucket.ARN()
+	r.ResourceType = policy.ResourcePolicy
+}
+
+// bucketSpec returns a spec whose input embeds bucketIn: the bucket is
+// read before authorization, and its ARN, owner and policy authorize.
+func bucketSpec[In any](d Deps, action string, in func(*In) *bucketIn, handle func(c *op.Call, in *In, b *gatehouse.Bucket) (any, error)) op.Spec[In] {
+	return bucketSpecIn(d, false, action, in, handle)
+}
+
+// bucketSpecIn is bucketSpec, for requests signed for any region when
+// anyRegion is set.
+func bucketSpecIn[In any](d Deps, anyRegion bool, action string, in func(*In) *bucketIn, handle func(c *op.Call, in *In, b *gatehouse.Bucket) (any, error)) op.Spec[In] {
+	load := loadBucket(d, anyRegion)
+	return op.Spec[In]{
+		Action:         action,
+		Precheck:       func(c *op.Call, x *In) error { return load(c, in(x)) },
+		Resource:       func(c *op.Call, x *In) string { return bucketARN(in(x)) },
+		ResourcePolicy: func(c *op.Call, x *In, r *authz.Request) { bucketPolicy(in(x), r) },
+		Handle:         func(c *op.Call, x *In) (any, error) { return handle(c, x, in(x).bucket) },
+	}
+}
