@@ -115,6 +115,59 @@ type ObjectTx interface {
 	// BucketHasObjects reports whether any version (delete markers
 	// included) is left in the bucket.
 	BucketHasObjects(bucketID string) (bool, error)
-	// BlobReferenced reports whether any version names the blob.
+	// BlobReferenced reports whether any version or upload part names
+	// the blob.
 	BlobReferenced(blobID string) (bool, error)
+}
+
+// Upload is a multipart upload in progress: what CreateMultipartUpload
+// was given, for the object CompleteMultipartUpload makes.
+type Upload struct {
+	ID        string
+	BucketID  string
+	Key       string
+	Initiated time.Time
+	Headers   map[string]string
+	Metadata  map[string]string
+	Tags      []Tag
+	Owner     string
+	// ChecksumAlgorithm is the algorithm the parts carry checksums of
+	// (x-amz-checksum-algorithm), "" for none.
+	ChecksumAlgorithm string
+}
+
+// Part is one uploaded part of a multipart upload.
+type Part struct {
+	UploadID string
+	Number   int
+	Size     int64
+	ETag     string // hex MD5 of the part, without quotes
+	Modified time.Time
+	// Checksum is the part's checksum in its upload's algorithm (base64),
+	// "" for none.
+	Checksum string
+	BlobID   string
+}
+
+// UploadTx covers multipart uploads and their parts. Like objects, they
+// do not move the store's revision.
+type UploadTx interface {
+	CreateUpload(u *Upload) error
+	// Upload returns an upload of a bucket by ID; CodeNotFound when
+	// unknown (or of another bucket or key).
+	Upload(bucketID, key, id string) (*Upload, error)
+	// Uploads returns up to limit uploads of keys beginning with prefix,
+	// by key then initiation, after (keyMarker, idMarker).
+	Uploads(bucketID, prefix, keyMarker, idMarker string, limit int) ([]*Upload, error)
+	// DeleteUpload deletes an upload with its parts and returns the
+	// parts; CodeNotFound when unknown.
+	DeleteUpload(id string) ([]*Part, error)
+	// PutPart stores a part, replacing (and returning) the part of the
+	// same number.
+	PutPart(p *Part) (replaced *Part, err error)
+	// Parts returns up to limit parts numbered above after, in order.
+	Parts(uploadID string, after, limit int) ([]*Part, error)
+	// BucketHasUploads reports whether uploads are in progress in the
+	// bucket.
+	BucketHasUploads(bucketID string) (bool, error)
 }

@@ -55,6 +55,7 @@ type Tx interface {
 	RootPasswordResetTx
 	BucketTx
 	ObjectTx
+	UploadTx
 }
 
 // AccountTx covers accounts and their aliases.

@@ -354,10 +354,12 @@ func (t *tx) BucketHasObjects(bucketID string) (bool, error) {
 	return n == 1, nil
 }
 
-// BlobReferenced reports whether any version names the blob.
+// BlobReferenced reports whether any version or upload part names the
+// blob.
 func (t *tx) BlobReferenced(blobID string) (bool, error) {
 	var n int
-	err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM objects WHERE blob_id = ?)`, blobID).Scan(&n)
+	err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM objects WHERE blob_id = ?) OR EXISTS (SELECT 1 FROM upload_parts WHERE blob_id = ?)`,
+		blobID, blobID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("blob referenced: %w", err)
 	}

@@ -187,5 +187,87 @@ func bucketTests() []test {
 				return err
 			})
 		}},
+		{"Uploads", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "data", AccountID: acct1, Region: "us-east-1"}); err != nil {
+					return err
+				}
+				for i, u := range []struct{ id, key string }{{"u1", "b"}, {"u2", "a"}, {"u3", "b"}, {"u4", "c/d"}} {
+					if err := tx.CreateUpload(&gatehouse.Upload{ID: u.id, BucketID: "b-1", Key: u.key, Initiated: at(i),
+						Headers: map[string]string{"Content-Type": "x/y"}, Metadata: map[string]string{"m": "1"},
+						Tags: []gatehouse.Tag{{Key: "k", Value: "v"}}, Owner: acct1, ChecksumAlgorithm: "CRC32"}); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			ids := func(list []*gatehouse.Upload) string {
+				out := ""
+				for _, u := range list {
+					out += u.Key + ":" + u.ID + " "
+				}
+				return out
+			}
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				u, err := tx.Upload("b-1", "b", "u3")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "upload", [5]any{u.Headers["Content-Type"], u.Metadata["m"], len(u.Tags), u.ChecksumAlgorithm, u.Initiated}, [5]any{"x/y", "1", 1, "CRC32", at(2)})
+				_, err = tx.Upload("b-1", "a", "u3") // another key
+				wantCode(t, err, gatehouse.CodeNotFound)
+				all, err := tx.Uploads("b-1", "", "", "", 10)
+				wantEqual(t, "uploads", ids(all), "a:u2 b:u1 b:u3 c/d:u4 ")
+				page, _ := tx.Uploads("b-1", "", "b", "u1", 2)
+				wantEqual(t, "uploads after b:u1", ids(page), "b:u3 c/d:u4 ")
+				page, _ = tx.Uploads("b-1", "c/", "", "", 10)
+				wantEqual(t, "uploads prefix c/", ids(page), "c/d:u4 ")
+				has, _ := tx.BucketHasUploads("b-1")
+				wantEqual(t, "bucket has uploads", has, true)
+				return err
+			})
+			for i, n := range []int{2, 1, 2} {
+				mustUpdate(t, s, func(tx gatehouse.Tx) error {
+					old, err := tx.PutPart(&gatehouse.Part{UploadID: "u1", Number: n, Size: int64(n), ETag: "e", BlobID: fmt.Sprintf("p%d-%d", n, i)})
+					if n == 2 && old != nil {
+						wantEqual(t, "replaced part", old.Number, 2)
+					}
+					return err
+				})
+			}
+			err := s.Update(t.Context(), func(tx gatehouse.Tx) error {
+				_, err := tx.PutPart(&gatehouse.Part{UploadID: "nope", Number: 1, BlobID: "x"})
+				return err
+			})
+			wantCode(t, err, gatehouse.CodeNotFound)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				parts, err := tx.Parts("u1", 0, 10)
+				wantEqual(t, "parts", len(parts), 2)
+				if len(parts) == 2 {
+					wantEqual(t, "part order", [2]int{parts[0].Number, parts[1].Number}, [2]int{1, 2})
+					ref, _ := tx.BlobReferenced(parts[0].BlobID)
+					wantEqual(t, "part blob referenced", ref, true)
+				}
+				after, _ := tx.Parts("u1", 1, 10)
+				wantEqual(t, "parts after 1", len(after), 1)
+				return err
+			})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				parts, err := tx.DeleteUpload("u1")
+				wantEqual(t, "deleted parts", len(parts), 2)
+				return err
+			})
+			err = s.Update(t.Context(), func(tx gatehouse.Tx) error {
+				_, err := tx.DeleteUpload("u1")
+				return err
+			})
+			wantCode(t, err, gatehouse.CodeNotFound)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				parts, err := tx.Parts("u1", 0, 10)
+				wantEqual(t, "parts of a deleted upload", len(parts), 0)
+				return err
+			})
+		}},
 	}
 }

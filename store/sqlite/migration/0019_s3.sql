@@ -38,3 +38,28 @@ CREATE TABLE objects (
 ) STRICT;
 CREATE INDEX objects_key ON objects (bucket_id, key, seq);
 CREATE INDEX objects_blob ON objects (blob_id) WHERE blob_id <> '';
+
+-- Multipart uploads in progress and their parts; a part row is committed
+-- after its blob, like a version.
+CREATE TABLE uploads (
+	id           TEXT PRIMARY KEY,
+	bucket_id    TEXT NOT NULL REFERENCES buckets (id) ON DELETE CASCADE,
+	key          TEXT NOT NULL,
+	initiated_at INTEGER NOT NULL,
+	document     TEXT NOT NULL DEFAULT '{}',
+	owner        TEXT NOT NULL DEFAULT '',
+	checksum_algorithm TEXT NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX uploads_key ON uploads (bucket_id, key, initiated_at, id);
+
+CREATE TABLE upload_parts (
+	upload_id   TEXT NOT NULL REFERENCES uploads (id) ON DELETE CASCADE,
+	number      INTEGER NOT NULL,
+	size        INTEGER NOT NULL,
+	etag        TEXT NOT NULL,
+	modified_at INTEGER NOT NULL,
+	checksum    TEXT NOT NULL DEFAULT '',
+	blob_id     TEXT NOT NULL,
+	PRIMARY KEY (upload_id, number)
+) STRICT;
+CREATE INDEX upload_parts_blob ON upload_parts (blob_id);
