@@ -91,6 +91,7 @@ var Codes = []gatehouse.Code{
 	CodePreconditionFailed, CodeNotModified, CodeBadDigest, CodeInvalidDigest, CodeMalformedXML, CodeKeyTooLong,
 	CodeMetadataTooLarge, CodeInvalidTag, CodeIllegalVersioning, CodeMethodNotAllowed, CodeEntityTooLarge,
 	CodeIncompleteBody, CodeContentSHA256Mismatch, CodeNotImplemented,
+	CodeNoSuchUpload, CodeInvalidPart, CodeInvalidPartOrder, CodeEntityTooSmall,
 }
 
 func noSuchBucket(name string) *gatehouse.Error {

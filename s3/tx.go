@@ -7,4 +7,5 @@ import "github.com/gatehouse-dev/gatehouse"
 type Tx interface {
 	gatehouse.BucketTx
 	gatehouse.ObjectTx
+	gatehouse.UploadTx
 }

@@ -26,6 +26,7 @@ func Rows(d Deps) []op.Row {
 	rows = append(rows, bucketConfigRows(d)...)
 	rows = append(rows, objectRows(d)...)
 	rows = append(rows, listRows(d)...)
+	rows = append(rows, multipartRows(d)...)
 	return rows
 }
 
