@@ -127,9 +127,9 @@ func TestS3CLI(t *testing.T) {
 					// Every file goes up in one PutObject, none retried. (A
 					// PutObject that botocore had to retry after its read
 					// timeout shows as an extra one; the read timeout is
-					// lowered from 60 s to keep such a failure short.)
+					// lowered from 60 s to 10 s to keep such a failure short.)
 					before := srv.waitCount(t, key.ID, "PutObject", http.StatusOK, 1)
-					cli.ok(t, "s3", "sync", "--no-progress", "--cli-read-timeout", "15", tree, uri+"/tree/")
+					cli.ok(t, "s3", "sync", "--no-progress", "--cli-read-timeout", "10", tree, uri+"/tree/")
 					if n := srv.waitCount(t, key.ID, "PutObject", http.StatusOK, before+len(syncTree)) - before; n != len(syncTree) {
 						t.Errorf("s3 sync of %d files sent %d successful PutObject requests; want one per file (a request was retried)", len(syncTree), n)
 					}
@@ -200,8 +200,12 @@ func TestS3CLI(t *testing.T) {
 
 				// aws s3 mb --region eu-west-1 sends a LocationConstraint;
 				// later commands sign for us-east-1, get
-				// AuthorizationHeaderMalformed with <Region> and retry.
+				// AuthorizationHeaderMalformed with <Region> and retry. (With
+				// v1 only, to keep the test short: v2 2.9 passed it too.)
 				t.Run("OtherRegion", func(t *testing.T) {
+					if tc.name != "v1" {
+						t.Skip("run with aws CLI v1 only")
+					}
 					eu := "cli-" + tc.name + "-eu-bucket"
 					cli.ok(t, "s3", "mb", "s3://"+eu, "--region", "eu-west-1")
 					loc := must(sdk.GetBucketLocation(ctx, &s3.GetBucketLocationInput{Bucket: aws.String(eu)}))(t)
