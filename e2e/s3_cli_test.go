@@ -20,7 +20,8 @@ import (
 
 // syncTree is the directory the CLI tests sync both ways: nested
 // directories, an empty file, and names with spaces, '+', '%', '&', '?',
-// '=' and non-ASCII characters.
+// '=' and non-ASCII characters. (The empty file among others is what
+// shows whether an empty PutObject leaves botocore's connection usable.)
 var syncTree = map[string]string{
 	"top.txt":                    "top\n",
 	"empty.txt":                  "",
