@@ -2,7 +2,6 @@ package s3ops
 
 import (
 	"encoding/xml"
-	"net/http"
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
@@ -106,7 +105,7 @@ func bucketConfigRows(d Deps) []op.Row {
 			return done204, d.S3.PutBucketPolicy(c.Ctx, b, string(in.Policy))
 		})),
 		op.New("DeleteBucketPolicy", bucketSpec(d, "s3:DeleteBucketPolicy", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
-			return noContent{Status: http.StatusNoContent}, d.S3.DeleteBucketPolicy(c.Ctx, b)
+			return done204, d.S3.DeleteBucketPolicy(c.Ctx, b)
 		})),
 	}
 }
