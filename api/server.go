@@ -92,6 +92,9 @@ type Server struct {
 	S3            *s3.Service
 	S3Hosts       []string
 	StreamTimeout time.Duration
+	// S3InsecureMFA accepts S3's x-amz-mfa (MFA delete) over plain HTTP,
+	// for development; AWS, and Gatehouse by default, require HTTPS.
+	S3InsecureMFA bool
 	// Observer, when set, is told of every AWS request answered and every
 	// identity cache lookup (cmd/gatehouse passes the Prometheus metrics).
 	Observer Observer
@@ -177,7 +180,7 @@ func (s *Server) init() {
 			"invoicing": {ops: op.Table(invoicingops.Rows(invoicingops.Deps{Invoicing: s.invoices})), codec: awsjson.Codec{Target: invoicingops.TargetPrefix, Namespace: invoicingops.ErrorNS, Version: awsjson.V10}},
 		}
 		if s.S3 != nil {
-			s.services["s3"] = service{ops: op.Table(s3ops.Rows(s3ops.Deps{S3: s.S3})),
+			s.services["s3"] = service{ops: op.Table(s3ops.Rows(s3ops.Deps{S3: s.S3, MFA: s.IAM, InsecureMFA: s.S3InsecureMFA})),
 				codec: restxml.Codec{Routes: s3ops.Routes, Addressing: restxml.Addressing{Hosts: s.S3Hosts}}, streaming: true}
 		}
 	})

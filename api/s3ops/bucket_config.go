@@ -76,9 +76,16 @@ func bucketConfigRows(d Deps) []op.Row {
 			return out, nil
 		})),
 		op.New("PutBucketVersioning", bucketSpec(d, "s3:PutBucketVersioning", (*putVersioningIn).target, func(c *op.Call, in *putVersioningIn, b *gatehouse.Bucket) (any, error) {
-			// MFA delete is not served yet: a request that sets it, or
-			// that changes a bucket where it is enabled, is refused.
-			return nil, d.S3.PutBucketVersioning(c.Ctx, b, in.Config.Status, in.Config.MfaDelete, false)
+			// Only the owner's root user, with a code of its MFA device,
+			// may set MfaDelete or change a bucket where it is enabled.
+			if in.Config.MfaDelete != "" && (!c.Caller.IsRoot() || c.Account() != b.AccountID) {
+				return nil, gatehouse.Errorf(gatehouse.CodeDenied, "Access Denied")
+			}
+			mfa, err := checkMFA(c, d, b, in.MFA, in.Config.MfaDelete != "" || b.MFADelete)
+			if err != nil {
+				return nil, err
+			}
+			return nil, d.S3.PutBucketVersioning(c.Ctx, b, in.Config.Status, in.Config.MfaDelete, mfa)
 		})),
 		op.New("GetBucketTagging", bucketSpec(d, "s3:GetBucketTagging", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
 			tags, err := s3.BucketTags(b)

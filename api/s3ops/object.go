@@ -307,7 +307,11 @@ type deleteObjectOut struct {
 
 func deleteObject(d Deps) op.Row {
 	spec := objectSpec(d, "s3:DeleteObject", (*deleteObjectIn).object, func(c *op.Call, in *deleteObjectIn, b *gatehouse.Bucket) (any, error) {
-		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, false, c.Account())
+		mfa, err := checkMFA(c, d, b, in.MFA, b.MFADelete && in.VersionID != "")
+		if err != nil {
+			return nil, err
+		}
+		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, mfa, c.Account())
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,11 @@ import (
 // Deps is what the S3 rows run on.
 type Deps struct {
 	S3 *s3.Service
+	// MFA verifies the root user's MFA codes for MFA delete.
+	MFA MFAVerifier
+	// InsecureMFA accepts x-amz-mfa over plain HTTP (gatehouse serve
+	// --insecure-mfa-delete, for development); AWS requires HTTPS.
+	InsecureMFA bool
 }
 
 // Rows returns the S3 operation table.
