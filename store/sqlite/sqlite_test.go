@@ -172,7 +172,9 @@ func populate(tb testing.TB, s gatehouse.Store) {
 				return tx.PutRootPasswordReset(&gatehouse.RootPasswordReset{AccountID: acct, CodeHash: "hash",
 					ExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)})
 			},
-			func() error { return tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "bucket", AccountID: acct, Region: "us-east-1"}) },
+			func() error {
+				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "bucket", AccountID: acct, Region: "us-east-1"})
+			},
 			func() error {
 				_, err := tx.PutObject(&gatehouse.Object{BucketID: "b-1", Key: "k", VersionID: "null", BlobID: "blob"})
 				return err
