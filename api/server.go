@@ -265,6 +265,8 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	case ok:
 	case sent.Service != "" || r.Header.Get("X-Amz-Target") != "":
 		svc = unservedService(sent.Service, r, nil)
+	case s.unsignedS3(r):
+		svc = s.services["s3"]
 	default:
 		svc = s.services["iam"]
 	}
@@ -324,6 +326,10 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	}
 	var auth *sigv4.Result
 	if svc.streaming {
+		if err = s3Unsigned(r); err != nil {
+			fail(err)
+			return
+		}
 		auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
 		if err == nil {
 			r.Body, err = s3Body(r, auth)
