@@ -32,6 +32,7 @@ func Rows(d Deps) []op.Row {
 	rows = append(rows, objectRows(d)...)
 	rows = append(rows, listRows(d)...)
 	rows = append(rows, multipartRows(d)...)
+	rows = append(rows, objectTaggingRows(d)...)
 	return rows
 }
 
