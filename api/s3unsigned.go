@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -23,7 +24,7 @@ func (s *Server) unsignedS3(r *http.Request) bool {
 		return true
 	}
 	if r.URL.Query().Has("Action") || r.Header.Get("X-Amz-Target") != "" ||
-		strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		return false
 	}
 	if _, virtual := (restxml.Addressing{Hosts: s.S3Hosts}).VirtualBucket(r.Host); virtual {
@@ -44,17 +45,20 @@ func sigV2(r *http.Request) bool {
 	return q.Has("AWSAccessKeyId") && q.Has("Signature")
 }
 
-// s3Unsigned answers an S3 request that carries no SigV4 signature:
+// errAnonymous is s3Unsigned's answer for a request with no signature.
+var errAnonymous = errors.New("api: anonymous S3 request")
+
+// s3Unsigned sorts out an S3 request that carries no SigV4 signature:
 // Signature Version 2 is not supported (S3's answer in every region
-// opened since 2014), and an anonymous request is refused as S3 refuses
-// one on a bucket whose policy does not grant it.
+// opened since 2014), and a request with no signature at all is
+// anonymous (errAnonymous). nil means a SigV4 request.
 func s3Unsigned(r *http.Request) error {
 	if sigV2(r) {
 		return gatehouse.Errorf("InvalidRequest", "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.")
 	}
 	q := r.URL.Query()
 	if r.Header.Get("Authorization") == "" && !q.Has("X-Amz-Credential") && !q.Has("X-Amz-Signature") && !q.Has("X-Amz-Algorithm") {
-		return gatehouse.Errorf(gatehouse.CodeDenied, "Access Denied")
+		return errAnonymous
 	}
 	return nil
 }

@@ -325,14 +325,21 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var auth *sigv4.Result
+	anonymous := false
 	if svc.streaming {
-		if err = s3Unsigned(r); err != nil {
-			fail(err)
-			return
-		}
-		auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
-		if err == nil {
+		switch err = s3Unsigned(r); {
+		case errors.Is(err, errAnonymous):
+			// An unsigned S3 request: anonymous, allowed only what a
+			// bucket policy grants everyone. Its body is checked as a
+			// signed one's would be, against what it declares.
+			anonymous = true
+			auth = &sigv4.Result{Service: "s3", PayloadHash: r.Header.Get("X-Amz-Content-Sha256")}
 			r.Body, err = s3Body(r, auth)
+		case err == nil:
+			auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
+			if err == nil {
+				r.Body, err = s3Body(r, auth)
+			}
 		}
 		if err == nil {
 			stream := newStreamDeadlines(w, s.StreamTimeout)
@@ -357,6 +364,21 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	}
 	o := svc.ops[action]
 	served = &o
+	if anonymous {
+		caller := authz.AnonymousCaller()
+		principal = caller.ARN()
+		rec.PrincipalType, rec.Service, rec.Action = gatehouse.PrincipalAnonymous, auth.Service, action
+		c := &op.Call{Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID,
+			SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Secure: r.TLS != nil, BaseURL: baseURL(r), Clock: s.Now}
+		result, err := o.Run(c)
+		if err == nil {
+			err = svc.writeResult(w, action, reqID, result)
+		}
+		if err != nil {
+			fail(err)
+		}
+		return
+	}
 	k, err := s.key(ctx, rev, auth.AccessKeyID)
 	if err != nil {
 		fail(err)

@@ -61,7 +61,7 @@ func copyObject(d Deps) op.Row {
 		if !allowedACLs[in.ACL] {
 			return nil, aclNotSupported()
 		}
-		cp := s3.CopyObjectInput{Key: in.Key, Owner: c.Account(),
+		cp := s3.CopyObjectInput{Key: in.Key, Owner: writer(c, b),
 			ReplaceMetadata: strings.EqualFold(in.MetadataDirective, "REPLACE"), ReplaceTags: strings.EqualFold(in.TaggingDirective, "REPLACE"),
 			Conditions: s3.GetObjectInput{IfMatch: in.IfMatch, IfNoneMatch: in.IfNoneMatch, IfModifiedSince: in.IfModifiedSince, IfUnmodSince: in.IfUnmodSince}}
 		for _, dir := range []string{in.MetadataDirective, in.TaggingDirective} {
@@ -255,7 +255,7 @@ func authorizeSource(c *op.Call, d Deps, header string) (s3.CopySource, *gatehou
 		action = "s3:GetObjectVersion"
 	}
 	return src, sb, op.Authorize(c, action, sb.ARN()+"/"+src.Key, func(r *authz.Request) {
-		bucketPolicy(&bucketIn{Bucket: sb.Name, bucket: sb}, r)
+		bucketPolicy(c, &bucketIn{Bucket: sb.Name, bucket: sb}, r)
 		if src.VersionID != "" {
 			r.Context.Set("s3:VersionId", src.VersionID)
 		}

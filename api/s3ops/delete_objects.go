@@ -85,14 +85,14 @@ func deleteObjects(d Deps) op.Row {
 				action = "s3:DeleteObjectVersion"
 			}
 			err := op.Authorize(c, action, b.ARN()+"/"+o.Key, func(r *authz.Request) {
-				bucketPolicy(&in.bucketIn, r)
+				bucketPolicy(c, &in.bucketIn, r)
 				if o.VersionId != "" {
 					r.Context.Set("s3:VersionId", o.VersionId)
 				}
 			})
 			var del *s3.Deleted
 			if err == nil {
-				del, err = d.S3.DeleteObject(c.Ctx, b, o.Key, o.VersionId, mfa, c.Account())
+				del, err = d.S3.DeleteObject(c.Ctx, b, o.Key, o.VersionId, mfa, writer(c, b))
 			}
 			if err != nil {
 				code := gatehouse.ErrorCode(err)

@@ -158,7 +158,7 @@ func putObject(d Deps) op.Row {
 			algorithms = append(algorithms, alg)
 		}
 		put := s3.PutObjectInput{Key: in.Key, Headers: headers, Metadata: in.Meta, Tags: tags, ContentMD5: in.ContentMD5,
-			Checksums: declared, Algorithms: algorithms, IfNoneMatch: in.IfNoneMatch, IfMatch: in.IfMatch, Owner: c.Account()}
+			Checksums: declared, Algorithms: algorithms, IfNoneMatch: in.IfNoneMatch, IfMatch: in.IfMatch, Owner: writer(c, b)}
 		if t, ok := in.Body.(trailers); ok && in.Trailer != "" {
 			put.Trailer = t.Trailers
 		}
@@ -311,7 +311,7 @@ func deleteObject(d Deps) op.Row {
 		if err != nil {
 			return nil, err
 		}
-		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, mfa, c.Account())
+		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, mfa, writer(c, b))
 		if err != nil {
 			return nil, err
 		}

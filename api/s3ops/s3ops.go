@@ -100,7 +100,8 @@ func loadBucket(d Deps, anyRegion bool) func(c *op.Call, in *bucketIn) error {
 		if err != nil {
 			return err
 		}
-		if !anyRegion && b.Region != c.Region {
+		// An anonymous request names no region: the bucket's is used.
+		if !anyRegion && c.Region != "" && b.Region != c.Region {
 			return gatehouse.Errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).
 				With("Region", b.Region).With("header:X-Amz-Bucket-Region", b.Region)
 		}
@@ -112,10 +113,17 @@ func loadBucket(d Deps, anyRegion bool) func(c *op.Call, in *bucketIn) error {
 // bucketARN is the resource of a bucket operation.
 func bucketARN(in *bucketIn) string { return in.bucket.ARN() }
 
-// bucketPolicy fills in the bucket's owner and policy.
-func bucketPolicy(in *bucketIn, r *authz.Request) {
+// bucketPolicy fills in the bucket's owner and policy. A public policy
+// of a bucket with RestrictPublicBuckets grants nothing to callers
+// outside the owner's account (aws-s3.md §9.6): for them the policy is
+// left out, which leaves them only what no resource policy can give
+// across accounts (nothing).
+func bucketPolicy(c *op.Call, in *bucketIn, r *authz.Request) {
 	r.ResourceAccount = in.bucket.AccountID
 	r.ResourcePolicy = in.bucket.Policy
+	if c.Account() != in.bucket.AccountID && s3.RestrictsPolicy(in.bucket) {
+		r.ResourcePolicy = ""
+	}
 	r.ResourcePolicyID = in.bucket.ARN()
 	r.ResourceType = policy.ResourcePolicy
 }
@@ -134,7 +142,17 @@ func bucketSpecIn[In any](d Deps, anyRegion bool, action string, in func(*In) *b
 		Action:         action,
 		Precheck:       func(c *op.Call, x *In) error { return load(c, in(x)) },
 		Resource:       func(c *op.Call, x *In) string { return bucketARN(in(x)) },
-		ResourcePolicy: func(c *op.Call, x *In, r *authz.Request) { bucketPolicy(in(x), r) },
+		ResourcePolicy: func(c *op.Call, x *In, r *authz.Request) { bucketPolicy(c, in(x), r) },
 		Handle:         func(c *op.Call, x *In) (any, error) { return handle(c, x, in(x).bucket) },
 	}
+}
+
+// writer is the account that owns what a request writes: the caller's,
+// or the bucket owner's for an anonymous request (with ObjectOwnership
+// BucketOwnerEnforced, every new bucket's, the owner owns every object).
+func writer(c *op.Call, b *gatehouse.Bucket) string {
+	if c.Caller.Anonymous {
+		return b.AccountID
+	}
+	return c.Account()
 }
