@@ -542,7 +542,8 @@ func TestS3Golden(t *testing.T) {
 	g.fail(t, "NoSuchUpload", "ListParts", 404, rootKey, s3Get("/golden-bucket/small.bin?uploadId="+small))
 
 	// Routing and tearing down.
-	g.fail(t, "MethodNotAllowed", "GetBucketAcl", 405, rootKey, s3Get("/golden-bucket?acl"))
+	g.fail(t, "MethodNotAllowed", "", 405, rootKey, s3Post("/golden-bucket", ""))
+	g.fail(t, "NotImplemented", "GetBucketAcl", 501, rootKey, s3Get("/golden-bucket?acl"))
 	g.fail(t, "BucketNotEmpty", "DeleteBucket", 409, rootKey, s3Del("/golden-bucket"))
 	g.ok(t, "DeleteBucket", "", 204, s3Del("/golden-eu").in("eu-west-1"))
 
@@ -822,7 +823,8 @@ var s3ErrorChecks = map[string][]expectation{
 	"error_NoSuchUpload": s3Error("NoSuchUpload", "The specified upload does not exist. The upload ID may be invalid, "+
 		"or the upload may have been aborted or completed.", matches("Error.UploadId", hex32)),
 	"error_MethodNotAllowed": s3Error("MethodNotAllowed", "The specified method is not allowed against this resource.",
-		eq("Error.Method", "GET"), eq("Error.ResourceType", "BUCKET")),
+		eq("Error.Method", "POST"), eq("Error.ResourceType", "BUCKET")),
+	"error_NotImplemented": s3Error("NotImplemented", "A header you provided implies functionality that is not implemented"),
 	"error_BucketNotEmpty": s3Error("BucketNotEmpty", "The bucket you tried to delete is not empty", eq("Error.BucketName", "golden-bucket")),
 }
 

@@ -108,7 +108,12 @@ func s3State(t *testing.T, h *harness) string {
 			return err
 		}
 		for _, bk := range buckets {
-			fmt.Fprintf(&b, "bucket %+v\n", *bk)
+			c := *bk
+			c.PublicAccessBlock = nil
+			fmt.Fprintf(&b, "bucket %+v\n", c)
+			if pab := bk.PublicAccessBlock; pab != nil { // %+v shows the pointer only
+				fmt.Fprintf(&b, "  public access block %+v\n", *pab)
+			}
 			versions, err := tx.ListObjectVersions(bk.ID, "", "", 0, 1<<20)
 			if err != nil {
 				return err

@@ -299,7 +299,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		} else if domain == gatehouse.CodeInternal {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
-		if domain == "MethodNotAllowed" {
+		if domain == "MethodNotAllowed" && !svc.streaming { // the Query protocol's; S3 names its own
 			w.Header().Set("Allow", "GET, POST")
 		}
 		svc.writeError(w, reqID, domain, msg, err)

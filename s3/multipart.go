@@ -202,11 +202,13 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, b *gatehouse.Buck
 	if f := checksumAlgorithms[u.ChecksumAlgorithm]; f != nil {
 		composite = f()
 	}
-	var size int64
-	for i, cp := range parts {
-		if i > 0 && cp.Number <= parts[i-1].Number {
+	for i := 1; i < len(parts); i++ {
+		if parts[i].Number <= parts[i-1].Number {
 			return nil, gatehouse.Errorf(CodeInvalidPartOrder, "The list of parts was not in ascending order. Parts must be ordered by part number.").With("UploadId", uploadID)
 		}
+	}
+	var size int64
+	for i, cp := range parts {
 		p, ok := byNumber[cp.Number]
 		if !ok || !etagMatches(cp.ETag, p.ETag) {
 			return nil, gatehouse.Errorf(CodeInvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").

@@ -129,7 +129,6 @@ func (Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehous
 	code, status := spellStatus(domain)
 	h := w.Header()
 	setRequestID(h, requestID)
-	h.Set("X-Amzn-Requestid", requestID)
 	var body strings.Builder
 	body.WriteString(xml.Header)
 	body.WriteString("<Error><Code>")
