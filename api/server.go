@@ -412,6 +412,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	c := &op.Call{
 		Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID, Region: auth.Region,
 		SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Secure: r.TLS != nil, BaseURL: baseURL(r), Clock: s.Now,
+		Presigned: auth.Presigned,
 	}
 	if auth.Service == "iam" {
 		// IAM is global: aws:RequestedRegion is its partition's us-east-1

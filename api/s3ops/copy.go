@@ -8,6 +8,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/authz"
+	"github.com/gatehouse-dev/gatehouse/policy"
 	"github.com/gatehouse-dev/gatehouse/s3"
 )
 
@@ -100,6 +101,7 @@ func copyObject(d Deps) op.Row {
 		in.source, in.sourceBucket = src, sb
 		return err
 	})
+	addContext(&spec, func(c *op.Call, in *copyObjectIn, ctx *policy.Context) { aclContext(in.ACL, ctx) })
 	return op.New("CopyObject", spec)
 }
 
@@ -158,7 +160,10 @@ func objectTaggingRows(d Deps) []op.Row {
 	get.ActionFor = func(c *op.Call, in *objectVersionIn) string {
 		return versionAction("s3:GetObjectTagging", "s3:GetObjectVersionTagging", func() string { return in.VersionID })
 	}
-	get.Context = versionContext(func(in *objectVersionIn) string { return in.VersionID })
+	addContext(&get, versionContext(func(in *objectVersionIn) string { return in.VersionID }))
+	addContext(&get, func(c *op.Call, in *objectVersionIn, ctx *policy.Context) {
+		tagContext(existingTags(c, d, in.bucket, in.Key, in.VersionID), ctx)
+	})
 	put := objectSpec(d, "s3:PutObjectTagging", (*objectTaggingIn).object, func(c *op.Call, in *objectTaggingIn, b *gatehouse.Bucket) (any, error) {
 		o, err := d.S3.PutObjectTags(c.Ctx, b, in.Key, in.VersionID, toTags(in.Tagging.TagSet))
 		if err != nil {
@@ -169,7 +174,10 @@ func objectTaggingRows(d Deps) []op.Row {
 	put.ActionFor = func(c *op.Call, in *objectTaggingIn) string {
 		return versionAction("s3:PutObjectTagging", "s3:PutObjectVersionTagging", func() string { return in.VersionID })
 	}
-	put.Context = versionContext(func(in *objectTaggingIn) string { return in.VersionID })
+	addContext(&put, versionContext(func(in *objectTaggingIn) string { return in.VersionID }))
+	addContext(&put, func(c *op.Call, in *objectTaggingIn, ctx *policy.Context) {
+		tagContext(existingTags(c, d, in.bucket, in.Key, in.VersionID), ctx)
+	})
 	del := objectSpec(d, "s3:DeleteObjectTagging", (*objectVersionIn).object, func(c *op.Call, in *objectVersionIn, b *gatehouse.Bucket) (any, error) {
 		o, err := d.S3.PutObjectTags(c.Ctx, b, in.Key, in.VersionID, nil)
 		if err != nil {
@@ -180,7 +188,10 @@ func objectTaggingRows(d Deps) []op.Row {
 	del.ActionFor = func(c *op.Call, in *objectVersionIn) string {
 		return versionAction("s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging", func() string { return in.VersionID })
 	}
-	del.Context = versionContext(func(in *objectVersionIn) string { return in.VersionID })
+	addContext(&del, versionContext(func(in *objectVersionIn) string { return in.VersionID }))
+	addContext(&del, func(c *op.Call, in *objectVersionIn, ctx *policy.Context) {
+		tagContext(existingTags(c, d, in.bucket, in.Key, in.VersionID), ctx)
+	})
 	return []op.Row{
 		copyObject(d),
 		uploadPartCopy(d),

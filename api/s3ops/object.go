@@ -133,7 +133,7 @@ func withoutChunked(enc string) string {
 }
 
 func putObject(d Deps) op.Row {
-	return op.New("PutObject", objectSpec(d, "s3:PutObject", (*putObjectIn).object, func(c *op.Call, in *putObjectIn, b *gatehouse.Bucket) (any, error) {
+	spec := objectSpec(d, "s3:PutObject", (*putObjectIn).object, func(c *op.Call, in *putObjectIn, b *gatehouse.Bucket) (any, error) {
 		if !allowedACLs[in.ACL] {
 			return nil, aclNotSupported()
 		}
@@ -182,7 +182,9 @@ func putObject(d Deps) op.Row {
 			}
 		}
 		return out, nil
-	}))
+	})
+	addContext(&spec, func(c *op.Call, in *putObjectIn, ctx *policy.Context) { aclContext(in.ACL, ctx) })
+	return op.New("PutObject", spec)
 }
 
 type getObjectIn struct {
@@ -278,7 +280,10 @@ func getObjectRow(d Deps, name string, open bool) op.Row {
 		return out, nil
 	})
 	spec.ActionFor = func(c *op.Call, in *getObjectIn) string { return getAction(in) }
-	spec.Context = versionContext(func(in *getObjectIn) string { return in.VersionID })
+	addContext(&spec, versionContext(func(in *getObjectIn) string { return in.VersionID }))
+	addContext(&spec, func(c *op.Call, in *getObjectIn, ctx *policy.Context) {
+		tagContext(existingTags(c, d, in.bucket, in.Key, in.VersionID), ctx)
+	})
 	return op.New(name, spec)
 }
 
@@ -323,7 +328,7 @@ func deleteObject(d Deps) op.Row {
 		}
 		return "s3:DeleteObject"
 	}
-	spec.Context = versionContext(func(in *deleteObjectIn) string { return in.VersionID })
+	addContext(&spec, versionContext(func(in *deleteObjectIn) string { return in.VersionID }))
 	return op.New("DeleteObject", spec)
 }
 

@@ -139,6 +139,7 @@ func bucketSpec[In any](d Deps, action string, in func(*In) *bucketIn, handle fu
 func bucketSpecIn[In any](d Deps, anyRegion bool, action string, in func(*In) *bucketIn, handle func(c *op.Call, in *In, b *gatehouse.Bucket) (any, error)) op.Spec[In] {
 	load := loadBucket(d, anyRegion)
 	return op.Spec[In]{
+		Context:        func(c *op.Call, x *In, ctx *policy.Context) { s3Context(c, ctx) },
 		Action:         action,
 		Precheck:       func(c *op.Call, x *In) error { return load(c, in(x)) },
 		Resource:       func(c *op.Call, x *In) string { return bucketARN(in(x)) },
@@ -155,4 +156,56 @@ func writer(c *op.Call, b *gatehouse.Bucket) string {
 		return b.AccountID
 	}
 	return c.Account()
+}
+
+// s3Context sets the condition keys S3 gives every request it
+// authenticated (aws-s3.md §9.2): s3:authType (REST-HEADER, or
+// REST-QUERY-STRING for a presigned URL) and s3:signatureversion. An
+// anonymous request has neither.
+func s3Context(c *op.Call, ctx *policy.Context) {
+	if c.Caller.Anonymous {
+		return
+	}
+	authType := "REST-HEADER"
+	if c.Presigned {
+		authType = "REST-QUERY-STRING"
+	}
+	ctx.Set("s3:authType", authType)
+	ctx.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+}
+
+// addContext adds condition keys to a spec's own.
+func addContext[In any](spec *op.Spec[In], f func(c *op.Call, in *In, ctx *policy.Context)) {
+	prev := spec.Context
+	spec.Context = func(c *op.Call, in *In, ctx *policy.Context) {
+		if prev != nil {
+			prev(c, in, ctx)
+		}
+		f(c, in, ctx)
+	}
+}
+
+// aclContext sets s3:x-amz-acl from the canned ACL a request sends.
+func aclContext(acl string, ctx *policy.Context) {
+	if acl != "" {
+		ctx.Set("s3:x-amz-acl", acl)
+	}
+}
+
+// existingTags reads the tags of the object version a request names, for
+// s3:ExistingObjectTag/<key>; an object that is not there has none (the
+// operation then answers NoSuchKey, if it is allowed to run).
+func existingTags(c *op.Call, d Deps, b *gatehouse.Bucket, key, versionID string) []gatehouse.Tag {
+	o, err := d.S3.ObjectTags(c.Ctx, b, key, versionID)
+	if err != nil {
+		return nil
+	}
+	return o.Tags
+}
+
+// tagContext sets s3:ExistingObjectTag/<key> for each tag.
+func tagContext(tags []gatehouse.Tag, ctx *policy.Context) {
+	for _, t := range tags {
+		ctx.Set("s3:ExistingObjectTag/"+t.Key, t.Value)
+	}
 }
