@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -214,7 +215,7 @@ func (g *s3Goldens) check(t *testing.T, name, op string, want int, k key, r s3Re
 	if resp.status != want {
 		t.Errorf("%s: HTTP %d, want %d\n%s", name, resp.status, want, resp.body)
 	}
-	got := s3GoldenText(t, name, g.h, r, resp, wire)
+	got := s3GoldenText(t, name, g.h, k, r, resp, wire)
 	file := filepath.Join(s3GoldenDir, name+".txt")
 	if *update {
 		if err := os.WriteFile(file, got, 0o644); err != nil {
@@ -262,18 +263,21 @@ func (g *s3Goldens) setup(t *testing.T, r s3Req) response {
 }
 
 // s3GoldenText lays out an exchange for reading: the request (method,
-// target, the headers the test set, the body or its size and MD5), the
+// target, "(unsigned)" for an anonymous request, the headers the test
+// set, the body or its size and MD5), the
 // separator, then the response with the request ID replaced by
 // placeholderID, the server's address by s3GoldenHost, and its XML body
 // indented (s3Indent).
-func s3GoldenText(t *testing.T, name string, h *harness, r s3Req, resp response, wire []string) []byte {
+func s3GoldenText(t *testing.T, name string, h *harness, k key, r s3Req, resp response, wire []string) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "%s %s HTTP/1.1\n", r.method, r.target)
 	if r.host != "" {
 		fmt.Fprintf(&b, "Host: %s\n", r.host)
 	}
-	if r.region != "" {
+	if k.id == "" {
+		b.WriteString("(unsigned)\n")
+	} else if r.region != "" {
 		fmt.Fprintf(&b, "(signed for %s)\n", r.region)
 	}
 	for i := 0; i+1 < len(r.header); i += 2 {
@@ -389,6 +393,45 @@ const (
 		`"Resource":["arn:aws:s3:::golden-bucket","arn:aws:s3:::golden-bucket/*"]}]}`
 	euConfig = `<CreateBucketConfiguration xmlns="` + s3NS + `"><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>`
 )
+
+// The policies of golden-plain: one for the account (not public), one
+// granting everyone s3:GetObject (public).
+const (
+	plainPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"AccountRead","Effect":"Allow",` +
+		`"Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::golden-plain/*"}]}`
+	publicPolicy = `{"Version":"2012-10-17","Statement":[{"Sid":"PublicRead","Effect":"Allow",` +
+		`"Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::golden-plain/*"}]}`
+)
+
+// objectTags is a PutObjectTagging body: key, value, ...
+func objectTags(kv ...string) string {
+	var b strings.Builder
+	b.WriteString(`<Tagging xmlns="` + s3NS + `"><TagSet>`)
+	for i := 0; i+1 < len(kv); i += 2 {
+		b.WriteString("<Tag><Key>")
+		xml.EscapeText(&b, []byte(kv[i]))
+		b.WriteString("</Key><Value>")
+		xml.EscapeText(&b, []byte(kv[i+1]))
+		b.WriteString("</Value></Tag>")
+	}
+	b.WriteString(`</TagSet></Tagging>`)
+	return b.String()
+}
+
+// publicAccessBlock is a PutPublicAccessBlock body.
+func publicAccessBlock(blockACLs, ignoreACLs, blockPolicy, restrict bool) string {
+	return fmt.Sprintf(`<PublicAccessBlockConfiguration xmlns="%s"><BlockPublicAcls>%t</BlockPublicAcls>`+
+		`<IgnorePublicAcls>%t</IgnorePublicAcls><BlockPublicPolicy>%t</BlockPublicPolicy>`+
+		`<RestrictPublicBuckets>%t</RestrictPublicBuckets></PublicAccessBlockConfiguration>`, s3NS, blockACLs, ignoreACLs, blockPolicy, restrict)
+}
+
+// sameVersion checks that a response's version header names want.
+func sameVersion(t *testing.T, name string, r response, header, want string) {
+	t.Helper()
+	if got := r.header.Get(header); got != want {
+		t.Errorf("%s: %s = %q, want %q", name, header, got, want)
+	}
+}
 
 // completeBody is a CompleteMultipartUpload request body: part number,
 // ETag, ...
@@ -541,8 +584,82 @@ func TestS3Golden(t *testing.T) {
 	g.ok(t, "AbortMultipartUpload", "", 204, s3Del("/golden-bucket/small.bin?uploadId="+small))
 	g.fail(t, "NoSuchUpload", "ListParts", 404, rootKey, s3Get("/golden-bucket/small.bin?uploadId="+small))
 
-	// Routing and tearing down.
-	g.fail(t, "MethodNotAllowed", "", 405, rootKey, s3Post("/golden-bucket", ""))
+	// Copies: within the versioned bucket (a key that needs encoding in
+	// x-amz-copy-source), and a version of cat.txt into the unversioned
+	// bucket with its metadata replaced.
+	g.ok(t, "CopyObject", "", 200, s3Put("/golden-bucket/notes/copy.txt", "", "X-Amz-Copy-Source", "golden-bucket/notes/a%20b%2Bc.txt"))
+	r = g.ok(t, "CopyObject", "replace", 200, s3Put("/golden-plain/cat.txt", "",
+		"X-Amz-Copy-Source", "golden-bucket/photos/2025/cat.txt?versionId="+catVersion1, "X-Amz-Metadata-Directive", "REPLACE",
+		"Content-Type", "text/markdown", "X-Amz-Meta-Color", "black"))
+	sameVersion(t, "CopyObject_replace", r, "X-Amz-Copy-Source-Version-Id", catVersion1)
+	g.ok(t, "HeadObject", "copy", 200, s3Head("/golden-plain/cat.txt"))
+	g.fail(t, "InvalidRequest", "CopyObject", 400, rootKey, s3Put("/golden-bucket/photos/2025/cat.txt", "",
+		"X-Amz-Copy-Source", "golden-bucket/photos/2025/cat.txt"))
+	g.fail(t, "PreconditionFailed_copy", "CopyObject", 412, rootKey, s3Put("/golden-bucket/notes/never.txt", "",
+		"X-Amz-Copy-Source", "golden-bucket/photos/2025/cat.txt", "X-Amz-Copy-Source-If-Match", `"0123456789abcdef0123456789abcdef"`))
+	// readme.txt's current version is the delete marker DeleteObjects
+	// left.
+	g.fail(t, "NoSuchKey_copy_delete_marker", "CopyObject", 404, rootKey, s3Put("/golden-bucket/notes/never.txt", "",
+		"X-Amz-Copy-Source", "golden-bucket/readme.txt"))
+
+	// A part copied from a range of big.bin (across its two parts).
+	r = g.setup(t, s3Post("/golden-bucket/copied.bin?uploads", ""))
+	copied := field(t, r.body, "UploadId")
+	g.ok(t, "UploadPartCopy", "", 200, s3Put("/golden-bucket/copied.bin?partNumber=1&uploadId="+copied, "",
+		"X-Amz-Copy-Source", "golden-bucket/big.bin", "X-Amz-Copy-Source-Range", "bytes=5242878-5242881"))
+	g.fail(t, "InvalidArgument_copy_range", "UploadPartCopy", 400, rootKey, s3Put("/golden-bucket/copied.bin?partNumber=2&uploadId="+copied, "",
+		"X-Amz-Copy-Source", "golden-bucket/big.bin", "X-Amz-Copy-Source-Range", "bytes=5243900-5243904"))
+	g.fail(t, "NoSuchKey_part_copy_delete_marker", "UploadPartCopy", 404, rootKey, s3Put("/golden-bucket/copied.bin?partNumber=2&uploadId="+copied, "",
+		"X-Amz-Copy-Source", "golden-bucket/readme.txt"))
+	g.setup(t, s3Post("/golden-bucket/copied.bin?uploadId="+copied, completeBody("1", quotedMD5(multipartTail))))
+	g.ok(t, "GetObject", "part_copy", 200, s3Get("/golden-bucket/copied.bin"))
+
+	// Object tags, of the current version and of a named one.
+	g.ok(t, "GetObjectTagging", "empty", 200, s3Get("/golden-bucket/photos/2025/cat.txt?tagging"))
+	g.ok(t, "PutObjectTagging", "", 200, s3Put("/golden-bucket/photos/2025/cat.txt?tagging", objectTags("pet", "cat", "mood", "grumpy & proud")))
+	g.ok(t, "GetObjectTagging", "", 200, s3Get("/golden-bucket/photos/2025/cat.txt?tagging"))
+	r = g.ok(t, "PutObjectTagging", "version", 200, s3Put("/golden-bucket/photos/2025/cat.txt?tagging&versionId="+catVersion1,
+		objectTags("age", "old")))
+	sameVersion(t, "PutObjectTagging_version", r, "X-Amz-Version-Id", catVersion1)
+	r = g.ok(t, "GetObjectTagging", "version", 200, s3Get("/golden-bucket/photos/2025/cat.txt?tagging&versionId="+catVersion1))
+	sameVersion(t, "GetObjectTagging_version", r, "X-Amz-Version-Id", catVersion1)
+	g.fail(t, "InvalidTag", "PutObjectTagging", 400, rootKey, s3Put("/golden-bucket/photos/2025/cat.txt?tagging", objectTags("a", "1", "a", "2")))
+	g.ok(t, "DeleteObjectTagging", "", 204, s3Del("/golden-bucket/photos/2025/cat.txt?tagging"))
+	r = g.ok(t, "DeleteObjectTagging", "version", 204, s3Del("/golden-bucket/photos/2025/cat.txt?tagging&versionId="+catVersion1))
+	sameVersion(t, "DeleteObjectTagging_version", r, "X-Amz-Version-Id", catVersion1)
+	g.ok(t, "GetObjectTagging", "deleted", 200, s3Get("/golden-bucket/photos/2025/cat.txt?tagging&versionId="+catVersion1))
+
+	// Block Public Access and anonymous callers, in golden-plain, which
+	// has the default setting (all four on) and holds cat.txt.
+	anonymous := key{}
+	g.ok(t, "GetPublicAccessBlock", "", 200, s3Get("/golden-plain?publicAccessBlock"))
+	g.fail(t, "AccessDenied_anonymous", "GetObject", 403, anonymous, s3Get("/golden-plain/cat.txt"))
+	g.fail(t, "NoSuchBucketPolicy_status", "GetBucketPolicyStatus", 404, rootKey, s3Get("/golden-plain?policyStatus"))
+	g.fail(t, "AccessDenied_public_policy", "PutBucketPolicy", 403, rootKey, s3Put("/golden-plain?policy", publicPolicy))
+	g.setup(t, s3Put("/golden-plain?policy", plainPolicy))
+	g.ok(t, "GetBucketPolicyStatus", "", 200, s3Get("/golden-plain?policyStatus"))
+	g.fail(t, "AccessDenied_anonymous_account_policy", "GetObject", 403, anonymous, s3Get("/golden-plain/cat.txt"))
+	g.ok(t, "DeletePublicAccessBlock", "", 204, s3Del("/golden-plain?publicAccessBlock"))
+	g.fail(t, "NoSuchPublicAccessBlockConfiguration", "GetPublicAccessBlock", 404, rootKey, s3Get("/golden-plain?publicAccessBlock"))
+	g.ok(t, "PutBucketPolicy", "public", 204, s3Put("/golden-plain?policy", publicPolicy))
+	g.ok(t, "GetBucketPolicyStatus", "public", 200, s3Get("/golden-plain?policyStatus"))
+	g.check(t, "GetObject_anonymous", "GetObject", 200, anonymous, s3Get("/golden-plain/cat.txt"))
+	g.check(t, "HeadObject_anonymous", "HeadObject", 200, anonymous, s3Head("/golden-plain/cat.txt"))
+	g.fail(t, "AccessDenied_anonymous_list", "ListObjectsV2", 403, anonymous, s3Get("/golden-plain?list-type=2"))
+	g.fail(t, "AccessDenied_anonymous_put", "PutObject", 403, anonymous, s3Put("/golden-plain/cat.txt", "overwritten"))
+	g.fail(t, "NoSuchBucket_anonymous", "GetObject", 404, anonymous, s3Get("/missing-bucket/cat.txt"))
+	g.ok(t, "PutPublicAccessBlock", "", 200, s3Put("/golden-plain?publicAccessBlock", publicAccessBlock(false, false, false, true)))
+	g.ok(t, "GetPublicAccessBlock", "restricted", 200, s3Get("/golden-plain?publicAccessBlock"))
+	g.ok(t, "GetBucketPolicyStatus", "restricted", 200, s3Get("/golden-plain?policyStatus"))
+	g.fail(t, "AccessDenied_anonymous_restricted", "GetObject", 403, anonymous, s3Get("/golden-plain/cat.txt"))
+	// RestrictPublicBuckets leaves the public policy to the owner's
+	// account: nobody, without any identity policy, reads through it.
+	g.check(t, "GetObject_restricted", "GetObject", 200, nobody, s3Get("/golden-plain/cat.txt"))
+
+	// Routing and tearing down. POST /golden-bucket without ?delete is
+	// no operation: botocore parses the error as DeleteObjects's, the
+	// bucket's only POST.
+	g.fail(t, "MethodNotAllowed", "DeleteObjects", 405, rootKey, s3Post("/golden-bucket", ""))
 	g.fail(t, "NotImplemented", "GetBucketAcl", 501, rootKey, s3Get("/golden-bucket?acl"))
 	g.fail(t, "BucketNotEmpty", "DeleteBucket", 409, rootKey, s3Del("/golden-bucket"))
 	g.ok(t, "DeleteBucket", "", 204, s3Del("/golden-eu").in("eu-west-1"))
@@ -775,6 +892,36 @@ var s3Expectations = map[string][]expectation{
 	"HeadObject_multipart": {eq("ContentLength", 5<<20+1024), matches("ETag", `"`+hex32+`-2"`), eq("ContentType", "application/octet-stream")},
 	"GetObject_multipart_range": {eq("Body", multipartTail), eq("ContentRange", fmt.Sprintf("bytes %d-%d/%d", 5<<20-2, 5<<20+1, 5<<20+1024)),
 		matches("ETag", `"`+hex32+`-2"`)},
+	"CopyObject": {eq("CopyObjectResult.ETag", quotedMD5("a note")), timestamp("CopyObjectResult.LastModified"),
+		matches("VersionId", hex32), matches("CopySourceVersionId", hex32), eq("ServerSideEncryption", "AES256")},
+	// Into the unversioned bucket: no version of its own.
+	"CopyObject_replace": {eq("CopyObjectResult.ETag", quotedMD5(catV1)), matches("CopySourceVersionId", hex32), absent("VersionId"),
+		eq("ServerSideEncryption", "AES256")},
+	// REPLACE took the request's metadata and headers: the source
+	// version's Cache-Control and color are gone.
+	"HeadObject_copy": {eq("ContentLength", len(catV1)), eq("ContentType", "text/markdown"), eq("Metadata.color", "black"),
+		absent("CacheControl"), eq("ETag", quotedMD5(catV1)), absent("VersionId")},
+	"UploadPartCopy": {eq("CopyPartResult.ETag", quotedMD5(multipartTail)), timestamp("CopyPartResult.LastModified"),
+		matches("CopySourceVersionId", hex32), eq("ServerSideEncryption", "AES256")},
+	"GetObject_part_copy":         {eq("Body", multipartTail), eq("ContentLength", len(multipartTail)), matches("ETag", `"`+hex32+`-1"`)},
+	"GetObjectTagging_empty":      {length("TagSet", 0), matches("VersionId", hex32)},
+	"PutObjectTagging":            {matches("VersionId", hex32)},
+	"GetObjectTagging":            {length("TagSet", 2), eq("TagSet.0.Key", "pet"), eq("TagSet.0.Value", "cat"), eq("TagSet.1.Key", "mood"), eq("TagSet.1.Value", "grumpy & proud"), matches("VersionId", hex32)},
+	"PutObjectTagging_version":    {matches("VersionId", hex32)},
+	"GetObjectTagging_version":    {length("TagSet", 1), eq("TagSet.0.Key", "age"), eq("TagSet.0.Value", "old"), matches("VersionId", hex32)},
+	"DeleteObjectTagging":         {matches("VersionId", hex32), eq("ResponseMetadata.HTTPStatusCode", 204)},
+	"DeleteObjectTagging_version": {matches("VersionId", hex32), eq("ResponseMetadata.HTTPStatusCode", 204)},
+	"GetObjectTagging_deleted":    {length("TagSet", 0), matches("VersionId", hex32)},
+	"GetPublicAccessBlock": {eq("PublicAccessBlockConfiguration.BlockPublicAcls", true), eq("PublicAccessBlockConfiguration.IgnorePublicAcls", true),
+		eq("PublicAccessBlockConfiguration.BlockPublicPolicy", true), eq("PublicAccessBlockConfiguration.RestrictPublicBuckets", true)},
+	"GetPublicAccessBlock_restricted": {eq("PublicAccessBlockConfiguration.BlockPublicAcls", false), eq("PublicAccessBlockConfiguration.IgnorePublicAcls", false),
+		eq("PublicAccessBlockConfiguration.BlockPublicPolicy", false), eq("PublicAccessBlockConfiguration.RestrictPublicBuckets", true)},
+	"GetBucketPolicyStatus":            {eq("PolicyStatus.IsPublic", false)},
+	"GetBucketPolicyStatus_public":     {eq("PolicyStatus.IsPublic", true)},
+	"GetBucketPolicyStatus_restricted": {eq("PolicyStatus.IsPublic", true)},
+	"GetObject_anonymous":              {eq("Body", catV1), eq("ContentType", "text/markdown"), eq("Metadata.color", "black"), eq("ETag", quotedMD5(catV1))},
+	"HeadObject_anonymous":             {eq("ContentLength", len(catV1)), eq("ETag", quotedMD5(catV1)), absent("Body")},
+	"GetObject_restricted":             {eq("Body", catV1), eq("ETag", quotedMD5(catV1))},
 }
 
 // s3ErrorChecks are what the ClientError of each error golden must
@@ -826,6 +973,30 @@ var s3ErrorChecks = map[string][]expectation{
 		eq("Error.Method", "POST"), eq("Error.ResourceType", "BUCKET")),
 	"error_NotImplemented": s3Error("NotImplemented", "A header you provided implies functionality that is not implemented"),
 	"error_BucketNotEmpty": s3Error("BucketNotEmpty", "The bucket you tried to delete is not empty", eq("Error.BucketName", "golden-bucket")),
+	"error_InvalidRequest": s3Error("InvalidRequest", "This copy request is illegal because it is trying to copy an object to itself "+
+		"without changing the object's metadata, storage class, website redirect location or encryption attributes."),
+	// aws-s3.md §3.2: a copy's failed source condition names the
+	// x-amz-copy-source-* header.
+	"error_PreconditionFailed_copy": s3Error("PreconditionFailed", "At least one of the pre-conditions you specified did not hold",
+		eq("Error.Condition", "x-amz-copy-source-If-Match")),
+	// aws-s3.md §5.7 and §6.4: a source whose current version is a
+	// delete marker is NoSuchKey, for CopyObject and UploadPartCopy.
+	"error_NoSuchKey_copy_delete_marker":      s3Error("NoSuchKey", "The specified key does not exist.", eq("Error.Key", "readme.txt")),
+	"error_NoSuchKey_part_copy_delete_marker": s3Error("NoSuchKey", "The specified key does not exist.", eq("Error.Key", "readme.txt")),
+	"error_InvalidArgument_copy_range": s3Error("InvalidArgument", "Range specified is not valid for source object of size: 5243904",
+		eq("Error.ArgumentName", "x-amz-copy-source-range"), eq("Error.ArgumentValue", "bytes=5243900-5243904")),
+	"error_InvalidTag":                            s3Error("InvalidTag", "Cannot provide multiple Tags with the same key"),
+	"error_AccessDenied_anonymous":                s3Error("AccessDenied", "Access Denied"),
+	"error_AccessDenied_anonymous_account_policy": s3Error("AccessDenied", "Access Denied"),
+	"error_AccessDenied_anonymous_list":           s3Error("AccessDenied", "Access Denied"),
+	"error_AccessDenied_anonymous_put":            s3Error("AccessDenied", "Access Denied"),
+	"error_AccessDenied_anonymous_restricted":     s3Error("AccessDenied", "Access Denied"),
+	"error_NoSuchBucket_anonymous":                s3Error("NoSuchBucket", "The specified bucket does not exist", eq("Error.BucketName", "missing-bucket")),
+	"error_NoSuchBucketPolicy_status":             s3Error("NoSuchBucketPolicy", "The bucket policy does not exist", eq("Error.BucketName", "golden-plain")),
+	"error_AccessDenied_public_policy": s3Error("AccessDenied", `User: arn:aws:iam::123456789012:root is not authorized to perform: `+
+		`s3:PutBucketPolicy on resource: "arn:aws:s3:::golden-plain" because public policies are blocked by the BlockPublicPolicy block public access setting.`),
+	"error_NoSuchPublicAccessBlockConfiguration": s3Error("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found",
+		eq("Error.BucketName", "golden-plain")),
 }
 
 // s3HeaderChecks are the response headers a golden must carry beyond
@@ -847,5 +1018,7 @@ var s3HeaderChecks = map[string][]headerCheck{
 	// marker's headers.
 	"error_MethodNotAllowed_delete_marker": {hasHeader("Allow", "DELETE"), hasHeader("X-Amz-Delete-Marker", "true"),
 		hasHeader("X-Amz-Version-Id", ""), hasHeader("Last-Modified", "")},
-	"GetObject_range": {hasHeader("Content-Range", "bytes 6-9/19")},
+	"GetObject_range":                         {hasHeader("Content-Range", "bytes 6-9/19")},
+	"error_NoSuchKey_copy_delete_marker":      {hasHeader("X-Amz-Delete-Marker", "true"), hasHeader("X-Amz-Version-Id", "")},
+	"error_NoSuchKey_part_copy_delete_marker": {hasHeader("X-Amz-Delete-Marker", "true"), hasHeader("X-Amz-Version-Id", "")},
 }

@@ -16,16 +16,31 @@ import (
 
 // The S3 principal sweep: every operation of the S3 table, called by a
 // principal without any s3 permission (an IAM user without policies, a
-// role session whose role has none), is refused with AccessDenied, or
-// answers NoSuchBucket for a bucket that does not exist (S3 reads the
-// bucket before it authorizes), and changes nothing; the account's root
-// user is refused none of them. Requests are built from the routes of
-// s3ops.Routes, so a new S3 operation is swept without editing this test.
+// role session whose role has none, an anonymous caller sending unsigned
+// requests), is refused with AccessDenied, or answers NoSuchBucket for a
+// bucket that does not exist (S3 reads the bucket before it authorizes),
+// and changes nothing; once the bucket's policy grants everyone
+// s3:GetObject (its Block Public Access setting deleted), an anonymous
+// caller may GetObject and HeadObject and nothing else; the account's
+// root user is refused none of them. Requests are built from the routes
+// of s3ops.Routes, so a new S3 operation is swept without editing this
+// test.
 
 const (
 	sweepBucket  = "sweep-bucket"
 	sweepMissing = "sweep-missing"
 	sweepKey     = "k"
+	// sweepSource is the object x-amz-copy-source names (a copy of k
+	// onto itself would be InvalidRequest).
+	sweepSource = "src"
+	// sweepPolicy is the bucket's policy in the world: it grants the
+	// account (not everyone) s3:ListBucket, and differs from
+	// PutBucketPolicy's body, so a PutBucketPolicy that ran would show.
+	sweepPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},` +
+		`"Action":"s3:ListBucket","Resource":"arn:aws:s3:::` + sweepBucket + `"}]}`
+	// sweepPublicPolicy grants everyone s3:GetObject.
+	sweepPublicPolicy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*",` +
+		`"Action":"s3:GetObject","Resource":"arn:aws:s3:::` + sweepBucket + `/*"}]}`
 )
 
 // s3SweepBodies are the bodies that make each operation's request valid
@@ -38,6 +53,11 @@ var s3SweepBodies = map[string]string{
 	"PutObject":     "swept",
 	"UploadPart":    "swept part",
 	"DeleteObjects": `<Delete xmlns="` + s3NS + `"><Object><Key>` + sweepKey + `</Key></Object></Delete>`,
+	// Bodies are decoded before authorization: an empty one would be
+	// MalformedXML whoever sends it.
+	"PutObjectTagging": objectTags("swept", "yes"),
+	// Unlike the world's setting (all four on, or none).
+	"PutPublicAccessBlock": publicAccessBlock(true, false, true, false),
 }
 
 // s3SweepRequest builds the request of op on bucket (and object
@@ -84,7 +104,10 @@ func s3SweepRequest(t *testing.T, op, bucket, uploadID, partETag string) s3Req {
 		r.target += "?" + strings.Join(query, "&")
 	}
 	for _, h := range rt.Header {
-		r.header = append(r.header, h, sweepBucket+"/"+sweepKey)
+		if !strings.EqualFold(h, "X-Amz-Copy-Source") {
+			t.Fatalf("s3 %s: no value for the route's header %s", op, h)
+		}
+		r.header = append(r.header, h, sweepBucket+"/"+sweepSource)
 	}
 	body := s3SweepBodies[op]
 	if op == "CompleteMultipartUpload" {
@@ -175,6 +198,51 @@ func deniedEveryKey(body []byte) bool {
 	return true
 }
 
+// s3SweepCaller is one caller of the sweep; allowed lists the
+// operations it may call on sweepBucket.
+type s3SweepCaller struct {
+	name    string
+	k       key
+	allowed map[string]bool
+}
+
+// sweepS3 calls every operation as c, on sweepBucket and on
+// sweepMissing: each is refused (AccessDenied; NoSuchBucket for the
+// missing bucket), but those c is allowed on sweepBucket, which succeed;
+// none changes S3's state.
+func sweepS3(t *testing.T, h *harness, c s3SweepCaller, ops []string, uploadID, partETag string) {
+	t.Helper()
+	before := s3State(t, h)
+	for _, op := range ops {
+		for _, bucket := range []string{sweepBucket, sweepMissing} {
+			req := s3SweepRequest(t, op, bucket, uploadID, partETag)
+			if req.target == "/" && bucket == sweepMissing {
+				continue // ListBuckets names no bucket: sent once
+			}
+			resp := h.sendS3(t, c.k, req)
+			what := fmt.Sprintf("%s %s (%s %s)", c.name, op, req.method, req.target)
+			code := s3ErrorCode(resp.body)
+			head := req.method == http.MethodHead
+			denied := resp.status == 403 && (head || code == "AccessDenied")
+			noBucket := resp.status == 404 && (head || code == "NoSuchBucket")
+			switch {
+			case c.allowed[op] && bucket == sweepBucket:
+				if resp.status >= 300 {
+					t.Errorf("%s: HTTP %d %s, want success", what, resp.status, resp.body)
+				}
+			case denied:
+			case noBucket && bucket == sweepMissing:
+			case op == "DeleteObjects" && resp.status == 200 && deniedEveryKey(resp.body):
+			default:
+				t.Errorf("%s: HTTP %d %s, want 403 AccessDenied", what, resp.status, resp.body)
+			}
+			if after := s3State(t, h); after != before {
+				t.Fatalf("%s changed S3's state:\nbefore %s\nafter  %s", what, before, after)
+			}
+		}
+	}
+}
+
 // TestS3PrincipalSweep: see the comment at the top of this file.
 func TestS3PrincipalSweep(t *testing.T) {
 	h := newS3Harness(t)
@@ -188,14 +256,16 @@ func TestS3PrincipalSweep(t *testing.T) {
 		return r.body
 	}
 
-	// The world: a versioned bucket with tags, a policy, an object with
-	// two versions and an upload in progress with a part.
+	// The world: a versioned bucket with tags, a policy, Block Public
+	// Access (all four on, a new bucket's default), an object with two
+	// versions, the copy source and an upload in progress with a part.
 	g.setup(t, s3Put("/"+sweepBucket, ""))
 	g.setup(t, s3Put("/"+sweepBucket+"?versioning", `<VersioningConfiguration xmlns="`+s3NS+`"><Status>Enabled</Status></VersioningConfiguration>`))
 	g.setup(t, s3Put("/"+sweepBucket+"?tagging", `<Tagging xmlns="`+s3NS+`"><TagSet><Tag><Key>a</Key><Value>b</Value></Tag></TagSet></Tagging>`))
-	g.setup(t, s3Put("/"+sweepBucket+"?policy", s3SweepBodies["PutBucketPolicy"]))
+	g.setup(t, s3Put("/"+sweepBucket+"?policy", sweepPolicy))
 	g.setup(t, s3Put("/"+sweepBucket+"/"+sweepKey, "one"))
 	g.setup(t, s3Put("/"+sweepBucket+"/"+sweepKey, "two"))
+	g.setup(t, s3Put("/"+sweepBucket+"/"+sweepSource, "source"))
 	r := g.setup(t, s3Post("/"+sweepBucket+"/"+sweepKey+"?uploads", ""))
 	uploadID := field(t, r.body, "UploadId")
 	r = g.setup(t, s3Put("/"+sweepBucket+"/"+sweepKey+"?partNumber=1&uploadId="+uploadID, "part one"))
@@ -220,44 +290,31 @@ func TestS3PrincipalSweep(t *testing.T) {
 	session := key{id: field(t, r.body, "AccessKeyId"), secret: field(t, r.body, "SecretAccessKey"), token: field(t, r.body, "SessionToken")}
 
 	ops := api.S3OperationNames()
-	if len(ops) < 27 {
+	if len(ops) < 36 {
 		t.Fatalf("%d S3 operations: the table lost some", len(ops))
 	}
-	before := s3State(t, h)
-	for _, p := range []struct {
-		name string
-		k    key
-	}{{"IAMUserWithoutPolicy", nobody}, {"RoleSessionWithoutPolicy", session}} {
-		for _, op := range ops {
-			for _, bucket := range []string{sweepBucket, sweepMissing} {
-				req := s3SweepRequest(t, op, bucket, uploadID, partETag)
-				resp := h.sendS3(t, p.k, req)
-				what := fmt.Sprintf("%s %s (%s %s)", p.name, op, req.method, req.target)
-				code := s3ErrorCode(resp.body)
-				head := req.method == http.MethodHead
-				denied := resp.status == 403 && (head || code == "AccessDenied")
-				noBucket := resp.status == 404 && (head || code == "NoSuchBucket")
-				switch {
-				case denied:
-				case noBucket && bucket == sweepMissing:
-				case op == "DeleteObjects" && resp.status == 200 && deniedEveryKey(resp.body):
-				default:
-					t.Errorf("%s: HTTP %d %s, want 403 AccessDenied", what, resp.status, resp.body)
-				}
-				if after := s3State(t, h); after != before {
-					t.Fatalf("%s changed S3's state:\nbefore %s\nafter  %s", what, before, after)
-				}
-			}
-		}
-	}
+	sweepS3(t, h, s3SweepCaller{name: "IAMUserWithoutPolicy", k: nobody}, ops, uploadID, partETag)
+	sweepS3(t, h, s3SweepCaller{name: "RoleSessionWithoutPolicy", k: session}, ops, uploadID, partETag)
+	// Anonymous callers: the bucket's policy grants the account, not
+	// everyone; then the bucket has no policy.
+	sweepS3(t, h, s3SweepCaller{name: "AnonymousAccountPolicy", k: key{}}, ops, uploadID, partETag)
+	g.setup(t, s3Del("/"+sweepBucket+"?policy"))
+	sweepS3(t, h, s3SweepCaller{name: "AnonymousNoPolicy", k: key{}}, ops, uploadID, partETag)
+	// A public policy: everyone may read objects, and only that.
+	g.setup(t, s3Del("/"+sweepBucket+"?publicAccessBlock"))
+	g.setup(t, s3Put("/"+sweepBucket+"?policy", sweepPublicPolicy))
+	sweepS3(t, h, s3SweepCaller{name: "AnonymousPublicRead", k: key{},
+		allowed: map[string]bool{"GetObject": true, "HeadObject": true}}, ops, uploadID, partETag)
 
 	// Root last: it may call every operation. Before each, the world is
-	// put back (the object, tags, policy, and a new upload with a part);
-	// DeleteBucket deletes an empty bucket made for it.
+	// put back (the object, tags, policy, Block Public Access, and a new
+	// upload with a part); DeleteBucket deletes an empty bucket made for
+	// it.
 	for _, op := range ops {
 		g.setup(t, s3Put("/"+sweepBucket+"/"+sweepKey, "again"))
 		g.setup(t, s3Put("/"+sweepBucket+"?tagging", s3SweepBodies["PutBucketTagging"]))
-		g.setup(t, s3Put("/"+sweepBucket+"?policy", s3SweepBodies["PutBucketPolicy"]))
+		g.setup(t, s3Put("/"+sweepBucket+"?publicAccessBlock", publicAccessBlock(true, true, true, true)))
+		g.setup(t, s3Put("/"+sweepBucket+"?policy", sweepPolicy))
 		r := g.setup(t, s3Post("/"+sweepBucket+"/"+sweepKey+"?uploads", ""))
 		uploadID := field(t, r.body, "UploadId")
 		r = g.setup(t, s3Put("/"+sweepBucket+"/"+sweepKey+"?partNumber=1&uploadId="+uploadID, "part one"))

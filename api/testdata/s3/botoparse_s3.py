@@ -9,6 +9,9 @@ aws CLI do, and check them against the s3 service model. The sibling of
         {"file", "error"} (used by api/s3_golden_test.go).
     botoparse_s3.py OPERATION FILE
         Parse one golden and print the result as JSON.
+    botoparse_s3.py --operations
+        Print the s3 model's operations as a JSON list of {"name",
+        "method", "requestUri"} (used by api/s3_sweep_test.go).
 
 A golden file (testdata/s3/golden/<name>.txt, written by
 api/s3_golden_test.go) is the request, a line "-------- response --------",
@@ -72,6 +75,11 @@ ROOTS = {
     "CompleteMultipartUpload": "CompleteMultipartUploadResult",
     "ListParts": "ListPartsResult",
     "ListMultipartUploads": "ListMultipartUploadsResult",
+    "CopyObject": "CopyObjectResult",
+    "UploadPartCopy": "CopyPartResult",
+    "GetObjectTagging": "Tagging",
+    "GetPublicAccessBlock": "PublicAccessBlockConfiguration",
+    "GetBucketPolicyStatus": "PolicyStatus",
 }
 
 _session = botocore.session.get_session()
@@ -347,6 +355,13 @@ def main(argv):
             except Exception as e:  # report and go on with the other files
                 out.append({"file": job["file"], "error": f"{type(e).__name__}: {e}"})
         json.dump(out, sys.stdout, default=jsonable, indent=1)
+        return 0
+    if len(argv) == 2 and argv[1] == "--operations":
+        ops = []
+        for name in _model.operation_names:
+            http = _model.operation_model(name).http
+            ops.append({"name": name, "method": http["method"], "requestUri": http["requestUri"]})
+        json.dump(ops, sys.stdout, indent=1)
         return 0
     if len(argv) != 3:
         sys.stderr.write(__doc__)
