@@ -84,7 +84,8 @@ FUZZ_TARGETS := \
 	./sigv4:FuzzPayloadHash:60000x \
 	./totp:FuzzVerify:250000x \
 	./sigv4:FuzzHMACSHA256:200000x \
-	./awschunked:FuzzReader:20000x
+	./awschunked:FuzzReader:20000x \
+	./s3:FuzzParseMFAHeader:100000x
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \

@@ -27,6 +27,12 @@ const (
 	DecisionAllowed      = "allowed"
 	DecisionExplicitDeny = "explicitDeny"
 	DecisionImplicitDeny = "implicitDeny"
+	// DecisionRootException records a request the resource owner's root
+	// user made although a resource-based policy denies it, which AWS
+	// allows for the few actions that recover a locked-out resource
+	// (S3's Get/Put/DeleteBucketPolicy): allowed, and marked as such
+	// (policy.Decision.RootException).
+	DecisionRootException = "allowedByRootException"
 )
 
 // AuditRecord is one API request in the audit trail: who asked, for
@@ -62,8 +68,8 @@ type AuditRecord struct {
 	// Resource is the ARN the request was authorized against ("*" for
 	// operations on no particular resource).
 	Resource string
-	// Decision is DecisionAllowed, DecisionExplicitDeny or
-	// DecisionImplicitDeny; "" when no authorization decision was made
+	// Decision is DecisionAllowed, DecisionExplicitDeny,
+	// DecisionImplicitDeny or DecisionRootException; "" when no authorization decision was made
 	// (the request failed before it, or the operation needs no
 	// permission, as sts:GetCallerIdentity).
 	Decision string

@@ -112,6 +112,9 @@ type ObjectTx interface {
 	// version (keyMarker, versionSeq): versionSeq 0 starts at the first
 	// version of the key after keyMarker.
 	ListObjectVersions(bucketID, prefix, keyMarker string, versionSeq int64, limit int) ([]*Object, error)
+	// SetObjectTags replaces a version's tags; CodeNotFound when the
+	// version is unknown.
+	SetObjectTags(bucketID, key, versionID string, tags []Tag) error
 	// BucketHasObjects reports whether any version (delete markers
 	// included) is left in the bucket.
 	BucketHasObjects(bucketID string) (bool, error)

@@ -92,6 +92,9 @@ type Server struct {
 	S3            *s3.Service
 	S3Hosts       []string
 	StreamTimeout time.Duration
+	// S3InsecureMFA accepts S3's x-amz-mfa (MFA delete) over plain HTTP,
+	// for development; AWS, and Gatehouse by default, require HTTPS.
+	S3InsecureMFA bool
 	// Observer, when set, is told of every AWS request answered and every
 	// identity cache lookup (cmd/gatehouse passes the Prometheus metrics).
 	Observer Observer
@@ -177,7 +180,7 @@ func (s *Server) init() {
 			"invoicing": {ops: op.Table(invoicingops.Rows(invoicingops.Deps{Invoicing: s.invoices})), codec: awsjson.Codec{Target: invoicingops.TargetPrefix, Namespace: invoicingops.ErrorNS, Version: awsjson.V10}},
 		}
 		if s.S3 != nil {
-			s.services["s3"] = service{ops: op.Table(s3ops.Rows(s3ops.Deps{S3: s.S3})),
+			s.services["s3"] = service{ops: op.Table(s3ops.Rows(s3ops.Deps{S3: s.S3, MFA: s.IAM, InsecureMFA: s.S3InsecureMFA})),
 				codec: restxml.Codec{Routes: s3ops.Routes, Addressing: restxml.Addressing{Hosts: s.S3Hosts}}, streaming: true}
 		}
 	})
@@ -262,6 +265,8 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	case ok:
 	case sent.Service != "" || r.Header.Get("X-Amz-Target") != "":
 		svc = unservedService(sent.Service, r, nil)
+	case s.unsignedS3(r):
+		svc = s.services["s3"]
 	default:
 		svc = s.services["iam"]
 	}
@@ -294,7 +299,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		} else if domain == gatehouse.CodeInternal {
 			log.ErrorContext(ctx, "internal error", "err", err)
 		}
-		if domain == "MethodNotAllowed" {
+		if domain == "MethodNotAllowed" && !svc.streaming { // the Query protocol's; S3 names its own
 			w.Header().Set("Allow", "GET, POST")
 		}
 		svc.writeError(w, reqID, domain, msg, err)
@@ -320,10 +325,21 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var auth *sigv4.Result
+	anonymous := false
 	if svc.streaming {
-		auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
-		if err == nil {
+		switch err = s3Unsigned(r); {
+		case errors.Is(err, errAnonymous):
+			// An unsigned S3 request: anonymous, allowed only what a
+			// bucket policy grants everyone. Its body is checked as a
+			// signed one's would be, against what it declares.
+			anonymous = true
+			auth = &sigv4.Result{Service: "s3", PayloadHash: r.Header.Get("X-Amz-Content-Sha256")}
 			r.Body, err = s3Body(r, auth)
+		case err == nil:
+			auth, err = s.verifier.VerifyStream(ctx, r, keyLookup{s, rev})
+			if err == nil {
+				r.Body, err = s3Body(r, auth)
+			}
 		}
 		if err == nil {
 			stream := newStreamDeadlines(w, s.StreamTimeout)
@@ -348,6 +364,21 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	}
 	o := svc.ops[action]
 	served = &o
+	if anonymous {
+		caller := authz.AnonymousCaller()
+		principal = caller.ARN()
+		rec.PrincipalType, rec.Service, rec.Action = gatehouse.PrincipalAnonymous, auth.Service, action
+		c := &op.Call{Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID,
+			SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Secure: r.TLS != nil, BaseURL: baseURL(r), Clock: s.Now}
+		result, err := o.Run(c)
+		if err == nil {
+			err = svc.writeResult(w, action, reqID, result)
+		}
+		if err != nil {
+			fail(err)
+		}
+		return
+	}
 	k, err := s.key(ctx, rev, auth.AccessKeyID)
 	if err != nil {
 		fail(err)
@@ -381,6 +412,7 @@ func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
 	c := &op.Call{
 		Ctx: ctx, Caller: caller, Rev: rev, Decode: decode, Authz: s.Authz, RequestID: reqID, Region: auth.Region,
 		SourceIP: sourceIP(r), UserAgent: r.UserAgent(), Secure: r.TLS != nil, BaseURL: baseURL(r), Clock: s.Now,
+		Presigned: auth.Presigned,
 	}
 	if auth.Service == "iam" {
 		// IAM is global: aws:RequestedRegion is its partition's us-east-1

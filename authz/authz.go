@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -32,11 +33,18 @@ type Caller struct {
 	Session *gatehouse.Session
 	// AccessKeyID is the key that signed the request.
 	AccessKeyID string
+	// Anonymous marks an unsigned request (S3 only): no account, no
+	// identity; Account is then an empty Account. Only a resource policy
+	// that names everyone grants it anything.
+	Anonymous bool
 }
+
+// AnonymousCaller returns the caller of an unsigned request.
+func AnonymousCaller() *Caller { return &Caller{Account: &gatehouse.Account{}, Anonymous: true} }
 
 // IsRoot reports whether the caller is the account's root user (with its
 // long-term keys or a root GetSessionToken session).
-func (c *Caller) IsRoot() bool { return c.User == nil && c.Role == nil }
+func (c *Caller) IsRoot() bool { return !c.Anonymous && c.User == nil && c.Role == nil }
 
 // SessionARN returns the ARN of an assumed-role session of a role of
 // account, in partition ("" for gatehouse.Partition).
@@ -48,6 +56,8 @@ func SessionARN(partition, account, roleName, sessionName string) string {
 // ARN for role sessions.
 func (c *Caller) ARN() string {
 	switch {
+	case c.Anonymous:
+		return "anonymous"
 	case c.Role != nil:
 		return SessionARN(c.Account.Partition, c.Account.ID, c.Role.Name, c.Session.SessionName)
 	case c.User != nil:
@@ -60,6 +70,8 @@ func (c *Caller) ARN() string {
 // user ID for users, "ROLEID:session" for role sessions.
 func (c *Caller) UserID() string {
 	switch {
+	case c.Anonymous:
+		return "anonymous"
 	case c.Role != nil:
 		return c.Role.ID + ":" + c.Session.SessionName
 	case c.User != nil:
@@ -71,6 +83,8 @@ func (c *Caller) UserID() string {
 // Principal returns the caller as the policy engine sees it.
 func (c *Caller) Principal() policy.Principal {
 	switch {
+	case c.Anonymous:
+		return policy.Principal{Type: policy.Anonymous, ARN: "*"}
 	case c.Role != nil:
 		return policy.Principal{Type: policy.RoleSession, ARN: c.ARN(), IssuerARN: c.Role.ARN(), Account: c.Account.ID}
 	case c.User != nil:
@@ -223,6 +237,11 @@ func (a *Authorizer) Authorize(ctx context.Context, c *Caller, r *Request) (poli
 		a.Observer.ObserveDecision(d.Result, d.DecidedBy)
 	}
 	if d.Result != policy.Allowed {
+		if c.Anonymous || strings.HasPrefix(r.Action, "s3:") && r.ResourceAccount != "" && r.ResourceAccount != c.Account.ID {
+			// S3 explains a denial only within the account: anonymous and
+			// cross-account callers read "Access Denied" (aws-s3.md §3.1).
+			return d, gatehouse.Errorf(gatehouse.CodeDenied, "Access Denied")
+		}
 		return d, gatehouse.Errorf(gatehouse.CodeDenied, "%s", DeniedMessage(c.ARN(), r.Action, r.Resource, d))
 	}
 	return d, nil

@@ -133,6 +133,11 @@ func RecordDecision(ctx context.Context, resource string, d policy.Decision, err
 	if err == nil || gatehouse.ErrorCode(err) == gatehouse.CodeDenied {
 		rec.Decision = d.Result.String()
 	}
+	if err == nil && d.RootException {
+		// The resource policy denies, and the owner's root user went
+		// through as AWS lets it (policy.Decision.RootException).
+		rec.Decision = gatehouse.DecisionRootException
+	}
 }
 
 // Deny records an explicit deny on resource and returns the AccessDenied

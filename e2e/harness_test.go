@@ -2,9 +2,17 @@ package e2e
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -94,13 +102,22 @@ type serverOptions struct {
 	// Env overrides the fixed GATEHOUSE_* environment; an empty value
 	// leaves the variable unset.
 	Env map[string]string
+	// TLS serves HTTPS with a certificate made for the test (server.CA
+	// is its file, for AWS_CA_BUNDLE; server.TLSConfig trusts it).
+	TLS bool
+	// Args are more flags for gatehouse serve.
+	Args []string
 }
 
 // server is one running gatehouse process.
 type server struct {
-	URL     string // http://127.0.0.1:PORT
+	URL     string // http://127.0.0.1:PORT (https with serverOptions.TLS)
 	Addr    string
 	DataDir string
+	// CA is the PEM file of the test certificate of a TLS server, and
+	// TLSConfig a client configuration that trusts it.
+	CA        string
+	TLSConfig *tls.Config
 
 	cmd    *exec.Cmd
 	stdout *syncBuffer
@@ -128,7 +145,12 @@ type server struct {
 func (s *server) sdkHTTP() *readRetryClient {
 	s.httpOnce.Do(func() {
 		s.httpClient = &readRetryClient{next: awshttp.NewBuildableClient().WithTimeout(60 * time.Second).
-			WithTransportOptions(func(t *http.Transport) { t.DisableKeepAlives = true })}
+			WithTransportOptions(func(t *http.Transport) {
+				t.DisableKeepAlives = true
+				if s.TLSConfig != nil {
+					t.TLSClientConfig = s.TLSConfig
+				}
+			})}
 	})
 	return s.httpClient
 }
@@ -230,6 +252,12 @@ func startServer(t testing.TB, opts serverOptions) *server {
 	if opts.LogLevel != "" {
 		args = append(args, "--log-level", opts.LogLevel)
 	}
+	if opts.TLS {
+		cert, key := s.makeCert(t)
+		args = append(args, "--tls-cert", cert, "--tls-key", key)
+		s.URL = "https://" + s.Addr
+	}
+	args = append(args, opts.Args...)
 	env := fixedEnv()
 	for k, v := range opts.Env {
 		env[k] = v
@@ -286,6 +314,9 @@ func freeAddr(t testing.TB) string {
 func (s *server) waitHealthy(t testing.TB) {
 	t.Helper()
 	client := &http.Client{Timeout: time.Second}
+	if s.TLSConfig != nil {
+		client.Transport = &http.Transport{TLSClientConfig: s.TLSConfig}
+	}
 	deadline := time.Now().Add(15 * time.Second)
 	for time.Now().Before(deadline) {
 		select {
@@ -361,4 +392,46 @@ func tail(s string, n int) string {
 		return s
 	}
 	return "..." + s[len(s)-n:]
+}
+
+// makeCert writes a self-signed certificate for 127.0.0.1 and localhost
+// (and its subdomains) and its key, and sets s.CA and s.TLSConfig.
+func (s *server) makeCert(t testing.TB) (certFile, keyFile string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "gatehouse e2e"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		DNSNames:    []string{"localhost", "*.localhost"},
+		IPAddresses: []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		IsCA: true, BasicConstraintsValid: true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	certFile, keyFile = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	if err := os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	s.CA, s.TLSConfig = certFile, &tls.Config{RootCAs: pool}
+	return certFile, keyFile
 }

@@ -107,6 +107,10 @@ type Decision struct {
 	DecidedBy PolicyType
 	// Matched lists every statement that applied, in evaluation order.
 	Matched []MatchedStatement
+	// RootException is set when the request was allowed only because
+	// the resource owner's root user may always fix a resource policy:
+	// the resource policy denies it (rootMayFixResourcePolicy).
+	RootException bool
 }
 
 // Allowed reports whether the request is allowed.
@@ -124,7 +128,7 @@ func Decide(req *Request, p *Policies) Decision {
 // DecideInto is [Decide] writing into d, reusing d.Matched's storage. With
 // a reused Decision it allocates nothing.
 func DecideInto(req *Request, p *Policies, d *Decision) {
-	d.Result, d.DecidedBy, d.Matched = ImplicitDeny, NoPolicy, d.Matched[:0]
+	d.Result, d.DecidedBy, d.Matched, d.RootException = ImplicitDeny, NoPolicy, d.Matched[:0], false
 	e := evaluation{req: req, d: d}
 	e.service, e.name, _ = strings.Cut(req.Action, ":")
 	e.head = resourceHead(req.Resource)
@@ -181,6 +185,7 @@ func DecideInto(req *Request, p *Policies, d *Decision) {
 	// The root user needs no policy in its own account.
 	case isRoot && same:
 		d.set(Allowed, RootUser)
+		d.RootException = res.deny && rootExempt
 	// Callers outside any account (anonymous, services) only get what a
 	// resource policy grants them.
 	case !pr.Type.hasIdentity():

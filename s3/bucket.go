@@ -37,7 +37,8 @@ func (s *Service) CreateBucket(ctx context.Context, in CreateBucketInput) (*gate
 	if err != nil {
 		return nil, err
 	}
-	b := &gatehouse.Bucket{ID: id, Name: in.Name, AccountID: in.AccountID, Region: in.Region, Created: s.now()}
+	b := &gatehouse.Bucket{ID: id, Name: in.Name, AccountID: in.AccountID, Region: in.Region, Created: s.now(),
+		PublicAccessBlock: DefaultPublicAccessBlock()}
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		switch old, err := tx.Bucket(in.Partition, in.Name); {
 		case err == nil && old.AccountID == in.AccountID:

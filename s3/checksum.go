@@ -123,3 +123,8 @@ func CheckDigests(r io.Reader, contentMD5 string, declared map[string]string) er
 	_, err := d.verify(contentMD5, declared)
 	return err
 }
+
+// copyAll copies r into w with a buffer of S3's transfer size.
+func copyAll(w io.Writer, r io.Reader) (int64, error) {
+	return io.CopyBuffer(w, r, make([]byte, 256<<10))
+}

@@ -8,6 +8,7 @@ import (
 	"hash"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
 )
@@ -201,11 +202,13 @@ func (s *Service) CompleteMultipartUpload(ctx context.Context, b *gatehouse.Buck
 	if f := checksumAlgorithms[u.ChecksumAlgorithm]; f != nil {
 		composite = f()
 	}
-	var size int64
-	for i, cp := range parts {
-		if i > 0 && cp.Number <= parts[i-1].Number {
+	for i := 1; i < len(parts); i++ {
+		if parts[i].Number <= parts[i-1].Number {
 			return nil, gatehouse.Errorf(CodeInvalidPartOrder, "The list of parts was not in ascending order. Parts must be ordered by part number.").With("UploadId", uploadID)
 		}
+	}
+	var size int64
+	for i, cp := range parts {
 		p, ok := byNumber[cp.Number]
 		if !ok || !etagMatches(cp.ETag, p.ETag) {
 			return nil, gatehouse.Errorf(CodeInvalidPart, "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.").
@@ -323,4 +326,94 @@ func (s *Service) ListUploads(ctx context.Context, b *gatehouse.Bucket, prefix, 
 		ups = ups[:limit]
 	}
 	return ups, truncated, err
+}
+
+// UploadPartCopy makes a part of an upload from a version of another
+// object, whole or the byte range of x-amz-copy-source-range
+// ("bytes=first-last", both inclusive and within the object).
+func (s *Service) UploadPartCopy(ctx context.Context, src *gatehouse.Bucket, from CopySource, dst *gatehouse.Bucket, key, uploadID string, number int, byteRange string, cond GetObjectInput) (*gatehouse.Part, *gatehouse.Object, error) {
+	if number < 1 || number > MaxParts {
+		return nil, nil, invalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", strconv.Itoa(number))
+	}
+	u, err := s.upload(ctx, dst, key, uploadID)
+	if err != nil {
+		return nil, nil, err
+	}
+	source, err := s.version(ctx, src, from.Key, from.VersionID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if source.DeleteMarker {
+		return nil, nil, gatehouse.Errorf(CodeInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+	}
+	if err := checkReadConditions(source, cond); err != nil {
+		if gatehouse.ErrorCode(err) == CodeNotModified {
+			return nil, nil, preconditionFailed("x-amz-copy-source-If-None-Match")
+		}
+		return nil, nil, err
+	}
+	start, length := int64(0), source.Size
+	if byteRange != "" {
+		first, last, ok := parseCopyRange(byteRange)
+		if !ok || last >= source.Size {
+			return nil, nil, invalidArgument("Range specified is not valid for source object of size: "+itoa(source.Size), "x-amz-copy-source-range", byteRange)
+		}
+		start, length = first, last-first+1
+	}
+	if length > MaxPartSize {
+		return nil, nil, gatehouse.Errorf(CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
+	}
+	f, err := s.Blobs.Open(source.BlobID)
+	if err != nil {
+		return nil, nil, internal("open blob of %q: %v", source.Key, err)
+	}
+	defer f.Close()
+	var algs []string
+	if u.ChecksumAlgorithm != "" {
+		algs = []string{u.ChecksumAlgorithm}
+	}
+	d := newDigester(algs)
+	pending, err := s.Blobs.Create(io.TeeReader(io.NewSectionReader(f, start, length), d))
+	if err != nil {
+		return nil, nil, err
+	}
+	defer pending.Discard()
+	checksums, _ := d.verify("", nil)
+	if err := pending.Commit(); err != nil {
+		return nil, nil, err
+	}
+	p := &gatehouse.Part{UploadID: u.ID, Number: number, Size: pending.Size(), ETag: d.etag(), Modified: s.now(),
+		Checksum: checksums[u.ChecksumAlgorithm], BlobID: pending.ID()}
+	var replaced *gatehouse.Part
+	err = s.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		replaced, err = tx.PutPart(p)
+		return err
+	})
+	if err != nil {
+		s.Blobs.Remove(p.BlobID)
+		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
+			return nil, nil, noSuchUpload(uploadID)
+		}
+		return nil, nil, err
+	}
+	if replaced != nil {
+		s.Blobs.Remove(replaced.BlobID)
+	}
+	return p, source, nil
+}
+
+// parseCopyRange reads "bytes=first-last".
+func parseCopyRange(h string) (first, last int64, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found {
+		return 0, 0, false
+	}
+	a, b, found := strings.Cut(spec, "-")
+	if !found {
+		return 0, 0, false
+	}
+	first, err1 := strconv.ParseInt(a, 10, 64)
+	last, err2 := strconv.ParseInt(b, 10, 64)
+	return first, last, err1 == nil && err2 == nil && first >= 0 && last >= first
 }

@@ -18,7 +18,10 @@ func malformedPolicy(msg string) error {
 // PutBucketPolicy validates a bucket policy with the resource-policy
 // grammar and S3's rules (every resource is this bucket or its objects)
 // and stores it as sent.
-func (s *Service) PutBucketPolicy(ctx context.Context, b *gatehouse.Bucket, doc string) error {
+//
+// With BlockPublicPolicy on, a public policy is refused, whoever the
+// caller (callerARN, for the message).
+func (s *Service) PutBucketPolicy(ctx context.Context, b *gatehouse.Bucket, doc, callerARN string) error {
 	if len(doc) > MaxPolicyBytes {
 		return malformedPolicy("Policy exceeds the maximum allowed document size.")
 	}
@@ -39,6 +42,9 @@ func (s *Service) PutBucketPolicy(ctx context.Context, b *gatehouse.Bucket, doc 
 		}
 	}
 	_, err = s.updateBucket(ctx, b, func(b *gatehouse.Bucket) error {
+		if b.PublicAccessBlock != nil && b.PublicAccessBlock.BlockPublicPolicy && IsPublicPolicy(doc) {
+			return gatehouse.Errorf(gatehouse.CodeDenied, "User: %s is not authorized to perform: s3:PutBucketPolicy on resource: \"%s\" because public policies are blocked by the BlockPublicPolicy block public access setting.", callerARN, b.ARN())
+		}
 		b.Policy = doc
 		return nil
 	})

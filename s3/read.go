@@ -51,9 +51,11 @@ func (s *Service) readObject(ctx context.Context, b *gatehouse.Bucket, in GetObj
 	if o.DeleteMarker {
 		if in.VersionID != "" {
 			return nil, gatehouse.Errorf(CodeMethodNotAllowed, "The specified method is not allowed against this resource.").
-				With("Method", "GET").With("ResourceType", "DeleteMarker").With("DeleteMarker", "true").With("VersionId", o.VersionID)
+				With("Method", "GET").With("ResourceType", "DeleteMarker").With("header:Allow", "DELETE").
+				With("header:x-amz-delete-marker", "true").With("header:x-amz-version-id", o.VersionID).
+				With("header:Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
 		}
-		return nil, noSuchKey(in.Key).With("DeleteMarker", "true").With("VersionId", o.VersionID)
+		return nil, noSuchKey(in.Key).With("header:x-amz-delete-marker", "true").With("header:x-amz-version-id", o.VersionID)
 	}
 	if err := checkReadConditions(o, in); err != nil {
 		return nil, err
@@ -140,7 +142,7 @@ func checkReadConditions(o *gatehouse.Object, in GetObjectInput) error {
 }
 
 func notModified(o *gatehouse.Object) error {
-	return gatehouse.Errorf(CodeNotModified, "Not Modified").With("ETag", `"`+o.ETag+`"`).With("LastModified", o.Modified.UTC().Format(http.TimeFormat))
+	return gatehouse.Errorf(CodeNotModified, "Not Modified").With("header:ETag", `"`+o.ETag+`"`).With("header:Last-Modified", o.Modified.UTC().Format(http.TimeFormat))
 }
 
 // etagMatches reports whether a list of entity tags from a conditional

@@ -44,6 +44,7 @@ type Call struct {
 	SourceIP  string
 	UserAgent string
 	Secure    bool   // the request came over TLS
+	Presigned bool   // the request was signed in its query string (a presigned URL)
 	BaseURL   string // scheme://host the request came to (presigned URLs)
 	// Clock returns the current time; nil means time.Now.
 	Clock func() time.Time

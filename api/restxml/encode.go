@@ -59,8 +59,11 @@ func writeResult(w http.ResponseWriter, requestID string, result any) error {
 				w.Header().Set(name, s)
 			}
 		case "headers":
+			// Names as given, not canonicalized: S3 sends user metadata
+			// as x-amz-meta-<lower-case name>, and clients keep the case
+			// they receive.
 			for k, v := range fv.Interface().(map[string]string) {
-				w.Header().Set(name+k, v)
+				w.Header()[name+k] = []string{v}
 			}
 		case "body":
 			body = fv

@@ -37,7 +37,10 @@ func (c Codec) Operation(r *http.Request, _ []byte, known func(string) bool) (st
 		return "", nil, gatehouse.Errorf("InvalidArgument", "The query string is malformed.")
 	}
 	name, ok := route(c.Routes, r, q, addr.Target())
-	if !ok || !known(name) {
+	if ok && !known(name) {
+		return name, nil, gatehouse.Errorf("NotImplemented", "A header you provided implies functionality that is not implemented")
+	}
+	if !ok {
 		return "", nil, gatehouse.Errorf(CodeMethodNotAllowed, "The specified method is not allowed against this resource.").
 			With("Method", r.Method).With("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[addr.Target()])
 	}
@@ -126,7 +129,6 @@ func (Codec) WriteError(w http.ResponseWriter, requestID string, domain gatehous
 	code, status := spellStatus(domain)
 	h := w.Header()
 	setRequestID(h, requestID)
-	h.Set("X-Amzn-Requestid", requestID)
 	var body strings.Builder
 	body.WriteString(xml.Header)
 	body.WriteString("<Error><Code>")

@@ -70,14 +70,16 @@ func (a Addressing) Parse(r *http.Request) (Address, error) {
 	if !strings.HasPrefix(path, "/") {
 		return Address{}, gatehouse.Errorf("InvalidURI", "Couldn't parse the specified URI.").With("URI", r.URL.RequestURI())
 	}
-	if bucket, ok := a.virtualBucket(r.Host); ok {
+	if bucket, ok := a.VirtualBucket(r.Host); ok {
 		return Address{Bucket: bucket, Key: path[1:], Virtual: true}, nil
 	}
 	bucket, key, _ := strings.Cut(path[1:], "/")
 	return Address{Bucket: bucket, Key: key}, nil
 }
 
-func (a Addressing) virtualBucket(host string) (string, bool) {
+// VirtualBucket returns the bucket a Host names, when it is a subdomain of
+// one of the server's host names.
+func (a Addressing) VirtualBucket(host string) (string, bool) {
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h
 	}

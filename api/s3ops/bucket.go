@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/policy"
 	"github.com/gatehouse-dev/gatehouse/s3"
 )
 
@@ -82,7 +83,8 @@ func aclNotSupported() error {
 func bucketRows(d Deps) []op.Row {
 	return []op.Row{
 		op.New("ListBuckets", op.Spec[listBucketsIn]{
-			Action: "s3:ListAllMyBuckets",
+			Action:  "s3:ListAllMyBuckets",
+			Context: func(c *op.Call, in *listBucketsIn, ctx *policy.Context) { s3Context(c, ctx) },
 			Handle: func(c *op.Call, in *listBucketsIn) (any, error) {
 				list, err := d.S3.ListBuckets(c.Ctx, c.Account(), in.Prefix)
 				if err != nil {
@@ -101,6 +103,10 @@ func bucketRows(d Deps) []op.Row {
 		}),
 		op.New("CreateBucket", op.Spec[createBucketIn]{
 			Action: "s3:CreateBucket",
+			Context: func(c *op.Call, in *createBucketIn, ctx *policy.Context) {
+				s3Context(c, ctx)
+				aclContext(in.ACL, ctx)
+			},
 			Resource: func(c *op.Call, in *createBucketIn) string {
 				return "arn:" + c.Caller.Account.ARNPartition() + ":s3:::" + in.Bucket
 			},

@@ -67,6 +67,17 @@ func deleteObjects(d Deps) op.Row {
 		if err := xml.Unmarshal(in.Body, &req); err != nil || len(req.Objects) == 0 || len(req.Objects) > MaxDeleteObjects {
 			return nil, gatehouse.Errorf(s3.CodeMalformedXML, "The XML you provided was not well-formed or did not validate against our published schema")
 		}
+		// With MFA delete, a version in the list needs a valid code for
+		// the whole request, and an invalid code fails it whatever it
+		// names (aws-s3.md §8).
+		versioned := false
+		for _, o := range req.Objects {
+			versioned = versioned || o.VersionId != ""
+		}
+		mfa, err := checkMFA(c, d, b, in.MFA, b.MFADelete && versioned)
+		if err != nil {
+			return nil, err
+		}
 		out := deleteResult{}
 		for _, o := range req.Objects {
 			action := "s3:DeleteObject"
@@ -74,14 +85,14 @@ func deleteObjects(d Deps) op.Row {
 				action = "s3:DeleteObjectVersion"
 			}
 			err := op.Authorize(c, action, b.ARN()+"/"+o.Key, func(r *authz.Request) {
-				bucketPolicy(&in.bucketIn, r)
+				bucketPolicy(c, &in.bucketIn, r)
 				if o.VersionId != "" {
 					r.Context.Set("s3:VersionId", o.VersionId)
 				}
 			})
 			var del *s3.Deleted
 			if err == nil {
-				del, err = d.S3.DeleteObject(c.Ctx, b, o.Key, o.VersionId, false, c.Account())
+				del, err = d.S3.DeleteObject(c.Ctx, b, o.Key, o.VersionId, mfa, writer(c, b))
 			}
 			if err != nil {
 				code := gatehouse.ErrorCode(err)

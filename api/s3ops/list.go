@@ -152,7 +152,7 @@ func listRows(d Deps) []op.Row {
 		out.KeyCount = len(out.Contents) + len(out.CommonPrefixes)
 		return out, nil
 	})
-	v2.Context = listContext
+	addContext(&v2, listContext)
 	v1 := bucketSpec(d, "s3:ListBucket", (*listIn).target, func(c *op.Call, in *listIn, b *gatehouse.Bucket) (any, error) {
 		enc, err := encoder(in)
 		if err != nil {
@@ -170,7 +170,7 @@ func listRows(d Deps) []op.Row {
 		out.Contents, out.CommonPrefixes = entries(page, enc, true)
 		return out, nil
 	})
-	v1.Context = listContext
+	addContext(&v1, listContext)
 	return []op.Row{
 		op.New("ListObjectsV2", v2),
 		op.New("ListObjects", v1),

@@ -188,7 +188,7 @@ func multipartRows(d Deps) []op.Row {
 			}
 			alg := strings.ToUpper(in.ChecksumAlgorithm)
 			u, err := d.S3.CreateMultipartUpload(c.Ctx, b, s3.CreateUploadInput{Key: in.Key, Headers: headers, Metadata: in.Meta,
-				Tags: tags, ChecksumAlgorithm: alg, Owner: c.Account()})
+				Tags: tags, ChecksumAlgorithm: alg, Owner: writer(c, b)})
 			if err != nil {
 				return nil, err
 			}

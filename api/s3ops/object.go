@@ -133,7 +133,7 @@ func withoutChunked(enc string) string {
 }
 
 func putObject(d Deps) op.Row {
-	return op.New("PutObject", objectSpec(d, "s3:PutObject", (*putObjectIn).object, func(c *op.Call, in *putObjectIn, b *gatehouse.Bucket) (any, error) {
+	spec := objectSpec(d, "s3:PutObject", (*putObjectIn).object, func(c *op.Call, in *putObjectIn, b *gatehouse.Bucket) (any, error) {
 		if !allowedACLs[in.ACL] {
 			return nil, aclNotSupported()
 		}
@@ -158,7 +158,7 @@ func putObject(d Deps) op.Row {
 			algorithms = append(algorithms, alg)
 		}
 		put := s3.PutObjectInput{Key: in.Key, Headers: headers, Metadata: in.Meta, Tags: tags, ContentMD5: in.ContentMD5,
-			Checksums: declared, Algorithms: algorithms, IfNoneMatch: in.IfNoneMatch, IfMatch: in.IfMatch, Owner: c.Account()}
+			Checksums: declared, Algorithms: algorithms, IfNoneMatch: in.IfNoneMatch, IfMatch: in.IfMatch, Owner: writer(c, b)}
 		if t, ok := in.Body.(trailers); ok && in.Trailer != "" {
 			put.Trailer = t.Trailers
 		}
@@ -182,7 +182,9 @@ func putObject(d Deps) op.Row {
 			}
 		}
 		return out, nil
-	}))
+	})
+	addContext(&spec, func(c *op.Call, in *putObjectIn, ctx *policy.Context) { aclContext(in.ACL, ctx) })
+	return op.New("PutObject", spec)
 }
 
 type getObjectIn struct {
@@ -278,7 +280,10 @@ func getObjectRow(d Deps, name string, open bool) op.Row {
 		return out, nil
 	})
 	spec.ActionFor = func(c *op.Call, in *getObjectIn) string { return getAction(in) }
-	spec.Context = versionContext(func(in *getObjectIn) string { return in.VersionID })
+	addContext(&spec, versionContext(func(in *getObjectIn) string { return in.VersionID }))
+	addContext(&spec, func(c *op.Call, in *getObjectIn, ctx *policy.Context) {
+		tagContext(existingTags(c, d, in.bucket, in.Key, in.VersionID), ctx)
+	})
 	return op.New(name, spec)
 }
 
@@ -307,7 +312,11 @@ type deleteObjectOut struct {
 
 func deleteObject(d Deps) op.Row {
 	spec := objectSpec(d, "s3:DeleteObject", (*deleteObjectIn).object, func(c *op.Call, in *deleteObjectIn, b *gatehouse.Bucket) (any, error) {
-		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, false, c.Account())
+		mfa, err := checkMFA(c, d, b, in.MFA, b.MFADelete && in.VersionID != "")
+		if err != nil {
+			return nil, err
+		}
+		del, err := d.S3.DeleteObject(c.Ctx, b, in.Key, in.VersionID, mfa, writer(c, b))
 		if err != nil {
 			return nil, err
 		}
@@ -319,7 +328,7 @@ func deleteObject(d Deps) op.Row {
 		}
 		return "s3:DeleteObject"
 	}
-	spec.Context = versionContext(func(in *deleteObjectIn) string { return in.VersionID })
+	addContext(&spec, versionContext(func(in *deleteObjectIn) string { return in.VersionID }))
 	return op.New("DeleteObject", spec)
 }
 

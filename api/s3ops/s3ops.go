@@ -17,6 +17,11 @@ import (
 // Deps is what the S3 rows run on.
 type Deps struct {
 	S3 *s3.Service
+	// MFA verifies the root user's MFA codes for MFA delete.
+	MFA MFAVerifier
+	// InsecureMFA accepts x-amz-mfa over plain HTTP (gatehouse serve
+	// --insecure-mfa-delete, for development); AWS requires HTTPS.
+	InsecureMFA bool
 }
 
 // Rows returns the S3 operation table.
@@ -27,6 +32,7 @@ func Rows(d Deps) []op.Row {
 	rows = append(rows, objectRows(d)...)
 	rows = append(rows, listRows(d)...)
 	rows = append(rows, multipartRows(d)...)
+	rows = append(rows, objectTaggingRows(d)...)
 	return rows
 }
 
@@ -94,7 +100,8 @@ func loadBucket(d Deps, anyRegion bool) func(c *op.Call, in *bucketIn) error {
 		if err != nil {
 			return err
 		}
-		if !anyRegion && b.Region != c.Region {
+		// An anonymous request names no region: the bucket's is used.
+		if !anyRegion && c.Region != "" && b.Region != c.Region {
 			return gatehouse.Errorf("AuthorizationHeaderMalformed", "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c.Region, b.Region).
 				With("Region", b.Region).With("header:X-Amz-Bucket-Region", b.Region)
 		}
@@ -106,10 +113,17 @@ func loadBucket(d Deps, anyRegion bool) func(c *op.Call, in *bucketIn) error {
 // bucketARN is the resource of a bucket operation.
 func bucketARN(in *bucketIn) string { return in.bucket.ARN() }
 
-// bucketPolicy fills in the bucket's owner and policy.
-func bucketPolicy(in *bucketIn, r *authz.Request) {
+// bucketPolicy fills in the bucket's owner and policy. A public policy
+// of a bucket with RestrictPublicBuckets grants nothing to callers
+// outside the owner's account (aws-s3.md §9.6): for them the policy is
+// left out, which leaves them only what no resource policy can give
+// across accounts (nothing).
+func bucketPolicy(c *op.Call, in *bucketIn, r *authz.Request) {
 	r.ResourceAccount = in.bucket.AccountID
 	r.ResourcePolicy = in.bucket.Policy
+	if c.Account() != in.bucket.AccountID && s3.RestrictsPolicy(in.bucket) {
+		r.ResourcePolicy = ""
+	}
 	r.ResourcePolicyID = in.bucket.ARN()
 	r.ResourceType = policy.ResourcePolicy
 }
@@ -125,10 +139,73 @@ func bucketSpec[In any](d Deps, action string, in func(*In) *bucketIn, handle fu
 func bucketSpecIn[In any](d Deps, anyRegion bool, action string, in func(*In) *bucketIn, handle func(c *op.Call, in *In, b *gatehouse.Bucket) (any, error)) op.Spec[In] {
 	load := loadBucket(d, anyRegion)
 	return op.Spec[In]{
+		Context:        func(c *op.Call, x *In, ctx *policy.Context) { s3Context(c, ctx) },
 		Action:         action,
 		Precheck:       func(c *op.Call, x *In) error { return load(c, in(x)) },
 		Resource:       func(c *op.Call, x *In) string { return bucketARN(in(x)) },
-		ResourcePolicy: func(c *op.Call, x *In, r *authz.Request) { bucketPolicy(in(x), r) },
+		ResourcePolicy: func(c *op.Call, x *In, r *authz.Request) { bucketPolicy(c, in(x), r) },
 		Handle:         func(c *op.Call, x *In) (any, error) { return handle(c, x, in(x).bucket) },
+	}
+}
+
+// writer is the account that owns what a request writes: the caller's,
+// or the bucket owner's for an anonymous request (with ObjectOwnership
+// BucketOwnerEnforced, every new bucket's, the owner owns every object).
+func writer(c *op.Call, b *gatehouse.Bucket) string {
+	if c.Caller.Anonymous {
+		return b.AccountID
+	}
+	return c.Account()
+}
+
+// s3Context sets the condition keys S3 gives every request it
+// authenticated (aws-s3.md §9.2): s3:authType (REST-HEADER, or
+// REST-QUERY-STRING for a presigned URL) and s3:signatureversion. An
+// anonymous request has neither.
+func s3Context(c *op.Call, ctx *policy.Context) {
+	if c.Caller.Anonymous {
+		return
+	}
+	authType := "REST-HEADER"
+	if c.Presigned {
+		authType = "REST-QUERY-STRING"
+	}
+	ctx.Set("s3:authType", authType)
+	ctx.Set("s3:signatureversion", "AWS4-HMAC-SHA256")
+}
+
+// addContext adds condition keys to a spec's own.
+func addContext[In any](spec *op.Spec[In], f func(c *op.Call, in *In, ctx *policy.Context)) {
+	prev := spec.Context
+	spec.Context = func(c *op.Call, in *In, ctx *policy.Context) {
+		if prev != nil {
+			prev(c, in, ctx)
+		}
+		f(c, in, ctx)
+	}
+}
+
+// aclContext sets s3:x-amz-acl from the canned ACL a request sends.
+func aclContext(acl string, ctx *policy.Context) {
+	if acl != "" {
+		ctx.Set("s3:x-amz-acl", acl)
+	}
+}
+
+// existingTags reads the tags of the object version a request names, for
+// s3:ExistingObjectTag/<key>; an object that is not there has none (the
+// operation then answers NoSuchKey, if it is allowed to run).
+func existingTags(c *op.Call, d Deps, b *gatehouse.Bucket, key, versionID string) []gatehouse.Tag {
+	o, err := d.S3.ObjectTags(c.Ctx, b, key, versionID)
+	if err != nil {
+		return nil
+	}
+	return o.Tags
+}
+
+// tagContext sets s3:ExistingObjectTag/<key> for each tag.
+func tagContext(tags []gatehouse.Tag, ctx *policy.Context) {
+	for _, t := range tags {
+		ctx.Set("s3:ExistingObjectTag/"+t.Key, t.Value)
 	}
 }

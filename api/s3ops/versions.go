@@ -5,6 +5,7 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/api/restxml"
 	"github.com/gatehouse-dev/gatehouse/s3"
 )
 
@@ -71,7 +72,7 @@ func listObjectVersions(d Deps) op.Row {
 			out.NextKeyMarker, out.NextVersionIdMarker = enc(page.NextKeyMarker), page.NextVersionIDMarker
 		}
 		for _, v := range page.Versions {
-			e := versionEntry{XMLName: xml.Name{Local: "Version"}, Key: enc(v.Key), VersionId: v.VersionID, IsLatest: v.IsLatest,
+			e := versionEntry{XMLName: xml.Name{Space: restxml.Namespace, Local: "Version"}, Key: enc(v.Key), VersionId: v.VersionID, IsLatest: v.IsLatest,
 				LastModified: s3Time(v.Modified), Owner: owner{ID: s3.CanonicalUserID(v.Owner)}}
 			if v.DeleteMarker {
 				e.XMLName.Local = "DeleteMarker"

@@ -23,7 +23,8 @@ type cmdHelp struct {
 var commands = []cmdHelp{
 	{path: "serve", args: "[--addr 127.0.0.1:4590] [--data ./gatehouse-data | --ephemeral] [--enable-reset]\n" +
 		"      [--log-level debug|info|warn|error] [--smtp-addr HOST:PORT [--smtp-from ADDR] [--smtp-user USER]]\n" +
-		"      [--metrics-addr HOST:PORT | --metrics-addr off] [--s3-host localhost[,HOST...]]",
+		"      [--metrics-addr HOST:PORT | --metrics-addr off] [--s3-host localhost[,HOST...]]\n" +
+		"      [--tls-cert FILE --tls-key FILE] [--insecure-mfa-delete]",
 		text: `run the server; the first start on an empty store creates the
 store and an account (GATEHOUSE_ACCOUNT_ID, GATEHOUSE_ROOT_EMAIL,
 GATEHOUSE_ROOT_PASSWORD, GATEHOUSE_ROOT_ACCESS_KEY_ID,
@@ -31,7 +32,9 @@ GATEHOUSE_ROOT_SECRET_ACCESS_KEY); a later start lists the
 accounts served and how to recover a lost root user; --smtp-addr
 also delivers the outbox by SMTP (password in $` + envSMTPPassword + `);
 S3 object bytes live in <data>/objects (a temporary directory with
---ephemeral); requests to <bucket>.<--s3-host> name the bucket by host`,
+--ephemeral); requests to <bucket>.<--s3-host> name the bucket by host;
+--tls-cert/--tls-key serve HTTPS, which S3's MFA delete requires
+(--insecure-mfa-delete allows it over HTTP, for development only)`,
 		more: `Prometheus metrics (no signature needed) are served at GET /metrics
 on --addr, or on a listener of their own with --metrics-addr
 HOST:PORT; --metrics-addr off turns them off (README, Operating).`},

@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -198,10 +199,23 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	smtpAddr := fs.String("smtp-addr", "", "also deliver outbox messages to this SMTP server (host:port)")
 	smtpFrom := fs.String("smtp-from", "no-reply@gatehouse.local", "sender address of delivered messages")
 	smtpUser := fs.String("smtp-user", "", "SMTP user for AUTH PLAIN (password from $"+envSMTPPassword+"; TLS or localhost only)")
+	tlsCert := fs.String("tls-cert", "", "serve HTTPS with this certificate (PEM; with --tls-key)")
+	tlsKey := fs.String("tls-key", "", "the private key of --tls-cert (PEM)")
+	insecureMFA := fs.Bool("insecure-mfa-delete", false, "development only: accept S3's x-amz-mfa (MFA delete) over plain HTTP, which AWS refuses")
 	s3Hosts := fs.String("s3-host", "localhost", "comma-separated host names whose subdomains name S3 buckets (virtual-hosted style: my-bucket.localhost)")
 	metricsAddr := fs.String("metrics-addr", "", `serve Prometheus metrics at /metrics on this address (HOST:PORT) instead of on --addr; "off" turns metrics off`)
 	if code, ok := parseFlags(fs, args, stdout); !ok {
 		return code
+	}
+	if (*tlsCert == "") != (*tlsKey == "") {
+		fmt.Fprintf(stderr, "gatehouse serve: --tls-cert and --tls-key go together\n")
+		return exitUsage
+	}
+	if *tlsCert != "" {
+		if _, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey); err != nil {
+			fmt.Fprintf(stderr, "gatehouse serve: --tls-cert/--tls-key: %v\n", err)
+			return 1
+		}
 	}
 	mode, err := parseMetricsAddr(*metricsAddr)
 	if err != nil {
@@ -250,7 +264,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	srv := &api.Server{Store: st, IAM: svc, STS: &sts.Service{Store: gatehouse.Narrow[sts.Tx](st)},
 		Account: &account.Service{Store: gatehouse.Narrow[account.Tx](st)},
 		Authz:   &authz.Authorizer{Store: gatehouse.Narrow[authz.Tx](st)}, Logger: logger, Version: version(),
-		S3: &s3.Service{Store: gatehouse.Narrow[s3.Tx](st), Blobs: blobs}, S3Hosts: strings.Split(*s3Hosts, ",")}
+		S3: &s3.Service{Store: gatehouse.Narrow[s3.Tx](st), Blobs: blobs}, S3Hosts: strings.Split(*s3Hosts, ","), S3InsecureMFA: *insecureMFA}
 	if m != nil {
 		srv.Observer, srv.Authz.Observer = m, m
 	}
@@ -312,8 +326,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	hs := newHTTPServer(handler, defaultHTTPTimeouts)
 	servers = append(servers, hs)
 	logger.Info("gatehouse listening", "addr", ln.Addr().String(), "data", sc.describe())
-	fmt.Fprintf(stdout, "Gatehouse %s listening on http://%s\n", version(), ln.Addr())
-	go func() { errc <- hs.Serve(ln) }()
+	scheme := "http"
+	if *tlsCert != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(stdout, "Gatehouse %s listening on %s://%s\n", version(), scheme, ln.Addr())
+	if *tlsCert != "" {
+		go func() { errc <- hs.ServeTLS(ln, *tlsCert, *tlsKey) }()
+	} else {
+		go func() { errc <- hs.Serve(ln) }()
+	}
 	select {
 	case err := <-errc:
 		fmt.Fprintf(stderr, "gatehouse serve: %v\n", err)

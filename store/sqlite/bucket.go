@@ -365,3 +365,23 @@ func (t *tx) BlobReferenced(blobID string) (bool, error) {
 	}
 	return n == 1, nil
 }
+
+// SetObjectTags replaces a version's tags in its document.
+func (t *tx) SetObjectTags(bucketID, key, versionID string, tags []gatehouse.Tag) error {
+	o, err := t.Object(bucketID, key, versionID)
+	if err != nil {
+		return err
+	}
+	d := objectDoc{Headers: o.Headers, Metadata: o.Metadata, Checksums: o.Checksums}
+	for _, tag := range tags {
+		d.Tags = append(d.Tags, [2]string{tag.Key, tag.Value})
+	}
+	doc, err := json.Marshal(d)
+	if err != nil {
+		return fmt.Errorf("set object tags: %w", err)
+	}
+	if _, err := t.execAppend(`UPDATE objects SET document = ? WHERE seq = ?`, string(doc), o.Seq); err != nil {
+		return fmt.Errorf("set object tags: %w", err)
+	}
+	return nil
+}

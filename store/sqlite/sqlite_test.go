@@ -172,6 +172,18 @@ func populate(tb testing.TB, s gatehouse.Store) {
 				return tx.PutRootPasswordReset(&gatehouse.RootPasswordReset{AccountID: acct, CodeHash: "hash",
 					ExpiresAt: time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)})
 			},
+			func() error {
+				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "bucket", AccountID: acct, Region: "us-east-1"})
+			},
+			func() error {
+				_, err := tx.PutObject(&gatehouse.Object{BucketID: "b-1", Key: "k", VersionID: "null", BlobID: "blob"})
+				return err
+			},
+			func() error { return tx.CreateUpload(&gatehouse.Upload{ID: "u-1", BucketID: "b-1", Key: "k"}) },
+			func() error {
+				_, err := tx.PutPart(&gatehouse.Part{UploadID: "u-1", Number: 1, BlobID: "part"})
+				return err
+			},
 		}
 		for _, step := range steps {
 			if err := step(); err != nil {

@@ -135,6 +135,20 @@ func bucketTests() []test {
 				}
 				has, _ := tx.BucketHasObjects("b-1")
 				wantEqual(t, "bucket has objects", has, true)
+				return err
+			})
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				return tx.SetObjectTags("b-1", "a", "v1", []gatehouse.Tag{{Key: "x", Value: "1"}, {Key: "y", Value: ""}})
+			})
+			err := s.Update(t.Context(), func(tx gatehouse.Tx) error { return tx.SetObjectTags("b-1", "a", "v9", nil) })
+			wantCode(t, err, gatehouse.CodeNotFound)
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				v1, err := tx.Object("b-1", "a", "v1")
+				if err != nil {
+					return err
+				}
+				wantEqual(t, "tags after SetObjectTags", v1.Tags, []gatehouse.Tag{{Key: "x", Value: "1"}, {Key: "y", Value: ""}})
+				wantEqual(t, "metadata kept by SetObjectTags", v1.Metadata["a"], "1")
 				ref, _ := tx.BlobReferenced("blob1")
 				wantEqual(t, "blob1 referenced", ref, false)
 				ref, _ = tx.BlobReferenced("blob3")
@@ -155,7 +169,7 @@ func bucketTests() []test {
 				wantEqual(t, "bucket has objects after deletes", has, false)
 				return err
 			})
-			err := s.Update(t.Context(), func(tx gatehouse.Tx) error {
+			err = s.Update(t.Context(), func(tx gatehouse.Tx) error {
 				_, err := tx.DeleteObjectVersion("b-1", "a", "v1")
 				return err
 			})
