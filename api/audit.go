@@ -58,7 +58,16 @@ type auditWriter struct {
 	stop, done chan struct{}
 	// interval is auditFlushInterval unless a test sets it.
 	interval time.Duration
+	// failures counts the failed writes of records that failed on their
+	// own (see flushAudit).
+	failures map[*gatehouse.AuditRecord]int
 }
+
+// auditMaxAttempts is how many times a record that the store refuses on
+// its own (not with its whole batch) is written before it is dropped,
+// with an error in the log: one record the store cannot take must not
+// hold back every record after it.
+const auditMaxAttempts = 5
 
 // newAuditRecord starts the record of request r, received at start.
 func newAuditRecord(start time.Time, requestID string, r *http.Request) *gatehouse.AuditRecord {
@@ -275,8 +284,34 @@ func (s *Server) flushAudit() error {
 		return nil
 	}
 	err := s.appendAudit(batch)
+	if err != nil && len(batch) > 1 {
+		// The batch failed: write its records one by one, so that the
+		// record that fails, if one does, is the only one held back.
+		var failed []*gatehouse.AuditRecord
+		for _, rec := range batch {
+			if rerr := s.appendAudit([]*gatehouse.AuditRecord{rec}); rerr != nil {
+				failed, err = append(failed, rec), rerr
+			}
+		}
+		batch = failed
+		if len(failed) == 0 {
+			err = nil
+		}
+	}
 	if err != nil {
 		w.mu.Lock()
+		if len(batch) == 1 {
+			if w.failures == nil {
+				w.failures = map[*gatehouse.AuditRecord]int{}
+			}
+			w.failures[batch[0]]++
+			if w.failures[batch[0]] >= auditMaxAttempts {
+				delete(w.failures, batch[0])
+				w.mu.Unlock()
+				s.Logger.Error("audit record dropped after repeated failures", "request_id", batch[0].RequestID, "err", err)
+				return err
+			}
+		}
 		w.queue = append(batch, w.queue...)
 		if len(w.queue) > auditMaxQueue {
 			s.Logger.Error("audit queue full: records dropped", "count", len(w.queue)-auditMaxQueue)

@@ -130,3 +130,31 @@ func TestSentCredential(t *testing.T) {
 		})
 	}
 }
+
+// TestAuditWriterPoisonedRecord: a record the store refuses on its own
+// (here, a decision its schema does not allow) does not hold back the
+// records queued with it or after it, and is dropped after
+// auditMaxAttempts writes.
+func TestAuditWriterPoisonedRecord(t *testing.T) {
+	s, st := newAuditServer(t, time.Hour)
+	bad := auditRec(0)
+	bad.Decision = "no-such-decision"
+	s.queueAudit(bad)
+	for i := 1; i <= 3; i++ {
+		s.queueAudit(auditRec(i))
+	}
+	if err := s.flushAudit(); err == nil {
+		t.Fatal("flushAudit reported no error for a record the store refuses")
+	}
+	if n := auditCount(t, st); n != 3 {
+		t.Fatalf("%d records stored, want the 3 good ones", n)
+	}
+	for range auditMaxAttempts {
+		s.flushAudit()
+	}
+	s.audit.mu.Lock()
+	defer s.audit.mu.Unlock()
+	if len(s.audit.queue) != 0 {
+		t.Errorf("%d records still queued after %d attempts, want the bad one dropped", len(s.audit.queue), auditMaxAttempts)
+	}
+}

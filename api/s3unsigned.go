@@ -30,6 +30,9 @@ func (s *Server) unsignedS3(r *http.Request) bool {
 	if _, virtual := (restxml.Addressing{Hosts: s.S3Hosts}).VirtualBucket(r.Host); virtual {
 		return true
 	}
+	if r.URL.Path == "/" && r.Method == http.MethodGet && r.URL.RawQuery == "" {
+		return true // ListBuckets
+	}
 	first, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 	return s3.ValidBucketName(first)
 }

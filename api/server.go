@@ -249,6 +249,13 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // serveAWS handles one AWS API request.
 func (s *Server) serveAWS(rw http.ResponseWriter, r *http.Request) {
+	// net/http sends "100 Continue" only when a handler reads a non-empty
+	// body; botocore, which waits for it on every PutObject, would take
+	// an empty PUT's early answer for the next request's on the same
+	// connection. S3 answers 100 Continue.
+	if r.ContentLength == 0 && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+		rw.WriteHeader(http.StatusContinue)
+	}
 	start := s.now()
 	w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
 	reqID := newRequestID()

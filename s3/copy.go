@@ -2,6 +2,7 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 
@@ -63,16 +64,7 @@ func (s *Service) CopyObject(ctx context.Context, src *gatehouse.Bucket, from Co
 	if err != nil {
 		return nil, nil, err
 	}
-	if source.DeleteMarker {
-		if from.VersionID != "" {
-			return nil, nil, gatehouse.Errorf(CodeInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
-		}
-		return nil, nil, noSuchKey(from.Key).With("header:x-amz-delete-marker", "true").With("header:x-amz-version-id", source.VersionID)
-	}
-	if err := checkReadConditions(source, in.Conditions); err != nil {
-		if gatehouse.ErrorCode(err) == CodeNotModified {
-			return nil, nil, preconditionFailed("x-amz-copy-source-If-None-Match")
-		}
+	if err := checkCopySource(source, from, in.Conditions); err != nil {
 		return nil, nil, err
 	}
 	if src.ID == dst.ID && from.Key == in.Key && !in.ReplaceMetadata && !in.ReplaceTags {
@@ -177,4 +169,24 @@ func (s *Service) PutObjectTags(ctx context.Context, b *gatehouse.Bucket, key, v
 		return nil, noSuchKey(key)
 	}
 	return o, err
+}
+
+// checkCopySource refuses a copy source that is a delete marker and
+// applies the x-amz-copy-source-if-* conditions, naming them as S3 does.
+func checkCopySource(source *gatehouse.Object, from CopySource, cond GetObjectInput) error {
+	if source.DeleteMarker {
+		if from.VersionID != "" {
+			return gatehouse.Errorf(CodeInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
+		}
+		return noSuchKey(from.Key).With("header:x-amz-delete-marker", "true").With("header:x-amz-version-id", source.VersionID)
+	}
+	err := checkReadConditions(source, cond)
+	if gatehouse.ErrorCode(err) == CodeNotModified {
+		return preconditionFailed("x-amz-copy-source-If-None-Match")
+	}
+	var ge *gatehouse.Error
+	if errors.As(err, &ge) && ge.Code == CodePreconditionFailed {
+		return preconditionFailed("x-amz-copy-source-" + ge.Details[0].Value)
+	}
+	return err
 }

@@ -343,13 +343,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, src *gatehouse.Bucket, fro
 	if err != nil {
 		return nil, nil, err
 	}
-	if source.DeleteMarker {
-		return nil, nil, gatehouse.Errorf(CodeInvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.")
-	}
-	if err := checkReadConditions(source, cond); err != nil {
-		if gatehouse.ErrorCode(err) == CodeNotModified {
-			return nil, nil, preconditionFailed("x-amz-copy-source-If-None-Match")
-		}
+	if err := checkCopySource(source, from, cond); err != nil {
 		return nil, nil, err
 	}
 	start, length := int64(0), source.Size

@@ -41,6 +41,11 @@ func (c Codec) Operation(r *http.Request, _ []byte, known func(string) bool) (st
 		return name, nil, gatehouse.Errorf("NotImplemented", "A header you provided implies functionality that is not implemented")
 	}
 	if !ok {
+		for param := range q {
+			if subresources[param] {
+				return "", nil, gatehouse.Errorf("NotImplemented", "A header you provided implies functionality that is not implemented")
+			}
+		}
 		return "", nil, gatehouse.Errorf(CodeMethodNotAllowed, "The specified method is not allowed against this resource.").
 			With("Method", r.Method).With("ResourceType", [...]string{"SERVICE", "BUCKET", "OBJECT"}[addr.Target()])
 	}

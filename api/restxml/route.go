@@ -112,12 +112,44 @@ func (rt *Route) match(r *http.Request, q url.Values, target Target) bool {
 	return true
 }
 
-// route returns the operation of the first route r matches.
+// route returns the operation of the first route r matches. A request
+// that names an S3 subresource no route names (?lifecycle, ?cors, ?acl
+// on an object...) is an operation Gatehouse does not serve: it must not
+// fall through to the plain operation of its method and path (a DELETE
+// ?lifecycle is not a DeleteBucket).
 func route(routes []Route, r *http.Request, q url.Values, target Target) (string, bool) {
 	for i := range routes {
 		if routes[i].match(r, q, target) {
+			for name := range q {
+				if subresources[name] && !routes[i].names(name) {
+					return "unserved:" + name, true
+				}
+			}
 			return routes[i].Op, true
 		}
 	}
 	return "", false
+}
+
+// names reports whether the route names a query parameter.
+func (rt *Route) names(param string) bool {
+	for _, p := range rt.Query {
+		if name, _, _ := strings.Cut(p, "="); name == param {
+			return true
+		}
+	}
+	return false
+}
+
+// subresources are the query parameters that select an S3 operation
+// (from the S3 model's request URIs).
+var subresources = map[string]bool{
+	"accelerate": true, "acl": true, "analytics": true, "attributes": true, "cors": true, "delete": true,
+	"encryption": true, "intelligent-tiering": true, "inventory": true, "legal-hold": true, "lifecycle": true,
+	"location": true, "logging": true, "metadataConfiguration": true, "metadataTable": true, "metrics": true,
+	"notification": true, "object-lock": true, "ownershipControls": true, "policy": true, "policyStatus": true,
+	"publicAccessBlock": true, "renameObject": true, "replication": true, "requestPayment": true,
+	"restore": true, "retention": true, "select": true, "session": true, "tagging": true, "torrent": true,
+	"uploads": true, "versioning": true, "versions": true, "website": true,
+	"abac": true, "metadataInventoryTable": true, "metadataJournalTable": true,
 }

@@ -186,6 +186,9 @@ func TestRouteUnknown(t *testing.T) {
 			}
 			continue
 		}
+		if op != "" && !served(op) && gatehouse.ErrorCode(err) == "NotImplemented" {
+			continue // an S3 operation the table does not serve: 501, by design
+		}
 		if gatehouse.ErrorCode(err) != restxml.CodeMethodNotAllowed {
 			t.Errorf("%s %s = %q, %v; want MethodNotAllowed", tt.method, tt.target, op, err)
 			continue

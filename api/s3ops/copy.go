@@ -226,6 +226,7 @@ type copyPartResult struct {
 
 type copyPartOut struct {
 	SourceVersionID string          `rest:"header,x-amz-copy-source-version-id"`
+	SSE             string          `rest:"header,x-amz-server-side-encryption"`
 	Result          *copyPartResult `rest:"body"`
 }
 
@@ -238,7 +239,7 @@ func uploadPartCopy(d Deps) op.Row {
 		if err != nil {
 			return nil, err
 		}
-		return copyPartOut{SourceVersionID: versionHeader(in.sourceBucket, src.VersionID),
+		return copyPartOut{SourceVersionID: versionHeader(in.sourceBucket, src.VersionID), SSE: "AES256",
 			Result: &copyPartResult{LastModified: s3Time(p.Modified), ETag: `"` + p.ETag + `"`}}, nil
 	})
 	spec.Precheck = chain(spec.Precheck, func(c *op.Call, in *uploadPartCopyIn) error {
