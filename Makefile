@@ -85,7 +85,8 @@ FUZZ_TARGETS := \
 	./totp:FuzzVerify:250000x \
 	./sigv4:FuzzHMACSHA256:200000x \
 	./awschunked:FuzzReader:20000x \
-	./s3:FuzzParseMFAHeader:100000x
+	./s3:FuzzParseMFAHeader:100000x \
+	./api/restxml:FuzzDecode:20000x
 
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
