@@ -20,8 +20,6 @@ type objectIn struct {
 	Key string `rest:"key"`
 }
 
-func (in *objectIn) target() *bucketIn { return &in.bucketIn }
-
 // objectSpec is bucketSpec for an operation on an object: the resource
 // is the object's ARN.
 func objectSpec[In any](d Deps, action string, in func(*In) *objectIn, handle func(c *op.Call, in *In, b *gatehouse.Bucket) (any, error)) op.Spec[In] {

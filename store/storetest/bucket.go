@@ -118,6 +118,9 @@ func bucketTests() []test {
 					return out
 				}
 				list, err := tx.ListObjects("b-1", "", "", 10)
+				if err != nil {
+					return err
+				}
 				wantEqual(t, "list (a is deleted)", keys(list), "b/1:null b/2:null c:null ")
 				list, _ = tx.ListObjects("b-1", "b/", "", 10)
 				wantEqual(t, "list prefix b/", keys(list), "b/1:null b/2:null ")
