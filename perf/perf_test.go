@@ -130,6 +130,11 @@ func startGatehouse(tb testing.TB) *server {
 const setupCalls = 1 + 10 + 10 + 1
 
 func startMoto(tb testing.TB) *server {
+	return startMotoEnv(tb, "INITIAL_NO_AUTH_ACTION_COUNT="+strconv.Itoa(setupCalls))
+}
+
+// startMotoEnv starts moto_server with env added to the environment.
+func startMotoEnv(tb testing.TB, env ...string) *server {
 	path, err := exec.LookPath("moto_server")
 	if err != nil {
 		tb.Fatalf("moto_server not found: install moto 5 (pip install 'moto[server]') to compare: %v", err)
@@ -137,7 +142,7 @@ func startMoto(tb testing.TB) *server {
 	addr := freePort(tb)
 	host, port, _ := net.SplitHostPort(addr)
 	cmd := exec.Command(path, "-H", host, "-p", port)
-	cmd.Env = append(os.Environ(), "INITIAL_NO_AUTH_ACTION_COUNT="+strconv.Itoa(setupCalls))
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	if err := cmd.Start(); err != nil {
 		tb.Fatal(err)
