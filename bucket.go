@@ -66,8 +66,14 @@ type Object struct {
 	// CRC64NVME) to the base64 checksum the client sent and S3 verified.
 	Checksums map[string]string
 	Tags      []Tag
-	BlobID    string // "" for a delete marker
-	Owner     string // the account that wrote the version
+	// BlobID names the blob holding the bytes; it is "" for a delete
+	// marker and for a small object whose bytes are Data.
+	BlobID string
+	// Data holds the bytes of a small object kept in its record rather
+	// than in a blob (BlobID ""). The store fills it when it reads one
+	// version (Object), not in lists.
+	Data  []byte
+	Owner string // the account that wrote the version
 }
 
 // BucketTx covers S3 buckets.

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse-dev/gatehouse"
+	"github.com/gatehouse-dev/gatehouse/blob"
 )
 
 // CopySource is the object an x-amz-copy-source header names.
@@ -54,7 +55,8 @@ type CopyObjectInput struct {
 }
 
 // CopyObject copies a version of src's object into dst as a new
-// version, its bytes streamed into a new blob. It returns the new
+// version, its bytes streamed into a new blob (or, for a small object,
+// kept in the new record as in the source's). It returns the new
 // version and the source version copied.
 func (s *Service) CopyObject(ctx context.Context, src *gatehouse.Bucket, from CopySource, dst *gatehouse.Bucket, in CopyObjectInput) (*gatehouse.Object, *gatehouse.Object, error) {
 	if err := CheckKey(in.Key); err != nil {
@@ -88,14 +90,16 @@ func (s *Service) CopyObject(ctx context.Context, src *gatehouse.Bucket, from Co
 		}
 		o.Tags = in.Tags
 	}
-	pending, err := s.Blobs.Concat([]string{source.BlobID})
-	if err != nil {
-		return nil, nil, err
+	var pending *blob.Pending
+	if source.BlobID != "" {
+		if pending, err = s.Blobs.Concat([]string{source.BlobID}); err != nil {
+			return nil, nil, err
+		}
+		defer pending.Discard()
 	}
-	defer pending.Discard()
 	if o.ETag == "" || hasComposite(o.Checksums) {
 		// Recompute what the source's parts made composite.
-		f, err := s.Blobs.Open(source.BlobID)
+		f, err := s.openBytes(source)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -110,13 +114,19 @@ func (s *Service) CopyObject(ctx context.Context, src *gatehouse.Bucket, from Co
 			o.Checksums, _ = d.verify("", nil)
 		}
 	}
-	if err := pending.Commit(); err != nil {
-		return nil, nil, err
+	if pending == nil {
+		o.Data = source.Data // a small object's bytes are in its record
+	} else {
+		if err := pending.Commit(); err != nil {
+			return nil, nil, err
+		}
+		o.BlobID = pending.ID()
 	}
-	o.BlobID = pending.ID()
 	replaced, err := s.storeVersion(ctx, dst, o, nil)
 	if err != nil {
-		s.Blobs.Remove(o.BlobID)
+		if o.BlobID != "" {
+			s.Blobs.Remove(o.BlobID)
+		}
 		return nil, nil, err
 	}
 	if replaced != nil && replaced.BlobID != "" {

@@ -357,7 +357,7 @@ func (s *Service) UploadPartCopy(ctx context.Context, src *gatehouse.Bucket, fro
 	if length > MaxPartSize {
 		return nil, nil, gatehouse.Errorf(CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size")
 	}
-	f, err := s.Blobs.Open(source.BlobID)
+	f, err := s.openBytes(source)
 	if err != nil {
 		return nil, nil, internal("open blob of %q: %v", source.Key, err)
 	}

@@ -81,14 +81,14 @@ func (s *Service) PutObject(ctx context.Context, b *gatehouse.Bucket, in PutObje
 		return nil, err
 	}
 	d := newDigester(in.Algorithms)
-	pending, err := s.Blobs.Create(io.TeeReader(io.LimitReader(body, MaxPutObjectBytes+1), d))
+	rcv, err := s.receive(io.TeeReader(io.LimitReader(body, MaxPutObjectBytes+1), d))
 	if err != nil {
 		return nil, bodyError(err)
 	}
-	defer pending.Discard()
-	if pending.Size() > MaxPutObjectBytes {
+	defer rcv.discard()
+	if rcv.size > MaxPutObjectBytes {
 		return nil, gatehouse.Errorf(CodeEntityTooLarge, "Your proposed upload exceeds the maximum allowed size").
-			With("ProposedSize", itoa(pending.Size())).With("MaxSizeAllowed", itoa(MaxPutObjectBytes))
+			With("ProposedSize", itoa(rcv.size)).With("MaxSizeAllowed", itoa(MaxPutObjectBytes))
 	}
 	declared := in.Checksums
 	if in.Trailer != nil {
@@ -106,14 +106,17 @@ func (s *Service) PutObject(ctx context.Context, b *gatehouse.Bucket, in PutObje
 	if err != nil {
 		return nil, err
 	}
-	if err := pending.Commit(); err != nil {
+	if err := rcv.commit(); err != nil {
 		return nil, err
 	}
-	o := &gatehouse.Object{BucketID: b.ID, Key: in.Key, Size: pending.Size(), ETag: d.etag(), Headers: in.Headers,
-		Metadata: in.Metadata, Checksums: checksums, Tags: in.Tags, BlobID: pending.ID(), Owner: in.Owner, Modified: s.now()}
+	o := &gatehouse.Object{BucketID: b.ID, Key: in.Key, Size: rcv.size, ETag: d.etag(), Headers: in.Headers,
+		Metadata: in.Metadata, Checksums: checksums, Tags: in.Tags, Owner: in.Owner, Modified: s.now()}
+	rcv.store(o)
 	replaced, err := s.storeVersion(ctx, b, o, func(tx Tx) error { return checkWriteConditions(tx, b, in) })
 	if err != nil {
-		s.Blobs.Remove(o.BlobID)
+		if o.BlobID != "" {
+			s.Blobs.Remove(o.BlobID)
+		}
 		return nil, err
 	}
 	if replaced != nil && replaced.BlobID != "" {

@@ -73,7 +73,7 @@ func (s *Service) readObject(ctx context.Context, b *gatehouse.Bucket, in GetObj
 	if !open {
 		return r, nil
 	}
-	f, err := s.Blobs.Open(o.BlobID)
+	f, err := s.openBytes(o)
 	if err != nil {
 		return nil, internal("open blob of %q: %v", o.Key, err)
 	}

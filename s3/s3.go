@@ -1,7 +1,8 @@
 // Package s3 is Gatehouse's S3 service: buckets and the versions of their
 // objects, with S3's rules for bucket names and regions, versioning,
 // ETags and checksums, conditional requests and ranges. Object bytes are
-// blobs (package blob), committed before the metadata that names them.
+// blobs (package blob), committed before the metadata that names them,
+// except those of objects up to InlineMax bytes, which their record holds.
 package s3
 
 import (

@@ -166,12 +166,13 @@ type objectDoc struct {
 	Tags      [][2]string       `json:"tags,omitempty"`
 }
 
-func scanObject(row scanner) (*gatehouse.Object, error) {
+// scanObject scans objectColumns, then extra.
+func scanObject(row scanner, extra ...any) (*gatehouse.Object, error) {
 	var o gatehouse.Object
 	var modified sql.NullInt64
 	var doc string
-	if err := row.Scan(&o.Seq, &o.BucketID, &o.Key, &o.VersionID, &o.DeleteMarker, &o.Size, &o.ETag, &modified, &doc,
-		&o.BlobID, &o.Owner); err != nil {
+	if err := row.Scan(append([]any{&o.Seq, &o.BucketID, &o.Key, &o.VersionID, &o.DeleteMarker, &o.Size, &o.ETag, &modified, &doc,
+		&o.BlobID, &o.Owner}, extra...)...); err != nil {
 		return nil, err
 	}
 	o.Modified = decodeTime(modified)
@@ -212,9 +213,16 @@ func (t *tx) PutObject(o *gatehouse.Object) (*gatehouse.Object, error) {
 	if err != nil {
 		return nil, fmt.Errorf("put object: %w", err)
 	}
-	res, err := t.execAppend(`INSERT INTO objects (bucket_id, key, version_id, delete_marker, size, etag, modified_at, document, blob_id, owner)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.BucketID, o.Key, o.VersionID, o.DeleteMarker, o.Size, o.ETag, encodeTime(o.Modified), string(doc), o.BlobID, o.Owner)
+	var data any // NULL unless the bytes are in the record
+	if o.BlobID == "" && !o.DeleteMarker {
+		data = o.Data
+		if o.Data == nil {
+			data = []byte{}
+		}
+	}
+	res, err := t.execAppend(`INSERT INTO objects (bucket_id, key, version_id, delete_marker, size, etag, modified_at, document, blob_id, owner, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.BucketID, o.Key, o.VersionID, o.DeleteMarker, o.Size, o.ETag, encodeTime(o.Modified), string(doc), o.BlobID, o.Owner, data)
 	if constraintOf(err) != noConstraint {
 		return nil, gatehouse.Errorf(gatehouse.CodeAlreadyExists, "The version %s of the key exists.", o.VersionID)
 	}
@@ -231,11 +239,18 @@ func (t *tx) PutObject(o *gatehouse.Object) (*gatehouse.Object, error) {
 func (t *tx) Object(bucketID, key, versionID string) (*gatehouse.Object, error) {
 	var row *sql.Row
 	if versionID == "" {
-		row = t.queryRow(`SELECT `+objectColumns+` FROM objects WHERE bucket_id = ? AND key = ? ORDER BY seq DESC LIMIT 1`, bucketID, key)
+		row = t.queryRow(`SELECT `+objectColumns+`, data FROM objects WHERE bucket_id = ? AND key = ? ORDER BY seq DESC LIMIT 1`, bucketID, key)
 	} else {
-		row = t.queryRow(`SELECT `+objectColumns+` FROM objects WHERE bucket_id = ? AND key = ? AND version_id = ?`, bucketID, key, versionID)
+		row = t.queryRow(`SELECT `+objectColumns+`, data FROM objects WHERE bucket_id = ? AND key = ? AND version_id = ?`, bucketID, key, versionID)
 	}
-	o, err := scanObject(row)
+	var data []byte
+	o, err := scanObject(row, &data)
+	if o != nil && o.BlobID == "" && !o.DeleteMarker {
+		o.Data = data
+		if o.Data == nil { // an empty BLOB scans as nil
+			o.Data = []byte{}
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, noSuchObject()
 	}

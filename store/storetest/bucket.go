@@ -178,6 +178,59 @@ func bucketTests() []test {
 			})
 			wantCode(t, err, gatehouse.CodeNotFound)
 		}},
+		{"ObjectDataInRecord", func(t *testing.T, s gatehouse.Store) {
+			seedAccounts(t, s)
+			objects := []*gatehouse.Object{
+				{Key: "small", Size: 5, Data: []byte("hello")},
+				{Key: "empty"},
+				{Key: "large", Size: 1 << 20, BlobID: "blob-1"},
+			}
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				if err := tx.CreateBucket(&gatehouse.Bucket{ID: "b-1", Name: "data", AccountID: acct1, Region: "us-east-1"}); err != nil {
+					return err
+				}
+				for _, o := range objects {
+					o.BucketID, o.VersionID = "b-1", "null"
+					if _, err := tx.PutObject(o); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				for _, want := range objects {
+					got, err := tx.Object("b-1", want.Key, "")
+					if err != nil {
+						return err
+					}
+					wantEqual(t, want.Key+" data", string(got.Data), string(want.Data))
+					wantEqual(t, want.Key+" blob", got.BlobID, want.BlobID)
+					wantEqual(t, want.Key+" data in record", got.Data != nil, want.BlobID == "")
+				}
+				list, err := tx.ListObjects("b-1", "", "", 100)
+				for _, o := range list {
+					if o.Data != nil {
+						t.Errorf("ListObjects read the bytes of %q", o.Key)
+					}
+				}
+				return err
+			})
+			// A replaced version's record goes with its bytes.
+			mustUpdate(t, s, func(tx gatehouse.Tx) error {
+				replaced, err := tx.PutObject(&gatehouse.Object{BucketID: "b-1", Key: "small", VersionID: "null", Size: 2, Data: []byte("hi")})
+				if err == nil {
+					wantEqual(t, "replaced", replaced.Key, "small")
+				}
+				return err
+			})
+			mustView(t, s, func(tx gatehouse.Tx) error {
+				got, err := tx.Object("b-1", "small", "null")
+				if err == nil {
+					wantEqual(t, "new data", string(got.Data), "hi")
+				}
+				return err
+			})
+		}},
 		{"ObjectKeysBytewise", func(t *testing.T, s gatehouse.Store) {
 			seedAccounts(t, s)
 			keys := []string{"é", "Z", "a", "\x7f", "a/b", "a\xff"}
