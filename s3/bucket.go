@@ -118,9 +118,13 @@ func (s *Service) ListBuckets(ctx context.Context, accountID, prefix string) ([]
 }
 
 // DeleteBucket deletes an empty bucket: no object, version or delete
-// marker may be left (BucketNotEmpty).
+// marker may be left (BucketNotEmpty). Multipart uploads in progress do
+// not keep a bucket (S3 deletes it all the same): they are discarded
+// with it, and their parts' blobs removed once the deletion commits.
 func (s *Service) DeleteBucket(ctx context.Context, b *gatehouse.Bucket) error {
-	return s.Store.Update(ctx, func(tx Tx) error {
+	var removed []*gatehouse.Part
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		removed = nil // a retried transaction starts over
 		has, err := tx.BucketHasObjects(b.ID)
 		if err != nil {
 			return err
@@ -128,12 +132,37 @@ func (s *Service) DeleteBucket(ctx context.Context, b *gatehouse.Bucket) error {
 		if has {
 			return gatehouse.Errorf(CodeBucketNotEmpty, "The bucket you tried to delete is not empty").With("BucketName", b.Name)
 		}
+		// Each batch is read from the start: the uploads of the batch
+		// before are gone.
+		for {
+			ups, err := tx.Uploads(b.ID, "", "", "", 1000)
+			if err != nil {
+				return err
+			}
+			if len(ups) == 0 {
+				break
+			}
+			for _, u := range ups {
+				parts, err := tx.DeleteUpload(u.ID)
+				if err != nil {
+					return err
+				}
+				removed = append(removed, parts...)
+			}
+		}
 		err = tx.DeleteBucket(b.ID)
 		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 			return noSuchBucket(b.Name)
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	for _, p := range removed {
+		s.Blobs.Remove(p.BlobID)
+	}
+	return nil
 }
 
 // updateBucket applies change to the stored bucket b names, in one
