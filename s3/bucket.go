@@ -210,6 +210,7 @@ func (s *Service) PutBucketVersioning(ctx context.Context, b *gatehouse.Bucket, 
 		b.Versioning = status
 		if mfaDelete != "" {
 			b.MFADelete = mfaDelete == "Enabled"
+			b.MFADeleteConfigured = true
 		}
 		return nil
 	})

@@ -132,3 +132,44 @@ func TestDeleteBucketDiscardsUploads(t *testing.T) {
 		t.Errorf("the other bucket's uploads: %d, %v; want 1", len(ups), err)
 	}
 }
+
+// TestMFADeleteConfigured: once a PutBucketVersioning has set MfaDelete,
+// Enabled or Disabled, the bucket remembers it was configured; a change
+// of Status alone keeps that.
+func TestMFADeleteConfigured(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	b := createBucket(t, s, "mfa-bucket")
+	read := func() *gatehouse.Bucket {
+		t.Helper()
+		got, err := s.Bucket(ctx, "", b.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	steps := []struct {
+		status, mfaDelete      string
+		mfaChecked             bool
+		wantOn, wantConfigured bool
+	}{
+		{"Enabled", "", false, false, false},
+		{"Enabled", "Disabled", true, false, true},
+		{"Suspended", "", false, false, true},
+		{"Enabled", "Enabled", true, true, true},
+		{"Enabled", "Disabled", true, false, true},
+	}
+	for i, st := range steps {
+		if err := s.PutBucketVersioning(ctx, read(), st.status, st.mfaDelete, st.mfaChecked); err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if got := read(); got.Versioning != st.status || got.MFADelete != st.wantOn || got.MFADeleteConfigured != st.wantConfigured {
+			t.Errorf("step %d: versioning %q, MFA delete %v, configured %v; want %q, %v, %v", i,
+				got.Versioning, got.MFADelete, got.MFADeleteConfigured, st.status, st.wantOn, st.wantConfigured)
+		}
+	}
+	// Without a checked code, MfaDelete cannot be named.
+	if err := s.PutBucketVersioning(ctx, read(), "Enabled", "Disabled", false); gatehouse.ErrorCode(err) != gatehouse.CodeDenied {
+		t.Errorf("MfaDelete without a code: %v, want AccessDenied", err)
+	}
+}
