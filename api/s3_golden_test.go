@@ -674,6 +674,12 @@ func TestS3Golden(t *testing.T) {
 	// clock ticks no other golden depends on.
 	s3MFADeleteGoldens(t, g)
 
+	// ListBuckets in pages, over golden-bucket and golden-plain.
+	r = g.ok(t, "ListBuckets", "max_buckets", 200, s3Get("/?max-buckets=1"))
+	g.ok(t, "ListBuckets", "continuation", 200, s3Get("/?continuation-token="+url.QueryEscape(field(t, r.body, "ContinuationToken"))+"&max-buckets=1"))
+	g.ok(t, "ListBuckets", "bucket_region", 200, s3Get("/?bucket-region=us-east-1&prefix=golden-p"))
+	g.fail(t, "InvalidArgument_max_buckets", "ListBuckets", 400, rootKey, s3Get("/?max-buckets=0"))
+
 	// Every operation of the table has a golden named after it.
 	for _, op := range api.S3OperationNames() {
 		if !g.seen[op] {
@@ -880,7 +886,13 @@ var s3Expectations = map[string][]expectation{
 	"CreateBucket_eu":   {eq("Location", "/golden-eu")},
 	"ListBuckets": {length("Buckets", 3), eq("Buckets.0.Name", "golden-bucket"), timestamp("Buckets.0.CreationDate"),
 		eq("Buckets.2.Name", "golden-plain"), absent("Buckets.0.BucketRegion"), matches("Owner.ID", canonicalID)},
-	"ListBuckets_prefix":   {length("Buckets", 1), eq("Buckets.0.Name", "golden-eu"), eq("Buckets.0.BucketRegion", "eu-west-1"), eq("Prefix", "golden-e")},
+	"ListBuckets_prefix": {length("Buckets", 1), eq("Buckets.0.Name", "golden-eu"), eq("Buckets.0.BucketRegion", "eu-west-1"), eq("Prefix", "golden-e")},
+	"ListBuckets_max_buckets": {length("Buckets", 1), eq("Buckets.0.Name", "golden-bucket"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		matches("ContinuationToken", ".+"), absent("Prefix")},
+	"ListBuckets_continuation": {length("Buckets", 1), eq("Buckets.0.Name", "golden-plain"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		absent("ContinuationToken")},
+	"ListBuckets_bucket_region": {length("Buckets", 1), eq("Buckets.0.Name", "golden-plain"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		eq("Prefix", "golden-p"), absent("ContinuationToken")},
 	"HeadBucket":           {eq("BucketRegion", "eu-west-1"), eq("BucketArn", "arn:aws:s3:::golden-eu")},
 	"GetBucketLocation":    {eq("LocationConstraint", nil)}, // us-east-1 is null
 	"GetBucketLocation_eu": {eq("LocationConstraint", "eu-west-1")},
@@ -1032,7 +1044,9 @@ var s3ErrorChecks = map[string][]expectation{
 	"error_NoSuchKey_part_copy_delete_marker": s3Error("NoSuchKey", "The specified key does not exist.", eq("Error.Key", "readme.txt")),
 	"error_InvalidArgument_copy_range": s3Error("InvalidArgument", "Range specified is not valid for source object of size: 5243904",
 		eq("Error.ArgumentName", "x-amz-copy-source-range"), eq("Error.ArgumentValue", "bytes=5243900-5243904")),
-	"error_InvalidTag":                            s3Error("InvalidTag", "Cannot provide multiple Tags with the same key"),
+	"error_InvalidTag": s3Error("InvalidTag", "Cannot provide multiple Tags with the same key"),
+	"error_InvalidArgument_max_buckets": s3Error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000",
+		eq("Error.ArgumentName", "max-buckets"), eq("Error.ArgumentValue", "0")),
 	"error_AccessDenied_anonymous":                s3Error("AccessDenied", "Access Denied"),
 	"error_AccessDenied_anonymous_account_policy": s3Error("AccessDenied", "Access Denied"),
 	"error_AccessDenied_anonymous_list":           s3Error("AccessDenied", "Access Denied"),

@@ -101,20 +101,38 @@ func (s *Service) Bucket(ctx context.Context, partition, name string) (*gatehous
 	return b, err
 }
 
-// ListBuckets returns an account's buckets whose names begin with
-// prefix, by name.
-func (s *Service) ListBuckets(ctx context.Context, accountID, prefix string) ([]*gatehouse.Bucket, error) {
+// ListBucketsInput selects a page of an account's buckets.
+type ListBucketsInput struct {
+	AccountID string
+	// Prefix keeps the names that begin with it; Region, when set, the
+	// buckets in that region.
+	Prefix, Region string
+	// After starts the page after that name ("" at the first).
+	After string
+	// Max is the page's size, 0 for every bucket.
+	Max int
+}
+
+// ListBuckets returns a page of an account's buckets, by name, and
+// whether more follow it.
+func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) ([]*gatehouse.Bucket, bool, error) {
 	var out []*gatehouse.Bucket
+	truncated := false
 	err := s.Store.View(ctx, func(tx Tx) error {
-		all, err := tx.Buckets(accountID)
+		all, err := tx.Buckets(in.AccountID)
 		for _, b := range all {
-			if strings.HasPrefix(b.Name, prefix) {
-				out = append(out, b)
+			if !strings.HasPrefix(b.Name, in.Prefix) || in.Region != "" && b.Region != in.Region || b.Name <= in.After {
+				continue
 			}
+			if in.Max > 0 && len(out) == in.Max {
+				truncated = true
+				break
+			}
+			out = append(out, b)
 		}
 		return err
 	})
-	return out, err
+	return out, truncated, err
 }
 
 // DeleteBucket deletes an empty bucket: no object, version or delete

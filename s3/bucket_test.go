@@ -173,3 +173,52 @@ func TestMFADeleteConfigured(t *testing.T) {
 		t.Errorf("MfaDelete without a code: %v, want AccessDenied", err)
 	}
 }
+
+// TestListBucketsPages pages through an account's buckets, by name, with
+// a prefix and a region.
+func TestListBucketsPages(t *testing.T) {
+	s := newService(t)
+	ctx := t.Context()
+	for _, name := range []string{"c-bucket", "a-bucket", "b-bucket", "a-other"} {
+		createBucket(t, s, name)
+	}
+	if _, err := s.CreateBucket(ctx, s3.CreateBucketInput{AccountID: accountID, Name: "a-eu", Region: "eu-west-1", Constraint: "eu-west-1"}); err != nil {
+		t.Fatal(err)
+	}
+	names := func(list []*gatehouse.Bucket) string {
+		var n []string
+		for _, b := range list {
+			n = append(n, b.Name)
+		}
+		return strings.Join(n, ",")
+	}
+	for _, tc := range []struct {
+		in        s3.ListBucketsInput
+		want      string
+		truncated bool
+	}{
+		{s3.ListBucketsInput{}, "a-bucket,a-eu,a-other,b-bucket,c-bucket", false},
+		{s3.ListBucketsInput{Max: 2}, "a-bucket,a-eu", true},
+		{s3.ListBucketsInput{Max: 2, After: "a-eu"}, "a-other,b-bucket", true},
+		{s3.ListBucketsInput{Max: 2, After: "b-bucket"}, "c-bucket", false},
+		{s3.ListBucketsInput{Max: 1, After: "b-bucket"}, "c-bucket", false},
+		{s3.ListBucketsInput{Max: 1, After: "c-bucket"}, "", false},
+		{s3.ListBucketsInput{Prefix: "a-"}, "a-bucket,a-eu,a-other", false},
+		{s3.ListBucketsInput{Prefix: "a-", Max: 2, After: "a-bucket"}, "a-eu,a-other", false},
+		{s3.ListBucketsInput{Region: "eu-west-1"}, "a-eu", false},
+		{s3.ListBucketsInput{Region: "us-east-1", Prefix: "a-"}, "a-bucket,a-other", false},
+		{s3.ListBucketsInput{Region: "us-west-2"}, "", false},
+	} {
+		tc.in.AccountID = accountID
+		list, truncated, err := s.ListBuckets(ctx, tc.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := names(list); got != tc.want || truncated != tc.truncated {
+			t.Errorf("%+v: %q, truncated %v; want %q, %v", tc.in, got, truncated, tc.want, tc.truncated)
+		}
+	}
+	if list, _, err := s.ListBuckets(ctx, s3.ListBucketsInput{AccountID: "210987654321"}); err != nil || len(list) != 0 {
+		t.Errorf("another account's buckets: %d, %v", len(list), err)
+	}
+}
