@@ -13,16 +13,8 @@ import (
 
 type createUploadIn struct {
 	objectIn
-	ContentType       string            `rest:"header,Content-Type"`
-	CacheControl      string            `rest:"header,Cache-Control"`
-	Disposition       string            `rest:"header,Content-Disposition"`
-	Encoding          string            `rest:"header,Content-Encoding"`
-	Language          string            `rest:"header,Content-Language"`
-	Expires           string            `rest:"header,Expires"`
-	Meta              map[string]string `rest:"headers,x-amz-meta-"`
-	Tagging           string            `rest:"header,x-amz-tagging"`
-	ACL               string            `rest:"header,x-amz-acl"`
-	ChecksumAlgorithm string            `rest:"header,x-amz-checksum-algorithm"`
+	objectHeaders
+	ChecksumAlgorithm string `rest:"header,x-amz-checksum-algorithm"`
 }
 
 func (in *createUploadIn) object() *objectIn { return &in.objectIn }
@@ -182,14 +174,8 @@ func createMultipartUpload(d Deps) op.Row {
 		if err != nil {
 			return nil, err
 		}
-		headers := map[string]string{}
-		for i, v := range []string{in.ContentType, in.CacheControl, in.Disposition, in.Encoding, in.Language, in.Expires} {
-			if v != "" {
-				headers[storedHeaders[i]] = v
-			}
-		}
 		alg := strings.ToUpper(in.ChecksumAlgorithm)
-		u, err := d.S3.CreateMultipartUpload(c.Ctx, b, s3.CreateUploadInput{Key: in.Key, Headers: headers, Metadata: in.Meta,
+		u, err := d.S3.CreateMultipartUpload(c.Ctx, b, s3.CreateUploadInput{Key: in.Key, Headers: in.stored(), Metadata: in.Meta,
 			Tags: tags, ChecksumAlgorithm: alg, Owner: writer(c, b)})
 		if err != nil {
 			return nil, err
