@@ -21,6 +21,10 @@ type Bucket struct {
 	// MFADelete is true when versioning changes and permanent version
 	// deletes need the root user's MFA code (MfaDelete Enabled).
 	MFADelete bool
+	// MFADeleteConfigured is true once a PutBucketVersioning has set
+	// MfaDelete (Enabled or Disabled): GetBucketVersioning shows
+	// MfaDelete from then on, Disabled when it is off.
+	MFADeleteConfigured bool
 	// Policy is the bucket policy document as the owner put it, "" for
 	// none.
 	Policy string

@@ -65,6 +65,8 @@ func TestDeps(t *testing.T) {
 		"policy/catalog/internal/gen":  {"policy/catalog/internal/wire"},
 		"policy/catalog/internal/wire": {},
 		"internal/testprogress":        {},
+		// The Query decoder's fuzz helper, for the ops packages' tests.
+		"api/query/querytest": {"", "arn", "wildcard", "api/query", "api/internal/wire"},
 	}
 	// testOnly are the packages made of tests alone: their tests' own
 	// imports are checked. End-to-end tests speak to the server only

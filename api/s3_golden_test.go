@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -22,6 +23,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -29,6 +31,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse/blob"
 	"github.com/gatehouse-dev/gatehouse/s3"
 	"github.com/gatehouse-dev/gatehouse/sigv4"
+	"github.com/gatehouse-dev/gatehouse/totp"
 )
 
 // The S3 (REST-XML) goldens: each is a request and the full response
@@ -63,6 +66,9 @@ func newS3Harness(t testing.TB) *harness {
 	return newHarness(t, func(s *api.Server) {
 		s.S3 = &s3.Service{Store: gatehouse.Narrow[s3.Tx](s.Store), Blobs: b, Now: s.Now, Rand: rand.NewChaCha8(seed)}
 		s.S3Hosts = []string{"localhost"}
+		// The test server is plain HTTP: MFA delete's x-amz-mfa is
+		// accepted over it, as with gatehouse serve --insecure-mfa-delete.
+		s.S3InsecureMFA = true
 	})
 }
 
@@ -664,6 +670,16 @@ func TestS3Golden(t *testing.T) {
 	g.fail(t, "BucketNotEmpty", "DeleteBucket", 409, rootKey, s3Del("/golden-bucket"))
 	g.ok(t, "DeleteBucket", "", 204, s3Del("/golden-eu").in("eu-west-1"))
 
+	// MFA delete, last: root's MFA device takes IAM's randomness and
+	// clock ticks no other golden depends on.
+	s3MFADeleteGoldens(t, g)
+
+	// ListBuckets in pages, over golden-bucket and golden-plain.
+	r = g.ok(t, "ListBuckets", "max_buckets", 200, s3Get("/?max-buckets=1"))
+	g.ok(t, "ListBuckets", "continuation", 200, s3Get("/?continuation-token="+url.QueryEscape(field(t, r.body, "ContinuationToken"))+"&max-buckets=1"))
+	g.ok(t, "ListBuckets", "bucket_region", 200, s3Get("/?bucket-region=us-east-1&prefix=golden-p"))
+	g.fail(t, "InvalidArgument_max_buckets", "ListBuckets", 400, rootKey, s3Get("/?max-buckets=0"))
+
 	// Every operation of the table has a golden named after it.
 	for _, op := range api.S3OperationNames() {
 		if !g.seen[op] {
@@ -682,6 +698,40 @@ func TestS3Golden(t *testing.T) {
 		return
 	}
 	checkBotocoreS3(t, g.jobs)
+}
+
+// s3MFADeleteGoldens sets MfaDelete Disabled on golden-bucket (root,
+// with a code of its MFA device): GetBucketVersioning shows MfaDelete
+// from then on (aws-s3.md §7.1).
+func s3MFADeleteGoldens(t *testing.T, g *s3Goldens) {
+	t.Helper()
+	h := g.h
+	r := h.send(t, "iam", rootKey, iamForm("CreateVirtualMFADevice", "VirtualMFADeviceName", "root-account-mfa-device"))
+	if r.status != 200 {
+		t.Fatalf("CreateVirtualMFADevice: %d %s", r.status, r.body)
+	}
+	serial := field(t, r.body, "SerialNumber")
+	b32, err := base64.StdEncoding.DecodeString(field(t, r.body, "Base32StringSeed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := h.clock().Add(time.Minute) // send moves the clock on first
+	if r := h.send(t, "iam", rootKey, iamForm("EnableMFADevice", "SerialNumber", serial,
+		"AuthenticationCode1", totp.Code(seed, at.Add(-totp.Period)), "AuthenticationCode2", totp.Code(seed, at))); r.status != 200 {
+		t.Fatalf("EnableMFADevice: %d %s", r.status, r.body)
+	}
+	g.ok(t, "GetBucketVersioning", "mfa_never", 200, s3Get("/golden-bucket?versioning"))
+	// check moves the clock a minute on before it sends: the code is of
+	// that time, a step after the two EnableMFADevice took.
+	code := totp.Code(seed, h.clock().Add(time.Minute))
+	g.ok(t, "PutBucketVersioning", "mfa_delete", 200, s3Put("/golden-bucket?versioning",
+		`<VersioningConfiguration xmlns="`+s3NS+`"><Status>Enabled</Status><MfaDelete>Disabled</MfaDelete></VersioningConfiguration>`,
+		"X-Amz-Mfa", serial+" "+code))
+	g.ok(t, "GetBucketVersioning", "mfa_delete", 200, s3Get("/golden-bucket?versioning"))
 }
 
 // TestS3ErrorRequestIDHeaders: S3 names the request in x-amz-request-id
@@ -836,15 +886,24 @@ var s3Expectations = map[string][]expectation{
 	"CreateBucket_eu":   {eq("Location", "/golden-eu")},
 	"ListBuckets": {length("Buckets", 3), eq("Buckets.0.Name", "golden-bucket"), timestamp("Buckets.0.CreationDate"),
 		eq("Buckets.2.Name", "golden-plain"), absent("Buckets.0.BucketRegion"), matches("Owner.ID", canonicalID)},
-	"ListBuckets_prefix":   {length("Buckets", 1), eq("Buckets.0.Name", "golden-eu"), eq("Buckets.0.BucketRegion", "eu-west-1"), eq("Prefix", "golden-e")},
+	"ListBuckets_prefix": {length("Buckets", 1), eq("Buckets.0.Name", "golden-eu"), eq("Buckets.0.BucketRegion", "eu-west-1"), eq("Prefix", "golden-e")},
+	"ListBuckets_max_buckets": {length("Buckets", 1), eq("Buckets.0.Name", "golden-bucket"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		matches("ContinuationToken", ".+"), absent("Prefix")},
+	"ListBuckets_continuation": {length("Buckets", 1), eq("Buckets.0.Name", "golden-plain"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		absent("ContinuationToken")},
+	"ListBuckets_bucket_region": {length("Buckets", 1), eq("Buckets.0.Name", "golden-plain"), eq("Buckets.0.BucketRegion", "us-east-1"),
+		eq("Prefix", "golden-p"), absent("ContinuationToken")},
 	"HeadBucket":           {eq("BucketRegion", "eu-west-1"), eq("BucketArn", "arn:aws:s3:::golden-eu")},
 	"GetBucketLocation":    {eq("LocationConstraint", nil)}, // us-east-1 is null
 	"GetBucketLocation_eu": {eq("LocationConstraint", "eu-west-1")},
 	"GetBucketVersioning":  {eq("Status", "Enabled"), absent("MFADelete")},
-	"GetBucketTagging":     {length("TagSet", 2), eq("TagSet.0.Key", "team"), eq("TagSet.0.Value", "blue & grün"), eq("TagSet.1.Value", "dev")},
-	"GetBucketPolicy":      {jsonDocument("Policy"), eq("Policy", goldenPolicy)},
-	"PutObject":            {eq("ETag", quotedMD5(catV1)), matches("VersionId", hex32), eq("ServerSideEncryption", "AES256")},
-	"PutObject_checksum":   {eq("ETag", quotedMD5(catV2)), eq("ChecksumCRC32", checksumCRC32([]byte(catV2))), matches("VersionId", hex32)},
+	// Never configured, although root now has an MFA device.
+	"GetBucketVersioning_mfa_never":  {eq("Status", "Enabled"), absent("MFADelete")},
+	"GetBucketVersioning_mfa_delete": {eq("Status", "Enabled"), eq("MFADelete", "Disabled")},
+	"GetBucketTagging":               {length("TagSet", 2), eq("TagSet.0.Key", "team"), eq("TagSet.0.Value", "blue & grün"), eq("TagSet.1.Value", "dev")},
+	"GetBucketPolicy":                {jsonDocument("Policy"), eq("Policy", goldenPolicy)},
+	"PutObject":                      {eq("ETag", quotedMD5(catV1)), matches("VersionId", hex32), eq("ServerSideEncryption", "AES256")},
+	"PutObject_checksum":             {eq("ETag", quotedMD5(catV2)), eq("ChecksumCRC32", checksumCRC32([]byte(catV2))), matches("VersionId", hex32)},
 	"GetObject": {eq("Body", catV2), eq("ContentLength", len(catV2)), eq("ContentType", "text/plain"), eq("ETag", quotedMD5(catV2)),
 		timestamp("LastModified"), eq("AcceptRanges", "bytes"), matches("VersionId", hex32), eq("ServerSideEncryption", "AES256"),
 		absent("DeleteMarker"), absent("ContentRange")},
@@ -985,7 +1044,9 @@ var s3ErrorChecks = map[string][]expectation{
 	"error_NoSuchKey_part_copy_delete_marker": s3Error("NoSuchKey", "The specified key does not exist.", eq("Error.Key", "readme.txt")),
 	"error_InvalidArgument_copy_range": s3Error("InvalidArgument", "Range specified is not valid for source object of size: 5243904",
 		eq("Error.ArgumentName", "x-amz-copy-source-range"), eq("Error.ArgumentValue", "bytes=5243900-5243904")),
-	"error_InvalidTag":                            s3Error("InvalidTag", "Cannot provide multiple Tags with the same key"),
+	"error_InvalidTag": s3Error("InvalidTag", "Cannot provide multiple Tags with the same key"),
+	"error_InvalidArgument_max_buckets": s3Error("InvalidArgument", "Argument max-buckets must be an integer between 1 and 10000",
+		eq("Error.ArgumentName", "max-buckets"), eq("Error.ArgumentValue", "0")),
 	"error_AccessDenied_anonymous":                s3Error("AccessDenied", "Access Denied"),
 	"error_AccessDenied_anonymous_account_policy": s3Error("AccessDenied", "Access Denied"),
 	"error_AccessDenied_anonymous_list":           s3Error("AccessDenied", "Access Denied"),

@@ -101,26 +101,48 @@ func (s *Service) Bucket(ctx context.Context, partition, name string) (*gatehous
 	return b, err
 }
 
-// ListBuckets returns an account's buckets whose names begin with
-// prefix, by name.
-func (s *Service) ListBuckets(ctx context.Context, accountID, prefix string) ([]*gatehouse.Bucket, error) {
+// ListBucketsInput selects a page of an account's buckets.
+type ListBucketsInput struct {
+	AccountID string
+	// Prefix keeps the names that begin with it; Region, when set, the
+	// buckets in that region.
+	Prefix, Region string
+	// After starts the page after that name ("" at the first).
+	After string
+	// Max is the page's size, 0 for every bucket.
+	Max int
+}
+
+// ListBuckets returns a page of an account's buckets, by name, and
+// whether more follow it.
+func (s *Service) ListBuckets(ctx context.Context, in ListBucketsInput) ([]*gatehouse.Bucket, bool, error) {
 	var out []*gatehouse.Bucket
+	truncated := false
 	err := s.Store.View(ctx, func(tx Tx) error {
-		all, err := tx.Buckets(accountID)
+		all, err := tx.Buckets(in.AccountID)
 		for _, b := range all {
-			if strings.HasPrefix(b.Name, prefix) {
-				out = append(out, b)
+			if !strings.HasPrefix(b.Name, in.Prefix) || in.Region != "" && b.Region != in.Region || b.Name <= in.After {
+				continue
 			}
+			if in.Max > 0 && len(out) == in.Max {
+				truncated = true
+				break
+			}
+			out = append(out, b)
 		}
 		return err
 	})
-	return out, err
+	return out, truncated, err
 }
 
 // DeleteBucket deletes an empty bucket: no object, version or delete
-// marker may be left (BucketNotEmpty).
+// marker may be left (BucketNotEmpty). Multipart uploads in progress do
+// not keep a bucket (S3 deletes it all the same): they are discarded
+// with it, and their parts' blobs removed once the deletion commits.
 func (s *Service) DeleteBucket(ctx context.Context, b *gatehouse.Bucket) error {
-	return s.Store.Update(ctx, func(tx Tx) error {
+	var removed []*gatehouse.Part
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		removed = nil // a retried transaction starts over
 		has, err := tx.BucketHasObjects(b.ID)
 		if err != nil {
 			return err
@@ -128,12 +150,37 @@ func (s *Service) DeleteBucket(ctx context.Context, b *gatehouse.Bucket) error {
 		if has {
 			return gatehouse.Errorf(CodeBucketNotEmpty, "The bucket you tried to delete is not empty").With("BucketName", b.Name)
 		}
+		// Each batch is read from the start: the uploads of the batch
+		// before are gone.
+		for {
+			ups, err := tx.Uploads(b.ID, "", "", "", 1000)
+			if err != nil {
+				return err
+			}
+			if len(ups) == 0 {
+				break
+			}
+			for _, u := range ups {
+				parts, err := tx.DeleteUpload(u.ID)
+				if err != nil {
+					return err
+				}
+				removed = append(removed, parts...)
+			}
+		}
 		err = tx.DeleteBucket(b.ID)
 		if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
 			return noSuchBucket(b.Name)
 		}
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	for _, p := range removed {
+		s.Blobs.Remove(p.BlobID)
+	}
+	return nil
 }
 
 // updateBucket applies change to the stored bucket b names, in one
@@ -181,6 +228,7 @@ func (s *Service) PutBucketVersioning(ctx context.Context, b *gatehouse.Bucket, 
 		b.Versioning = status
 		if mfaDelete != "" {
 			b.MFADelete = mfaDelete == "Enabled"
+			b.MFADeleteConfigured = true
 		}
 		return nil
 	})

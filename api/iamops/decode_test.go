@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
 	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/api/query/querytest"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -218,7 +219,7 @@ var decodeTargets = []func() any{
 // decoding never panics, and every error is a *gatehouse.Error (which the
 // server answers as a 400, never a 500).
 func FuzzQueryDecode(f *testing.F) {
-	for _, s := range []string{
+	seeds := []string{
 		"",
 		"Action=CreateUser&Version=2010-05-08&UserName=bob&Path=%2Fdev%2F&Tags.member.1.Key=team&Tags.member.1.Value=a+b",
 		"UserName=a&TagKeys.member.1=x&TagKeys.member.2=y",
@@ -229,23 +230,6 @@ func FuzzQueryDecode(f *testing.F) {
 		"Tags.member..Key=&Tags.member.1=&Tags.member.1.=&.member.1=x",
 		"Entries.member.1.Name=k&Entries.member.1.Values.member.1=x&Entries.member.2.Type=&Entries.member.1.Values.member.2=",
 		"PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D&PolicyArn=arn:aws:iam::aws:policy/X&SetAsDefault=true",
-	} {
-		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, body string) {
-		form, err := url.ParseQuery(body)
-		if err != nil {
-			return // the server answers MalformedQueryString
-		}
-		for _, target := range decodeTargets {
-			v := target()
-			err := query.Decode(form, v)
-			if err == nil {
-				continue
-			}
-			if _, ok := err.(*gatehouse.Error); !ok {
-				t.Fatalf("decode %T: error %v (%T) is not a *gatehouse.Error", v, err, err)
-			}
-		}
-	})
+	querytest.FuzzDecode(f, seeds, decodeTargets)
 }

@@ -1,11 +1,9 @@
 package iampolicyops
 
 import (
-	"net/url"
 	"testing"
 
-	"github.com/gatehouse-dev/gatehouse"
-	"github.com/gatehouse-dev/gatehouse/api/query"
+	"github.com/gatehouse-dev/gatehouse/api/query/querytest"
 )
 
 // decodeTargets are the input types of the managed-policy operations,
@@ -24,7 +22,7 @@ var decodeTargets = []func() any{
 // input: decoding never panics, and every error is a *gatehouse.Error
 // (which the server answers as a 400, never a 500).
 func FuzzQueryDecode(f *testing.F) {
-	for _, s := range []string{
+	querytest.FuzzDecode(f, []string{
 		"",
 		"MaxItems=abc&Marker=%FF",
 		"MaxItems=-0&SetAsDefault=1&OnlyAttached=T",
@@ -32,23 +30,5 @@ func FuzzQueryDecode(f *testing.F) {
 		"PolicyDocument=%7B%22Version%22%3A%222012-10-17%22%7D&PolicyArn=arn:aws:iam::aws:policy/X&SetAsDefault=true",
 		"PolicyInputList.member.1=%7B%7D&ActionNames.member.1=s3:GetObject&ContextEntries.member.1.ContextKeyName=aws:x" +
 			"&ContextEntries.member.1.ContextKeyValues.member.1=v&ContextEntries.member.2.ContextKeyType=",
-	} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, body string) {
-		form, err := url.ParseQuery(body)
-		if err != nil {
-			return // the server answers MalformedQueryString
-		}
-		for _, target := range decodeTargets {
-			v := target()
-			err := query.Decode(form, v)
-			if err == nil {
-				continue
-			}
-			if _, ok := err.(*gatehouse.Error); !ok {
-				t.Fatalf("decode %T: error %v (%T) is not a *gatehouse.Error", v, err, err)
-			}
-		}
-	})
+	}, decodeTargets)
 }

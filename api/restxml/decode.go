@@ -47,6 +47,12 @@ type Request struct {
 // header "true", or a query parameter that is present) and *time.Time (an
 // HTTP date). A value that does not parse is InvalidArgument; a body
 // that is not XML of the field's shape is MalformedXML.
+//
+// An embedded struct without a rest tag is decoded as if its fields were
+// the outer struct's, at any depth, exported or not, so that inputs can
+// share groups of fields; rest:"-" leaves it out. An embedded pointer
+// to a struct is not supported: Decode returns an error rather than
+// leave its fields unset.
 func (req *Request) Decode(v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.Elem().Kind() != reflect.Struct {
@@ -60,12 +66,18 @@ func (req *Request) decodeStruct(sv reflect.Value) error {
 	for i := 0; i < st.NumField(); i++ {
 		f := st.Field(i)
 		tag, ok := f.Tag.Lookup("rest")
-		if !ok || tag == "-" {
-			if f.Anonymous && f.Type.Kind() == reflect.Struct {
+		if !ok && f.Anonymous {
+			switch {
+			case f.Type.Kind() == reflect.Struct:
 				if err := req.decodeStruct(sv.Field(i)); err != nil {
 					return err
 				}
+			case f.Type.Kind() == reflect.Pointer && f.Type.Elem().Kind() == reflect.Struct:
+				return fmt.Errorf("restxml: embedded field %s is a pointer", f.Name)
 			}
+			continue
+		}
+		if !ok || tag == "-" {
 			continue
 		}
 		where, name, _ := strings.Cut(tag, ",")

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"net/http"
 	"net/url"
 	"reflect"
 	"strings"
@@ -358,5 +359,60 @@ func TestDecodeThroughCodec(t *testing.T) {
 	}
 	if in.Bucket != "photos" || in.Key != "2025/cat.jpg" || in.Version != "v1" || in.XID != "GetObject" || in.Range != "bytes=0-9" {
 		t.Errorf("decoded %+v", in)
+	}
+}
+
+// Groups of fields shared by embedding, as the S3 inputs share them.
+type (
+	objectNamed struct {
+		named
+		Key string `rest:"key"`
+	}
+	SystemHeaders struct {
+		ContentType string            `rest:"header,Content-Type"`
+		Meta        map[string]string `rest:"headers,x-amz-meta-"`
+	}
+	conditions struct {
+		IfMatch string     `rest:"header,x-amz-copy-source-if-match"`
+		Since   *time.Time `rest:"header,x-amz-copy-source-if-modified-since"`
+	}
+	// embedded has a struct embedded two levels deep, an exported and an
+	// unexported embedded struct side by side, and a struct left out.
+	embedded struct {
+		objectNamed
+		SystemHeaders
+		conditions
+		Ignored conditions `rest:"-"`
+		Version string     `rest:"query,versionId"`
+	}
+	embeddedPointer struct {
+		*SystemHeaders
+	}
+)
+
+// TestDecodeEmbedded: the fields of embedded structs are decoded as the
+// outer struct's, at any depth; rest:"-" leaves an embedded struct out.
+func TestDecodeEmbedded(t *testing.T) {
+	since := time.Date(2025, 3, 14, 15, 9, 26, 0, time.UTC)
+	req := newRequest(t, "localhost", "/my-bucket/a/b?versionId=v1", nil,
+		"Content-Type", "text/plain", "X-Amz-Meta-Color", "orange",
+		"X-Amz-Copy-Source-If-Match", `"abc"`, "X-Amz-Copy-Source-If-Modified-Since", since.Format(http.TimeFormat))
+	var got embedded
+	if err := req.Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	want := embedded{
+		objectNamed:   objectNamed{named: named{Bucket: "my-bucket"}, Key: "a/b"},
+		SystemHeaders: SystemHeaders{ContentType: "text/plain", Meta: map[string]string{"color": "orange"}},
+		conditions:    conditions{IfMatch: `"abc"`, Since: &since},
+		Version:       "v1",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Decode =\n%+v\nwant\n%+v", got, want)
+	}
+
+	var p embeddedPointer
+	if err := req.Decode(&p); err == nil || p.SystemHeaders != nil {
+		t.Errorf("Decode into an embedded pointer: %v, %+v; want an error", err, p.SystemHeaders)
 	}
 }

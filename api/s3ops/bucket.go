@@ -1,8 +1,10 @@
 package s3ops
 
 import (
+	"encoding/base64"
 	"encoding/xml"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse-dev/gatehouse"
@@ -33,7 +35,42 @@ type owner struct {
 }
 
 type listBucketsIn struct {
-	Prefix string `rest:"query,prefix"`
+	Prefix            string  `rest:"query,prefix"`
+	MaxBuckets        *int    `rest:"query,max-buckets"`
+	ContinuationToken *string `rest:"query,continuation-token"`
+	BucketRegion      string  `rest:"query,bucket-region"`
+}
+
+// paged reports whether a ListBuckets request has any of the paging
+// parameters: the answer is then a page (of 10,000 buckets unless
+// max-buckets says otherwise) whose buckets show their region.
+func (in *listBucketsIn) paged() bool {
+	return in.MaxBuckets != nil || in.Prefix != "" || in.BucketRegion != "" || in.ContinuationToken != nil && *in.ContinuationToken != ""
+}
+
+// page reads max-buckets (1 to 10,000) and the continuation token (the
+// last name of the page before, base64url-encoded) into a
+// ListBucketsInput.
+func (in *listBucketsIn) page(account string) (s3.ListBucketsInput, error) {
+	list := s3.ListBucketsInput{AccountID: account, Prefix: in.Prefix, Region: in.BucketRegion}
+	if in.paged() {
+		list.Max = s3.MaxBuckets
+	}
+	if n := in.MaxBuckets; n != nil {
+		if *n < 1 || *n > s3.MaxBuckets {
+			return list, gatehouse.Errorf(s3.CodeInvalidArgument, "Argument max-buckets must be an integer between 1 and %d", s3.MaxBuckets).
+				With("ArgumentName", "max-buckets").With("ArgumentValue", strconv.Itoa(*n))
+		}
+		list.Max = *n
+	}
+	if in.ContinuationToken != nil && *in.ContinuationToken != "" {
+		after, err := base64.RawURLEncoding.DecodeString(*in.ContinuationToken)
+		if err != nil || len(after) == 0 {
+			return list, gatehouse.Errorf(s3.CodeInvalidArgument, "The continuation token provided is incorrect").With("ArgumentName", "continuation-token")
+		}
+		list.After = string(after)
+	}
+	return list, nil
 }
 
 type bucketEntry struct {
@@ -46,7 +83,10 @@ type listBucketsOut struct {
 	XMLName xml.Name      `xml:"http://s3.amazonaws.com/doc/2006-03-01/ ListAllMyBucketsResult"`
 	Owner   owner         `xml:"Owner"`
 	Buckets []bucketEntry `xml:"Buckets>Bucket"`
-	Prefix  string        `xml:",omitempty"`
+	// ContinuationToken is the token of the next page, when there is
+	// one.
+	ContinuationToken string `xml:",omitempty"`
+	Prefix            string `xml:",omitempty"`
 }
 
 type bucketOnlyIn struct {
@@ -86,17 +126,24 @@ func bucketRows(d Deps) []op.Row {
 			Action:  "s3:ListAllMyBuckets",
 			Context: func(c *op.Call, in *listBucketsIn, ctx *policy.Context) { s3Context(c, ctx) },
 			Handle: func(c *op.Call, in *listBucketsIn) (any, error) {
-				list, err := d.S3.ListBuckets(c.Ctx, c.Account(), in.Prefix)
+				page, err := in.page(c.Account())
+				if err != nil {
+					return nil, err
+				}
+				list, truncated, err := d.S3.ListBuckets(c.Ctx, page)
 				if err != nil {
 					return nil, err
 				}
 				out := listBucketsOut{Owner: owner{ID: s3.CanonicalUserID(c.Account())}, Buckets: []bucketEntry{}, Prefix: in.Prefix}
 				for _, b := range list {
 					e := bucketEntry{Name: b.Name, CreationDate: s3Time(b.Created)}
-					if in.Prefix != "" {
+					if in.paged() {
 						e.BucketRegion = b.Region
 					}
 					out.Buckets = append(out.Buckets, e)
+				}
+				if truncated && len(list) > 0 {
+					out.ContinuationToken = base64.RawURLEncoding.EncodeToString([]byte(list[len(list)-1].Name))
 				}
 				return out, nil
 			},

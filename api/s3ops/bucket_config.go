@@ -110,9 +110,14 @@ func bucketConfigRows(d Deps) []op.Row {
 			return policyStatus{IsPublic: s3.IsPublicPolicy(b.Policy)}, nil
 		})),
 		op.New("GetBucketVersioning", bucketSpec(d, "s3:GetBucketVersioning", (*bucketOnlyIn).target, func(c *op.Call, in *bucketOnlyIn, b *gatehouse.Bucket) (any, error) {
+			// MfaDelete shows once it has ever been configured
+			// (aws-s3.md §7.1).
 			out := versioningConfiguration{Status: b.Versioning}
-			if b.MFADelete {
+			switch {
+			case b.MFADelete:
 				out.MfaDelete = "Enabled"
+			case b.MFADeleteConfigured:
+				out.MfaDelete = "Disabled"
 			}
 			return out, nil
 		})),

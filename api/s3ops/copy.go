@@ -12,27 +12,40 @@ import (
 	"github.com/gatehouse-dev/gatehouse/s3"
 )
 
-type copyObjectIn struct {
-	objectIn
-	CopySource        string            `rest:"header,x-amz-copy-source"`
-	MetadataDirective string            `rest:"header,x-amz-metadata-directive"`
-	TaggingDirective  string            `rest:"header,x-amz-tagging-directive"`
-	ContentType       string            `rest:"header,Content-Type"`
-	CacheControl      string            `rest:"header,Cache-Control"`
-	Disposition       string            `rest:"header,Content-Disposition"`
-	Encoding          string            `rest:"header,Content-Encoding"`
-	Language          string            `rest:"header,Content-Language"`
-	Expires           string            `rest:"header,Expires"`
-	Meta              map[string]string `rest:"headers,x-amz-meta-"`
-	Tagging           string            `rest:"header,x-amz-tagging"`
-	ACL               string            `rest:"header,x-amz-acl"`
-	IfMatch           string            `rest:"header,x-amz-copy-source-if-match"`
-	IfNoneMatch       string            `rest:"header,x-amz-copy-source-if-none-match"`
-	IfModifiedSince   *time.Time        `rest:"header,x-amz-copy-source-if-modified-since"`
-	IfUnmodSince      *time.Time        `rest:"header,x-amz-copy-source-if-unmodified-since"`
+// copySourceIn is the part of CopyObject's and UploadPartCopy's inputs
+// that names the source object (x-amz-copy-source) and the conditions
+// it must meet, and the source once the precheck has authorized reading
+// it.
+type copySourceIn struct {
+	CopySource      string     `rest:"header,x-amz-copy-source"`
+	IfMatch         string     `rest:"header,x-amz-copy-source-if-match"`
+	IfNoneMatch     string     `rest:"header,x-amz-copy-source-if-none-match"`
+	IfModifiedSince *time.Time `rest:"header,x-amz-copy-source-if-modified-since"`
+	IfUnmodSince    *time.Time `rest:"header,x-amz-copy-source-if-unmodified-since"`
 
 	source       s3.CopySource
 	sourceBucket *gatehouse.Bucket
+}
+
+// conditions returns the source's conditions.
+func (in *copySourceIn) conditions() s3.GetObjectInput {
+	return s3.GetObjectInput{IfMatch: in.IfMatch, IfNoneMatch: in.IfNoneMatch, IfModifiedSince: in.IfModifiedSince, IfUnmodSince: in.IfUnmodSince}
+}
+
+// authorize is the precheck of a copy: it finds the source and
+// authorizes reading it (authorizeSource).
+func (in *copySourceIn) authorize(c *op.Call, d Deps) error {
+	src, sb, err := authorizeSource(c, d, in.CopySource)
+	in.source, in.sourceBucket = src, sb
+	return err
+}
+
+type copyObjectIn struct {
+	objectIn
+	objectHeaders
+	copySourceIn
+	MetadataDirective string `rest:"header,x-amz-metadata-directive"`
+	TaggingDirective  string `rest:"header,x-amz-tagging-directive"`
 }
 
 func (in *copyObjectIn) object() *objectIn { return &in.objectIn }
@@ -64,19 +77,14 @@ func copyObject(d Deps) op.Row {
 		}
 		cp := s3.CopyObjectInput{Key: in.Key, Owner: writer(c, b),
 			ReplaceMetadata: strings.EqualFold(in.MetadataDirective, "REPLACE"), ReplaceTags: strings.EqualFold(in.TaggingDirective, "REPLACE"),
-			Conditions: s3.GetObjectInput{IfMatch: in.IfMatch, IfNoneMatch: in.IfNoneMatch, IfModifiedSince: in.IfModifiedSince, IfUnmodSince: in.IfUnmodSince}}
+			Conditions: in.conditions()}
 		for _, dir := range []string{in.MetadataDirective, in.TaggingDirective} {
 			if dir != "" && !strings.EqualFold(dir, "COPY") && !strings.EqualFold(dir, "REPLACE") {
 				return nil, gatehouse.Errorf(s3.CodeInvalidArgument, "Unknown directive: %s", dir)
 			}
 		}
 		if cp.ReplaceMetadata {
-			cp.Headers, cp.Metadata = map[string]string{}, in.Meta
-			for i, v := range []string{in.ContentType, in.CacheControl, in.Disposition, in.Encoding, in.Language, in.Expires} {
-				if v != "" {
-					cp.Headers[storedHeaders[i]] = v
-				}
-			}
+			cp.Headers, cp.Metadata = in.stored(), in.Meta
 		}
 		if cp.ReplaceTags {
 			tags, err := parseTagging(in.Tagging)
@@ -96,11 +104,7 @@ func copyObject(d Deps) op.Row {
 		return copyObjectOut{SourceVersionID: versionHeader(in.sourceBucket, src.VersionID), VersionID: versionHeader(b, o.VersionID),
 			SSE: "AES256", Result: r}, nil
 	})
-	spec.Precheck = chain(spec.Precheck, func(c *op.Call, in *copyObjectIn) error {
-		src, sb, err := authorizeSource(c, d, in.CopySource)
-		in.source, in.sourceBucket = src, sb
-		return err
-	})
+	spec.Precheck = chain(spec.Precheck, func(c *op.Call, in *copyObjectIn) error { return in.authorize(c, d) })
 	addContext(&spec, func(c *op.Call, in *copyObjectIn, ctx *policy.Context) { aclContext(in.ACL, ctx) })
 	return op.New("CopyObject", spec)
 }
@@ -203,17 +207,10 @@ func objectTaggingRows(d Deps) []op.Row {
 
 type uploadPartCopyIn struct {
 	objectIn
-	UploadID        string     `rest:"query,uploadId"`
-	PartNumber      int        `rest:"query,partNumber"`
-	CopySource      string     `rest:"header,x-amz-copy-source"`
-	CopySourceRange string     `rest:"header,x-amz-copy-source-range"`
-	IfMatch         string     `rest:"header,x-amz-copy-source-if-match"`
-	IfNoneMatch     string     `rest:"header,x-amz-copy-source-if-none-match"`
-	IfModifiedSince *time.Time `rest:"header,x-amz-copy-source-if-modified-since"`
-	IfUnmodSince    *time.Time `rest:"header,x-amz-copy-source-if-unmodified-since"`
-
-	source       s3.CopySource
-	sourceBucket *gatehouse.Bucket
+	copySourceIn
+	UploadID        string `rest:"query,uploadId"`
+	PartNumber      int    `rest:"query,partNumber"`
+	CopySourceRange string `rest:"header,x-amz-copy-source-range"`
 }
 
 func (in *uploadPartCopyIn) object() *objectIn { return &in.objectIn }
@@ -235,18 +232,14 @@ type copyPartOut struct {
 func uploadPartCopy(d Deps) op.Row {
 	spec := objectSpec(d, "s3:PutObject", (*uploadPartCopyIn).object, func(c *op.Call, in *uploadPartCopyIn, b *gatehouse.Bucket) (any, error) {
 		p, src, err := d.S3.UploadPartCopy(c.Ctx, in.sourceBucket, in.source, b, in.Key, in.UploadID, in.PartNumber, in.CopySourceRange,
-			s3.GetObjectInput{IfMatch: in.IfMatch, IfNoneMatch: in.IfNoneMatch, IfModifiedSince: in.IfModifiedSince, IfUnmodSince: in.IfUnmodSince})
+			in.conditions())
 		if err != nil {
 			return nil, err
 		}
 		return copyPartOut{SourceVersionID: versionHeader(in.sourceBucket, src.VersionID), SSE: "AES256",
 			Result: &copyPartResult{LastModified: s3Time(p.Modified), ETag: `"` + p.ETag + `"`}}, nil
 	})
-	spec.Precheck = chain(spec.Precheck, func(c *op.Call, in *uploadPartCopyIn) error {
-		src, sb, err := authorizeSource(c, d, in.CopySource)
-		in.source, in.sourceBucket = src, sb
-		return err
-	})
+	spec.Precheck = chain(spec.Precheck, func(c *op.Call, in *uploadPartCopyIn) error { return in.authorize(c, d) })
 	return op.New("UploadPartCopy", spec)
 }
 

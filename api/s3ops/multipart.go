@@ -7,21 +7,14 @@ import (
 
 	"github.com/gatehouse-dev/gatehouse"
 	"github.com/gatehouse-dev/gatehouse/api/op"
+	"github.com/gatehouse-dev/gatehouse/policy"
 	"github.com/gatehouse-dev/gatehouse/s3"
 )
 
 type createUploadIn struct {
 	objectIn
-	ContentType       string            `rest:"header,Content-Type"`
-	CacheControl      string            `rest:"header,Cache-Control"`
-	Disposition       string            `rest:"header,Content-Disposition"`
-	Encoding          string            `rest:"header,Content-Encoding"`
-	Language          string            `rest:"header,Content-Language"`
-	Expires           string            `rest:"header,Expires"`
-	Meta              map[string]string `rest:"headers,x-amz-meta-"`
-	Tagging           string            `rest:"header,x-amz-tagging"`
-	ACL               string            `rest:"header,x-amz-acl"`
-	ChecksumAlgorithm string            `rest:"header,x-amz-checksum-algorithm"`
+	objectHeaders
+	ChecksumAlgorithm string `rest:"header,x-amz-checksum-algorithm"`
 }
 
 func (in *createUploadIn) object() *objectIn { return &in.objectIn }
@@ -170,30 +163,32 @@ func setChecksum(alg, v string, crc32, crc32c, sha1, sha256 *string) {
 	}
 }
 
+// createMultipartUpload starts an upload: s3:PutObject, with
+// s3:x-amz-acl when the request sends a canned ACL, as PutObject.
+func createMultipartUpload(d Deps) op.Row {
+	spec := objectSpec(d, "s3:PutObject", (*createUploadIn).object, func(c *op.Call, in *createUploadIn, b *gatehouse.Bucket) (any, error) {
+		if !allowedACLs[in.ACL] {
+			return nil, aclNotSupported()
+		}
+		tags, err := parseTagging(in.Tagging)
+		if err != nil {
+			return nil, err
+		}
+		alg := strings.ToUpper(in.ChecksumAlgorithm)
+		u, err := d.S3.CreateMultipartUpload(c.Ctx, b, s3.CreateUploadInput{Key: in.Key, Headers: in.stored(), Metadata: in.Meta,
+			Tags: tags, ChecksumAlgorithm: alg, Owner: writer(c, b)})
+		if err != nil {
+			return nil, err
+		}
+		return initiateOut{Algorithm: alg, Result: &initiateResult{Bucket: b.Name, Key: in.Key, UploadId: u.ID}}, nil
+	})
+	addContext(&spec, func(c *op.Call, in *createUploadIn, ctx *policy.Context) { aclContext(in.ACL, ctx) })
+	return op.New("CreateMultipartUpload", spec)
+}
+
 func multipartRows(d Deps) []op.Row {
 	return []op.Row{
-		op.New("CreateMultipartUpload", objectSpec(d, "s3:PutObject", (*createUploadIn).object, func(c *op.Call, in *createUploadIn, b *gatehouse.Bucket) (any, error) {
-			if !allowedACLs[in.ACL] {
-				return nil, aclNotSupported()
-			}
-			tags, err := parseTagging(in.Tagging)
-			if err != nil {
-				return nil, err
-			}
-			headers := map[string]string{}
-			for i, v := range []string{in.ContentType, in.CacheControl, in.Disposition, in.Encoding, in.Language, in.Expires} {
-				if v != "" {
-					headers[storedHeaders[i]] = v
-				}
-			}
-			alg := strings.ToUpper(in.ChecksumAlgorithm)
-			u, err := d.S3.CreateMultipartUpload(c.Ctx, b, s3.CreateUploadInput{Key: in.Key, Headers: headers, Metadata: in.Meta,
-				Tags: tags, ChecksumAlgorithm: alg, Owner: writer(c, b)})
-			if err != nil {
-				return nil, err
-			}
-			return initiateOut{Algorithm: alg, Result: &initiateResult{Bucket: b.Name, Key: in.Key, UploadId: u.ID}}, nil
-		})),
+		createMultipartUpload(d),
 		op.New("UploadPart", objectSpec(d, "s3:PutObject", (*uploadPartIn).object, func(c *op.Call, in *uploadPartIn, b *gatehouse.Bucket) (any, error) {
 			declared := in.declared()
 			var algs []string

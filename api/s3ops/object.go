@@ -31,9 +31,33 @@ func objectSpec[In any](d Deps, action string, in func(*In) *objectIn, handle fu
 	return spec
 }
 
-// storedHeaders are the system headers PutObject stores and GetObject
-// returns, by canonical name.
-var storedHeaders = []string{"Content-Type", "Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"}
+// objectHeaders are the headers of a write that describe the object it
+// makes (PutObject, CreateMultipartUpload, CopyObject): the system
+// headers S3 stores and GetObject returns, the user metadata, the tags
+// and the canned ACL.
+type objectHeaders struct {
+	ContentType  string            `rest:"header,Content-Type"`
+	CacheControl string            `rest:"header,Cache-Control"`
+	Disposition  string            `rest:"header,Content-Disposition"`
+	Encoding     string            `rest:"header,Content-Encoding"`
+	Language     string            `rest:"header,Content-Language"`
+	Expires      string            `rest:"header,Expires"`
+	Meta         map[string]string `rest:"headers,x-amz-meta-"`
+	Tagging      string            `rest:"header,x-amz-tagging"`
+	ACL          string            `rest:"header,x-amz-acl"`
+}
+
+// stored returns the system headers sent, by canonical name.
+func (h *objectHeaders) stored() map[string]string {
+	headers := map[string]string{}
+	for name, v := range map[string]string{"Content-Type": h.ContentType, "Cache-Control": h.CacheControl,
+		"Content-Disposition": h.Disposition, "Content-Encoding": h.Encoding, "Content-Language": h.Language, "Expires": h.Expires} {
+		if v != "" {
+			headers[name] = v
+		}
+	}
+	return headers
+}
 
 type checksumHeaders struct {
 	CRC32     string `rest:"header,x-amz-checksum-crc32"`
@@ -55,21 +79,13 @@ func (h *checksumHeaders) declared() map[string]string {
 
 type putObjectIn struct {
 	objectIn
-	Body         io.Reader         `rest:"body"`
-	ContentMD5   string            `rest:"header,Content-MD5"`
-	ContentType  string            `rest:"header,Content-Type"`
-	CacheControl string            `rest:"header,Cache-Control"`
-	Disposition  string            `rest:"header,Content-Disposition"`
-	Encoding     string            `rest:"header,Content-Encoding"`
-	Language     string            `rest:"header,Content-Language"`
-	Expires      string            `rest:"header,Expires"`
-	Meta         map[string]string `rest:"headers,x-amz-meta-"`
-	Tagging      string            `rest:"header,x-amz-tagging"`
-	ACL          string            `rest:"header,x-amz-acl"`
-	SDKAlgorithm string            `rest:"header,x-amz-sdk-checksum-algorithm"`
-	Trailer      string            `rest:"header,x-amz-trailer"`
-	IfNoneMatch  string            `rest:"header,If-None-Match"`
-	IfMatch      string            `rest:"header,If-Match"`
+	objectHeaders
+	Body         io.Reader `rest:"body"`
+	ContentMD5   string    `rest:"header,Content-MD5"`
+	SDKAlgorithm string    `rest:"header,x-amz-sdk-checksum-algorithm"`
+	Trailer      string    `rest:"header,x-amz-trailer"`
+	IfNoneMatch  string    `rest:"header,If-None-Match"`
+	IfMatch      string    `rest:"header,If-Match"`
 	checksumHeaders
 }
 
@@ -139,12 +155,8 @@ func putObject(d Deps) op.Row {
 		if err != nil {
 			return nil, err
 		}
-		headers := map[string]string{}
-		for i, v := range []string{in.ContentType, in.CacheControl, in.Disposition, withoutChunked(in.Encoding), in.Language, in.Expires} {
-			if v != "" {
-				headers[storedHeaders[i]] = v
-			}
-		}
+		in.Encoding = withoutChunked(in.Encoding)
+		headers := in.stored()
 		declared := in.declared()
 		var algorithms []string
 		for alg := range declared {

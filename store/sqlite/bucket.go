@@ -10,16 +10,16 @@ import (
 	"github.com/gatehouse-dev/gatehouse"
 )
 
-// S3 buckets and object versions (migration 0019).
+// S3 buckets and object versions (migrations 0019 and 0021).
 
-const bucketColumns = `id, partition, name, account_id, region, created_at, versioning, mfa_delete, policy, tags, public_access_block`
+const bucketColumns = `id, partition, name, account_id, region, created_at, versioning, mfa_delete, policy, tags, public_access_block, mfa_delete_configured`
 
 func scanBucket(row scanner) (*gatehouse.Bucket, error) {
 	var b gatehouse.Bucket
 	var created sql.NullInt64
 	var tags, pab string
 	if err := row.Scan(&b.ID, &b.Partition, &b.Name, &b.AccountID, &b.Region, &created, &b.Versioning, &b.MFADelete,
-		&b.Policy, &tags, &pab); err != nil {
+		&b.Policy, &tags, &pab, &b.MFADeleteConfigured); err != nil {
 		return nil, err
 	}
 	b.Created = decodeTime(created)
@@ -82,9 +82,9 @@ func (t *tx) CreateBucket(b *gatehouse.Bucket) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = t.exec(`INSERT INTO buckets (`+bucketColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		b.ID, b.Partition, b.Name, b.AccountID, b.Region, encodeTime(b.Created), b.Versioning, b.MFADelete, b.Policy,
-		tags, encodePublicAccessBlock(b.PublicAccessBlock))
+		tags, encodePublicAccessBlock(b.PublicAccessBlock), b.MFADeleteConfigured)
 	if constraintOf(err) != noConstraint {
 		return gatehouse.Errorf(gatehouse.CodeAlreadyExists, "The requested bucket name is not available.")
 	}
@@ -133,8 +133,8 @@ func (t *tx) UpdateBucket(b *gatehouse.Bucket) error {
 	if err != nil {
 		return err
 	}
-	n, err := t.execCount(`UPDATE buckets SET versioning = ?, mfa_delete = ?, policy = ?, tags = ?, public_access_block = ? WHERE id = ?`,
-		b.Versioning, b.MFADelete, b.Policy, tags, encodePublicAccessBlock(b.PublicAccessBlock), b.ID)
+	n, err := t.execCount(`UPDATE buckets SET versioning = ?, mfa_delete = ?, mfa_delete_configured = ?, policy = ?, tags = ?, public_access_block = ?
+		WHERE id = ?`, b.Versioning, b.MFADelete, b.MFADeleteConfigured, b.Policy, tags, encodePublicAccessBlock(b.PublicAccessBlock), b.ID)
 	if err != nil {
 		return fmt.Errorf("update bucket: %w", err)
 	}

@@ -13,7 +13,7 @@ func bucketTests() []test {
 		{"BucketRoundTrip", func(t *testing.T, s gatehouse.Store) {
 			seedAccounts(t, s)
 			b := gatehouse.Bucket{ID: "b-1", Name: "photos", AccountID: acct1, Region: "eu-west-1", Created: at(1),
-				Versioning: "Enabled", MFADelete: true, Policy: `{"Version":"2012-10-17"}`, Tags: []gatehouse.Tag{{Key: "k", Value: "v"}},
+				Versioning: "Enabled", MFADelete: true, MFADeleteConfigured: true, Policy: `{"Version":"2012-10-17"}`, Tags: []gatehouse.Tag{{Key: "k", Value: "v"}},
 				PublicAccessBlock: &gatehouse.PublicAccessBlock{BlockPublicPolicy: true, RestrictPublicBuckets: true}}
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { c := b; return tx.CreateBucket(&c) })
 			mustView(t, s, func(tx gatehouse.Tx) error {
@@ -38,7 +38,7 @@ func bucketTests() []test {
 				return tx.CreateBucket(&gatehouse.Bucket{ID: "b-2", Name: "photos", AccountID: acct2, Region: "us-east-1"})
 			})
 			wantCode(t, err, gatehouse.CodeAlreadyExists)
-			b.Versioning, b.MFADelete, b.Policy, b.Tags, b.PublicAccessBlock = "Suspended", false, "", nil, nil
+			b.Versioning, b.MFADelete, b.MFADeleteConfigured, b.Policy, b.Tags, b.PublicAccessBlock = "Suspended", false, false, "", nil, nil
 			mustUpdate(t, s, func(tx gatehouse.Tx) error { c := b; return tx.UpdateBucket(&c) })
 			mustView(t, s, func(tx gatehouse.Tx) error {
 				got, err := tx.Bucket("", "photos")
