@@ -72,6 +72,8 @@ type Store struct {
 	stmts     sync.Map // stmtKey → *sql.Stmt (nil while being prepared)
 	preparing sync.WaitGroup
 
+	batch batcher // Update's group commit
+
 	revMu      sync.Mutex
 	revValue   int64     // the highest revision seen
 	revChecked time.Time // when the database was last read for it
@@ -321,54 +323,6 @@ func appliedMigrations(ctx context.Context, sqlTx *sql.Tx) (map[string]bool, err
 	return applied, nil
 }
 
-// Update runs fn in a write transaction and commits it, bumping the
-// revision, when fn returns nil; the write is durable when Update returns.
-// Otherwise it rolls back and returns fn's error. fn must not call View,
-// Update or Revision on the same store (on an in-memory store that would
-// wait forever), and must not keep tx.
-//
-// When ctx carries an audit record not yet written ([gatehouse.WithAudit]),
-// Update appends it after fn succeeded, in the same transaction, and marks
-// it written once the transaction committed: the change and its record
-// commit together or not at all. An update that only appends audit
-// records does not bump the revision.
-func (s *Store) Update(ctx context.Context, fn func(tx gatehouse.Tx) error) error {
-	sqlTx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin update: %w", err)
-	}
-	defer rollback(sqlTx)
-
-	t := s.newTx(ctx, s.write, sqlTx, false)
-	if err := fn(t); err != nil {
-		return err
-	}
-	rec := gatehouse.AuditFrom(ctx)
-	if rec != nil && !rec.Written() {
-		if err := t.AppendAudit(rec); err != nil {
-			return err
-		}
-	} else {
-		rec = nil
-	}
-	var rev int64
-	if t.changed || !t.appended {
-		if err := sqlTx.QueryRowContext(ctx, `UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value`).Scan(&rev); err != nil {
-			return fmt.Errorf("bump revision: %w", err)
-		}
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	if rev != 0 {
-		s.noteRevision(rev)
-	}
-	if rec != nil {
-		rec.MarkWritten()
-	}
-	return nil
-}
-
 // View runs fn in a read-only transaction that sees one snapshot of the
 // store, and returns fn's error. Write methods of tx fail. fn must not call
 // View, Update or Revision on the same store, and must not keep tx.
@@ -381,8 +335,8 @@ func (s *Store) View(ctx context.Context, fn func(tx gatehouse.Tx) error) error 
 	return fn(s.newTx(ctx, s.read, sqlTx, true))
 }
 
-// Revision returns the number of updates committed since the store was
-// created.
+// Revision returns the number of committed updates that changed what
+// caches hold since the store was created.
 //
 // Commits made through this Store are seen at once; commits by other
 // processes on the same file (an operator command while the server runs)
