@@ -87,20 +87,6 @@ func checkConstraint(region, constraint string) error {
 	return nil
 }
 
-// Bucket returns a bucket by name in a partition (NoSuchBucket).
-func (s *Service) Bucket(ctx context.Context, partition, name string) (*gatehouse.Bucket, error) {
-	var b *gatehouse.Bucket
-	err := s.Store.View(ctx, func(tx Tx) error {
-		var err error
-		b, err = tx.Bucket(partition, name)
-		return err
-	})
-	if gatehouse.ErrorCode(err) == gatehouse.CodeNotFound {
-		return nil, noSuchBucket(name)
-	}
-	return b, err
-}
-
 // ListBucketsInput selects a page of an account's buckets.
 type ListBucketsInput struct {
 	AccountID string

@@ -24,6 +24,8 @@ type Service struct {
 	Now func() time.Time
 	// Rand is the source of version IDs; nil means crypto/rand.
 	Rand io.Reader
+
+	buckets bucketCache
 }
 
 func (s *Service) now() time.Time {
