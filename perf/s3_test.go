@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -98,7 +99,7 @@ const (
 // throughput and the server's CPU per operation.
 func parallel(b *testing.B, s *server, workers int, fn func(i int)) {
 	b.ResetTimer()
-	cpu0, start := s.cpu(b), time.Now()
+	cpu0, self0, start := s.cpu(b), selfCPU(), time.Now()
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	next := 0
@@ -119,10 +120,18 @@ func parallel(b *testing.B, s *server, workers int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
-	elapsed, cpu := time.Since(start), s.cpu(b)-cpu0
+	elapsed, cpu, self := time.Since(start), s.cpu(b)-cpu0, selfCPU()-self0
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "server-cpu-µs/op")
+	b.ReportMetric(float64(self.Microseconds())/float64(b.N), "client-cpu-µs/op")
+}
+
+// selfCPU returns the CPU time this process (the clients) has used.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkS3 compares Gatehouse's S3 with moto_server's in one run:

@@ -91,18 +91,24 @@ func (s *Store) runBatch(batch []*update) {
 		return
 	}
 	defer rollback(sqlTx)
+	// A batch of one needs no savepoint: its failure rolls back the
+	// transaction, which holds nothing else.
+	alone := len(batch) == 1
 	bumps, ok := 0, 0
 	for _, u := range batch {
 		if err := u.ctx.Err(); err != nil {
 			u.err = err
 			continue
 		}
-		if _, err := sqlTx.Exec(`SAVEPOINT gatehouse_update`); err != nil {
-			finish(batch, fmt.Errorf("begin update: %w", err))
-			return
+		if !alone {
+			if _, err := sqlTx.Exec(`SAVEPOINT gatehouse_update`); err != nil {
+				finish(batch, fmt.Errorf("begin update: %w", err))
+				return
+			}
 		}
 		changed := s.runUpdate(sqlTx, u)
-		if u.err != nil || u.panicked {
+		failed := u.err != nil || u.panicked
+		if !alone && failed {
 			// ROLLBACK TO fails when SQLite has already rolled the whole
 			// transaction back (an I/O error, a full disk): then the
 			// updates before this one are lost too.
@@ -111,11 +117,13 @@ func (s *Store) runBatch(batch []*update) {
 				return
 			}
 		}
-		if _, err := sqlTx.Exec(`RELEASE gatehouse_update`); err != nil {
-			finish(batch, fmt.Errorf("update: %w", err))
-			return
+		if !alone {
+			if _, err := sqlTx.Exec(`RELEASE gatehouse_update`); err != nil {
+				finish(batch, fmt.Errorf("update: %w", err))
+				return
+			}
 		}
-		if u.err == nil && !u.panicked {
+		if !failed {
 			if changed {
 				bumps++
 			}
