@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/base32"
+	"encoding/base64"
 	"encoding/json"
 	"encoding/xml"
 	"flag"
@@ -304,6 +306,21 @@ func (g *goldens) setup(t *testing.T, f url.Values) response {
 		t.Fatalf("%s: HTTP %d\n%s", f.Get("Action"), r.status, r.body)
 	}
 	return r
+}
+
+// mfaDevice returns the serial number and the TOTP seed of the device in
+// a CreateVirtualMFADevice answer (its Base32StringSeed is the base64 of
+// the base32 seed).
+func mfaDevice(t *testing.T, body []byte) (serial string, seed []byte) {
+	t.Helper()
+	b32, err := base64.StdEncoding.DecodeString(field(t, body, "Base32StringSeed"))
+	if err != nil {
+		t.Fatalf("Base32StringSeed is not base64: %v", err)
+	}
+	if seed, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32)); err != nil {
+		t.Fatalf("Base32StringSeed %q: %v", b32, err)
+	}
+	return field(t, body, "SerialNumber"), seed
 }
 
 // field returns the text of the first element called name in an XML body.

@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"encoding/base32"
-	"encoding/base64"
 	"maps"
 	"testing"
 	"time"
@@ -18,15 +16,7 @@ func mfaGoldens(t *testing.T, g *goldens) {
 	maps.Copy(expectations, mfaExpectations)
 	r := g.root(t, "", iamForm("CreateVirtualMFADevice", "VirtualMFADeviceName", "alice-phone", "Path", "/eng/",
 		"Tags.member.1.Key", "owner", "Tags.member.1.Value", "alice"))
-	serial := field(t, r.body, "SerialNumber")
-	b32, err := base64.StdEncoding.DecodeString(field(t, r.body, "Base32StringSeed"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	serial, seed := mfaDevice(t, r.body)
 	// codes returns the codes of the two steps before and at the time of
 	// the next request (each request moves the clock a minute on).
 	codes := func() (string, string) {

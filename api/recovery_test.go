@@ -1,8 +1,6 @@
 package api_test
 
 import (
-	"encoding/base32"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -269,12 +267,7 @@ func TestForgotRootPasswordKeepsMFA(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("CreateVirtualMFADevice: HTTP %d %s", r.status, r.body)
 	}
-	serial := field(t, r.body, "SerialNumber")
-	b32, _ := base64.StdEncoding.DecodeString(field(t, r.body, "Base32StringSeed"))
-	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	serial, seed := mfaDevice(t, r.body)
 	at := h.clock().Add(time.Minute)
 	r = h.send(t, "iam", rootKey, iamForm("EnableMFADevice", "SerialNumber", serial,
 		"AuthenticationCode1", totp.Code(seed, at.Add(-totp.Period)), "AuthenticationCode2", totp.Code(seed, at)))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
-	"encoding/base32"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
@@ -710,15 +709,7 @@ func s3MFADeleteGoldens(t *testing.T, g *s3Goldens) {
 	if r.status != 200 {
 		t.Fatalf("CreateVirtualMFADevice: %d %s", r.status, r.body)
 	}
-	serial := field(t, r.body, "SerialNumber")
-	b32, err := base64.StdEncoding.DecodeString(field(t, r.body, "Base32StringSeed"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	serial, seed := mfaDevice(t, r.body)
 	at := h.clock().Add(time.Minute) // send moves the clock on first
 	if r := h.send(t, "iam", rootKey, iamForm("EnableMFADevice", "SerialNumber", serial,
 		"AuthenticationCode1", totp.Code(seed, at.Add(-totp.Period)), "AuthenticationCode2", totp.Code(seed, at))); r.status != 200 {

@@ -2,8 +2,6 @@ package api_test
 
 import (
 	"context"
-	"encoding/base32"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -194,12 +192,7 @@ func TestRootSignInMFA(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("CreateVirtualMFADevice: HTTP %d %s", r.status, r.body)
 	}
-	serial := field(t, r.body, "SerialNumber")
-	b32, _ := base64.StdEncoding.DecodeString(field(t, r.body, "Base32StringSeed"))
-	seed, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	serial, seed := mfaDevice(t, r.body)
 	code := func(at time.Time) string { return totp.Code(seed, at) }
 	// The harness clock moves a minute per request: codes are computed
 	// for the time the request will carry.

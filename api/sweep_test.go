@@ -3,8 +3,6 @@ package api_test
 import (
 	"bytes"
 	"context"
-	"encoding/base32"
-	"encoding/base64"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -71,14 +69,7 @@ func (w *sweepWorld) ok(t *testing.T, service string, k key, f url.Values) []byt
 func (w *sweepWorld) enableMFA(t *testing.T, k key, deviceName, userName string) (serial string, seed []byte) {
 	t.Helper()
 	body := w.ok(t, "iam", k, iamForm("CreateVirtualMFADevice", "VirtualMFADeviceName", deviceName))
-	b32, err := base64.StdEncoding.DecodeString(field(t, body, "Base32StringSeed"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if seed, err = base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(string(b32)); err != nil {
-		t.Fatal(err)
-	}
-	serial = field(t, body, "SerialNumber")
+	serial, seed = mfaDevice(t, body)
 	at := w.h.clock().Add(time.Minute) // send moves the clock a minute on
 	f := iamForm("EnableMFADevice", "SerialNumber", serial,
 		"AuthenticationCode1", totp.Code(seed, at.Add(-totp.Period)), "AuthenticationCode2", totp.Code(seed, at))
